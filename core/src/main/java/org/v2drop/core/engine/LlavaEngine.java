@@ -1,0 +1,94 @@
+package org.v2drop.core.engine;
+
+import ai.djl.Device;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.v2drop.core.checkpoint.CheckpointException;
+import org.v2drop.core.checkpoint.LlavaConfig;
+import org.v2drop.core.drop.MethodSpec;
+import org.v2drop.core.generate.Generation;
+import org.v2drop.core.generate.Generator;
+import org.v2drop.core.model.LlavaModel;
+import org.v2drop.core.processor.EncodedInput;
+import org.v2drop.core.processor.ImageProcessor;
+import org.v2drop.core.processor.ImageProcessorConfig;
+import org.v2drop.core.processor.PromptEncoder;
+import org.v2drop.core.processor.RgbImage;
+import org.v2drop.core.processor.TextTokenizer;
+
+/**
+ * A LLaVA checkpoint ready to evaluate: encode (prompt + images → ids, pixels) → generate (with a drop method) →
+ * decode. Thread-safe for concurrent generations; one instance per model per JVM.
+ */
+public final class LlavaEngine implements AutoCloseable {
+  private final Path dir;
+  private final LlavaModel model;
+  private final TextTokenizer tokenizer;
+  private final PromptEncoder encoder;
+  private final Generator generator;
+
+  private LlavaEngine(Path dir, LlavaModel model, TextTokenizer tokenizer, PromptEncoder encoder) {
+    this.dir = dir;
+    this.model = model;
+    this.tokenizer = tokenizer;
+    this.encoder = encoder;
+    this.generator = new Generator(model);
+  }
+
+  /** Loads a HF LLaVA checkpoint directory (config, weights, tokenizer, processor) onto {@code device}. */
+  public static LlavaEngine load(Path dir, Device device) {
+    if (!Files.isDirectory(dir)) {
+      throw new CheckpointException(dir + ": checkpoint directory not found");
+    }
+    ImageProcessorConfig ipc = ImageProcessorConfig.load(dir);
+    LlavaModel model = LlavaModel.load(dir, device);
+    try {
+      LlavaConfig c = model.config();
+      if (ipc.cropHeight() != c.vision().imageSize() || ipc.cropWidth() != c.vision().imageSize()) {
+        throw new CheckpointException(dir + ": processor crop size " + ipc.cropHeight() + "x" + ipc.cropWidth()
+            + " does not match vision_config.image_size " + c.vision().imageSize());
+      }
+      int patch = ipc.patchSize() > 0 ? ipc.patchSize() : c.vision().patchSize();
+      int processorTokens = ipc.imageTokens(patch, c.visionFeatureSelectStrategy());
+      if (ipc.patchSize() > 0 && processorTokens != c.tokensPerImage()) {
+        throw new CheckpointException(dir + ": the processor expands each image to " + processorTokens
+            + " tokens but the vision tower yields " + c.tokensPerImage() + " features per image");
+      }
+      TextTokenizer tok = TextTokenizer.load(dir);
+      return new LlavaEngine(dir, model, tok, new PromptEncoder(tok, new ImageProcessor(ipc), c.tokensPerImage()));
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public LlavaModel model() {
+    return model;
+  }
+
+  /** Prompt text with one image per placeholder → model input. */
+  public EncodedInput encode(String prompt, List<RgbImage> images, String sampleId) {
+    return encoder.encode(prompt, images, sampleId);
+  }
+
+  /** Greedy generation with the method's dropping. */
+  public Generation generate(EncodedInput input, MethodSpec method, int maxNewTokens) {
+    return generator.generate(input, method, maxNewTokens);
+  }
+
+  /** Text of generated ids, special tokens skipped. */
+  public String decode(long[] ids) {
+    return tokenizer.decode(ids);
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+    model.close();
+  }
+}

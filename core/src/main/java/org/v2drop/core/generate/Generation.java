@@ -1,0 +1,41 @@
+package org.v2drop.core.generate;
+
+import java.util.List;
+
+/**
+ * One greedy generation with token dropping: what was generated, what was dropped, and what it cost.
+ *
+ * @param tokens generated ids (EOS included when reached)
+ * @param schedule expanded method spec, e.g. {@code v2drop@3:0.5,17:0.5,22:0}
+ * @param stages kept vision positions per drop
+ * @param visionTokensPerLayer vision tokens alive in each decoder layer during prefill
+ * @param tokensPerLayer all tokens alive in each decoder layer during prefill
+ * @param lastLogitsTop5 prefill logits at the last prompt position
+ * @param visionMs vision tower + projector
+ * @param prefillMs LLM prefill (embedding merge, decoder layers, first token)
+ * @param decodeMs LLM decode steps after the first token
+ * @param prefillFlops theoretical prefill FLOPs of the decoder
+ */
+public record Generation(long[] tokens, String schedule, List<KeptStage> stages, int[] visionTokensPerLayer,
+    int[] tokensPerLayer, TopLogits lastLogitsTop5, int promptTokens, int visionTokens, double visionMs,
+    double prefillMs, double decodeMs, double prefillFlops) {
+
+  /** LLM generate time (prefill + decode), the paper's latency measure. */
+  public double totalMs() {
+    return prefillMs + decodeMs;
+  }
+
+  /** Decode time per generated token after the first (0 when only one token was generated). */
+  public double decodeMsPerToken() {
+    return tokens.length > 1 ? decodeMs / (tokens.length - 1) : 0;
+  }
+
+  /** Layer-averaged vision tokens. */
+  public double meanVisionTokens() {
+    double s = 0;
+    for (int v : visionTokensPerLayer) {
+      s += v;
+    }
+    return visionTokensPerLayer.length == 0 ? 0 : s / visionTokensPerLayer.length;
+  }
+}

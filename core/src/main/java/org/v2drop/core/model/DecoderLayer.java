@@ -1,0 +1,70 @@
+package org.v2drop.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import org.v2drop.core.checkpoint.TextConfig;
+
+/** One Llama decoder layer: RMSNorm → GQA attention with RoPE and a KV cache → RMSNorm → SwiGLU MLP. */
+public final class DecoderLayer {
+  private final TextConfig c;
+  private final DecoderWeights.Layer w;
+
+  public DecoderLayer(TextConfig config, DecoderWeights.Layer weights) {
+    this.c = config;
+    this.w = weights;
+  }
+
+  /**
+   * Runs the layer on {@code n} new tokens, appending their keys/values to {@code cache}.
+   *
+   * @param x (n, hidden) layer input
+   * @param cos (n, headDim) for the tokens' position ids
+   * @param sin (n, headDim)
+   * @return (n, hidden) layer output
+   */
+  public NDArray forward(NDArray x, NDArray cos, NDArray sin, KvCache cache) {
+    long n = x.getShape().get(0);
+    int hd = c.headDim();
+    int qOut = c.numAttentionHeads() * hd;
+    int kvOut = c.numKeyValueHeads() * hd;
+    NDArray qkv = Ops.rmsNorm(x, w.inputNorm(), c.rmsNormEps()).matMul(w.qkvT()); // (n, qOut + 2 kvOut)
+    NDArray q = heads(qkv.get(new NDIndex(":, 0:" + qOut)), n, c.numAttentionHeads()); // (heads, n, headDim)
+    NDArray k = heads(qkv.get(new NDIndex(":, " + qOut + ":" + (qOut + kvOut))), n, c.numKeyValueHeads());
+    NDArray v = heads(qkv.get(new NDIndex(":, " + (qOut + kvOut) + ":")), n, c.numKeyValueHeads());
+    cache.append(Attention.rotate(k, cos, sin), v);
+    NDScope.unregister(cache.keys(), cache.values());
+    NDArray attn = Attention.causal(Attention.rotate(q, cos, sin), cache.keys(), cache.values()); // (n, qOut)
+    NDArray h = x.add(attn.matMul(w.oT()));
+    NDArray gateUp = Ops.rmsNorm(h, w.postNorm(), c.rmsNormEps()).matMul(w.gateUpT()); // (n, 2 * intermediate)
+    int m = c.intermediateSize();
+    NDArray act = Ops.activation(gateUp.get(new NDIndex(":, 0:" + m)), "silu")
+        .muli(gateUp.get(new NDIndex(":, " + m + ":")));
+    return h.addi(act.matMul(w.downT()));
+  }
+
+  /**
+   * Head-averaged attention of the token at row {@code queryIndex} over rows 0..queryIndex, computed with this
+   * layer's input_layernorm, q/k projections and RoPE on {@code x} (one query row; no full attention matrix).
+   *
+   * @param x (n, hidden)
+   * @param cos (n, headDim)
+   * @param sin (n, headDim)
+   * @return (queryIndex + 1)
+   */
+  public float[] lastRowAttention(NDArray x, NDArray cos, NDArray sin, long queryIndex) {
+    long n = queryIndex + 1;
+    NDArray normed = Ops.rmsNorm(x.get(new NDIndex("0:" + n + ", :")), w.inputNorm(), c.rmsNormEps());
+    NDIndex row = new NDIndex(queryIndex + ":" + n + ", :");
+    NDArray q = heads(normed.get(row).matMul(w.qT()), 1, c.numAttentionHeads());
+    NDArray k = heads(normed.matMul(w.kT()), n, c.numKeyValueHeads());
+    NDIndex rows = new NDIndex("0:" + n + ", :");
+    NDArray q1 = Attention.rotate(q, cos.get(row), sin.get(row));
+    NDArray k1 = Attention.rotate(k, cos.get(rows), sin.get(rows));
+    return Attention.rowProbabilities(q1, k1, queryIndex);
+  }
+
+  private NDArray heads(NDArray x, long n, int numHeads) {
+    return x.reshape(n, numHeads, c.headDim()).transpose(1, 0, 2);
+  }
+}

@@ -1,0 +1,72 @@
+package org.v2drop.core.model;
+
+import org.v2drop.core.checkpoint.RopeConfig;
+
+/**
+ * Rotary position embeddings computed from position ids (never from a physical length), so tokens that survive a
+ * drop keep their original rotation. Pure functions over Java arrays; HF's rope_init functions are the reference.
+ */
+public final class Rope {
+  private Rope() {}
+
+  /** Inverse frequencies for half the head dimension: (headDim / 2). */
+  public static float[] inverseFrequencies(RopeConfig cfg, int headDim) {
+    int half = headDim / 2;
+    float[] inv = new float[half];
+    for (int i = 0; i < half; i++) {
+      // torch: 1 / base ** (arange(0, dim, 2).float() / dim), in float32
+      float exponent = (float) (2 * i) / headDim;
+      inv[i] = (float) (1.0 / Math.pow(cfg.theta(), exponent));
+    }
+    switch (cfg.type()) {
+      case "linear" -> {
+        for (int i = 0; i < half; i++) {
+          inv[i] = (float) (inv[i] / cfg.factor());
+        }
+      }
+      case "llama3" -> llama3(cfg, inv);
+      default -> { }
+    }
+    return inv;
+  }
+
+  /** Llama 3.1 frequency smoothing: long wavelengths divided by factor, short kept, a linear blend between. */
+  private static void llama3(RopeConfig cfg, float[] inv) {
+    double oldContext = cfg.originalMaxPositionEmbeddings();
+    double lowFreqWavelen = oldContext / cfg.lowFreqFactor();
+    double highFreqWavelen = oldContext / cfg.highFreqFactor();
+    for (int i = 0; i < inv.length; i++) {
+      double wavelen = 2 * Math.PI / inv[i];
+      double scaled = wavelen > lowFreqWavelen ? inv[i] / cfg.factor() : inv[i];
+      boolean medium = !(wavelen < highFreqWavelen) && !(wavelen > lowFreqWavelen);
+      if (medium) {
+        double smooth = (oldContext / wavelen - cfg.lowFreqFactor()) / (cfg.highFreqFactor() - cfg.lowFreqFactor());
+        scaled = (1 - smooth) * scaled / cfg.factor() + smooth * scaled;
+      }
+      inv[i] = (float) scaled;
+    }
+  }
+
+  /**
+   * Cos and sin tables for the given positions: two arrays of (positions, headDim) laid out row-major, each row the
+   * half-dimension angles repeated twice (HF's {@code cat(freqs, freqs)}).
+   */
+  public static float[][] cosSin(float[] inverseFrequencies, long[] positions) {
+    int half = inverseFrequencies.length;
+    int dim = 2 * half;
+    float[] cos = new float[positions.length * dim];
+    float[] sin = new float[positions.length * dim];
+    for (int p = 0; p < positions.length; p++) {
+      for (int i = 0; i < half; i++) {
+        float angle = (float) positions[p] * inverseFrequencies[i]; // float32 product as in torch
+        float c = (float) Math.cos(angle);
+        float s = (float) Math.sin(angle);
+        cos[p * dim + i] = c;
+        cos[p * dim + half + i] = c;
+        sin[p * dim + i] = s;
+        sin[p * dim + half + i] = s;
+      }
+    }
+    return new float[][] {cos, sin};
+  }
+}

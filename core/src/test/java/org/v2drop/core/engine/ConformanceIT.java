@@ -1,0 +1,156 @@
+package org.v2drop.core.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.v2drop.core.drop.MethodSpec;
+import org.v2drop.core.generate.Generation;
+import org.v2drop.core.generate.KeptStage;
+import org.v2drop.core.processor.EncodedInput;
+import org.v2drop.core.processor.ImageDecoder;
+import org.v2drop.core.processor.RgbImage;
+import org.v2drop.core.testing.Fixtures;
+import org.v2drop.core.testing.Parity;
+
+/**
+ * The engine against HF transformers (vanilla) and the independent dropping reference (every method) on each tiny
+ * checkpoint: pixel values, input ids, kept positions, top-5 logits, greedy ids.
+ */
+class ConformanceIT {
+  static final String[] FIXTURES = {"tiny-llava-a", "tiny-llava-b"};
+  private static final Map<String, LlavaEngine> ENGINES = new java.util.HashMap<>();
+
+  static LlavaEngine engine(String fixture) {
+    return ENGINES.computeIfAbsent(fixture, f -> LlavaEngine.load(Fixtures.dir(f), Device.cpu()));
+  }
+
+  @AfterAll
+  static void close() {
+    ENGINES.values().forEach(LlavaEngine::close);
+    ENGINES.clear();
+  }
+
+  static JsonNode reference(String fixture) {
+    return Fixtures.json(Fixtures.dir(fixture).resolve("reference.json"));
+  }
+
+  static EncodedInput encode(String fixture) {
+    JsonNode ref = reference(fixture);
+    List<RgbImage> images = new ArrayList<>();
+    for (JsonNode f : ref.get("images")) {
+      images.add(ImageDecoder.read(Fixtures.dir(fixture).resolve(f.asText())));
+    }
+    return engine(fixture).encode(ref.get("prompt").asText(), images, ref.get("sample_id").asText());
+  }
+
+  static Stream<Arguments> cases() {
+    List<Arguments> out = new ArrayList<>();
+    for (String f : FIXTURES) {
+      Iterator<String> methods = reference(f).get("methods").fieldNames();
+      methods.forEachRemaining(m -> out.add(Arguments.of(f, m)));
+    }
+    assertTrue(out.size() >= 10, "expected every method on every fixture, found " + out);
+    return out.stream();
+  }
+
+  @ParameterizedTest(name = "{0} preprocessing")
+  @MethodSource("fixtures")
+  void inputIdsAndPixelValuesMatchTransformers(String fixture) {
+    JsonNode ref = reference(fixture);
+    EncodedInput input = encode(fixture);
+    assertArrayEquals(Fixtures.longs(ref.get("input_ids")), input.inputIds(), "input_ids");
+    Parity.assertMeanAbsDiff(fixture + " pixel_values", Fixtures.floats(ref.get("pixel_values")),
+        input.pixelValues(), 2e-3);
+  }
+
+  static Stream<String> fixtures() {
+    return Stream.of(FIXTURES);
+  }
+
+  @ParameterizedTest(name = "{0} vanilla vs HF generate")
+  @MethodSource("fixtures")
+  void vanillaMatchesTransformersGenerate(String fixture) {
+    JsonNode ref = reference(fixture);
+    Generation gen = engine(fixture).generate(encode(fixture), MethodSpec.parse("vanilla"),
+        ref.get("max_new_tokens").asInt());
+    assertTop5(fixture + " vanilla last_logits_top5 (HF)", ref.get("hf_last_logits_top5"), gen);
+    assertGreedy(fixture + " vanilla", Fixtures.longs(ref.get("hf_generated_ids")),
+        ref.get("methods").get("vanilla").get("top2_margins"), gen.tokens());
+    assertEquals(ref.get("hf_text").asText(), engine(fixture).decode(gen.tokens()), "decoded text");
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("cases")
+  void methodMatchesReference(String fixture, String method) {
+    JsonNode ref = reference(fixture);
+    JsonNode m = ref.get("methods").get(method);
+    MethodSpec spec = MethodSpec.parse(method);
+    Generation gen = engine(fixture).generate(encode(fixture), spec, ref.get("max_new_tokens").asInt());
+    // expanded schedule equals the reference's
+    StringBuilder sched = new StringBuilder();
+    for (JsonNode s : m.get("schedule")) {
+      sched.append(sched.length() == 0 ? "" : ",").append(s.get(0).asInt()).append(':')
+          .append(new org.v2drop.core.drop.Stage(1, s.get(1).asDouble()).toString().substring(2));
+    }
+    String expected = spec.method().id() + (sched.length() == 0 ? "" : "@" + sched);
+    assertEquals(expected, gen.schedule(), "expanded schedule");
+    assertEquals(m.get("stages").size(), gen.stages().size(), "number of drop stages");
+    for (int i = 0; i < gen.stages().size(); i++) {
+      KeptStage st = gen.stages().get(i);
+      JsonNode rs = m.get("stages").get(i);
+      assertEquals(rs.get("layer").asInt(), st.layer(), "stage " + i + " layer");
+      assertArrayEquals(Fixtures.longs(rs.get("kept_positions")), st.keptPositions(),
+          fixture + " " + method + " kept positions at layer " + st.layer());
+    }
+    assertTop5(fixture + " " + method + " last_logits_top5", m.get("last_logits_top5"), gen);
+    assertGreedy(fixture + " " + method, Fixtures.longs(m.get("generated_ids")), m.get("top2_margins"),
+        gen.tokens());
+  }
+
+  private static void assertTop5(String name, JsonNode expected, Generation gen) {
+    long[] ids = Fixtures.longs(expected.get("ids"));
+    float[] values = Fixtures.floats(expected.get("values"));
+    Parity.assertAllClose(name + " values", values, gen.lastLogitsTop5().values(), 1e-3, 0);
+    for (int i = 0; i < ids.length; i++) {
+      // ids must agree unless two reference values are within the tolerance (an honest tie)
+      boolean tie = (i > 0 && values[i - 1] - values[i] <= 1e-3) || (i < ids.length - 1
+          && values[i] - values[i + 1] <= 1e-3);
+      if (!tie) {
+        assertEquals(ids[i], gen.lastLogitsTop5().ids()[i], name + " id at rank " + i);
+      }
+    }
+  }
+
+  /** Greedy ids equal up to the first step where the reference's top-2 margin is at most 1e-3. */
+  static void assertGreedy(String name, long[] expected, JsonNode margins, long[] actual) {
+    int n = expected.length;
+    for (int i = 0; i < expected.length; i++) {
+      if (margins.get(i).asDouble() <= 1e-3) {
+        n = i;
+        break;
+      }
+    }
+    assertTrue(n > 0 || expected.length == 0, name + ": reference has no decisive step to compare");
+    long[] e = java.util.Arrays.copyOf(expected, n);
+    long[] a = java.util.Arrays.copyOf(actual, Math.min(n, actual.length));
+    assertArrayEquals(e, a, name + " greedy ids (first " + n + " decisive steps)");
+  }
+
+  @SuppressWarnings("unused")
+  private static Path dir(String fixture) {
+    return Fixtures.dir(fixture);
+  }
+}

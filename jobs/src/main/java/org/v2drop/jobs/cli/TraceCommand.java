@@ -1,0 +1,87 @@
+package org.v2drop.jobs.cli;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.v2drop.core.drop.MethodSpec;
+import org.v2drop.core.engine.LlavaEngine;
+import org.v2drop.core.generate.Generation;
+import org.v2drop.core.generate.KeptStage;
+import org.v2drop.core.processor.EncodedInput;
+import org.v2drop.core.processor.ImageDecoder;
+import org.v2drop.core.processor.RgbImage;
+
+/** {@code v2drop trace}: one generation, printed as one JSON object (the contract other tools rely on). */
+final class TraceCommand {
+  static final String USAGE = """
+      usage: v2drop trace --model DIR --image FILE [--image FILE ...] --prompt TEXT --method SPEC
+                          [--max-new-tokens N] [--sample-id ID]
+
+      Runs one greedy generation and prints ONE JSON object on stdout (logs go to stderr):
+        input_ids, pixel_values_sum, stages [{layer, kept_positions}], last_logits_top5 {ids, values},
+        generated_ids, text
+      The prompt is used as written (no chat template); each <image> takes the next --image in order.
+      --method      vanilla | <method>@<layer>:<ratio>[,...] | <method>@<preset>   (see `v2drop methods`)
+      --max-new-tokens  default 16
+      --sample-id   seeds the random baseline (default "trace")
+      """;
+
+  private TraceCommand() {}
+
+  static int run(Args args) throws Exception {
+    Path model = args.requiredPath("--model");
+    List<String> imageFiles = args.all("--image");
+    String prompt = args.required("--prompt");
+    MethodSpec method = MethodSpec.parse(args.required("--method"));
+    int maxNew = args.intOption("--max-new-tokens", 16);
+    String sampleId = args.option("--sample-id", "trace");
+    args.finish();
+    List<RgbImage> images = new ArrayList<>();
+    for (String f : imageFiles) {
+      images.add(ImageDecoder.read(Path.of(f)));
+    }
+    try (LlavaEngine engine = LlavaEngine.load(model, Device.cpu())) {
+      EncodedInput input = engine.encode(prompt, images, sampleId);
+      Generation gen = engine.generate(input, method, maxNew);
+      System.out.println(toJson(input, gen, engine.decode(gen.tokens())));
+    }
+    return 0;
+  }
+
+  static String toJson(EncodedInput input, Generation gen, String text) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode out = json.createObjectNode();
+    ArrayNode ids = out.putArray("input_ids");
+    for (long id : input.inputIds()) {
+      ids.add(id);
+    }
+    out.put("pixel_values_sum", input.pixelValuesSum());
+    ArrayNode stages = out.putArray("stages");
+    for (KeptStage s : gen.stages()) {
+      ObjectNode st = stages.addObject();
+      st.put("layer", s.layer());
+      ArrayNode kept = st.putArray("kept_positions");
+      for (long p : s.keptPositions()) {
+        kept.add(p);
+      }
+    }
+    ObjectNode top = out.putObject("last_logits_top5");
+    ArrayNode topIds = top.putArray("ids");
+    ArrayNode topValues = top.putArray("values");
+    for (int i = 0; i < gen.lastLogitsTop5().ids().length; i++) {
+      topIds.add(gen.lastLogitsTop5().ids()[i]);
+      topValues.add(gen.lastLogitsTop5().values()[i]);
+    }
+    ArrayNode generated = out.putArray("generated_ids");
+    for (long t : gen.tokens()) {
+      generated.add(t);
+    }
+    out.put("text", text);
+    out.put("schedule", gen.schedule());
+    return json.writeValueAsString(out);
+  }
+}

@@ -1,0 +1,191 @@
+"""Independent reference for vision-token dropping, written against docs/token-dropping.md.
+
+Runs a LLaVA model from HF transformers layer by layer WITHOUT a KV cache: every step recomputes the whole sequence
+with the drop decisions taken at prefill frozen. That is mathematically the same as a cached generator (causal
+attention, decisions made only at prefill), but shares no code with one, so it is a fair oracle for the Java engine.
+"""
+import math
+
+import torch
+
+MASK64 = (1 << 64) - 1
+
+PRESETS = {  # name -> (layers for a 32-layer model, ratios); see docs/token-dropping.md "Presets"
+    "llava-192": ((3, 17, 22), (0.5, 0.5, 0.0)),
+    "llava-128": ((3, 17, 22), (0.27, 0.27, 0.0)),
+    "llava-64": ((3, 17, 22), (0.04, 0.04, 0.0)),
+}
+PRESET_DEPTH = 32
+
+
+def parse_method(spec, num_layers):
+    """'vanilla' | 'name@l:r,...' | 'name@preset' -> (name, [(layer, ratio)])."""
+    if spec == "vanilla":
+        return "vanilla", []
+    name, rest = spec.split("@", 1)
+    if rest in PRESETS:
+        layers, ratios = PRESETS[rest]
+        scaled = [int(math.floor(l * num_layers / PRESET_DEPTH + 0.5)) for l in layers]
+        return name, list(zip(scaled, ratios))
+    stages = []
+    for part in rest.split(","):
+        l, r = part.split(":")
+        stages.append((int(l), float(r)))
+    return name, stages
+
+
+def fnv1a64(text):
+    h = 0xCBF29CE484222325
+    for b in text.encode("utf-8"):
+        h ^= b
+        h = (h * 0x100000001B3) & MASK64
+    return h
+
+
+def splitmix64(x):
+    x = (x + 0x9E3779B97F4A7C15) & MASK64
+    z = x
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+    return z ^ (z >> 31)
+
+
+def random_keys(sample_id, layer, positions):
+    seed = splitmix64(fnv1a64(sample_id) ^ ((layer * 0x9E3779B97F4A7C15) & MASK64))
+    return [splitmix64(seed ^ p) for p in positions]
+
+
+def top_k(scores, positions, k, largest=True):
+    """Indices (into positions) of the k best scores; ties by lower position; result sorted by position."""
+    order = sorted(range(len(scores)), key=lambda i: ((-scores[i]) if largest else scores[i], positions[i]))
+    return sorted(order[:k], key=lambda i: positions[i])
+
+
+def rotate_half(x):
+    h = x.shape[-1] // 2
+    return torch.cat((-x[..., h:], x[..., :h]), dim=-1)
+
+
+def last_row_attention(layer, rotary, hidden, pos, query_index):
+    """Head-averaged softmax attention of one query row over all keys 0..query_index (causal), with `layer`'s
+    input_layernorm, q/k projections and RoPE at positions `pos`. hidden: (1, n, d)."""
+    attn = layer.self_attn
+    x = layer.input_layernorm(hidden)
+    n = x.shape[1]
+    hd = attn.head_dim
+    q = attn.q_proj(x).view(1, n, -1, hd).transpose(1, 2)
+    k = attn.k_proj(x).view(1, n, -1, hd).transpose(1, 2)
+    cos, sin = rotary(hidden, pos.unsqueeze(0))
+    cos, sin = cos.unsqueeze(1), sin.unsqueeze(1)
+    q = q * cos + rotate_half(q) * sin
+    k = k * cos + rotate_half(k) * sin
+    groups = q.shape[1] // k.shape[1]
+    k = k.repeat_interleave(groups, dim=1)
+    row = q[:, :, query_index : query_index + 1, :] @ k[:, :, : query_index + 1, :].transpose(-1, -2)
+    probs = torch.softmax(row / math.sqrt(hd), dim=-1)
+    return probs.mean(dim=1)[0, 0]  # (query_index + 1,)
+
+
+def causal_mask(n, dtype):
+    m = torch.full((n, n), float("-inf"), dtype=dtype).triu(1)
+    return m[None, None]
+
+
+class DropRun:
+    """Prefill with dropping; records kept original positions per stage; then greedy decode by recomputation."""
+
+    def __init__(self, model, input_ids, pixel_values, spec, sample_id):
+        self.model = model
+        lm = model.model.language_model
+        self.lm = lm
+        self.num_layers = len(lm.layers)
+        self.method, self.stages = parse_method(spec, self.num_layers)
+        self.sample_id = sample_id
+        self.prompt_ids = input_ids[0].tolist()
+        image_token = model.config.image_token_id
+        with torch.no_grad():
+            embeds = model.model.get_input_embeddings()(input_ids)
+            if pixel_values is not None:
+                feats = model.model.get_image_features(
+                    pixel_values=pixel_values,
+                    vision_feature_layer=model.config.vision_feature_layer,
+                    vision_feature_select_strategy=model.config.vision_feature_select_strategy,
+                )
+                feats = feats.pooler_output if hasattr(feats, "pooler_output") else feats
+                feats = torch.cat(list(feats), dim=0).reshape(-1, embeds.shape[-1])
+                mask = input_ids[0] == image_token
+                assert int(mask.sum()) == feats.shape[0], "image tokens != features"
+                embeds = embeds.clone()
+                embeds[0, mask] = feats
+        self.prompt_embeds = embeds
+        self.vision = [i for i, t in enumerate(self.prompt_ids) if t == image_token]
+        self.kept = {}  # layer -> sorted kept original positions (vision)
+        self.renumber = self.method == "pdrop"
+
+    def forward(self, embeds, prefill):
+        """embeds: (1, n, d) for prompt + generated tokens. Returns logits (1, n_alive_last, vocab) and the index
+        of the last prompt token in the final sequence."""
+        lm = self.lm
+        n = embeds.shape[1]
+        n_prompt = len(self.prompt_ids)
+        orig = list(range(n))  # original positions of the tokens alive, in physical order
+        pos = torch.arange(n)
+        h = embeds
+        prev = None
+        stage = dict(self.stages)
+        for l, layer in enumerate(lm.layers):
+            if l in stage:
+                alive_vis = [i for i, p in enumerate(orig) if p in set(self.vision)]
+                alive_pos = [orig[i] for i in alive_vis]
+                if prefill:
+                    k = max(1, int(math.floor(len(alive_vis) * stage[l])))
+                    if self.method == "v2drop":
+                        var = (h[0, alive_vis] - prev[0, alive_vis]).norm(dim=-1).tolist()
+                        keep = top_k(var, alive_pos, k)
+                    elif self.method == "fastv":
+                        q_idx = orig.index(n_prompt - 1)
+                        row = last_row_attention(lm.layers[l - 1], lm.rotary_emb, prev, prev_pos, q_idx)
+                        keep = top_k([float(row[i]) for i in alive_vis], alive_pos, k)
+                    elif self.method == "pdrop":
+                        q_idx = orig.index(n_prompt - 1)
+                        row = last_row_attention(layer, lm.rotary_emb, h, pos, q_idx)
+                        keep = top_k([float(row[i]) for i in alive_vis], alive_pos, k)
+                    elif self.method == "random":
+                        keys = random_keys(self.sample_id, l, alive_pos)
+                        keep = top_k(keys, alive_pos, k, largest=False)
+                    else:
+                        raise ValueError(self.method)
+                    self.kept[l] = [alive_pos[i] for i in keep]
+                kept_set = set(self.kept[l])
+                sel = [i for i, p in enumerate(orig) if p not in set(self.vision) or p in kept_set]
+                orig = [orig[i] for i in sel]
+                h = h[:, sel]
+                pos = torch.arange(len(sel)) if self.renumber else pos[sel]
+            prev, prev_pos = h, pos
+            cos_sin = lm.rotary_emb(h, pos.unsqueeze(0))
+            h = layer(h, attention_mask=causal_mask(h.shape[1], h.dtype), position_ids=pos.unsqueeze(0),
+                      position_embeddings=cos_sin)
+            if isinstance(h, tuple):
+                h = h[0]
+        h = lm.norm(h)
+        logits = self.model.lm_head(h)
+        return logits, orig.index(n_prompt - 1)
+
+    def generate(self, max_new_tokens, eos_ids):
+        with torch.no_grad():
+            logits, last = self.forward(self.prompt_embeds, prefill=True)
+            prefill_logits = logits[0, last]
+            generated, margins = [], []
+            step_logits = prefill_logits
+            for _ in range(max_new_tokens):
+                top2 = torch.topk(step_logits, 2).values
+                margins.append(float(top2[0] - top2[1]))
+                nxt = int(torch.argmax(step_logits))
+                generated.append(nxt)
+                if nxt in eos_ids:
+                    break
+                ids = torch.tensor([generated])
+                new = self.model.model.get_input_embeddings()(ids)
+                logits, _ = self.forward(torch.cat([self.prompt_embeds, new], dim=1), prefill=False)
+                step_logits = logits[0, -1]
+        return prefill_logits, generated, margins
