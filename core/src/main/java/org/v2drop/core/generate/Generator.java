@@ -143,6 +143,7 @@ public final class Generator {
       }
       TopLogits top5 = TopLogits.of(lastLogits, Math.min(5, lastLogits.length));
       long t2 = System.nanoTime();
+      int liveAfterPrefill = m.getManagedArrays().size();
 
       // Decode: nothing is dropped; each layer continues its own positions.
       long[] nextPos = new long[numLayers];
@@ -170,10 +171,11 @@ public final class Generator {
         }
       }
       long t3 = System.nanoTime();
+      int liveAtEnd = m.getManagedArrays().size();
       double flops = Flops.prefill(config.text().hiddenSize(), config.text().intermediateSize(), tokensPerLayer);
       String expanded = method.method() == DropMethod.VANILLA ? "vanilla" : method.method().id() + "@" + schedule;
       return new Generation(Arrays.copyOf(tokens, count), expanded, List.copyOf(stages), visionPerLayer,
-          tokensPerLayer, top5, n, numVision, ms(t0, t1), ms(t1, t2), ms(t2, t3), flops);
+          tokensPerLayer, top5, n, numVision, ms(t0, t1), ms(t1, t2), ms(t2, t3), flops, liveAfterPrefill, liveAtEnd);
     }
   }
 

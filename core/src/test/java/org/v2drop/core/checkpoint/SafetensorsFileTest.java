@@ -1,0 +1,133 @@
+package org.v2drop.core.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.v2drop.core.testing.SafetensorsWriter;
+import org.v2drop.core.testing.SafetensorsWriter.Raw;
+
+class SafetensorsFileTest {
+  @TempDir Path dir;
+
+  @Test
+  void readsAndWidensF32F16Bf16() throws Exception {
+    Map<String, Raw> t = new LinkedHashMap<>();
+    t.put("a", Raw.f32(new long[] {2}, 1.5f, -2f));
+    t.put("h", new Raw("F16", new long[] {2}, le((short) 0x3C00, (short) 0xC000)));
+    t.put("b", new Raw("BF16", new long[] {1, 2}, le((short) 0x3F80, (short) 0x4049)));
+    Path f = dir.resolve("m.safetensors");
+    SafetensorsWriter.write(f, t);
+    Map<String, TensorInfo> infos = SafetensorsFile.open(f).tensors();
+    assertArrayEquals(new float[] {1.5f, -2f}, SafetensorsFile.readAsFloat(infos.get("a")));
+    assertArrayEquals(new float[] {1f, -2f}, SafetensorsFile.readAsFloat(infos.get("h")));
+    assertArrayEquals(new float[] {1f, 3.140625f}, SafetensorsFile.readAsFloat(infos.get("b")));
+    assertArrayEquals(new long[] {1, 2}, infos.get("b").shape());
+  }
+
+  @Test
+  void unsupportedDtypeIsRefusedWhenRead() throws Exception {
+    Path f = dir.resolve("m.safetensors");
+    SafetensorsWriter.write(f, SafetensorsWriter.one("ids", new Raw("I64", new long[] {1}, new byte[8])));
+    TensorInfo t = SafetensorsFile.open(f).tensors().get("ids");
+    CheckpointException e = assertThrows(CheckpointException.class, () -> SafetensorsFile.readAsFloat(t));
+    assertTrue(e.getMessage().contains("'ids' has dtype I64; supported: F32, F16, BF16"), e.getMessage());
+  }
+
+  @Test
+  void truncatedFilesAreNamed() throws Exception {
+    Path f = dir.resolve("short.safetensors");
+    Files.write(f, new byte[] {1, 2, 3});
+    assertMessage(f, "truncated safetensors file (3 bytes");
+    Path g = dir.resolve("cut.safetensors");
+    SafetensorsWriter.write(g, SafetensorsWriter.one("a", Raw.f32(new long[] {4}, 1, 2, 3, 4)));
+    byte[] all = Files.readAllBytes(g);
+    Files.write(g, java.util.Arrays.copyOf(all, all.length - 4));
+    assertMessage(g, "lie outside the data section");
+    Files.write(g, java.util.Arrays.copyOf(all, 30));
+    assertMessage(g, "exceeds the file size");
+  }
+
+  @Test
+  void absurdHeaderLengthsAreRefusedBeforeAllocation() throws Exception {
+    Path f = dir.resolve("huge.safetensors");
+    Files.write(f, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(Long.MAX_VALUE).array());
+    assertMessage(f, "header length " + Long.MAX_VALUE + " is outside");
+    Files.write(f, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(-5).array());
+    assertMessage(f, "header length -5 is outside");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "not json|is not valid JSON",
+      "[1,2]|must be a JSON object",
+      "{\"a\": {\"dtype\": \"F32\", \"shape\": [2]}}|must have dtype, shape and two data_offsets",
+      "{\"a\": {\"dtype\": \"Q4\", \"shape\": [2], \"data_offsets\": [0, 8]}}|unknown dtype 'Q4'",
+      "{\"a\": {\"dtype\": \"F32\", \"shape\": [-2], \"data_offsets\": [0, 8]}}|non-negative integers",
+      "{\"a\": {\"dtype\": \"F32\", \"shape\": [3], \"data_offsets\": [0, 8]}}|does not match shape [3]",
+      "{\"a\": {\"dtype\": \"F32\", \"shape\": [4], \"data_offsets\": [0, 16]}}|lie outside the data section",
+      "{\"a\": {\"dtype\": \"F32\", \"shape\": [4000000000, 4000000000, 4000000000], \"data_offsets\": [0, 8]}}|larger than the file's data",
+      "{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [4, 2]}}|lie outside the data section",
+      "{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]}, \"b\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}|overlap"})
+  void lyingHeadersAreRejectedWithTheTensorName(String header, String problem) throws Exception {
+    Path f = dir.resolve("lie.safetensors");
+    SafetensorsWriter.writeRaw(f, header, List.of(new byte[8]));
+    assertMessage(f, problem);
+  }
+
+  @Test
+  void missingFileIsNamed() {
+    assertMessage(dir.resolve("nope.safetensors"), "safetensors file not found");
+  }
+
+  private static void assertMessage(Path f, String problem) {
+    CheckpointException e = assertThrows(CheckpointException.class, () -> SafetensorsFile.open(f));
+    assertTrue(e.getMessage().contains(problem), e.getMessage());
+    assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
+  }
+
+  private static byte[] le(short... v) {
+    ByteBuffer b = ByteBuffer.allocate(2 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (short s : v) {
+      b.putShort(s);
+    }
+    return b.array();
+  }
+
+  @Test
+  void shardNamesMustStayInsideTheDirectory() throws Exception {
+    SafetensorsWriter.write(dir.resolve("model-1.safetensors"), SafetensorsWriter.one("x",
+        Raw.f32(new long[] {1}, 1f)));
+    for (String bad : new String[] {"../model-1.safetensors", "/etc/passwd", "sub/model-1.safetensors", ""}) {
+      Files.writeString(dir.resolve(CheckpointFiles.INDEX), "{\"weight_map\": {\"x\": \"" + bad + "\"}}");
+      CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointFiles.tensors(dir));
+      assertTrue(e.getMessage().contains("escapes the checkpoint directory"), bad + ": " + e.getMessage());
+    }
+    Files.writeString(dir.resolve(CheckpointFiles.INDEX), "{\"weight_map\": {\"y\": \"model-1.safetensors\"}}");
+    CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointFiles.tensors(dir));
+    assertTrue(e.getMessage().contains("tensor 'y' is mapped to model-1.safetensors but that shard does not"),
+        e.getMessage());
+    Files.writeString(dir.resolve(CheckpointFiles.INDEX), "{\"weight_map\": {\"x\": \"model-1.safetensors\"}}");
+    assertEquals(1, CheckpointFiles.tensors(dir).size());
+    Files.writeString(dir.resolve(CheckpointFiles.INDEX), "{\"metadata\": {}}");
+    assertThrows(CheckpointException.class, () -> CheckpointFiles.tensors(dir));
+  }
+
+  @Test
+  void emptyDirectoryNamesBothLayouts() {
+    CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointFiles.tensors(dir));
+    assertTrue(e.getMessage().contains("no model.safetensors or model.safetensors.index.json"), e.getMessage());
+  }
+}

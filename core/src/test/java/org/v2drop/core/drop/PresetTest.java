@@ -1,0 +1,68 @@
+package org.v2drop.core.drop;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PresetTest {
+  @Test
+  void llava192IsThePaperScheduleWithAverage202Point8() {
+    DropSchedule s = Preset.LLAVA_192.scaledTo(32);
+    assertEquals(List.of(new Stage(3, 0.5), new Stage(17, 0.5), new Stage(22, 0.0)), s.stages());
+    int[] perLayer = s.visionTokensPerLayer(576, 32);
+    assertEquals(576, perLayer[2]);
+    assertEquals(288, perLayer[3]);
+    assertEquals(144, perLayer[17]);
+    assertEquals(1, perLayer[22]);
+    assertEquals(202.8125, Preset.LLAVA_192.referenceAverage(), 1e-9);
+  }
+
+  /** llava-128 / llava-64: the 0.01-grid ratio (shape r, r, 0 at layers 3, 17, 22) closest to the target. */
+  @Test
+  void smallerPresetsAreClosestOnTheGrid() {
+    assertClosest(Preset.LLAVA_128, 128);
+    assertClosest(Preset.LLAVA_64, 64);
+    assertEquals(128.53125, Preset.LLAVA_128.referenceAverage(), 1e-9);
+    assertEquals(64.53125, Preset.LLAVA_64.referenceAverage(), 1e-9);
+  }
+
+  private static void assertClosest(Preset p, double target) {
+    double best = Double.MAX_VALUE;
+    int bestR = -1;
+    for (int r = 0; r <= 100; r++) {
+      double avg = new DropSchedule(List.of(new Stage(3, r / 100.0), new Stage(17, r / 100.0), new Stage(22, 0)))
+          .averageVisionTokens(576, 32);
+      if (Math.abs(avg - target) < best) {
+        best = Math.abs(avg - target);
+        bestR = r;
+      }
+    }
+    assertEquals(bestR / 100.0, p.scaledTo(32).stages().get(0).ratio(), 1e-12, p.id());
+    assertEquals(bestR / 100.0, p.scaledTo(32).stages().get(1).ratio(), 1e-12, p.id());
+  }
+
+  @Test
+  void scalesLayersToOtherDepths() {
+    assertArrayEquals(new int[] {1, 3, 4}, layers(Preset.LLAVA_192.scaledTo(6)));
+    assertArrayEquals(new int[] {1, 4, 6}, layers(Preset.LLAVA_192.scaledTo(8)));
+    assertArrayEquals(new int[] {3, 16, 21}, layers(Preset.LLAVA_192.scaledTo(30)));
+    assertTrue(Preset.names().containsAll(List.of("llava-192", "llava-128", "llava-64")));
+  }
+
+  @Test
+  void keepFollowsTheSpecFormula() {
+    assertEquals(1, new Stage(1, 0).keep(576));
+    assertEquals(288, new Stage(1, 0.5).keep(576));
+    assertEquals(155, new Stage(1, 0.27).keep(576));
+    assertEquals(1, new Stage(1, 0.1).keep(5));
+    assertEquals(0, new Stage(1, 0.5).keep(0));
+    assertEquals(7, new Stage(1, 1).keep(7));
+  }
+
+  private static int[] layers(DropSchedule s) {
+    return s.stages().stream().mapToInt(Stage::layer).toArray();
+  }
+}

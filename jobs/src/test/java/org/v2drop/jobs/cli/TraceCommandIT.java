@@ -1,0 +1,104 @@
+package org.v2drop.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The trace contract: one JSON object on stdout with the specified fields; errors on stderr with exit codes. */
+class TraceCommandIT {
+  static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+  static final Path FIXTURE = ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-b");
+
+  record Result(int code, String out, String err) {}
+
+  static Result run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = Main.run(args);
+      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  static List<String> traceArgs(String method) throws Exception {
+    JsonNode ref = new ObjectMapper().readTree(FIXTURE.resolve("reference.json").toFile());
+    List<String> a = new ArrayList<>(List.of("trace", "--model", FIXTURE.toString()));
+    for (JsonNode img : ref.get("images")) {
+      a.add("--image");
+      a.add(FIXTURE.resolve(img.asText()).toString());
+    }
+    a.addAll(List.of("--prompt", ref.get("prompt").asText(), "--method", method, "--max-new-tokens", "8"));
+    return a;
+  }
+
+  @Test
+  void printsOneJsonObjectMatchingTheReference() throws Exception {
+    JsonNode ref = new ObjectMapper().readTree(FIXTURE.resolve("reference.json").toFile());
+    Result r = run(traceArgs("v2drop@1:0.5,5:0.5,6:0").toArray(String[]::new));
+    assertEquals(0, r.code(), r.err());
+    JsonNode out = new ObjectMapper().readTree(r.out());
+    assertEquals(1, r.out().strip().lines().count(), "exactly one line of JSON on stdout");
+    assertEquals(ref.get("input_ids"), out.get("input_ids"));
+    assertEquals(ref.get("pixel_values_sum").asDouble(), out.get("pixel_values_sum").asDouble(), 1e-3);
+    JsonNode m = ref.get("methods").get("v2drop@1:0.5,5:0.5,6:0");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(m.get("stages").get(i).get("kept_positions"), out.get("stages").get(i).get("kept_positions"));
+      assertEquals(m.get("stages").get(i).get("layer"), out.get("stages").get(i).get("layer"));
+    }
+    assertEquals(m.get("last_logits_top5").get("ids"), out.get("last_logits_top5").get("ids"));
+    assertEquals(m.get("generated_ids"), out.get("generated_ids"));
+    assertEquals(m.get("text").asText(), out.get("text").asText());
+  }
+
+  @Test
+  void badInputsExitNonZeroWithAMessage() throws Exception {
+    List<String> a = traceArgs("v2drop@9:0.5");
+    Result r = run(a.toArray(String[]::new));
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("layer 9 is out of range [1, 8)"), r.err());
+    assertEquals("", r.out());
+    Result usage = run("trace", "--model", FIXTURE.toString());
+    assertEquals(2, usage.code());
+    assertTrue(usage.err().contains("missing required option --prompt"), usage.err());
+    Result unknown = run("trace", "--modle", "x");
+    assertEquals(2, unknown.code());
+    Result images = run("trace", "--model", FIXTURE.toString(), "--prompt", "USER: <image>\nhi", "--method",
+        "vanilla");
+    assertEquals(1, images.code());
+    assertTrue(images.err().contains("1 '<image>' placeholder(s) but 0 image(s)"), images.err());
+    Result methods = run("methods");
+    assertTrue(methods.out().contains("llava-192  3:0.5,17:0.5,22:0") && methods.out().contains("202.8"),
+        methods.out());
+  }
+
+  /** bin/v2drop on the packaged jar: the JSON alone on stdout, logs on stderr, DJL offline. */
+  @Test
+  void launcherRunsTrace() throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/v2drop").toString()));
+    cmd.addAll(traceArgs("fastv@3:0.25"));
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "launcher timed out");
+    assertEquals(0, p.exitValue(), out);
+    JsonNode json = new ObjectMapper().readTree(out);
+    JsonNode ref = new ObjectMapper().readTree(FIXTURE.resolve("reference.json").toFile());
+    assertEquals(ref.get("methods").get("fastv@3:0.25").get("generated_ids"), json.get("generated_ids"));
+  }
+}
