@@ -1,0 +1,62 @@
+package org.v2drop.core.bench;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** GQA (docs/benchmarks.md "GQA"): strip, lowercase, delete ASCII punctuation, exact match. */
+public final class GqaBenchmark implements Benchmark {
+  private static final String PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+  private final String name;
+
+  public GqaBenchmark(String name) {
+    this.name = name;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public List<Column> columns() {
+    return List.of(Column.of("id", Column.Kind.STRING), Column.of("question", Column.Kind.STRING),
+        Column.of("answer", Column.Kind.STRING), Column.of("image", Column.Kind.IMAGE));
+  }
+
+  @Override
+  public String question(Sample s) {
+    return s.string("question") + PopeBenchmark.POST_PROMPT;
+  }
+
+  @Override
+  public int maxNewTokens() {
+    return 16;
+  }
+
+  static String normalize(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (char c : s.strip().toLowerCase(Locale.ROOT).toCharArray()) {
+      if (PUNCTUATION.indexOf(c) < 0) {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public SampleScore score(Sample s, String response) {
+    String pred = normalize(response);
+    return new SampleScore(pred.equals(normalize(s.string("answer"))) ? 1 : 0, pred);
+  }
+
+  @Override
+  public Map<String, Double> aggregate(List<Scored> rows) {
+    return Map.of("exact_match", Metrics.mean(rows));
+  }
+
+  @Override
+  public String mainMetric() {
+    return "exact_match";
+  }
+}

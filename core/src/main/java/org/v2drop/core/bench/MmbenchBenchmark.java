@@ -1,0 +1,99 @@
+package org.v2drop.core.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * MMBench-EN dev (docs/benchmarks.md "MMBench"): options prompt; deterministic letter extraction; circular groups
+ * (rows whose index % 1,000,000 equals a main row's index) score 1 only if every row is right.
+ */
+public final class MmbenchBenchmark implements Benchmark {
+  static final long CIRCULAR_BASE = 1_000_000L;
+  private static final List<String> LETTERS = List.of("A", "B", "C", "D");
+  private final String name;
+
+  public MmbenchBenchmark(String name) {
+    this.name = name;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public List<Column> columns() {
+    return List.of(Column.of("index", Column.Kind.INTEGER), Column.of("question", Column.Kind.STRING),
+        Column.of("answer", Column.Kind.STRING), Column.optional("hint", Column.Kind.STRING),
+        Column.optional("A", Column.Kind.STRING), Column.optional("B", Column.Kind.STRING),
+        Column.optional("C", Column.Kind.STRING), Column.optional("D", Column.Kind.STRING),
+        Column.optional("category", Column.Kind.STRING), Column.optional("L2-category", Column.Kind.STRING),
+        Column.of("image", Column.Kind.IMAGE));
+  }
+
+  /** A value that lmms-eval treats as absent: null, or the string "nan" (pandas' missing value). */
+  static boolean absent(String v) {
+    return v == null || v.equals("nan") || v.equals("NaN");
+  }
+
+  /** Present options in letter order. */
+  static Map<String, String> options(Sample s) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String l : LETTERS) {
+      String v = s.optString(l);
+      if (!absent(v)) {
+        out.put(l, v);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public String question(Sample s) {
+    StringBuilder opts = new StringBuilder("There are several options:\n");
+    options(s).forEach((l, v) -> opts.append(l).append(". ").append(v).append('\n'));
+    String optionsText = opts.toString().replaceAll("\\n+$", "");
+    String hint = s.optString("hint");
+    String q = absent(hint) ? s.string("question") + " " + optionsText
+        : hint + " " + s.string("question") + " " + optionsText;
+    return q + "\n" + ScienceQaBenchmark.POST_PROMPT;
+  }
+
+  @Override
+  public int maxNewTokens() {
+    return 1024;
+  }
+
+  @Override
+  public SampleScore score(Sample s, String response) {
+    String letter = McqExtraction.extract(response, new ArrayList<>(options(s).keySet()));
+    return new SampleScore(letter.equals(s.string("answer").strip()) ? 1 : 0, letter);
+  }
+
+  @Override
+  public Map<String, Double> aggregate(List<Scored> rows) {
+    Map<Long, List<Scored>> groups = new LinkedHashMap<>();
+    for (Scored r : rows) {
+      groups.computeIfAbsent(r.sample().integer("index") % CIRCULAR_BASE, k -> new ArrayList<>()).add(r);
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    List<Scored> groupScores = new ArrayList<>();
+    for (List<Scored> g : groups.values()) {
+      boolean all = g.stream().allMatch(r -> r.score().score() == 1);
+      Scored main = g.stream().filter(r -> r.sample().integer("index") < CIRCULAR_BASE).findFirst().orElse(g.get(0));
+      groupScores.add(new Scored(main.sample(), main.response(), new SampleScore(all ? 1 : 0, "")));
+    }
+    out.put("circular_accuracy", Metrics.mean(groupScores));
+    out.put("single_accuracy", Metrics.mean(rows));
+    out.putAll(Metrics.meanBy(groupScores, "category", r -> r.sample().optString("category")));
+    out.putAll(Metrics.meanBy(groupScores, "l2", r -> r.sample().optString("L2-category")));
+    return out;
+  }
+
+  @Override
+  public String mainMetric() {
+    return "circular_accuracy";
+  }
+}

@@ -1,0 +1,69 @@
+package org.v2drop.core.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Video-MME-style task with frames already extracted to images (docs/benchmarks.md "Video"): every frame is an
+ * image in the prompt; options already read "A. ..."; the same letter extraction as MMBench.
+ */
+public final class VideoMcqBenchmark implements Benchmark {
+  static final String PRE_PROMPT = "Select the best answer to the following multiple-choice question based on the "
+      + "video and the subtitles. Respond with only the letter (A, B, C, or D) of the correct option.\n";
+  private final String name;
+
+  public VideoMcqBenchmark(String name) {
+    this.name = name;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public List<Column> columns() {
+    return List.of(Column.of("question_id", Column.Kind.STRING), Column.of("question", Column.Kind.STRING),
+        Column.of("options", Column.Kind.STRING_LIST), Column.of("answer", Column.Kind.STRING),
+        Column.of("frames", Column.Kind.IMAGE_LIST), Column.optional("duration", Column.Kind.STRING),
+        Column.optional("domain", Column.Kind.STRING), Column.optional("task_type", Column.Kind.STRING));
+  }
+
+  @Override
+  public String question(Sample s) {
+    return PRE_PROMPT + s.string("question") + "\n" + String.join("\n", s.strings("options")) + "\n"
+        + ScienceQaBenchmark.POST_PROMPT;
+  }
+
+  @Override
+  public int maxNewTokens() {
+    return 16;
+  }
+
+  @Override
+  public SampleScore score(Sample s, String response) {
+    List<String> letters = new ArrayList<>();
+    for (int i = 0; i < s.strings("options").size(); i++) {
+      letters.add(ScienceQaBenchmark.letter(i));
+    }
+    String letter = McqExtraction.extract(response, letters);
+    return new SampleScore(letter.equals(s.string("answer").strip()) ? 1 : 0, letter);
+  }
+
+  @Override
+  public Map<String, Double> aggregate(List<Scored> rows) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put("accuracy", Metrics.mean(rows));
+    out.putAll(Metrics.meanBy(rows, "duration", r -> r.sample().optString("duration")));
+    out.putAll(Metrics.meanBy(rows, "domain", r -> r.sample().optString("domain")));
+    out.putAll(Metrics.meanBy(rows, "task_type", r -> r.sample().optString("task_type")));
+    return out;
+  }
+
+  @Override
+  public String mainMetric() {
+    return "accuracy";
+  }
+}
