@@ -10,6 +10,7 @@ public final class Main {
 
       commands:
         trace     one generation with a drop method, printed as JSON (conformance and debugging)
+        score     rescore predictions (JSONL) with the lmms-eval scorers
         methods   the method-spec grammar and the presets with their layer-averaged vision tokens
 
       Environment: DJL_OFFLINE=true and OPT_OUT_TRACKING=true are set by bin/v2drop; nothing touches the network.
@@ -29,6 +30,7 @@ public final class Main {
     String command = argv[0];
     String usage = switch (command) {
       case "trace" -> TraceCommand.USAGE;
+      case "score" -> ScoreCommand.USAGE;
       case "methods" -> "usage: v2drop methods\n";
       default -> null;
     };
@@ -44,6 +46,7 @@ public final class Main {
       Args args = new Args(argv, 1, List.of());
       return switch (command) {
         case "trace" -> TraceCommand.run(args);
+        case "score" -> ScoreCommand.run(args);
         case "methods" -> methods(args);
         default -> 2;
       };
