@@ -11,6 +11,7 @@ public final class Main {
       commands:
         trace     one generation with a drop method, printed as JSON (conformance and debugging)
         score     rescore predictions (JSONL) with the lmms-eval scorers
+        shapes    write the ShapesVQA synthetic suite (real lmms-eval layouts) to a local/HDFS/S3 path
         methods   the method-spec grammar and the presets with their layer-averaged vision tokens
 
       Environment: DJL_OFFLINE=true and OPT_OUT_TRACKING=true are set by bin/v2drop; nothing touches the network.
@@ -31,6 +32,7 @@ public final class Main {
     String usage = switch (command) {
       case "trace" -> TraceCommand.USAGE;
       case "score" -> ScoreCommand.USAGE;
+      case "shapes" -> ShapesCommand.USAGE;
       case "methods" -> "usage: v2drop methods\n";
       default -> null;
     };
@@ -47,6 +49,7 @@ public final class Main {
       return switch (command) {
         case "trace" -> TraceCommand.run(args);
         case "score" -> ScoreCommand.run(args);
+        case "shapes" -> ShapesCommand.run(args);
         case "methods" -> methods(args);
         default -> 2;
       };
