@@ -28,17 +28,10 @@ public final class SampleRows {
 
   private SampleRows() {}
 
-  /** The core sample of a row; null images stay null (the evaluator reports them as an error row). */
+  /** The core sample of a row; a missing image is an error (the evaluator turns it into an error row). */
   public static Sample toSample(Row row) {
     String id = row.getAs(SAMPLE_ID);
-    String json = row.getAs(SAMPLE_JSON);
-    Map<String, Object> columns = new LinkedHashMap<>();
-    try {
-      JsonNode n = JSON.readTree(json == null ? "{}" : json);
-      n.fields().forEachRemaining(e -> columns.put(e.getKey(), toJava(e.getValue())));
-    } catch (Exception e) {
-      throw new IllegalArgumentException("sample " + id + ": unreadable columns: " + e.getMessage(), e);
-    }
+    Map<String, Object> columns = columns(id, row.getAs(SAMPLE_JSON));
     List<byte[]> images = new ArrayList<>();
     scala.collection.Seq<Object> seq = row.getAs(IMAGES);
     if (seq != null) {
@@ -52,6 +45,22 @@ public final class SampleRows {
       }
     }
     return new Sample(id, columns, images, row.getAs(BENCHMARK));
+  }
+
+  /** A sample without images from its columns' JSON (aggregation needs only the columns). */
+  public static Sample fromJson(String id, String json, String source) {
+    return Sample.textOnly(id, columns(id, json), source);
+  }
+
+  private static Map<String, Object> columns(String id, String json) {
+    Map<String, Object> columns = new LinkedHashMap<>();
+    try {
+      JsonNode n = JSON.readTree(json == null ? "{}" : json);
+      n.fields().forEachRemaining(e -> columns.put(e.getKey(), toJava(e.getValue())));
+    } catch (Exception e) {
+      throw new IllegalArgumentException("sample " + id + ": unreadable columns: " + e.getMessage(), e);
+    }
+    return columns;
   }
 
   static Object toJava(JsonNode v) {

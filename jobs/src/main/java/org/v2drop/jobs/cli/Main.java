@@ -9,6 +9,7 @@ public final class Main {
       usage: v2drop <command> [options]     (v2drop <command> --help for details)
 
       commands:
+        eval      run a sweep (models x methods x benchmarks) on Spark into Parquet reports
         trace     one generation with a drop method, printed as JSON (conformance and debugging)
         score     rescore predictions (JSONL) with the lmms-eval scorers
         shapes    write the ShapesVQA synthetic suite (real lmms-eval layouts) to a local/HDFS/S3 path
@@ -32,6 +33,7 @@ public final class Main {
     String usage = switch (command) {
       case "trace" -> TraceCommand.USAGE;
       case "score" -> ScoreCommand.USAGE;
+      case "eval" -> EvalCommand.USAGE;
       case "shapes" -> ShapesCommand.USAGE;
       case "methods" -> "usage: v2drop methods\n";
       default -> null;
@@ -45,10 +47,11 @@ public final class Main {
       return 0;
     }
     try {
-      Args args = new Args(argv, 1, List.of());
+      Args args = new Args(argv, 1, List.of("--force"));
       return switch (command) {
         case "trace" -> TraceCommand.run(args);
         case "score" -> ScoreCommand.run(args);
+        case "eval" -> EvalCommand.run(args);
         case "shapes" -> ShapesCommand.run(args);
         case "methods" -> methods(args);
         default -> 2;

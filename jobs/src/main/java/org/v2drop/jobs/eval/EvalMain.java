@@ -1,0 +1,67 @@
+package org.v2drop.jobs.eval;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.SparkSession;
+import org.v2drop.jobs.sweep.Sweep;
+import org.v2drop.jobs.sweep.SweepParser;
+
+/**
+ * {@code spark-submit --class org.v2drop.jobs.eval.EvalMain app.jar --sweep FILE [--force] [--conf k=v ...]}: parse
+ * options → session → evaluate → write reports → print summary, inside try/finally spark.stop().
+ */
+public final class EvalMain {
+  private EvalMain() {}
+
+  public static void main(String[] args) {
+    String sweepFile = null;
+    boolean force = false;
+    Map<String, String> conf = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--sweep" -> sweepFile = args[++i];
+        case "--force" -> force = true;
+        case "--conf" -> {
+          String[] kv = args[++i].split("=", 2);
+          conf.put(kv[0], kv.length > 1 ? kv[1] : "");
+        }
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]
+            + "; usage: EvalMain --sweep FILE [--force] [--conf k=v ...]");
+      }
+    }
+    if (sweepFile == null) {
+      throw new IllegalArgumentException("usage: EvalMain --sweep FILE [--force] [--conf k=v ...]");
+    }
+    int failed = run(SweepParser.parse(Path.of(sweepFile)), null, conf, force);
+    if (failed > 0) {
+      System.exit(3);
+    }
+  }
+
+  /** Runs a sweep in a new session; returns the number of cells over the error-rate threshold. */
+  public static int run(Sweep sweep, String master, Map<String, String> conf, boolean force) {
+    SparkSession spark = Sessions.create("v2drop-eval-" + sweep.runId(), master, conf);
+    try {
+      spark.sparkContext().addSparkListener(new Progress());
+      long t0 = System.nanoTime();
+      EvalJob.Result result = EvalJob.run(spark, sweep, force, msg -> System.err.println("eval: " + msg));
+      if (!result.skippedCells().isEmpty()) {
+        System.err.println("eval: skipped " + result.skippedCells().size() + " complete cell(s) of run "
+            + sweep.runId() + " (use --force to recompute)");
+      }
+      List<MetricRow> mains = result.metrics().stream().filter(MetricRow::main).collect(Collectors.toList());
+      System.out.println("run " + sweep.runId() + ": reports under " + sweep.output() + " ("
+          + String.format("%.1f", (System.nanoTime() - t0) / 1e9) + " s)");
+      System.out.print(Summary.table(mains));
+      for (String f : result.failedCells()) {
+        System.err.println("eval: FAILED cell over the error-rate threshold " + sweep.errorRateThreshold() + ": " + f);
+      }
+      return result.failedCells().size();
+    } finally {
+      spark.stop();
+    }
+  }
+}

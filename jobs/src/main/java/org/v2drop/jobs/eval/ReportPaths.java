@@ -1,0 +1,21 @@
+package org.v2drop.jobs.eval;
+
+/** Where the reports of a sweep live, and how they are partitioned. */
+public final class ReportPaths {
+  /** Partition columns of both reports: a cell is one (run, model, benchmark, method) partition. */
+  public static final String[] PARTITIONS = {"run_id", "model", "benchmark", "method"};
+
+  private ReportPaths() {}
+
+  public static String predictions(String output) {
+    return trim(output) + "/predictions";
+  }
+
+  public static String metrics(String output) {
+    return trim(output) + "/metrics";
+  }
+
+  private static String trim(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+}
