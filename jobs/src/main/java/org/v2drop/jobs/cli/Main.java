@@ -9,6 +9,7 @@ public final class Main {
       usage: v2drop <command> [options]     (v2drop <command> --help for details)
 
       commands:
+        demo      the ShapesVQA demo sweep on embedded Spark (suite, demo model, every method) -> ./reports
         eval      run a sweep (models x methods x benchmarks) on Spark into Parquet reports
         trace     one generation with a drop method, printed as JSON (conformance and debugging)
         score     rescore predictions (JSONL) with the lmms-eval scorers
@@ -34,6 +35,7 @@ public final class Main {
       case "trace" -> TraceCommand.USAGE;
       case "score" -> ScoreCommand.USAGE;
       case "eval" -> EvalCommand.USAGE;
+      case "demo" -> DemoCommand.USAGE;
       case "shapes" -> ShapesCommand.USAGE;
       case "methods" -> "usage: v2drop methods\n";
       default -> null;
@@ -52,6 +54,7 @@ public final class Main {
         case "trace" -> TraceCommand.run(args);
         case "score" -> ScoreCommand.run(args);
         case "eval" -> EvalCommand.run(args);
+        case "demo" -> DemoCommand.run(args);
         case "shapes" -> ShapesCommand.run(args);
         case "methods" -> methods(args);
         default -> 2;
