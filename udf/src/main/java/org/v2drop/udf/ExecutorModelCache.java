@@ -14,7 +14,8 @@ import org.v2drop.core.engine.LlavaEngine;
  * JVM shutdown, releasing their native memory.
  */
 public final class ExecutorModelCache {
-  private record Key(String checkpoint, String device) {}
+  /** Cache key: one engine per checkpoint and device. */
+  record Key(String checkpoint, String device) {}
 
   /** Loads once; holds the engine or the failure of the current attempt. */
   private static final class Slot {

@@ -1,0 +1,74 @@
+package org.v2drop.jobs.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SweepParserTest {
+  static final String GOOD = """
+      run_id: r1
+      output: /tmp/out
+      models:
+        - {name: m, path: /models/m}
+      methods: [vanilla, v2drop@llava-192]
+      benchmarks:
+        - {name: pope, path: /data/POPE, limit: 10}
+      generation: {max_new_tokens: 8, max_new_tokens_per_benchmark: {pope: 3}}
+      error_rate_threshold: 0.1
+      """;
+
+  static Sweep parse(String yaml) {
+    return SweepParser.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "sweep.yaml");
+  }
+
+  @Test
+  void parsesEverything() {
+    Sweep s = parse(GOOD);
+    assertEquals("r1", s.runId());
+    assertEquals(List.of("vanilla", "v2drop@llava-192"), s.methods());
+    assertEquals(10, s.benchmarks().get(0).limit());
+    assertEquals(3, s.maxNewTokens().get("pope"));
+    assertEquals(8, s.maxNewTokens().get("*"));
+    assertEquals(0.1, s.errorRateThreshold());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "run_id: r1|run_id: r 1|run_id 'r 1' may only hold",
+      "error_rate_threshold: 0.1|error_rate_threshold: 2|error_rate_threshold must be in [0, 1]",
+      "error_rate_threshold: 0.1|error_rate_thresold: 0.1|unknown key 'error_rate_thresold'",
+      "limit: 10|limit: ten|key 'limit' must be an integer",
+      "limit: 10|lmit: 10|unknown key 'benchmarks[].lmit'",
+      "v2drop@llava-192|v2drop@llava-100|invalid method spec 'v2drop@llava-100'",
+      "name: pope|name: popee|unknown benchmark 'popee'",
+      "max_new_tokens: 8|max_new_tokens: 0|generation.max_new_tokens must be positive",
+      "output: /tmp/out|outpt: /tmp/out|unknown key 'outpt'"})
+  void errorsNameTheKey(String from, String to, String problem) {
+    SweepException e = assertThrows(SweepException.class, () -> parse(GOOD.replace(from, to)));
+    assertTrue(e.getMessage().startsWith("sweep.yaml: "), e.getMessage());
+    assertTrue(e.getMessage().contains(problem), e.getMessage());
+  }
+
+  @Test
+  void everyShippedSweepParses() throws Exception {
+    Path dir = Path.of(System.getProperty("user.dir")).getParent().resolve("cluster-configs/sweeps");
+    try (Stream<Path> files = Files.list(dir)) {
+      List<Path> sweeps = files.filter(p -> p.toString().endsWith(".yaml")).toList();
+      assertTrue(sweeps.size() >= 2, "shipped sweeps in " + dir + ": " + sweeps);
+      for (Path p : sweeps) {
+        Sweep s = SweepParser.parse(p);
+        assertTrue(s.methods().size() >= 1 && s.benchmarks().size() >= 1, p.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package org.v2drop.udf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.djl.Device;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.v2drop.core.engine.LlavaEngine;
+
+/** One model per (checkpoint, device) per JVM, loaded exactly once under concurrent demand. */
+class ExecutorModelCacheIT {
+  static final Path TINY = Path.of(System.getProperty("user.dir")).getParent()
+      .resolve("core/src/test/resources/fixtures/tiny-llava-a");
+
+  @AfterEach
+  void clear() {
+    ExecutorModelCache.closeAll();
+  }
+
+  @Test
+  void tenThreadsLoadOnce() throws Exception {
+    AtomicInteger loads = new AtomicInteger();
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(10);
+    List<Future<LlavaEngine>> got = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      got.add(pool.submit(() -> {
+        start.await();
+        return ExecutorModelCache.get(TINY.toString(), Device.cpu(), k -> {
+          loads.incrementAndGet();
+          return LlavaEngine.load(TINY, Device.cpu());
+        });
+      }));
+    }
+    start.countDown();
+    LlavaEngine first = got.get(0).get();
+    for (Future<LlavaEngine> f : got) {
+      assertSame(first, f.get());
+    }
+    pool.shutdown();
+    assertEquals(1, loads.get());
+  }
+
+  @Test
+  void failedLoadsAreRetriedNotCached() {
+    AtomicInteger tries = new AtomicInteger();
+    assertThrows(IllegalStateException.class, () -> ExecutorModelCache.get("bad", Device.cpu(), k -> {
+      tries.incrementAndGet();
+      throw new IllegalStateException("boom");
+    }));
+    assertThrows(IllegalStateException.class, () -> ExecutorModelCache.get("bad", Device.cpu(), k -> {
+      tries.incrementAndGet();
+      throw new IllegalStateException("boom");
+    }));
+    assertEquals(2, tries.get());
+  }
+}
