@@ -7,8 +7,8 @@ import java.util.SplittableRandom;
 /** Draws random scenes: several small, non-overlapping shapes, many sharing colour or kind with another. */
 public final class SceneSampler {
   public static final int SIZE = 96;
-  private static final int MIN_OBJECT = 10;
-  private static final int MAX_OBJECT = 14;
+  private static final int MIN_OBJECT = 14;
+  private static final int MAX_OBJECT = 20;
   private static final int MARGIN = 2;
 
   private SceneSampler() {}

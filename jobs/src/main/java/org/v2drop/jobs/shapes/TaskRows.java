@@ -51,8 +51,8 @@ final class TaskRows {
     return new ParquetTable.Image(SceneRenderer.png(scene), name + ".png");
   }
 
-  /** A scene of 4..8 objects. */
+  /** A scene of 3..6 objects. */
   static Scene scene(SplittableRandom rng) {
-    return SceneSampler.scene(rng, 4 + rng.nextInt(5));
+    return SceneSampler.scene(rng, 3 + rng.nextInt(4));
   }
 }
