@@ -5,17 +5,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /** GQA (docs/benchmarks.md "GQA"): strip, lowercase, delete ASCII punctuation, exact match. */
-public final class GqaBenchmark implements Benchmark {
+public final class GqaBenchmark extends NamedBenchmark {
   private static final String PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
-  private final String name;
 
   public GqaBenchmark(String name) {
-    this.name = name;
-  }
-
-  @Override
-  public String name() {
-    return name;
+    super(name);
   }
 
   @Override

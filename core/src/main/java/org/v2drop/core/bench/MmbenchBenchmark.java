@@ -9,18 +9,12 @@ import java.util.Map;
  * MMBench-EN dev (docs/benchmarks.md "MMBench"): options prompt; deterministic letter extraction; circular groups
  * (rows whose index % 1,000,000 equals a main row's index) score 1 only if every row is right.
  */
-public final class MmbenchBenchmark implements Benchmark {
+public final class MmbenchBenchmark extends NamedBenchmark {
   static final long CIRCULAR_BASE = 1_000_000L;
   private static final List<String> LETTERS = List.of("A", "B", "C", "D");
-  private final String name;
 
   public MmbenchBenchmark(String name) {
-    this.name = name;
-  }
-
-  @Override
-  public String name() {
-    return name;
+    super(name);
   }
 
   @Override

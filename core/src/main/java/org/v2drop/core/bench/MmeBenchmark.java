@@ -9,19 +9,13 @@ import java.util.Set;
  * MME (docs/benchmarks.md "MME"): yes/no parsing; per (category, image) pair acc + acc+; category score = mean over its
  * images (max 200); perception and cognition are sums over their categories.
  */
-public final class MmeBenchmark implements Benchmark {
+public final class MmeBenchmark extends NamedBenchmark {
   public static final Set<String> PERCEPTION = Set.of("existence", "count", "position", "color", "posters",
       "celebrity", "scene", "landmark", "artwork", "OCR");
   private static final String YES_NO = " Please answer yes or no.";
-  private final String name;
 
   public MmeBenchmark(String name) {
-    this.name = name;
-  }
-
-  @Override
-  public String name() {
-    return name;
+    super(name);
   }
 
   @Override
@@ -67,7 +61,7 @@ public final class MmeBenchmark implements Benchmark {
       for (Map.Entry<String, double[]> img : c.getValue().entrySet()) {
         double[] a = img.getValue();
         if (a[1] != 2) {
-          throw new BenchmarkDataException(name + ": category '" + c.getKey() + "', image '" + img.getKey()
+          throw new BenchmarkDataException(name() + ": category '" + c.getKey() + "', image '" + img.getKey()
               + "' has " + (int) a[1] + " rows; MME scores pairs of exactly 2");
         }
         double acc = a[0] / a[1] * 100;

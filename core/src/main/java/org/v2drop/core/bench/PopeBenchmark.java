@@ -10,17 +10,11 @@ import java.util.Map;
  * POPE (docs/benchmarks.md "POPE"): exact yes/no match; accuracy, precision, recall, F1, the share of ground-truth
  * "yes" (lmms-eval's yes_ratio) and of predicted "yes"; per split (category) and the mean F1 over the splits.
  */
-public final class PopeBenchmark implements Benchmark {
+public final class PopeBenchmark extends NamedBenchmark {
   public static final String POST_PROMPT = "\nAnswer the question using a single word or phrase.";
-  private final String name;
 
   public PopeBenchmark(String name) {
-    this.name = name;
-  }
-
-  @Override
-  public String name() {
-    return name;
+    super(name);
   }
 
   @Override

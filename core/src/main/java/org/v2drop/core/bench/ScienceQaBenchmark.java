@@ -5,17 +5,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /** ScienceQA-IMG (docs/benchmarks.md "ScienceQA-IMG"): lettered choices, letter or "L." prefix match. */
-public final class ScienceQaBenchmark implements Benchmark {
+public final class ScienceQaBenchmark extends NamedBenchmark {
   public static final String POST_PROMPT = "\nAnswer with the option's letter from the given choices directly.";
-  private final String name;
 
   public ScienceQaBenchmark(String name) {
-    this.name = name;
-  }
-
-  @Override
-  public String name() {
-    return name;
+    super(name);
   }
 
   @Override

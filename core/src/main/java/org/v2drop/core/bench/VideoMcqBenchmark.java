@@ -9,18 +9,12 @@ import java.util.Map;
  * A Video-MME-style task with frames already extracted to images (docs/benchmarks.md "Video"): every frame is an
  * image in the prompt; options already read "A. ..."; the same letter extraction as MMBench.
  */
-public final class VideoMcqBenchmark implements Benchmark {
+public final class VideoMcqBenchmark extends NamedBenchmark {
   static final String PRE_PROMPT = "Select the best answer to the following multiple-choice question based on the "
       + "video and the subtitles. Respond with only the letter (A, B, C, or D) of the correct option.\n";
-  private final String name;
 
   public VideoMcqBenchmark(String name) {
-    this.name = name;
-  }
-
-  @Override
-  public String name() {
-    return name;
+    super(name);
   }
 
   @Override

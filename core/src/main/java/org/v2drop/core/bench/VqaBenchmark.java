@@ -5,20 +5,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /** TextVQA and VizWiz-VQA (docs/benchmarks.md "TextVQA"): capitalised question, VQA accuracy over 10 answers. */
-public final class VqaBenchmark implements Benchmark {
+public final class VqaBenchmark extends NamedBenchmark {
   public static final String VIZWIZ_POST_PROMPT = "\nWhen the provided information is insufficient, respond with "
       + "'Unanswerable'.\nAnswer the question using a single word or phrase.";
-  private final String name;
   private final String postPrompt;
 
   public VqaBenchmark(String name, String postPrompt) {
-    this.name = name;
+    super(name);
     this.postPrompt = postPrompt;
-  }
-
-  @Override
-  public String name() {
-    return name;
   }
 
   @Override

@@ -9,14 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.v2drop.core.bench.Benchmark;
 import org.v2drop.core.bench.Benchmarks;
 import org.v2drop.core.bench.Sample;
 import org.v2drop.core.bench.SampleScore;
 import org.v2drop.core.bench.Scored;
+import org.v2drop.udf.SampleRows;
 
 /** {@code v2drop score}: rescoring predictions made elsewhere with our lmms-eval scorers. */
 final class ScoreCommand {
@@ -75,36 +74,10 @@ final class ScoreCommand {
     if (response == null || !response.isTextual()) {
       throw new IllegalArgumentException(where + ": missing string field 'response'");
     }
-    Map<String, Object> columns = new LinkedHashMap<>();
-    n.fields().forEachRemaining(e -> columns.put(e.getKey(), toJava(e.getValue())));
     String id = n.hasNonNull("question_id") ? n.get("question_id").asText()
         : n.hasNonNull("index") ? n.get("index").asText() : n.hasNonNull("id") ? n.get("id").asText() : where;
-    Sample sample = Sample.textOnly(id, columns, where);
+    Sample sample = SampleRows.fromJson(id, line, where);
     SampleScore score = benchmark.score(sample, response.asText());
     return new Scored(sample, response.asText(), score);
-  }
-
-  static Object toJava(JsonNode v) {
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (v.isTextual()) {
-      return v.asText();
-    }
-    if (v.isIntegralNumber()) {
-      return v.asLong();
-    }
-    if (v.isNumber()) {
-      return v.asDouble();
-    }
-    if (v.isBoolean()) {
-      return v.asBoolean();
-    }
-    if (v.isArray()) {
-      List<Object> out = new ArrayList<>();
-      v.forEach(x -> out.add(toJava(x)));
-      return out;
-    }
-    return v.toString();
   }
 }
