@@ -95,14 +95,15 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
     return RowFactory.create(spec.runId(), spec.model(), method, g.schedule(), benchmark, sampleId,
         SampleEvaluator.promptHash(o.prompt()), o.response(), o.score().parsed(), o.score().score(), Predictions.OK,
         null, seq(perLayer), g.prefillMs(), g.decodeMs(), g.totalMs(), g.tokens().length, g.prefillFlops(), executor,
-        binding.describe(), g.visionMs(), g.promptTokens(), g.meanVisionTokens(), seq(kept), seq(vision), sampleJson);
+        binding.describe(), g.visionMs(), g.promptTokens(), g.meanVisionTokens(), seq(kept), seq(vision), sampleJson,
+        ExecutorModelCache.loads());
   }
 
   private Row error(String benchmark, String method, String sampleId, String prompt, String message, String executor,
       DeviceBinding binding, String sampleJson) {
     return RowFactory.create(spec.runId(), spec.model(), method, null, benchmark, sampleId,
         SampleEvaluator.promptHash(prompt), null, null, null, Predictions.FAILED, message, null, null, null, null,
-        null, null, executor, binding.describe(), null, null, null, null, null, sampleJson);
+        null, null, executor, binding.describe(), null, null, null, null, null, sampleJson, ExecutorModelCache.loads());
   }
 
   private static scala.collection.immutable.Seq<Object> seq(List<Object> list) {

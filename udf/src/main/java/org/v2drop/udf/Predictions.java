@@ -31,6 +31,7 @@ public final class Predictions {
   public static final String KEPT_POSITIONS = "kept_positions";
   public static final String VISION_POSITIONS = "vision_positions";
   public static final String SAMPLE_JSON = "sample_json";
+  public static final String JVM_ENGINE_LOADS = "jvm_engine_loads";
 
   public static final String OK = "ok";
   public static final String FAILED = "error";
@@ -62,7 +63,8 @@ public final class Predictions {
       .add(KEPT_POSITIONS, DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.IntegerType, false), false),
           true)
       .add(VISION_POSITIONS, DataTypes.createArrayType(DataTypes.IntegerType, false), true)
-      .add(SAMPLE_JSON, DataTypes.StringType, true);
+      .add(SAMPLE_JSON, DataTypes.StringType, true)
+      .add(JVM_ENGINE_LOADS, DataTypes.IntegerType, true);
 
   private Predictions() {}
 }
