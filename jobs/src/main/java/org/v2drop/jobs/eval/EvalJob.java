@@ -24,8 +24,10 @@ import org.v2drop.udf.Predictions;
 
 /**
  * The sweep job: read samples → cross with methods → {@code mapPartitions(EvaluatePartition)} → write predictions →
- * aggregate cells → write metrics → print the summary. Complete cells of the same run id are skipped unless forced;
- * both reports are written with dynamic partition overwrite, one partition per cell.
+ * aggregate cells → write metrics → print the summary. Complete cells of the same run id are skipped unless forced.
+ * Each cell is one partition directory ({@code run_id=/model=/benchmark=/method=}) replaced by a static overwrite of
+ * that directory alone, so reruns replace only their cells and the writes work with the S3A committers (which do not
+ * support Spark's dynamic partition overwrite).
  */
 public final class EvalJob {
   /** The outcome of a run. */
@@ -34,13 +36,13 @@ public final class EvalJob {
   private EvalJob() {}
 
   public static Result run(SparkSession spark, Sweep sweep, boolean force, Consumer<String> progress) {
-    spark.conf().set("spark.sql.sources.partitionOverwriteMode", "dynamic");
     Set<String> done = force ? Set.of() : completeCells(spark, sweep);
     List<String> skipped = new ArrayList<>();
     for (Sweep.ModelRef model : sweep.models()) {
       EngineSpec spec = new EngineSpec(sweep.runId(), model.name(), model.path(), sweep.maxNewTokens(),
           remoteFetchConf(spark));
       Dataset<Row> samples = null;
+      List<String[]> todoCells = new ArrayList<>();
       List<String> methods = new ArrayList<>();
       for (String method : sweep.methods()) {
         methods.add(method);
@@ -52,6 +54,7 @@ public final class EvalJob {
         if (todo.isEmpty()) {
           continue;
         }
+        todo.forEach(m -> todoCells.add(new String[] {b.name(), m}));
         Dataset<Row> rows = BenchmarkReader.read(spark, b.name(), b.path(), b.split(), b.limit())
             .crossJoin(spark.createDataset(todo, Encoders.STRING()).toDF(EvaluatePartition.METHOD));
         samples = samples == null ? rows : samples.unionByName(rows);
@@ -64,15 +67,29 @@ public final class EvalJob {
           : Math.max(2, 2 * spark.sparkContext().defaultParallelism());
       Dataset<Row> predictions = samples.repartition(partitions, col("sample_id"), col(EvaluatePartition.METHOD))
           .mapPartitions(new EvaluatePartition(spec), Encoders.row(Predictions.SCHEMA));
-      progress.accept(model.name() + ": evaluating on " + partitions + " partitions");
-      predictions.write().mode(SaveMode.Overwrite).partitionBy(ReportPaths.PARTITIONS)
-          .parquet(ReportPaths.predictions(sweep.output()));
+      progress.accept(model.name() + ": evaluating " + todoCells.size() + " cell(s) on " + partitions
+          + " partitions");
+      // one evaluation pass into a private staging folder, then each cell is committed to its own partition
+      String staging = ReportPaths.staging(sweep.output(), sweep.runId());
+      try {
+        predictions.write().mode(SaveMode.Overwrite).partitionBy(Predictions.BENCHMARK, Predictions.METHOD)
+            .parquet(staging);
+        for (String[] c : todoCells) {
+          String cellDir = CellWriter.partitionPath(CellWriter.partitionPath(staging, Predictions.BENCHMARK, c[0]),
+              Predictions.METHOD, c[1]);
+          CellWriter.overwrite(spark.read().parquet(cellDir), ReportPaths.predictions(sweep.output()),
+              sweep.runId(), model.name(), c[0], c[1]);
+        }
+      } finally {
+        delete(spark, staging);
+      }
     }
     List<CellResult> cells = aggregate(spark, sweep);
     List<MetricRow> metrics = MetricsBuilder.rows(sweep.runId(), cells);
+    // every cell of the run is re-aggregated, so the run's metrics partition is replaced whole
     spark.createDataFrame(metrics.stream().map(MetricRow::toRow).toList(), MetricsTable.SCHEMA)
-        .coalesce(1).write().mode(SaveMode.Overwrite).partitionBy(ReportPaths.PARTITIONS)
-        .parquet(ReportPaths.metrics(sweep.output()));
+        .drop("run_id").coalesce(1).write().mode(SaveMode.Overwrite).partitionBy("model", "benchmark", "method")
+        .parquet(CellWriter.partitionPath(ReportPaths.metrics(sweep.output()), "run_id", sweep.runId()));
     List<String> failed = new ArrayList<>();
     for (CellResult c : cells) {
       if (c.errorRate() > sweep.errorRateThreshold()) {
@@ -128,21 +145,38 @@ public final class EvalJob {
     return out;
   }
 
+  private static void delete(SparkSession spark, String path) {
+    try {
+      Path p = new Path(path);
+      p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, true);
+    } catch (java.io.IOException e) {
+      System.err.println("eval: could not remove staging folder " + path + ": " + e.getMessage());
+    }
+  }
+
   static String cell(String model, String method, String benchmark) {
     return model + " × " + method + " × " + benchmark;
   }
 
-  /** Hadoop settings executors need to fetch remote checkpoints: the S3A endpoint/path style, never secrets. */
-  private static Map<String, String> remoteFetchConf(SparkSession spark) {
+  /**
+   * Hadoop settings executors need to fetch remote checkpoints: every {@code fs.s3a.*} setting except secrets, and the
+   * credential provider path. Keys, secrets and tokens never leave the driver's configuration.
+   */
+  static Map<String, String> remoteFetchConf(SparkSession spark) {
     Map<String, String> out = new LinkedHashMap<>();
-    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
-    for (String k : List.of("fs.s3a.endpoint", "fs.s3a.path.style.access", "fs.s3a.connection.ssl.enabled",
-        "fs.s3a.endpoint.region", "fs.s3a.aws.credentials.provider", "hadoop.security.credential.provider.path")) {
-      String v = conf.get(k);
-      if (v != null) {
-        out.put(k, v);
+    for (Map.Entry<String, String> e : spark.sparkContext().hadoopConfiguration()) {
+      String k = e.getKey();
+      boolean s3a = k.startsWith("fs.s3a.") && !isSecret(k);
+      if (s3a || k.equals("hadoop.security.credential.provider.path")) {
+        out.put(k, e.getValue());
       }
     }
     return out;
+  }
+
+  static boolean isSecret(String key) {
+    String k = key.toLowerCase(java.util.Locale.ROOT);
+    return k.contains("secret") || k.contains("access.key") || k.contains("session.token") || k.contains("password")
+        || k.contains("encryption.key");
   }
 }

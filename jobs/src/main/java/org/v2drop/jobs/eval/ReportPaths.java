@@ -15,6 +15,11 @@ public final class ReportPaths {
     return trim(output) + "/metrics";
   }
 
+  /** A private folder for one evaluation pass (removed afterwards; readers ignore names starting with "_"). */
+  public static String staging(String output, String runId) {
+    return trim(output) + "/_staging/" + runId + "-" + java.util.UUID.randomUUID();
+  }
+
   private static String trim(String s) {
     return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
