@@ -87,6 +87,25 @@ class SafetensorsFileTest {
     assertMessage(f, problem);
   }
 
+  /** A tensor stored beyond the 2 GiB mark of a (sparse) file is read through its own memory map. */
+  @Test
+  void readsTensorsBeyondTwoGibibytes() throws Exception {
+    long gap = (1L << 31) + 4096;
+    String header = "{\"pad\": {\"dtype\": \"U8\", \"shape\": [" + gap + "], \"data_offsets\": [0, " + gap + "]},"
+        + " \"w\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [" + gap + ", " + (gap + 8) + "]}}";
+    byte[] h = header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Path f = dir.resolve("big.safetensors");
+    try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+      raf.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).array());
+      raf.write(h);
+      raf.seek(8 + h.length + gap);
+      raf.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(0.25f).putFloat(-7f).array());
+    }
+    assertTrue(Files.size(f) > (1L << 31));
+    TensorInfo w = SafetensorsFile.open(f).tensors().get("w");
+    assertArrayEquals(new float[] {0.25f, -7f}, SafetensorsFile.readAsFloat(w));
+  }
+
   @Test
   void missingFileIsNamed() {
     assertMessage(dir.resolve("nope.safetensors"), "safetensors file not found");

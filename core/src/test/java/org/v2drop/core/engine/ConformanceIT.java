@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -147,10 +146,5 @@ class ConformanceIT {
     long[] e = java.util.Arrays.copyOf(expected, n);
     long[] a = java.util.Arrays.copyOf(actual, Math.min(n, actual.length));
     assertArrayEquals(e, a, name + " greedy ids (first " + n + " decisive steps)");
-  }
-
-  @SuppressWarnings("unused")
-  private static Path dir(String fixture) {
-    return Fixtures.dir(fixture);
   }
 }

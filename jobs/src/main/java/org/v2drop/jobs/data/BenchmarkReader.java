@@ -25,7 +25,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.IntegralType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
@@ -162,10 +161,5 @@ public final class BenchmarkReader {
       case IMAGE -> "struct<bytes: binary, path: string>";
       case IMAGE_LIST -> "array<struct<bytes: binary, path: string>>";
     };
-  }
-
-  @SuppressWarnings("unused")
-  private static DataType binary() {
-    return DataTypes.BinaryType;
   }
 }

@@ -74,7 +74,8 @@ public final class SweepParser {
     List<String> methods = new ArrayList<>();
     for (Object o : list(m, "methods", where)) {
       if (!(o instanceof String s)) {
-        throw new SweepException(where + ": methods must hold method spec strings, found " + o);
+        throw new SweepException(where + ": methods must hold method spec strings, found " + o
+            + " (quote specs with commas inside [...] lists, e.g. \"v2drop@2:0.5,4:0.25\")");
       }
       try {
         MethodSpec.parse(s);
