@@ -126,6 +126,7 @@ class S3IT {
     Path model = ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-a");
     upload(model, "models/tiny-a");
 
+    LogCapture logs = LogCapture.open();
     SparkSession spark = SparkSession.builder().master("local[2]").appName("s3-test").config("spark.ui.enabled",
         "false").config("spark.sql.shuffle.partitions", "2")
         .config("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:" + port)
@@ -178,6 +179,14 @@ class S3IT {
       assertFalse(e.getMessage().contains(SECRET), e.getMessage());
     } finally {
       spark.stop();
+      logs.stop();
     }
+    assertTrue(logs.lines() > 0, "log events were captured");
+    List<String> leaks = logs.containing(SECRET);
+    assertTrue(leaks.isEmpty(), "the secret key appeared in the logs: " + leaks);
+    // the access key id is not a secret for AWS, but it must not reach INFO-level (production) logs either
+    List<String> ids = logs.containing(ACCESS).stream().filter(e -> !e.startsWith("DEBUG") && !e.startsWith("TRACE"))
+        .toList();
+    assertTrue(ids.isEmpty(), "the access key id appeared in INFO+ logs: " + ids);
   }
 }

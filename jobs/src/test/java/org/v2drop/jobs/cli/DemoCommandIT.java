@@ -1,0 +1,42 @@
+package org.v2drop.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.v2drop.udf.ExecutorModelCache;
+
+/** The README's main command: suite, demo model, every method, embedded Spark, reports and the summary table. */
+class DemoCommandIT {
+  @AfterAll
+  static void release() {
+    ExecutorModelCache.closeAll();
+  }
+
+  @Test
+  void demoWritesReportsAndPrintsTheSummary(@TempDir Path tmp) throws Exception {
+    Path model = Path.of(System.getProperty("user.dir")).getParent().resolve(DemoCommand.DEFAULT_MODEL);
+    TraceCommandIT.Result r = TraceCommandIT.run("demo", "--out", tmp.toString(), "--model", model.toString(),
+        "--limit", "2");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("run demo: reports under " + tmp), r.out());
+    for (String method : DemoCommand.methods(8)) {
+      assertTrue(r.out().contains(method.length() > 30 ? method.substring(0, 29) : method), method + "\n" + r.out());
+    }
+    for (String b : new String[] {"shapes_pope", "shapes_mme", "shapes_gqa", "shapes_textvqa", "shapes_sqa",
+        "shapes_mmbench", "shapes_video"}) {
+      assertTrue(r.out().contains(b), b);
+      assertTrue(Files.isDirectory(tmp.resolve("predictions/run_id=demo/model=shapes-llava-v0/benchmark=" + b)), b);
+    }
+    assertTrue(Files.isDirectory(tmp.resolve("metrics/run_id=demo")));
+    assertTrue(Files.isRegularFile(tmp.resolve("suite/_prompts/test.parquet")));
+    TraceCommandIT.Result again = TraceCommandIT.run("demo", "--out", tmp.toString(), "--model", model.toString(),
+        "--limit", "2");
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.err().contains("skipped 49 complete cell(s)"), again.err());
+  }
+}
