@@ -88,6 +88,26 @@ class TraceCommandIT {
         methods.out());
   }
 
+  /** bin/v2drop eval: the launcher's class path runs embedded Spark (a sweep on a tiny suite). */
+  @Test
+  void launcherRunsAnEmbeddedSparkSweep(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+    counts.put("shapes_pope", 2);
+    org.v2drop.jobs.shapes.ShapesSuite.write(new org.apache.hadoop.fs.Path(tmp.resolve("suite").toUri()), "test",
+        counts, 0, new org.apache.hadoop.conf.Configuration(), m -> { });
+    Path sweep = tmp.resolve("sweep.yaml");
+    java.nio.file.Files.writeString(sweep, String.join("\n", "run_id: launcher", "output: " + tmp.resolve("reports"),
+        "models:", "  - {name: tiny-a, path: " + ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-a") + "}",
+        "methods: [vanilla]", "benchmarks:", "  - {name: shapes_pope, path: " + tmp.resolve("suite/shapes_pope")
+            + "}", "generation: {max_new_tokens: 2}") + "\n");
+    Process p = new ProcessBuilder(ROOT.resolve("bin/v2drop").toString(), "eval", "--sweep", sweep.toString(),
+        "--master", "local[1]").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "launcher timed out");
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(out.contains("run launcher: reports under") && out.contains("shapes_pope"), out);
+  }
+
   /** bin/v2drop on the packaged jar: the JSON alone on stdout, logs on stderr, DJL offline. */
   @Test
   void launcherRunsTrace() throws Exception {
