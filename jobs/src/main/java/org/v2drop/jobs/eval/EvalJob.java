@@ -43,10 +43,7 @@ public final class EvalJob {
           remoteFetchConf(spark));
       Dataset<Row> samples = null;
       List<String[]> todoCells = new ArrayList<>();
-      List<String> methods = new ArrayList<>();
-      for (String method : sweep.methods()) {
-        methods.add(method);
-      }
+      List<String> methods = sweep.methods();
       for (Sweep.BenchmarkRef b : sweep.benchmarks()) {
         List<String> todo = methods.stream().filter(m -> !done.contains(cell(model.name(), m, b.name()))).toList();
         methods.stream().filter(m -> done.contains(cell(model.name(), m, b.name())))
@@ -77,6 +74,10 @@ public final class EvalJob {
         for (String[] c : todoCells) {
           String cellDir = CellWriter.partitionPath(CellWriter.partitionPath(staging, Predictions.BENCHMARK, c[0]),
               Predictions.METHOD, c[1]);
+          if (!exists(spark, cellDir)) {
+            progress.accept(model.name() + ": " + c[0] + " has no samples; nothing to write for " + c[1]);
+            continue;
+          }
           CellWriter.overwrite(spark.read().parquet(cellDir), ReportPaths.predictions(sweep.output()),
               sweep.runId(), model.name(), c[0], c[1]);
         }
@@ -143,6 +144,15 @@ public final class EvalJob {
       out.add(cell(r.getString(0), r.getString(1), r.getString(2)));
     }
     return out;
+  }
+
+  private static boolean exists(SparkSession spark, String path) {
+    try {
+      Path p = new Path(path);
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot check " + path + ": " + e.getMessage(), e);
+    }
   }
 
   private static void delete(SparkSession spark, String path) {
