@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -129,14 +128,8 @@ public final class EvalJob {
   /** Cells of this run id already in the metrics report. */
   private static Set<String> completeCells(SparkSession spark, Sweep sweep) {
     String metrics = ReportPaths.metrics(sweep.output());
-    try {
-      Path p = new Path(metrics);
-      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(p)) {
-        return Set.of();
-      }
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot check " + metrics + ": " + e.getMessage(), e);
+    if (!exists(spark, metrics)) {
+      return Set.of();
     }
     Set<String> out = new HashSet<>();
     for (Row r : spark.read().parquet(metrics).filter(col("run_id").equalTo(sweep.runId()))
