@@ -1,8 +1,10 @@
 package org.v2drop.udf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import java.nio.file.Path;
@@ -63,5 +65,16 @@ class ExecutorModelCacheIT {
       throw new IllegalStateException("boom");
     }));
     assertEquals(2, tries.get());
+  }
+
+  @Test
+  void closeAllReleasesEveryEngine() {
+    LlavaEngine a = ExecutorModelCache.get(TINY.toString(), Device.cpu(), k -> LlavaEngine.load(TINY, Device.cpu()));
+    int weights = a.model().liveModelArrays();
+    assertTrue(weights > 50, "the engine holds its weights: " + weights);
+    ExecutorModelCache.closeAll();
+    assertEquals(0, a.model().liveModelArrays(), "closeAll freed the engine's native arrays");
+    LlavaEngine b = ExecutorModelCache.get(TINY.toString(), Device.cpu(), k -> LlavaEngine.load(TINY, Device.cpu()));
+    assertNotSame(a, b, "a closed engine is never handed out again");
   }
 }

@@ -15,9 +15,14 @@ public final class CellWriter {
   /** Replaces {@code root/run_id=R/model=M/benchmark=B/method=X} with {@code rows} (partition columns dropped). */
   public static void overwrite(Dataset<Row> rows, String root, String runId, String model, String benchmark,
       String method) {
-    String path = partitionPath(partitionPath(partitionPath(partitionPath(root, "run_id", runId), "model", model),
+    rows.drop(ReportPaths.PARTITIONS).write().mode(SaveMode.Overwrite).parquet(cellPath(root, runId, model,
+        benchmark, method));
+  }
+
+  /** The directory of one cell: {@code root/run_id=R/model=M/benchmark=B/method=X}. */
+  public static String cellPath(String root, String runId, String model, String benchmark, String method) {
+    return partitionPath(partitionPath(partitionPath(partitionPath(root, "run_id", runId), "model", model),
         "benchmark", benchmark), "method", method);
-    rows.drop(ReportPaths.PARTITIONS).write().mode(SaveMode.Overwrite).parquet(path);
   }
 
   /** {@code parent/column=value} with the value escaped as Spark escapes partition values. */

@@ -3,11 +3,9 @@ package org.v2drop.jobs.eval;
 import static org.apache.spark.sql.functions.col;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -26,7 +24,9 @@ import org.v2drop.udf.Predictions;
  * aggregate cells → write metrics → print the summary. Complete cells of the same run id are skipped unless forced.
  * Each cell is one partition directory ({@code run_id=/model=/benchmark=/method=}) replaced by a static overwrite of
  * that directory alone, so reruns replace only their cells and the writes work with the S3A committers (which do not
- * support Spark's dynamic partition overwrite).
+ * support Spark's dynamic partition overwrite). Cells are evaluated one model × benchmark at a time and committed as
+ * they finish, so a rerun after a crash skips the committed cells (their {@code _SUCCESS} marker) and recomputes the
+ * rest.
  */
 public final class EvalJob {
   /** The outcome of a run. */
@@ -35,53 +35,26 @@ public final class EvalJob {
   private EvalJob() {}
 
   public static Result run(SparkSession spark, Sweep sweep, boolean force, Consumer<String> progress) {
-    Set<String> done = force ? Set.of() : completeCells(spark, sweep);
+    removeDeadStaging(spark, sweep, progress);
     List<String> skipped = new ArrayList<>();
     for (Sweep.ModelRef model : sweep.models()) {
       EngineSpec spec = new EngineSpec(sweep.runId(), model.name(), model.path(), sweep.maxNewTokens(),
           remoteFetchConf(spark));
-      Dataset<Row> samples = null;
-      List<String[]> todoCells = new ArrayList<>();
-      List<String> methods = sweep.methods();
       for (Sweep.BenchmarkRef b : sweep.benchmarks()) {
-        List<String> todo = methods.stream().filter(m -> !done.contains(cell(model.name(), m, b.name()))).toList();
-        methods.stream().filter(m -> done.contains(cell(model.name(), m, b.name())))
-            .forEach(m -> skipped.add(cell(model.name(), m, b.name())));
+        List<String> todo = new ArrayList<>();
+        for (String m : sweep.methods()) {
+          if (!force && isComplete(spark, sweep, model.name(), b.name(), m)) {
+            skipped.add(cell(model.name(), m, b.name()));
+          } else {
+            todo.add(m);
+          }
+        }
         if (todo.isEmpty()) {
+          progress.accept(model.name() + " × " + b.name() + ": every cell is complete; skipped (use --force to "
+              + "recompute)");
           continue;
         }
-        todo.forEach(m -> todoCells.add(new String[] {b.name(), m}));
-        Dataset<Row> rows = BenchmarkReader.read(spark, b.name(), b.path(), b.split(), b.limit())
-            .crossJoin(spark.createDataset(todo, Encoders.STRING()).toDF(EvaluatePartition.METHOD));
-        samples = samples == null ? rows : samples.unionByName(rows);
-      }
-      if (samples == null) {
-        progress.accept(model.name() + ": every cell is complete; skipped (use --force to recompute)");
-        continue;
-      }
-      int partitions = sweep.partitions() > 0 ? sweep.partitions()
-          : Math.max(2, 2 * spark.sparkContext().defaultParallelism());
-      Dataset<Row> predictions = samples.repartition(partitions, col("sample_id"), col(EvaluatePartition.METHOD))
-          .mapPartitions(new EvaluatePartition(spec), Encoders.row(Predictions.SCHEMA));
-      progress.accept(model.name() + ": evaluating " + todoCells.size() + " cell(s) on " + partitions
-          + " partitions");
-      // one evaluation pass into a private staging folder, then each cell is committed to its own partition
-      String staging = ReportPaths.staging(sweep.output(), sweep.runId());
-      try {
-        predictions.write().mode(SaveMode.Overwrite).partitionBy(Predictions.BENCHMARK, Predictions.METHOD)
-            .parquet(staging);
-        for (String[] c : todoCells) {
-          String cellDir = CellWriter.partitionPath(CellWriter.partitionPath(staging, Predictions.BENCHMARK, c[0]),
-              Predictions.METHOD, c[1]);
-          if (!exists(spark, cellDir)) {
-            progress.accept(model.name() + ": " + c[0] + " has no samples; nothing to write for " + c[1]);
-            continue;
-          }
-          CellWriter.overwrite(spark.read().parquet(cellDir), ReportPaths.predictions(sweep.output()),
-              sweep.runId(), model.name(), c[0], c[1]);
-        }
-      } finally {
-        delete(spark, staging);
+        evaluate(spark, sweep, spec, b, todo, progress);
       }
     }
     List<CellResult> cells = aggregate(spark, sweep);
@@ -125,18 +98,59 @@ public final class EvalJob {
     return out;
   }
 
-  /** Cells of this run id already in the metrics report. */
-  private static Set<String> completeCells(SparkSession spark, Sweep sweep) {
-    String metrics = ReportPaths.metrics(sweep.output());
-    if (!exists(spark, metrics)) {
-      return Set.of();
+  /**
+   * One evaluation pass for one model × benchmark: every pending method in one Spark job written to a private
+   * staging folder, then each cell committed to its own report partition. A driver that dies mid-pass leaves only
+   * staging files (ignored by readers, replaced by the rerun) and the cells committed before it.
+   */
+  private static void evaluate(SparkSession spark, Sweep sweep, EngineSpec spec, Sweep.BenchmarkRef b,
+      List<String> methods, Consumer<String> progress) {
+    Dataset<Row> samples = BenchmarkReader.read(spark, b.name(), b.path(), b.split(), b.limit())
+        .crossJoin(spark.createDataset(methods, Encoders.STRING()).toDF(EvaluatePartition.METHOD));
+    int partitions = sweep.partitions() > 0 ? sweep.partitions()
+        : Math.max(2, 2 * spark.sparkContext().defaultParallelism());
+    Dataset<Row> predictions = samples.repartition(partitions, col("sample_id"), col(EvaluatePartition.METHOD))
+        .mapPartitions(new EvaluatePartition(spec), Encoders.row(Predictions.SCHEMA));
+    progress.accept(spec.model() + " × " + b.name() + ": evaluating " + methods.size() + " method(s) on "
+        + partitions + " partitions");
+    String staging = ReportPaths.staging(sweep.output(), sweep.runId());
+    try {
+      predictions.write().mode(SaveMode.Overwrite).partitionBy(Predictions.METHOD).parquet(staging);
+      for (String m : methods) {
+        String cellDir = CellWriter.partitionPath(staging, Predictions.METHOD, m);
+        if (!exists(spark, cellDir)) {
+          progress.accept(spec.model() + ": " + b.name() + " has no samples; nothing to write for " + m);
+          continue;
+        }
+        CellWriter.overwrite(spark.read().parquet(cellDir), ReportPaths.predictions(sweep.output()), sweep.runId(),
+            spec.model(), b.name(), m);
+      }
+    } finally {
+      delete(spark, staging);
     }
-    Set<String> out = new HashSet<>();
-    for (Row r : spark.read().parquet(metrics).filter(col("run_id").equalTo(sweep.runId()))
-        .select("model", "method", "benchmark").distinct().collectAsList()) {
-      out.add(cell(r.getString(0), r.getString(1), r.getString(2)));
+  }
+
+  /** A cell is complete when its predictions partition was committed (the committer's _SUCCESS marker is there). */
+  private static boolean isComplete(SparkSession spark, Sweep sweep, String model, String benchmark,
+      String method) {
+    return exists(spark, CellWriter.cellPath(ReportPaths.predictions(sweep.output()), sweep.runId(), model,
+        benchmark, method) + "/_SUCCESS");
+  }
+
+  /** Staging folders of this run id left by a driver that died (one driver per run id at a time). */
+  private static void removeDeadStaging(SparkSession spark, Sweep sweep, Consumer<String> progress) {
+    try {
+      Path glob = new Path(ReportPaths.stagingGlob(sweep.output(), sweep.runId()));
+      org.apache.hadoop.fs.FileSystem fs = glob.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      org.apache.hadoop.fs.FileStatus[] dead = fs.globStatus(glob);
+      for (org.apache.hadoop.fs.FileStatus d : dead == null ? new org.apache.hadoop.fs.FileStatus[0] : dead) {
+        progress.accept("removing the staging folder of an interrupted run: " + d.getPath());
+        fs.delete(d.getPath(), true);
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot clean staging folders under " + sweep.output() + ": " + e.getMessage(),
+          e);
     }
-    return out;
   }
 
   private static boolean exists(SparkSession spark, String path) {

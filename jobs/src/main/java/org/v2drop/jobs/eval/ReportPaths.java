@@ -20,6 +20,11 @@ public final class ReportPaths {
     return trim(output) + "/_staging/" + runId + "-" + java.util.UUID.randomUUID();
   }
 
+  /** Every staging folder of a run id (those of interrupted runs included). */
+  public static String stagingGlob(String output, String runId) {
+    return trim(output) + "/_staging/" + runId + "-*";
+  }
+
   private static String trim(String s) {
     return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }

@@ -119,19 +119,21 @@ class EvalJobIT {
   void predictionsDoNotDependOnPartitioningOrReruns() {
     List<Sweep.BenchmarkRef> b = suiteBenchmarks().subList(0, 2);
     Path one = tmp.resolve("p1");
-    Path many = tmp.resolve("p5");
     EvalJob.run(spark, sweep("d", one, 1, b, 0.0), false, m -> { });
-    EvalJob.run(spark, sweep("d", many, 5, b, 0.0), false, m -> { });
     List<String> a = predictionKeys(one, "d");
-    assertEquals(a, predictionKeys(many, "d"));
-    EvalJob.run(spark, sweep("d", many, 2, b, 0.0), true, m -> { });
-    assertEquals(a, predictionKeys(many, "d"), "a forced rerun gives the same predictions");
     assertFalse(a.isEmpty());
+    for (int partitions : new int[] {2, 8}) {
+      Path many = tmp.resolve("p" + partitions);
+      EvalJob.run(spark, sweep("d", many, partitions, b, 0.0), false, m -> { });
+      assertEquals(a, predictionKeys(many, "d"), partitions + " partitions give the predictions of 1");
+    }
+    EvalJob.run(spark, sweep("d", one, 3, b, 0.0), true, m -> { });
+    assertEquals(a, predictionKeys(one, "d"), "a forced rerun gives the same predictions");
   }
 
   @Test
   void badRowsBecomeErrorRowsAndTheThresholdFailsTheCell() throws Exception {
-    GeneratedTask g = ShapesSuite.generate(new PopeTask(), "test", 5, 3);
+    GeneratedTask g = ShapesSuite.generate(new PopeTask(), "test", 7, 3);
     Map.Entry<String, ParquetTable> file = g.files().entrySet().iterator().next();
     List<Map<String, Object>> rows = new ArrayList<>(file.getValue().rows());
     Map<String, Object> broken = new LinkedHashMap<>(rows.get(1));
@@ -140,6 +142,12 @@ class EvalJobIT {
     Map<String, Object> missing = new LinkedHashMap<>(rows.get(2));
     missing.remove("image");
     rows.set(2, missing);
+    Map<String, Object> noQuestion = new LinkedHashMap<>(rows.get(3));
+    noQuestion.put("question", null);
+    rows.set(3, noQuestion);
+    Map<String, Object> noAnswer = new LinkedHashMap<>(rows.get(4));
+    noAnswer.put("answer", null);
+    rows.set(4, noAnswer);
     Path root = tmp.resolve("bad_pope");
     new ParquetTable(file.getValue().schema(), rows).write(new org.apache.hadoop.fs.Path(root.resolve(file.getKey())
         .toUri()), new Configuration());
@@ -148,17 +156,20 @@ class EvalJobIT {
         MODEL.toString())), List.of("vanilla"), List.of(new Sweep.BenchmarkRef("shapes_pope", root.toString(), null,
         0)), Map.of("*", 2), 0.2, 2), false, m -> { });
     Dataset<Row> preds = spark.read().parquet(ReportPaths.predictions(out.toString()));
-    assertEquals(5, preds.count(), "nothing is silently dropped");
+    assertEquals(7, preds.count(), "nothing is silently dropped");
+    assertEquals(3, preds.filter("status = 'ok'").count(), "the rest of the cell completes");
     List<Row> errors = preds.filter("status = 'error'").collectAsList();
-    assertEquals(2, errors.size());
+    assertEquals(4, errors.size());
     Set<String> messages = new TreeSet<>();
     errors.forEach(e -> messages.add(e.getAs("error")));
     assertTrue(messages.stream().anyMatch(m -> m.contains("corrupt or unsupported image")
         || m.contains("not a decodable image")), messages.toString());
     assertTrue(messages.stream().anyMatch(m -> m.contains("missing image")), messages.toString());
-    assertEquals(1, r.failedCells().size(), "2/5 errors exceed the 0.2 threshold");
+    assertTrue(messages.stream().anyMatch(m -> m.contains("column 'question' is missing or null")), messages.toString());
+    assertTrue(messages.stream().anyMatch(m -> m.contains("column 'answer' is missing or null")), messages.toString());
+    assertEquals(1, r.failedCells().size(), "4/7 errors exceed the 0.2 threshold");
     Row main = spark.read().parquet(ReportPaths.metrics(out.toString())).filter("is_main_metric").first();
-    assertEquals(2L, main.<Long>getAs("errors"));
+    assertEquals(4L, main.<Long>getAs("errors"));
     assertNotNull(main.getAs("value"));
   }
 }

@@ -31,32 +31,12 @@ class LocalClusterIT {
 
   @Test
   void twoExecutorJvmsServeTheSweepLikeLocalMode(@TempDir Path tmp) throws Exception {
-    String sparkHome = System.getenv("SPARK_HOME");
-    assertTrue(sparkHome != null && Files.isDirectory(Path.of(sparkHome, "jars")),
-        "SPARK_HOME with jars/ is set by the build (failsafe), found " + sparkHome);
     Path suite = tmp.resolve("suite");
     Map<String, Integer> counts = new LinkedHashMap<>();
     counts.put("shapes_pope", 8);
     ShapesSuite.write(new org.apache.hadoop.fs.Path(suite.toUri()), "test", counts, 5, new Configuration(), m -> { });
-    Path discovery = tmp.resolve("gpus.sh");
-    Files.writeString(discovery, "#!/usr/bin/env bash\necho '{\"name\": \"gpu\", \"addresses\": [\"0\"]}'\n");
-    Files.setPosixFilePermissions(discovery, PosixFilePermissions.fromString("rwxr-xr-x"));
-
-    List<String> executorCp = new ArrayList<>(List.of(Files.readString(ROOT.resolve(
-        "udf/target/executor-classpath.txt")).strip().split(":")));
-    executorCp.add(0, ROOT.resolve("udf/target/v2drop-udf-0.1.0-SNAPSHOT.jar").toString());
-    String opens = String.join(" ", ManagementOpens.FLAGS);
-
     Sweep cluster = sweep(tmp.resolve("cluster"));
-    SparkSession spark = SparkSession.builder().master("local-cluster[2,1,1024]").appName("cluster-test")
-        .config("spark.ui.enabled", "false")
-        .config("spark.executor.extraClassPath", String.join(":", executorCp))
-        .config("spark.executor.extraJavaOptions", opens)
-        .config("spark.executorEnv.DJL_OFFLINE", "true").config("spark.executorEnv.OPT_OUT_TRACKING", "true")
-        .config("spark.worker.resource.gpu.amount", "1")
-        .config("spark.worker.resource.gpu.discoveryScript", discovery.toString())
-        .config("spark.executor.resource.gpu.amount", "1").config("spark.task.resource.gpu.amount", "1")
-        .config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    SparkSession spark = clusterSession(tmp, "cluster-test");
     List<Row> rows;
     try {
       EvalJob.Result r = EvalJob.run(spark, cluster, false, m -> { });
@@ -65,6 +45,7 @@ class LocalClusterIT {
     } finally {
       spark.stop();
     }
+    assertEquals(List.of(), childrenAfter(30), "no executor or worker process outlives the session");
     Map<String, Integer> loadsByExecutor = new TreeMap<>();
     for (Row row : rows) {
       assertEquals("ok", row.getAs("status"), String.valueOf(row.<String>getAs("error")));
@@ -87,6 +68,45 @@ class LocalClusterIT {
     }
   }
 
+  /**
+   * A {@code local-cluster[2,1,1024]} session: two executor JVMs with the executor class path the build writes, the
+   * DJL offline flags, and one fake GPU per worker from a discovery script written into {@code tmp}.
+   */
+  static SparkSession clusterSession(Path tmp, String appName) throws java.io.IOException {
+    String sparkHome = System.getenv("SPARK_HOME");
+    assertTrue(sparkHome != null && Files.isDirectory(Path.of(sparkHome, "jars")),
+        "SPARK_HOME with jars/ is set by the build (failsafe), found " + sparkHome);
+    Path discovery = tmp.resolve("gpus.sh");
+    Files.writeString(discovery, "#!/usr/bin/env bash\necho '{\"name\": \"gpu\", \"addresses\": [\"0\"]}'\n");
+    Files.setPosixFilePermissions(discovery, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    List<String> executorCp = new ArrayList<>(List.of(Files.readString(ROOT.resolve(
+        "udf/target/executor-classpath.txt")).strip().split(":")));
+    executorCp.add(0, ROOT.resolve("udf/target/v2drop-udf-0.1.0-SNAPSHOT.jar").toString());
+    String opens = String.join(" ", ManagementOpens.FLAGS);
+
+    return SparkSession.builder().master("local-cluster[2,1,1024]").appName(appName)
+        .config("spark.ui.enabled", "false")
+        .config("spark.executor.extraClassPath", String.join(":", executorCp))
+        .config("spark.executor.extraJavaOptions", opens)
+        .config("spark.executorEnv.DJL_OFFLINE", "true").config("spark.executorEnv.OPT_OUT_TRACKING", "true")
+        .config("spark.worker.resource.gpu.amount", "1")
+        .config("spark.worker.resource.gpu.discoveryScript", discovery.toString())
+        .config("spark.executor.resource.gpu.amount", "1").config("spark.task.resource.gpu.amount", "1")
+        .config("spark.sql.shuffle.partitions", "4").getOrCreate();
+  }
+
+  /** Waits until the processes this JVM started (executors, workers) are gone; returns those still alive. */
+  static List<ProcessHandle> childrenAfter(long seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    List<ProcessHandle> alive = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
+    while (!alive.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      alive = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
+    }
+    return alive;
+  }
+
   static Sweep sweep(Path out) {
     return new Sweep("lc", out.toString(), List.of(new Sweep.ModelRef("tiny-a", MODEL)),
         List.of("vanilla", "v2drop@2:0.5,4:0.25"), List.of(new Sweep.BenchmarkRef("shapes_pope",
@@ -104,7 +124,7 @@ class LocalClusterIT {
   }
 
   /** The Java 17 flags Spark's executors need (the same list bin/v2drop and spark-defaults.conf use). */
-  static final class ManagementOpens {
+  public static final class ManagementOpens {
     static final List<String> FLAGS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
         "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
         "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",

@@ -56,11 +56,20 @@ class S3IT {
 
   @BeforeAll
   static void startServer() throws Exception {
-    Path jar = ROOT.resolve("jobs/target/s3proxy/s3proxy.jar");
-    assertTrue(Files.isRegularFile(jar), "s3proxy.jar is copied by the build (pre-integration-test): " + jar);
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
+    launchServer();
+    s3 = S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:" + port)).region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)))
+        .forcePathStyle(true).build();
+    s3.createBucket(b -> b.bucket(BUCKET));
+  }
+
+  /** Starts s3proxy on {@link #port} over the blob folder (kept across restarts) and waits until it listens. */
+  static void launchServer() throws Exception {
+    Path jar = ROOT.resolve("jobs/target/s3proxy/s3proxy.jar");
+    assertTrue(Files.isRegularFile(jar), "s3proxy.jar is copied by the build (pre-integration-test): " + jar);
     Files.createDirectories(tmp.resolve("blobs"));
     Path conf = tmp.resolve("s3proxy.conf");
     Files.writeString(conf, String.join("\n", "s3proxy.endpoint=http://127.0.0.1:" + port,
@@ -79,10 +88,6 @@ class S3IT {
         Thread.sleep(200);
       }
     }
-    s3 = S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:" + port)).region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)))
-        .forcePathStyle(true).build();
-    s3.createBucket(b -> b.bucket(BUCKET));
   }
 
   @AfterAll
@@ -107,6 +112,9 @@ class S3IT {
 
   static String jceks() throws Exception {
     String path = "jceks://file" + tmp.resolve("s3.jceks");
+    if (Files.exists(tmp.resolve("s3.jceks"))) {
+      return path;
+    }
     Configuration conf = new Configuration();
     conf.set(CredentialProviderFactory.CREDENTIAL_PROVIDER_PATH, path);
     CredentialProvider provider = CredentialProviderFactory.getProviders(conf).get(0);
@@ -114,6 +122,28 @@ class S3IT {
     provider.createCredentialEntry("fs.s3a.secret.key", SECRET.toCharArray());
     provider.flush();
     return path;
+  }
+
+  /** A local[2] session on S3A with the magic committer; credentials only from the JCEKS provider. */
+  static SparkSession session(String endpoint, Map<String, String> extra) throws Exception {
+    SparkSession.Builder b = SparkSession.builder().master("local[2]").appName("s3-test")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+        .config("spark.hadoop.fs.s3a.endpoint", endpoint)
+        .config("spark.hadoop.fs.s3a.endpoint.region", "us-east-1")
+        .config("spark.hadoop.fs.s3a.path.style.access", "true")
+        .config("spark.hadoop.fs.s3a.connection.ssl.enabled", "false")
+        .config("spark.hadoop.fs.s3a.change.detection.version.required", "false")
+        .config("spark.hadoop.fs.s3a.aws.credentials.provider",
+            "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider")
+        .config("spark.hadoop.hadoop.security.credential.provider.path", jceks())
+        .config("spark.hadoop.fs.s3a.committer.name", "magic")
+        .config("spark.hadoop.fs.s3a.committer.magic.enabled", "true")
+        .config("spark.sql.sources.commitProtocolClass",
+            "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol")
+        .config("spark.sql.parquet.output.committer.class",
+            "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter");
+    extra.forEach(b::config);
+    return b.getOrCreate();
   }
 
   @Test
@@ -127,23 +157,7 @@ class S3IT {
     upload(model, "models/tiny-a");
 
     LogCapture logs = LogCapture.open();
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("s3-test").config("spark.ui.enabled",
-        "false").config("spark.sql.shuffle.partitions", "2")
-        .config("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:" + port)
-        .config("spark.hadoop.fs.s3a.endpoint.region", "us-east-1")
-        .config("spark.hadoop.fs.s3a.path.style.access", "true")
-        .config("spark.hadoop.fs.s3a.connection.ssl.enabled", "false")
-        .config("spark.hadoop.fs.s3a.change.detection.version.required", "false")
-        .config("spark.hadoop.fs.s3a.aws.credentials.provider",
-            "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider")
-        .config("spark.hadoop.hadoop.security.credential.provider.path", jceks())
-        .config("spark.hadoop.fs.s3a.committer.name", "magic")
-        .config("spark.hadoop.fs.s3a.committer.magic.enabled", "true")
-        .config("spark.sql.sources.commitProtocolClass",
-            "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol")
-        .config("spark.sql.parquet.output.committer.class",
-            "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter")
-        .getOrCreate();
+    SparkSession spark = session("http://127.0.0.1:" + port, Map.of());
     try {
       String out = "s3a://" + BUCKET + "/reports";
       Sweep sweep = new Sweep("s3", out, List.of(new Sweep.ModelRef("tiny-a", "s3a://" + BUCKET + "/models/tiny-a")),
@@ -188,5 +202,118 @@ class S3IT {
     List<String> ids = logs.containing(ACCESS).stream().filter(e -> !e.startsWith("DEBUG") && !e.startsWith("TRACE"))
         .toList();
     assertTrue(ids.isEmpty(), "the access key id appeared in INFO+ logs: " + ids);
+  }
+
+  /**
+   * S3 faults: an endpoint that is down, and a server that dies in the middle of the evaluation. Both end after a
+   * bounded number of retries with a clear failure that names the path, commit no report, and leak nothing of the
+   * credentials; once the server is back, rerunning the sweep completes it.
+   */
+  @Test
+  void s3FaultsEndInBoundedRetriesAndLeaveNoPartialReports() throws Exception {
+    Path suite = tmp.resolve("fault-suite");
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    counts.put("shapes_pope", 12);
+    ShapesSuite.write(new org.apache.hadoop.fs.Path(suite.toUri()), "test", counts, 6, new Configuration(), m -> { });
+    upload(suite.resolve("shapes_pope"), "fault-data/shapes_pope");
+    Map<String, String> bounded = Map.of("spark.hadoop.fs.s3a.impl.disable.cache", "true",
+        "spark.hadoop.fs.s3a.attempts.maximum", "1", "spark.hadoop.fs.s3a.retry.limit", "2",
+        "spark.hadoop.fs.s3a.retry.interval", "200ms", "spark.hadoop.fs.s3a.retry.throttle.limit", "2",
+        "spark.hadoop.fs.s3a.connection.establish.timeout", "2s", "spark.hadoop.fs.s3a.connection.timeout", "5s",
+        "spark.hadoop.fs.s3a.connection.acquisition.timeout", "5s");
+    String model = ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-a").toString();
+    LogCapture logs = LogCapture.open();
+    try {
+      // 1. nothing listens at the endpoint
+      int closedPort;
+      try (ServerSocket s = new ServerSocket(0)) {
+        closedPort = s.getLocalPort();
+      }
+      SparkSession down = session("http://127.0.0.1:" + closedPort, bounded);
+      try {
+        Sweep sweep = faultSweep("down", "s3a://" + BUCKET + "/fault-data/shapes_pope", "s3a://" + BUCKET
+            + "/reports-down", model);
+        long t0 = System.nanoTime();
+        Exception e = assertThrows(Exception.class, () -> EvalJob.run(down, sweep, false, m -> { }));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertTrue(seconds < 120, "bounded retries: failed after " + seconds + " s");
+        String chain = chain(e);
+        assertTrue(chain.contains("s3a://" + BUCKET + "/reports-down") || chain.contains("s3a://" + BUCKET
+            + "/fault-data/shapes_pope"), "names the path: " + chain);
+        assertFalse(chain.contains(SECRET) || chain.contains(ACCESS), chain);
+      } finally {
+        down.stop();
+      }
+
+      // 2. the server dies while the first tasks are writing; then it comes back and the rerun completes
+      SparkSession spark = session("http://127.0.0.1:" + port, bounded);
+      String out = "s3a://" + BUCKET + "/reports-fault";
+      Sweep sweep = faultSweep("fault", suite.resolve("shapes_pope").toString(), out, model);
+      try {
+        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        spark.sparkContext().addSparkListener(new org.apache.spark.scheduler.SparkListener() {
+          @Override
+          public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+            if (end.taskInfo().successful() && end.stageAttemptId() == 0 && !stopped.get()
+                && end.taskType().contains("ResultTask") && s3ProxyWrites() && stopped.compareAndSet(false, true)) {
+              server.destroyForcibly();
+            }
+          }
+        });
+        long t0 = System.nanoTime();
+        Exception e = assertThrows(Exception.class, () -> EvalJob.run(spark, sweep, false, m -> { }));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertTrue(stopped.get(), "the server was stopped mid-run");
+        assertTrue(chain(e).contains("s3a://" + BUCKET + "/reports-fault"), "names the path: " + chain(e));
+        assertTrue(seconds < 180, "bounded retries: failed after " + seconds + " s");
+        assertFalse(chain(e).contains(SECRET) || chain(e).contains(ACCESS), chain(e));
+        server.waitFor();
+        launchServer();
+        List<String> committed = s3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix("reports-fault/"))
+            .contents().stream().map(S3Object::key).filter(k -> !k.startsWith("reports-fault/_staging/")).toList();
+        assertEquals(List.of(), committed, "nothing is committed where readers look");
+      } finally {
+        spark.stop();
+      }
+      SparkSession again = session("http://127.0.0.1:" + port, bounded);
+      try {
+        EvalJob.Result r = EvalJob.run(again, sweep, false, m -> { });
+        assertTrue(r.failedCells().isEmpty(), r.failedCells().toString());
+        assertEquals(24, again.read().parquet(ReportPaths.predictions(out)).count());
+        assertEquals(List.of(), s3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix("reports-fault/_staging/"))
+            .contents().stream().map(S3Object::key).filter(k -> !k.endsWith("/")).toList(),
+            "the rerun removed the dead run's staging files (S3A may keep the parent's directory marker)");
+      } finally {
+        again.stop();
+      }
+    } finally {
+      logs.stop();
+    }
+    List<String> leaks = logs.containing(SECRET);
+    assertTrue(leaks.isEmpty(), "the secret key appeared in the logs: " + leaks);
+  }
+
+  /** True once the S3 writes of the evaluation pass have begun (the staging prefix has objects). */
+  static boolean s3ProxyWrites() {
+    try (Stream<Path> files = Files.walk(tmp.resolve("blobs").resolve(BUCKET))) {
+      return files.anyMatch(f -> f.toString().contains("reports-fault"));
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  static Sweep faultSweep(String runId, String data, String out, String model) {
+    return new Sweep(runId, out, List.of(new Sweep.ModelRef("tiny-a", model)), List.of("vanilla",
+        "v2drop@2:0.5,4:0.25"), List.of(new Sweep.BenchmarkRef("shapes_pope", data, null, 0)), Map.of("*", 3),
+        0.0, 6);
+  }
+
+  /** Every message of an exception and its causes. */
+  static String chain(Throwable e) {
+    StringBuilder b = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      b.append(t).append('\n');
+    }
+    return b.toString();
   }
 }
