@@ -10,6 +10,7 @@ Runs on CPU (2 cores: see --steps) and uses a GPU when one is present. Fixed see
 safetensors + tokenizer.json + processor config + training_info.json (command, versions, time, losses).
 """
 import argparse
+import copy
 import io
 import json
 import math
@@ -28,6 +29,12 @@ from transformers import (CLIPImageProcessorPil, CLIPVisionConfig, LlamaConfig, 
                           LlavaForConditionalGeneration, LlavaProcessor, PreTrainedTokenizerFast)
 
 IMAGE_SIZE = 96
+# ShapesVQA's drawing palette (jobs/.../shapes/Palette.java, SceneRenderer.java): exact RGB, no antialiasing
+BACKGROUND = (0xF2, 0xF2, 0xEE)
+COLORS = ["red", "green", "blue", "yellow", "purple", "orange"]
+COLOR_RGB = [0xD62728, 0x2CA02C, 0x1F5FD6, 0xE8C800, 0x8E3CC8, 0xFF7F0E]
+SHAPES = ["circle", "square", "triangle", "diamond", "cross"]
+MIN_PATCH_PIXELS = 0.08  # a patch is labelled with an object covering at least this share of it
 CLIP_MEAN = (0.48145466, 0.4578275, 0.40821073)
 CLIP_STD = (0.26862954, 0.26130258, 0.27577711)
 
@@ -59,6 +66,116 @@ def decode_images(rows):
             arrays.append(a.transpose(2, 0, 1))
         index.append(idx)
     return torch.from_numpy(np.stack(arrays)), index
+
+
+def colour_map(images):
+    """(N, 96, 96) int64: 0 = background or other, 1 + palette index where a pixel has that exact colour."""
+    out = torch.zeros(images.shape[0], IMAGE_SIZE, IMAGE_SIZE, dtype=torch.long)
+    for i, rgb in enumerate(COLOR_RGB):
+        c = torch.tensor([(rgb >> 16) & 255, (rgb >> 8) & 255, rgb & 255], dtype=torch.uint8).view(1, 3, 1, 1)
+        out[(images == c).all(1)] = i + 1
+    return out
+
+
+def shape_map(colours, caption):
+    """(96, 96) int64 shape classes (1 + SHAPES index, 0 = background) of a caption image, or None when the
+    caption's left-to-right objects cannot be matched to the drawn connected components (then unlabelled)."""
+    from scipy import ndimage
+    names = [n.split(" ") for n in caption.split(", ")]
+    comps, n = ndimage.label(colours.numpy() > 0)
+    if n != len(names):
+        return None
+    boxes = ndimage.find_objects(comps)
+    order = sorted(range(n), key=lambda k: ((boxes[k][1].start + boxes[k][1].stop) / 2,
+                                            (boxes[k][0].start + boxes[k][0].stop) / 2))
+    out = np.zeros(comps.shape, dtype=np.int64)
+    for (colour, shape), k in zip(names, order):
+        mask = comps == k + 1
+        if int(np.bincount(colours.numpy()[mask]).argmax()) != COLORS.index(colour) + 1:
+            return None
+        out[mask] = SHAPES.index(shape) + 1
+    return torch.from_numpy(out)
+
+
+def patch_labels(pixel_classes, patch, classes):
+    """Per patch of a (N, 96, 96) class map: the non-background class covering most of it (if it covers at least
+    MIN_PATCH_PIXELS), else 0. Returns (N, patches) int64 in the vision tower's row-major patch order."""
+    out = []
+    for chunk in pixel_classes.split(1024):
+        onehot = torch.nn.functional.one_hot(chunk, classes).permute(0, 3, 1, 2).float()
+        share = torch.nn.functional.avg_pool2d(onehot, patch)  # (n, classes, g, g)
+        share[:, 0] = 0
+        best, cls = share.max(1)
+        cls[best < MIN_PATCH_PIXELS] = 0
+        out.append(cls.flatten(1))
+    return torch.cat(out)
+
+
+def dense_targets(images, rows, index, patch):
+    """Auxiliary per-patch targets for every image: its colour class, and its shape class for caption images
+    (whose captions name every object left to right); -100 where unknown."""
+    colours = colour_map(images)
+    colour_t = patch_labels(colours, patch, len(COLORS) + 1)
+    shape_t = torch.full_like(colour_t, -100)
+    matched = 0
+    for r, idx in zip(rows, index):
+        if r["task"] != "caption":
+            continue
+        m = shape_map(colours[idx[0]], r["target"])
+        if m is not None:
+            shape_t[idx[0]] = patch_labels(m.unsqueeze(0), patch, len(SHAPES) + 1)[0]
+            matched += 1
+    return colour_t, shape_t, matched
+
+
+class DenseHeads(torch.nn.Module):
+    """Training-only linear probes on the selected vision features: colour and shape of the object in each patch.
+    They give the from-scratch vision tower a direct signal; they are not part of the saved checkpoint."""
+
+    def __init__(self, width):
+        super().__init__()
+        self.colour = torch.nn.Linear(width, len(COLORS) + 1)
+        self.shape = torch.nn.Linear(width, len(SHAPES) + 1)
+
+    def loss(self, features, colour_t, shape_t):
+        f = features.reshape(-1, features.shape[-1])
+        ce = torch.nn.functional.cross_entropy
+        return ce(self.colour(f), colour_t.reshape(-1)) + ce(self.shape(f), shape_t.reshape(-1), ignore_index=-100) \
+            if (shape_t >= 0).any() else ce(self.colour(f), colour_t.reshape(-1))
+
+
+def parse_task_weights(text):
+    out = {}
+    for part in filter(None, text.split(",")):
+        task, w = part.split("=")
+        out[task.strip()] = float(w)
+    return out
+
+
+def pretrain_vision(tower, heads, images, colour_t, shape_t, args, device, t_start):
+    """Stage 0: the vision tower alone learns what is where (colour and shape per patch) before the LLM needs it."""
+    params = list(tower.parameters()) + list(heads.parameters())
+    opt = torch.optim.AdamW(params, lr=args.vision_lr, weight_decay=0.01)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 100) * 0.5 * (
+        1 + math.cos(math.pi * min(1.0, s / args.vision_steps))))
+    rng = np.random.default_rng(args.seed + 1)
+    labelled = torch.nonzero((shape_t >= 0).any(1)).flatten().numpy()
+    losses = []
+    for step in range(args.vision_steps):
+        # half the batch from caption images (shape targets), half from all images
+        idx = np.concatenate([rng.choice(labelled, 32), rng.choice(images.shape[0], 32)]) if len(labelled) else \
+            rng.choice(images.shape[0], 64)
+        feats = tower(pixel_values=pixels(images[idx], device), output_hidden_states=True).hidden_states[-2][:, 1:]
+        loss = heads.loss(feats, colour_t[idx].to(device), shape_t[idx].to(device))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        sched.step()
+        losses.append(float(loss.detach()))
+        if step % 100 == 0 or step == args.vision_steps - 1:
+            print(f"vision step {step} loss {np.mean(losses[-100:]):.4f} {time.time() - t_start:.0f}s", flush=True)
+    return losses
 
 
 def encode(tok, rows, image_token, tokens_per_image):
@@ -109,6 +226,14 @@ def main():
     ap.add_argument("--limit", type=int, default=0, help="use only the first N training rows (smoke tests)")
     ap.add_argument("--caption-mix", type=float, nargs=2, default=(0.6, 0.2), metavar=("EARLY", "LATE"),
                     help="share of caption (stage-1) batches in the first 40%% of steps and after")
+    ap.add_argument("--vision-steps", type=int, default=1500,
+                    help="stage 0: steps that train only the vision tower on the dense colour/shape targets")
+    ap.add_argument("--vision-lr", type=float, default=2e-3)
+    ap.add_argument("--aux-weight", type=float, default=0.5, help="weight of the dense targets in the joint stage")
+    ap.add_argument("--vision-layers", type=int, default=4)
+    ap.add_argument("--task-weights", default="", metavar="TASK=W,...",
+                    help="sampling weight per task (default 1 each, i.e. in proportion to the task's rows)")
+    ap.add_argument("--save-every", type=int, default=0, help="also save the checkpoint every N steps")
     ap.add_argument("--max-seconds", type=float, default=0, help="stop early (and save) after this many seconds")
     args = ap.parse_args()
     t_start = time.time()
@@ -141,7 +266,7 @@ def main():
                                 num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024,
                                 rms_norm_eps=1e-5, rope_theta=10000.0, bos_token_id=1, eos_token_id=2,
                                 pad_token_id=pad, initializer_range=0.02),
-        vision_config=CLIPVisionConfig(hidden_size=96, intermediate_size=256, num_hidden_layers=3,
+        vision_config=CLIPVisionConfig(hidden_size=96, intermediate_size=256, num_hidden_layers=args.vision_layers,
                                        num_attention_heads=4, image_size=IMAGE_SIZE, patch_size=args.patch,
                                        hidden_act="quick_gelu", projection_dim=96),
         image_token_index=tok.token_to_id(image_token), image_seq_length=tokens_per_image,
@@ -154,17 +279,31 @@ def main():
     train_images, train_index = decode_images(train)
     test_images, test_index = decode_images(test)
     train_ex = encode(tok, train, image_token, tokens_per_image)
+    colour_t, shape_t, matched = dense_targets(train_images, train, train_index, args.patch)
+    print(f"dense targets: {train_images.shape[0]} images, {matched}/{len(captions)} caption images with shapes, "
+          f"{time.time() - t_start:.0f}s", flush=True)
+    heads = DenseHeads(cfg.vision_config.hidden_size).to(device)
+    tower = model.model.vision_tower
+    if args.vision_steps:
+        pretrain_vision(tower, heads, train_images, colour_t, shape_t, args, device, t_start)
     test_ex = encode(tok, test, image_token, tokens_per_image)
-    # two length buckets (single image / video), sampled in proportion to their size
+    # two length buckets (single image / video); rows drawn with probability proportional to their task's weight
+    task_weight = parse_task_weights(args.task_weights)
     buckets = {}
     for i, idx in enumerate(train_index[:n_tasks]):
         buckets.setdefault(len(idx), []).append(i)
     caption_ids = list(range(n_tasks, len(train)))
     keys = sorted(buckets)
-    weights = np.array([len(buckets[k]) for k in keys], dtype=np.float64)
+    row_p = {}
+    for k in keys:
+        w = np.array([task_weight.get(train[i]["task"], 1.0) for i in buckets[k]], dtype=np.float64)
+        row_p[k] = w / w.sum()
+    weights = np.array([sum(task_weight.get(train[i]["task"], 1.0) for i in buckets[k]) for k in keys])
     weights /= weights.sum()
 
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01, betas=(0.9, 0.98))
+    captured = {}
+    tower.register_forward_hook(lambda m, i, o: captured.__setitem__("features", o.hidden_states[-2][:, 1:]))
+    opt = torch.optim.AdamW(list(model.parameters()) + list(heads.parameters()), lr=args.lr, weight_decay=0.01, betas=(0.9, 0.98))
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / args.warmup) * 0.5 * (
         1 + math.cos(math.pi * min(1.0, s / args.steps))))
     rng = np.random.default_rng(args.seed)
@@ -176,11 +315,13 @@ def main():
             idxs = rng.choice(caption_ids, size=min(args.batch, len(caption_ids)), replace=False)
         else:
             k = keys[rng.choice(len(keys), p=weights)]
-            idxs = rng.choice(buckets[k], size=min(args.batch, len(buckets[k])), replace=False)
+            idxs = rng.choice(buckets[k], size=min(args.batch, len(buckets[k])), replace=False, p=row_p[k])
         ids, labels, mask, px = batch(train_ex, idxs, train_index, train_images, pad, device)
         out = model(input_ids=ids, attention_mask=mask, pixel_values=px, labels=labels)
+        imgs = [j for i in idxs for j in train_index[i]]
+        aux = heads.loss(captured["features"], colour_t[imgs].to(device), shape_t[imgs].to(device))
         opt.zero_grad(set_to_none=True)
-        out.loss.backward()
+        (out.loss + args.aux_weight * aux).backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         sched.step()
@@ -192,6 +333,8 @@ def main():
             print(f"stopping at step {step}: --max-seconds {args.max_seconds} reached", flush=True)
             args.steps = step + 1
             break
+        if args.save_every and (step + 1) % args.save_every == 0:
+            save(model, tok, cfg, args, {}, losses, time.time() - t_start, device)
         if (step + 1) % 2000 == 0 or step == args.steps - 1:
             print("  teacher-forced exact match on test:", json.dumps(evaluate(model, test, test_ex, test_index,
                                                                               test_images, pad, device)), flush=True)
@@ -228,7 +371,7 @@ def evaluate(model, rows, examples, image_index, images, pad, device):
 
 def save(model, tok, cfg, args, metrics, losses, seconds, device):
     os.makedirs(args.out, exist_ok=True)
-    model = model.to("cpu").to(torch.float16).eval()
+    model = copy.deepcopy(model).to("cpu").to(torch.float16).eval()  # the training copy stays fp32
     model.save_pretrained(args.out)
     hf_tok = PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="</s>", unk_token="<unk>",
                                      pad_token="<pad>")

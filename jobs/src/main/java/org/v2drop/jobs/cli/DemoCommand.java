@@ -18,7 +18,7 @@ import org.v2drop.jobs.sweep.Sweep;
  * prints the summary.
  */
 final class DemoCommand {
-  static final String DEFAULT_MODEL = "models/shapes-llava-v0";
+  static final String DEFAULT_MODEL = "models/shapes-llava-v1";
   static final String USAGE = """
       usage: v2drop demo [--out DIR] [--model DIR] [--limit N] [--master URL] [--force]
 
