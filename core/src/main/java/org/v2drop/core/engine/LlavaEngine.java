@@ -81,6 +81,11 @@ public final class LlavaEngine implements AutoCloseable {
     return generator.generate(input, method, maxNewTokens);
   }
 
+  /** Exactly {@code newTokens} decode steps, EOS or not (for timing). */
+  public Generation generateFixed(EncodedInput input, MethodSpec method, int newTokens) {
+    return generator.generate(input, method, newTokens, false);
+  }
+
   /** Text of generated ids, special tokens skipped. */
   public String decode(long[] ids) {
     return tokenizer.decode(ids);

@@ -37,8 +37,16 @@ public final class Generator {
     this.rope = new RopeTables(Rope.inverseFrequencies(t.rope(), t.headDim()));
   }
 
-  /** Generates up to {@code maxNewTokens} tokens for {@code input} with {@code method}. */
+  /** Generates up to {@code maxNewTokens} tokens for {@code input} with {@code method}, stopping at EOS. */
   public Generation generate(EncodedInput input, MethodSpec method, int maxNewTokens) {
+    return generate(input, method, maxNewTokens, true);
+  }
+
+  /**
+   * Generates {@code maxNewTokens} tokens, or fewer when {@code stopAtEos} and EOS comes first (benchmarks time a
+   * fixed number of decode steps and pass false).
+   */
+  public Generation generate(EncodedInput input, MethodSpec method, int maxNewTokens, boolean stopAtEos) {
     if (maxNewTokens < 1) {
       throw new IllegalArgumentException("max_new_tokens must be >= 1, found " + maxNewTokens);
     }
@@ -90,7 +98,7 @@ public final class Generator {
       List<KeptStage> stages = new ArrayList<>();
       List<DecoderLayer> layers = model.layers();
       for (int l = 0; l < numLayers; l++) {
-        caches[l] = new KvCache();
+        caches[l] = new KvCache(maxNewTokens - 1); // room for the decode steps: no per-token copy
         try (NDScope scope = new NDScope()) {
           scope.suppressNotUsedWarning();
           NDArray in = h;
@@ -156,7 +164,7 @@ public final class Generator {
       long token = top5.ids()[0];
       while (true) {
         tokens[count++] = token;
-        if (eos.contains((int) token) || count == maxNewTokens) {
+        if ((stopAtEos && eos.contains((int) token)) || count == maxNewTokens) {
           break;
         }
         try (NDScope scope = new NDScope()) {

@@ -1,7 +1,10 @@
 package org.v2drop.core.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
@@ -28,8 +31,13 @@ public final class Attention {
         s.get(2));
   }
 
+  /** Query rows per block in {@link #causal}: bounds the score matrix at (heads, 512, keys). */
+  public static final int QUERY_BLOCK = 512;
+
   /**
-   * Attention of {@code n} new queries over all cached keys; query i sees keys 0..past+i.
+   * Attention of {@code n} new queries over all cached keys; query i sees keys 0..past+i. Long prefills run in blocks
+   * of {@link #QUERY_BLOCK} query rows, each over the keys it can see, so the (heads, n, total) score matrix and its
+   * mask are never built at once and the masked upper triangle is mostly skipped.
    *
    * @param q (heads, n, headDim)
    * @param k (kvHeads, past + n, headDim)
@@ -37,6 +45,37 @@ public final class Attention {
    * @return (n, heads * headDim)
    */
   public static NDArray causal(NDArray q, NDArray k, NDArray v) {
+    return causal(q, k, v, QUERY_BLOCK);
+  }
+
+  /** {@link #causal(NDArray, NDArray, NDArray)} with an explicit block size (tests compare block sizes). */
+  public static NDArray causal(NDArray q, NDArray k, NDArray v, int block) {
+    long n = q.getShape().get(1);
+    if (n <= block) {
+      return causalBlock(q, k, v);
+    }
+    long past = k.getShape().get(1) - n;
+    NDList parts = new NDList();
+    try {
+      for (long start = 0; start < n; start += block) {
+        long end = Math.min(n, start + block);
+        String seen = ":, 0:" + (past + end) + ", :";
+        try (NDScope scope = new NDScope()) { // one block's scores are freed before the next is built
+          scope.suppressNotUsedWarning();
+          NDArray out = causalBlock(q.get(new NDIndex(":, " + start + ":" + end + ", :")), k.get(new NDIndex(seen)),
+              v.get(new NDIndex(seen)));
+          NDScope.unregister(out);
+          parts.add(out);
+        }
+      }
+      return NDArrays.concat(parts, 0);
+    } finally {
+      parts.close();
+    }
+  }
+
+  /** One block: the queries are the last rows of the sequence the keys cover. */
+  private static NDArray causalBlock(NDArray q, NDArray k, NDArray v) {
     long heads = q.getShape().get(0);
     long n = q.getShape().get(1);
     long hd = q.getShape().get(2);
@@ -50,16 +89,16 @@ public final class Attention {
     return out.transpose(1, 0, 2).reshape(n, heads * hd);
   }
 
-  /** (n, total) additive mask: 0 where key j <= past + i, -inf elsewhere. */
+  /** (n, total) additive mask: 0 where key j <= past + i, -inf elsewhere; built by the engine, not copied in. */
   static NDArray causalMask(NDManager manager, long n, long total) {
     long past = total - n;
-    float[] m = new float[(int) (n * total)];
-    for (int i = 0; i < n; i++) {
-      for (long j = past + i + 1; j < total; j++) {
-        m[(int) (i * total + j)] = Float.NEGATIVE_INFINITY;
-      }
+    try (NDArray j = manager.arange(0f, (float) total, 1f).reshape(1, total);
+        NDArray i = manager.arange((float) past, (float) (past + n), 1f).reshape(n, 1);
+        NDArray future = j.gt(i)) {
+      NDArray mask = manager.zeros(new Shape(n, total));
+      mask.set(future, Float.NEGATIVE_INFINITY);
+      return mask;
     }
-    return manager.create(m, new Shape(n, total));
   }
 
   /**

@@ -1,7 +1,6 @@
 package org.v2drop.core.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import org.v2drop.core.checkpoint.TextConfig;
 
@@ -33,7 +32,6 @@ public final class DecoderLayer {
     NDArray k = heads(qkv.get(new NDIndex(":, " + qOut + ":" + (qOut + kvOut))), n, c.numKeyValueHeads());
     NDArray v = heads(qkv.get(new NDIndex(":, " + (qOut + kvOut) + ":")), n, c.numKeyValueHeads());
     cache.append(Attention.rotate(k, cos, sin), v);
-    NDScope.unregister(cache.keys(), cache.values());
     NDArray attn = Attention.causal(Attention.rotate(q, cos, sin), cache.keys(), cache.values()); // (n, qOut)
     NDArray h = x.add(attn.matMul(w.oT()));
     NDArray gateUp = Ops.rmsNorm(h, w.postNorm(), c.rmsNormEps()).matMul(w.gateUpT()); // (n, 2 * intermediate)

@@ -1,42 +1,88 @@
 package org.v2drop.core.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * One decoder layer's keys and values. Lengths differ per layer once tokens are dropped; dropped tokens never enter
- * the caches of later layers. Replaced arrays are closed at once so cache memory follows the live length.
+ * the caches of later layers. The first append (the prefill) allocates room for {@code reserve} more tokens (the
+ * decode steps), so decoding writes each new key/value in place instead of copying the whole cache per token; a
+ * cache that outgrows its room is reallocated with room to spare.
  */
 public final class KvCache {
-  private NDArray keys; // (kvHeads, length, headDim)
-  private NDArray values; // (kvHeads, length, headDim)
+  private final int reserve;
+  private NDArray keys; // (kvHeads, capacity, headDim), rows [0, length) valid
+  private NDArray values;
+  private long length;
 
-  /** Appends new keys/values (kvHeads, n, headDim) and returns nothing; read with {@link #keys()}. */
-  public void append(NDArray newKeys, NDArray newValues) {
-    if (keys == null) {
-      keys = newKeys;
-      values = newValues;
-      return;
+  /** A cache that grows by copying (no decode steps expected). */
+  public KvCache() {
+    this(0);
+  }
+
+  /** A cache that keeps room for {@code reserve} tokens after its first append. */
+  public KvCache(int reserve) {
+    if (reserve < 0) {
+      throw new IllegalArgumentException("reserve must be >= 0, found " + reserve);
     }
-    NDArray k = keys.concat(newKeys, 1);
-    NDArray v = values.concat(newValues, 1);
-    keys.close();
-    values.close();
+    this.reserve = reserve;
+  }
+
+  /** Appends new keys/values (kvHeads, n, headDim); the arrays passed in are closed. */
+  public void append(NDArray newKeys, NDArray newValues) {
+    long n = newKeys.getShape().get(1);
+    if (keys == null || length + n > keys.getShape().get(1)) {
+      grow(newKeys, newValues, length + n + Math.max(reserve, keys == null ? 0 : length));
+    }
+    NDIndex rows = new NDIndex(":, " + length + ":" + (length + n) + ", :");
+    keys.set(rows, newKeys);
+    values.set(rows, newValues);
     newKeys.close();
     newValues.close();
+    length += n;
+  }
+
+  private void grow(NDArray like, NDArray likeValues, long capacity) {
+    Shape s = like.getShape();
+    NDArray k = like.getManager().zeros(new Shape(s.get(0), capacity, s.get(2)), like.getDataType());
+    NDArray v = likeValues.getManager().zeros(new Shape(s.get(0), capacity, s.get(2)), likeValues.getDataType());
+    NDScope.unregister(k, v); // the cache outlives the layer call that allocates it
+    if (keys != null) {
+      NDIndex old = new NDIndex(":, 0:" + length + ", :");
+      try (NDArray ok = keys.get(old); NDArray ov = values.get(old)) {
+        k.set(old, ok);
+        v.set(old, ov);
+      }
+      keys.close();
+      values.close();
+    }
     keys = k;
     values = v;
   }
 
+  /** The valid keys (kvHeads, length, headDim): a view, to be closed by the caller's scope. */
   public NDArray keys() {
-    return keys;
+    return view(keys);
   }
 
+  /** The valid values (kvHeads, length, headDim): a view, to be closed by the caller's scope. */
   public NDArray values() {
-    return values;
+    return view(values);
+  }
+
+  private NDArray view(NDArray full) {
+    return full.get(new NDIndex(":, 0:" + length + ", :"));
   }
 
   /** Cached tokens. */
   public long length() {
+    return length;
+  }
+
+  /** Tokens the allocated arrays can hold. */
+  public long capacity() {
     return keys == null ? 0 : keys.getShape().get(1);
   }
 }
