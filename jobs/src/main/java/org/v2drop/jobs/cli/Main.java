@@ -12,6 +12,7 @@ public final class Main {
         demo      the ShapesVQA demo sweep on embedded Spark (suite, demo model, every method) -> ./reports
         eval      run a sweep (models x methods x benchmarks) on Spark into Parquet reports
         trace     one generation with a drop method, printed as JSON (conformance and debugging)
+        bench     time generations on synthetic inputs (vision, prefill, decode, FLOPs, RSS) as JSON
         score     rescore predictions (JSONL) with the lmms-eval scorers
         shapes    write the ShapesVQA synthetic suite (real lmms-eval layouts) to a local/HDFS/S3 path
         methods   the method-spec grammar and the presets with their layer-averaged vision tokens
@@ -33,6 +34,7 @@ public final class Main {
     String command = argv[0];
     String usage = switch (command) {
       case "trace" -> TraceCommand.USAGE;
+      case "bench" -> BenchCommand.USAGE;
       case "score" -> ScoreCommand.USAGE;
       case "eval" -> EvalCommand.USAGE;
       case "demo" -> DemoCommand.USAGE;
@@ -52,6 +54,7 @@ public final class Main {
       Args args = new Args(argv, 1, List.of("--force"));
       return switch (command) {
         case "trace" -> TraceCommand.run(args);
+        case "bench" -> BenchCommand.run(args);
         case "score" -> ScoreCommand.run(args);
         case "eval" -> EvalCommand.run(args);
         case "demo" -> DemoCommand.run(args);

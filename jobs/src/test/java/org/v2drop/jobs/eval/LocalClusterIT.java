@@ -36,6 +36,7 @@ class LocalClusterIT {
     counts.put("shapes_pope", 8);
     ShapesSuite.write(new org.apache.hadoop.fs.Path(suite.toUri()), "test", counts, 5, new Configuration(), m -> { });
     Sweep cluster = sweep(tmp.resolve("cluster"));
+    java.util.Set<String> threadsBefore = nonDaemonThreads();
     SparkSession spark = clusterSession(tmp, "cluster-test");
     List<Row> rows;
     try {
@@ -46,6 +47,7 @@ class LocalClusterIT {
       spark.stop();
     }
     assertEquals(List.of(), childrenAfter(30), "no executor or worker process outlives the session");
+    assertEquals(java.util.Set.of(), threadsLeftAfter(threadsBefore, 30), "no non-daemon thread outlives the session");
     Map<String, Integer> loadsByExecutor = new TreeMap<>();
     for (Row row : rows) {
       assertEquals("ok", row.getAs("status"), String.valueOf(row.<String>getAs("error")));
@@ -94,6 +96,27 @@ class LocalClusterIT {
         .config("spark.worker.resource.gpu.discoveryScript", discovery.toString())
         .config("spark.executor.resource.gpu.amount", "1").config("spark.task.resource.gpu.amount", "1")
         .config("spark.sql.shuffle.partitions", "4").getOrCreate();
+  }
+
+  static java.util.Set<String> nonDaemonThreads() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && !t.isDaemon())
+        .forEach(t -> out.add(t.getName() + "#" + t.getId()));
+    return out;
+  }
+
+  /** Non-daemon threads alive after {@code seconds} that were not there before (a leak keeps the JVM from exiting). */
+  static java.util.Set<String> threadsLeftAfter(java.util.Set<String> before, long seconds)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    while (true) {
+      java.util.Set<String> left = nonDaemonThreads();
+      left.removeAll(before);
+      if (left.isEmpty() || System.nanoTime() > deadline) {
+        return left;
+      }
+      Thread.sleep(100);
+    }
   }
 
   /** Waits until the processes this JVM started (executors, workers) are gone; returns those still alive. */

@@ -1,0 +1,151 @@
+package org.v2drop.jobs.cli;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.v2drop.core.checkpoint.LlavaConfig;
+import org.v2drop.core.drop.MethodSpec;
+import org.v2drop.core.engine.LlavaEngine;
+import org.v2drop.core.generate.Generation;
+import org.v2drop.core.processor.EncodedInput;
+
+/** {@code v2drop bench}: times one generation with synthetic inputs and prints ONE JSON object. */
+final class BenchCommand {
+  static final String USAGE = """
+      usage: v2drop bench --model DIR --method SPEC [--prompt-tokens N] [--images N] [--new-tokens N]
+                          [--repeat N] [--threads N]
+
+      Runs 1 warm-up + N timed generations of one synthetic sample (deterministic text ids, deterministic pixel
+      values, the images placed after the first text token) and prints ONE JSON object on stdout:
+        method, schedule, vision_ms, prefill_ms, decode_ms_per_token, llm_total_ms (prefill + decode),
+        vision_tokens_per_layer, flops (prefill FLOPs of the decoder), threads, peak_rss_mb,
+        plus prompt_tokens, vision_tokens, new_tokens, repeat and the per-repeat llm_total_ms.
+      Times are medians over the repeats in milliseconds. Exactly --new-tokens decode steps run (EOS ignored).
+      --prompt-tokens  text tokens besides the image tokens (default 64)
+      --images         images in the prompt (default 1; each gives the model's tokens per image)
+      --new-tokens     generated tokens (default 16)
+      --repeat         timed repeats (default 5)
+      --threads        PyTorch intra-op threads (default: PyTorch's choice, usually the core count)
+      Compare with tools/hf_bench.py, which prints the same fields for HF transformers (see BENCHMARKS.md).
+      """;
+
+  private BenchCommand() {}
+
+  static int run(Args args) throws Exception {
+    Path model = args.requiredPath("--model");
+    MethodSpec method = MethodSpec.parse(args.required("--method"));
+    int promptTokens = positive(args, "--prompt-tokens", 64);
+    int images = args.intOption("--images", 1);
+    int newTokens = positive(args, "--new-tokens", 16);
+    int repeat = positive(args, "--repeat", 5);
+    int threads = args.intOption("--threads", 0);
+    args.finish();
+    if (images < 0) {
+      throw new Args.UsageException("--images must be >= 0, found " + images);
+    }
+    if (threads > 0) { // read by DJL's PyTorch engine when it starts (the first load below)
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+    try (LlavaEngine engine = LlavaEngine.load(model, Device.cpu())) {
+      EncodedInput input = syntheticInput(engine.model().config(), promptTokens, images);
+      engine.generateFixed(input, method, newTokens); // warm-up
+      List<Generation> runs = new ArrayList<>();
+      for (int i = 0; i < repeat; i++) {
+        runs.add(engine.generateFixed(input, method, newTokens));
+      }
+      System.out.println(toJson(method, runs, input, newTokens, threads > 0 ? threads : availableThreads()));
+    }
+    return 0;
+  }
+
+  static String toJson(MethodSpec method, List<Generation> runs, EncodedInput input, int newTokens, int threads)
+      throws IOException {
+    ObjectNode out = new ObjectMapper().createObjectNode();
+    Generation first = runs.get(0);
+    out.put("method", method.text());
+    out.put("schedule", first.schedule());
+    out.put("vision_ms", median(runs.stream().mapToDouble(Generation::visionMs).toArray()));
+    out.put("prefill_ms", median(runs.stream().mapToDouble(Generation::prefillMs).toArray()));
+    out.put("decode_ms_per_token", median(runs.stream().mapToDouble(Generation::decodeMsPerToken).toArray()));
+    out.put("llm_total_ms", median(runs.stream().mapToDouble(Generation::totalMs).toArray()));
+    ArrayNode perLayer = out.putArray("vision_tokens_per_layer");
+    Arrays.stream(first.visionTokensPerLayer()).forEach(perLayer::add);
+    out.put("flops", first.prefillFlops());
+    out.put("threads", threads);
+    out.put("peak_rss_mb", peakRssMb());
+    out.put("prompt_tokens", input.inputIds().length);
+    out.put("vision_tokens", first.visionTokens());
+    out.put("new_tokens", newTokens);
+    out.put("repeat", runs.size());
+    ArrayNode totals = out.putArray("llm_total_ms_runs");
+    runs.forEach(r -> totals.add(r.totalMs()));
+    return out.toString();
+  }
+
+  /**
+   * A deterministic sample: BOS, one text token, the image tokens, then the remaining text tokens; text ids cycle
+   * through the vocabulary avoiding the image token and EOS; pixel values are a smooth pattern in CLIP's range.
+   */
+  static EncodedInput syntheticInput(LlavaConfig config, int textTokens, int images) {
+    long[] text = new long[textTokens];
+    long candidate = 3;
+    for (int i = 0; i < textTokens; i++) {
+      do {
+        candidate = 3 + (candidate * 7919 + 13) % (config.text().vocabSize() - 3);
+      } while (candidate == config.imageTokenId() || config.eosTokenIds().contains((int) candidate));
+      text[i] = candidate;
+    }
+    int head = Math.min(1, textTokens);
+    long[] ids = new long[1 + textTokens + images * config.tokensPerImage()];
+    ids[0] = 1; // BOS
+    System.arraycopy(text, 0, ids, 1, head);
+    Arrays.fill(ids, 1 + head, 1 + head + images * config.tokensPerImage(), config.imageTokenId());
+    System.arraycopy(text, head, ids, 1 + head + images * config.tokensPerImage(), textTokens - head);
+    int size = config.vision().imageSize();
+    float[] pixels = new float[images * 3 * size * size];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (float) (1.5 * Math.sin(i * 0.01) + 0.3 * Math.cos(i * 0.37));
+    }
+    return new EncodedInput(ids, pixels, images, size, size, "bench");
+  }
+
+  static double median(double[] xs) {
+    double[] s = xs.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  /** Peak resident set size of this process (VmHWM) in MiB; -1 where /proc is not available. */
+  static long peakRssMb() throws IOException {
+    Path status = Path.of("/proc/self/status");
+    if (!Files.exists(status)) {
+      return -1;
+    }
+    for (String line : Files.readAllLines(status)) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+      }
+    }
+    return -1;
+  }
+
+  private static int availableThreads() {
+    return Runtime.getRuntime().availableProcessors();
+  }
+
+  private static int positive(Args args, String name, int dflt) {
+    int v = args.intOption(name, dflt);
+    if (v < 1) {
+      throw new Args.UsageException(name + " must be >= 1, found " + v);
+    }
+    return v;
+  }
+}

@@ -1,0 +1,64 @@
+package org.v2drop.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The bench contract: ONE JSON object with the specified fields, consistent with the method and the inputs. */
+class BenchCommandIT {
+  static final String MODEL = TraceCommandIT.ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-b").toString();
+
+  static JsonNode bench(String method, String images) throws Exception {
+    TraceCommandIT.Result r = TraceCommandIT.run("bench", "--model", MODEL, "--method", method, "--images", images,
+        "--prompt-tokens", "20", "--new-tokens", "5", "--repeat", "3", "--threads", "1");
+    assertEquals(0, r.code(), r.err());
+    assertEquals(1, r.out().strip().lines().count(), "exactly one line of JSON on stdout: " + r.out());
+    return new ObjectMapper().readTree(r.out());
+  }
+
+  @Test
+  void printsTheContractFields() throws Exception {
+    JsonNode vanilla = bench("vanilla", "2");
+    List<String> fields = new ArrayList<>();
+    for (Iterator<String> it = vanilla.fieldNames(); it.hasNext(); ) {
+      fields.add(it.next());
+    }
+    assertEquals(List.of("method", "schedule", "vision_ms", "prefill_ms", "decode_ms_per_token", "llm_total_ms",
+        "vision_tokens_per_layer", "flops", "threads", "peak_rss_mb"), fields.subList(0, 10));
+    int vision = vanilla.get("vision_tokens").asInt();
+    assertEquals(2 * 26, vision, "tiny-llava-b: 35 px / patch 7 = 25 patches + CLS (strategy full) per image");
+    assertEquals(1 + 20 + vision, vanilla.get("prompt_tokens").asInt(), "BOS + text + image tokens");
+    assertEquals(1, vanilla.get("threads").asInt());
+    assertEquals(5, vanilla.get("new_tokens").asInt());
+    assertEquals(3, vanilla.get("llm_total_ms_runs").size());
+    assertTrue(vanilla.get("peak_rss_mb").asLong() > 50, vanilla.toString());
+    for (String f : List.of("vision_ms", "prefill_ms", "decode_ms_per_token", "llm_total_ms")) {
+      assertTrue(vanilla.get(f).asDouble() > 0, f + " > 0: " + vanilla);
+    }
+    assertTrue(vanilla.get("llm_total_ms").asDouble() >= vanilla.get("prefill_ms").asDouble());
+    for (JsonNode n : vanilla.get("vision_tokens_per_layer")) {
+      assertEquals(vision, n.asInt(), "vanilla keeps every vision token in every layer");
+    }
+
+    JsonNode dropped = bench("v2drop@1:0.5,5:0.5,6:0", "2");
+    assertEquals("v2drop@1:0.5,5:0.5,6:0", dropped.get("schedule").asText());
+    JsonNode perLayer = dropped.get("vision_tokens_per_layer");
+    assertEquals(vision, perLayer.get(0).asInt());
+    assertEquals(vision / 2, perLayer.get(1).asInt(), "half kept before layer 1");
+    assertEquals(1, perLayer.get(6).asInt(), "ratio 0 keeps one token");
+    assertTrue(dropped.get("flops").asDouble() < vanilla.get("flops").asDouble());
+  }
+
+  @Test
+  void rejectsBadValues() {
+    TraceCommandIT.Result r = TraceCommandIT.run("bench", "--model", MODEL, "--method", "vanilla", "--repeat", "0");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--repeat must be >= 1"), r.err());
+  }
+}

@@ -1,0 +1,153 @@
+"""Times HF transformers (PyTorch, fp32, SDPA) on the inputs `v2drop bench` uses, printing the same JSON fields.
+
+    python tools/hf_bench.py --model DIR --method SPEC [--prompt-tokens N] [--images N] [--new-tokens N]
+                             [--repeat N] [--threads N]
+
+The generation is a KV-cached greedy loop over HF's own modules (vision tower + projector via get_image_features,
+LlamaDecoderLayer with SDPA attention, DynamicCache, final norm + lm_head on the last row only): vanilla, or with
+V2Drop at the schedule's layers (docs/token-dropping.md: keep the vision tokens whose layer input moved most, L2,
+from the previous layer's input; positions keep their original ids). The synthetic sample is built exactly as
+BenchCommand.syntheticInput builds it (same ids, same pixel pattern). Exactly --new-tokens decode steps run.
+"""
+import argparse
+import json
+import math
+import os
+import resource
+import statistics
+import sys
+import time
+
+import numpy as np
+import torch
+from transformers import DynamicCache, LlavaForConditionalGeneration
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from drop_reference import parse_method  # noqa: E402  (the method-spec grammar and preset scaling)
+
+
+def synthetic_input(cfg, text_tokens, images):
+    """BenchCommand.syntheticInput: BOS, one text token, the image tokens, the other text tokens; CLIP-range pixels."""
+    vocab = cfg.text_config.vocab_size
+    eos = cfg.text_config.eos_token_id
+    eos = set(eos if isinstance(eos, list) else [eos])
+    text, c = [], 3
+    for _ in range(text_tokens):
+        while True:
+            c = 3 + (c * 7919 + 13) % (vocab - 3)
+            if c != cfg.image_token_index and c not in eos:
+                break
+        text.append(c)
+    per_image = (cfg.vision_config.image_size // cfg.vision_config.patch_size) ** 2
+    head = min(1, text_tokens)
+    ids = [1] + text[:head] + [cfg.image_token_index] * (images * per_image) + text[head:]
+    size = cfg.vision_config.image_size
+    i = np.arange(images * 3 * size * size, dtype=np.float64)
+    pixels = (1.5 * np.sin(i * 0.01) + 0.3 * np.cos(i * 0.37)).astype(np.float32).reshape(images, 3, size, size)
+    return torch.tensor([ids]), torch.from_numpy(pixels)
+
+
+@torch.inference_mode()
+def generate(model, ids, pixels, stages, new_tokens):
+    """One greedy generation; returns (vision_ms, prefill_ms, decode_ms, vision tokens per layer, tokens per layer)."""
+    lm = model.model.language_model
+    cfg = model.config
+    t0 = time.perf_counter()
+    feats = None
+    if pixels.shape[0]:
+        feats = model.model.get_image_features(pixel_values=pixels, vision_feature_layer=cfg.vision_feature_layer,
+                                               vision_feature_select_strategy=cfg.vision_feature_select_strategy)
+        feats = feats.pooler_output if hasattr(feats, "pooler_output") else feats
+        feats = torch.cat(list(feats), 0) if isinstance(feats, (list, tuple)) else feats.reshape(-1, feats.shape[-1])
+    t1 = time.perf_counter()
+    is_vision = ids[0] == cfg.image_token_index
+    h = lm.embed_tokens(ids)
+    if feats is not None:
+        h = h.masked_scatter(is_vision[None, :, None].expand_as(h), feats.to(h.dtype))
+    pos = torch.arange(ids.shape[1])[None]
+    vision = is_vision.clone()
+    cache = DynamicCache(config=lm.config)
+    prev = None
+    drops = dict(stages)
+    vision_per_layer, tokens_per_layer = [], []
+    for l, layer in enumerate(lm.layers):
+        if l in drops:
+            rows = torch.nonzero(vision).flatten()
+            keep = max(1, math.floor(len(rows) * drops[l])) if len(rows) else 0  # spec: k = max(1, floor(n r))
+            score = (h[0, rows] - prev[0, rows]).norm(dim=-1)
+            # largest variation; ties by lower position (stable sort on descending score)
+            order = torch.sort(-score, stable=True).indices[:keep]
+            kept_rows = rows[order]
+            mask = ~vision.clone()
+            mask[kept_rows] = True
+            h, pos, vision = h[:, mask], pos[:, mask], vision[mask]
+        prev = h
+        cs = lm.rotary_emb(h, pos)
+        h = layer(h, attention_mask=None, position_ids=pos, past_key_values=cache, use_cache=True,
+                  position_embeddings=cs)
+        vision_per_layer.append(int(vision.sum()))
+        tokens_per_layer.append(int(h.shape[1]))
+    token = model.lm_head(lm.norm(h[:, -1:])).argmax(-1)
+    t2 = time.perf_counter()
+    n = ids.shape[1]
+    for step in range(new_tokens - 1):
+        x = lm.embed_tokens(token)
+        p = torch.tensor([[n + step]])
+        cs = lm.rotary_emb(x, p)
+        for layer in lm.layers:
+            x = layer(x, attention_mask=None, position_ids=p, past_key_values=cache, use_cache=True,
+                      position_embeddings=cs)
+        token = model.lm_head(lm.norm(x)).argmax(-1)
+    t3 = time.perf_counter()
+    return (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3, vision_per_layer, tokens_per_layer
+
+
+def prefill_flops(hidden, intermediate, tokens_per_layer):
+    """The FLOPs formula of docs/token-dropping.md (same as Flops.prefill in the engine)."""
+    return float(sum(4 * n * hidden * hidden + 2 * n * n * hidden + 3 * n * hidden * intermediate
+                     for n in tokens_per_layer))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--method", required=True)
+    ap.add_argument("--prompt-tokens", type=int, default=64)
+    ap.add_argument("--images", type=int, default=1)
+    ap.add_argument("--new-tokens", type=int, default=16)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--threads", type=int, default=0)
+    args = ap.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+        torch.set_num_interop_threads(1)
+    model = LlavaForConditionalGeneration.from_pretrained(args.model, dtype=torch.float32,
+                                                          attn_implementation="sdpa").eval()
+    cfg = model.config
+    name, stages = parse_method(args.method, cfg.text_config.num_hidden_layers)
+    if name not in ("vanilla", "v2drop"):
+        raise SystemExit("hf_bench.py times vanilla and v2drop only, not " + name)
+    ids, pixels = synthetic_input(cfg, args.prompt_tokens, args.images)
+    generate(model, ids, pixels, stages, args.new_tokens)  # warm-up
+    runs = [generate(model, ids, pixels, stages, args.new_tokens) for _ in range(args.repeat)]
+    med = lambda xs: statistics.median(xs)  # noqa: E731
+    first = runs[0]
+    schedule = "vanilla" if not stages else name + "@" + ",".join(f"{l}:{r:g}" for l, r in stages)
+    print(json.dumps({
+        "method": args.method, "schedule": schedule,
+        "vision_ms": med([r[0] for r in runs]), "prefill_ms": med([r[1] for r in runs]),
+        "decode_ms_per_token": med([r[2] / max(1, args.new_tokens - 1) for r in runs]),
+        "llm_total_ms": med([r[1] + r[2] for r in runs]),
+        "vision_tokens_per_layer": first[3],
+        "flops": prefill_flops(cfg.text_config.hidden_size, cfg.text_config.intermediate_size, first[4]),
+        "threads": torch.get_num_threads(),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "prompt_tokens": int(ids.shape[1]), "vision_tokens": int((ids[0] == cfg.image_token_index).sum()),
+        "new_tokens": args.new_tokens, "repeat": args.repeat,
+        "llm_total_ms_runs": [r[1] + r[2] for r in runs],
+        "engine": f"transformers {__import__('transformers').__version__}, torch {torch.__version__}, sdpa, fp32",
+    }))
+
+
+if __name__ == "__main__":
+    main()
