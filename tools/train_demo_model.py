@@ -6,8 +6,14 @@ evaluator builds, so the model is trained on exactly what it is evaluated on.
 
     python tools/train_demo_model.py --suite DIR --out models/shapes-llava [--steps 6000] [--device auto]
 
+Two stages. Stage 0 (--vision-steps) trains the CLIP tower alone on dense per-patch targets: each patch's colour
+(exact ShapesVQA palette) and, for caption images, its shape (the caption lists the objects left to right; they are
+matched to the drawn connected components). Without it every run stayed on the answer-prior plateau. The joint stage
+trains everything on the task prompts plus captions, keeping the dense targets as an auxiliary loss (--aux-weight).
+
 Runs on CPU (2 cores: see --steps) and uses a GPU when one is present. Fixed seeds; the checkpoint is fp16
-safetensors + tokenizer.json + processor config + training_info.json (command, versions, time, losses).
+safetensors + tokenizer.json + processor config + training_info.json (command, versions, time, losses). The command
+that made models/shapes-llava-v1 is in its training_info.json and in the README.
 """
 import argparse
 import copy
