@@ -17,11 +17,6 @@ public final class KvCache {
   private NDArray values;
   private long length;
 
-  /** A cache that grows by copying (no decode steps expected). */
-  public KvCache() {
-    this(0);
-  }
-
   /** A cache that keeps room for {@code reserve} tokens after its first append. */
   public KvCache(int reserve) {
     if (reserve < 0) {
@@ -79,10 +74,5 @@ public final class KvCache {
   /** Cached tokens. */
   public long length() {
     return length;
-  }
-
-  /** Tokens the allocated arrays can hold. */
-  public long capacity() {
-    return keys == null ? 0 : keys.getShape().get(1);
   }
 }

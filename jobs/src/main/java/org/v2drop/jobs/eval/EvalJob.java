@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -141,9 +143,9 @@ public final class EvalJob {
   private static void removeDeadStaging(SparkSession spark, Sweep sweep, Consumer<String> progress) {
     try {
       Path glob = new Path(ReportPaths.stagingGlob(sweep.output(), sweep.runId()));
-      org.apache.hadoop.fs.FileSystem fs = glob.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      org.apache.hadoop.fs.FileStatus[] dead = fs.globStatus(glob);
-      for (org.apache.hadoop.fs.FileStatus d : dead == null ? new org.apache.hadoop.fs.FileStatus[0] : dead) {
+      FileSystem fs = glob.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileStatus[] dead = fs.globStatus(glob); // null when _staging does not exist
+      for (FileStatus d : dead == null ? new FileStatus[0] : dead) {
         progress.accept("removing the staging folder of an interrupted run: " + d.getPath());
         fs.delete(d.getPath(), true);
       }
