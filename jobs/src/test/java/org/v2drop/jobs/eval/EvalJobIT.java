@@ -69,14 +69,7 @@ class EvalJobIT {
   }
 
   static List<String> predictionKeys(Path out, String runId) {
-    List<String> keys = new ArrayList<>();
-    for (Row r : spark.read().parquet(ReportPaths.predictions(out.toString()))
-        .filter("run_id = '" + runId + "'").select("benchmark", "method", "sample_id", "response", "score",
-            "vision_tokens_per_layer").collectAsList()) {
-      keys.add(r.mkString("|"));
-    }
-    keys.sort(String::compareTo);
-    return keys;
+    return ReportRows.predictions(spark, out.toString(), runId);
   }
 
   @Test

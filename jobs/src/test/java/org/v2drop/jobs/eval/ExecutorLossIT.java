@@ -72,8 +72,8 @@ class ExecutorLossIT {
       });
       EvalJob.Result r = EvalJob.run(spark, faulty, false, m -> { });
       assertTrue(r.failedCells().isEmpty(), r.failedCells().toString());
-      faultyRows = DriverRestartIT.rows(spark, faulty);
-      faultyMetrics = DriverRestartIT.metrics(spark, faulty);
+      faultyRows = ReportRows.predictions(spark, faulty.output(), "loss");
+      faultyMetrics = ReportRows.metrics(spark, faulty.output(), "loss");
       assertEquals(48, spark.read().parquet(ReportPaths.predictions(faulty.output())).select("method",
           "sample_id").distinct().count(), "every sample × method once");
     } finally {
@@ -90,8 +90,8 @@ class ExecutorLossIT {
         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate();
     try {
       EvalJob.run(local, clean, false, m -> { });
-      assertEquals(DriverRestartIT.rows(local, clean), faultyRows);
-      assertEquals(DriverRestartIT.metrics(local, clean), faultyMetrics);
+      assertEquals(ReportRows.predictions(local, clean.output(), "loss"), faultyRows);
+      assertEquals(ReportRows.metrics(local, clean.output(), "loss"), faultyMetrics);
     } finally {
       local.stop();
       ExecutorModelCache.closeAll();

@@ -63,7 +63,8 @@ class LocalClusterIT {
         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
     try {
       EvalJob.run(localSpark, local, false, m -> { });
-      assertEquals(keys(localSpark, local.output()), keys(localSpark, cluster.output()));
+      assertEquals(ReportRows.predictions(localSpark, local.output(), "lc"), ReportRows.predictions(localSpark,
+          cluster.output(), "lc"));
     } finally {
       localSpark.stop();
       ExecutorModelCache.closeAll();
@@ -134,16 +135,6 @@ class LocalClusterIT {
     return new Sweep("lc", out.toString(), List.of(new Sweep.ModelRef("tiny-a", MODEL)),
         List.of("vanilla", "v2drop@2:0.5,4:0.25"), List.of(new Sweep.BenchmarkRef("shapes_pope",
             out.getParent().resolve("suite/shapes_pope").toString(), null, 0)), Map.of("*", 3), 0.0, 4);
-  }
-
-  static List<String> keys(SparkSession spark, String out) {
-    List<String> keys = new ArrayList<>();
-    for (Row r : spark.read().parquet(ReportPaths.predictions(out)).select("benchmark", "method", "sample_id",
-        "response", "score", "vision_tokens_per_layer").collectAsList()) {
-      keys.add(r.mkString("|"));
-    }
-    keys.sort(String::compareTo);
-    return keys;
   }
 
   /** The Java 17 flags Spark's executors need (the same list bin/v2drop and spark-defaults.conf use). */

@@ -110,6 +110,17 @@ class S3IT {
     }
   }
 
+  /** Writes a shapes_pope test split of {@code samples} samples to tmp/{@code dir}, uploads it to {@code prefix}. */
+  static Path popeSuite(String dir, int samples, long seed, String prefix) throws Exception {
+    Path suite = tmp.resolve(dir);
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    counts.put("shapes_pope", samples);
+    ShapesSuite.write(new org.apache.hadoop.fs.Path(suite.toUri()), "test", counts, seed, new Configuration(),
+        m -> { });
+    upload(suite.resolve("shapes_pope"), prefix);
+    return suite;
+  }
+
   static String jceks() throws Exception {
     String path = "jceks://file" + tmp.resolve("s3.jceks");
     if (Files.exists(tmp.resolve("s3.jceks"))) {
@@ -148,11 +159,7 @@ class S3IT {
 
   @Test
   void sweepReadsAndWritesS3ThroughTheMagicCommitter() throws Exception {
-    Path suite = tmp.resolve("suite");
-    Map<String, Integer> counts = new LinkedHashMap<>();
-    counts.put("shapes_pope", 4);
-    ShapesSuite.write(new org.apache.hadoop.fs.Path(suite.toUri()), "test", counts, 2, new Configuration(), m -> { });
-    upload(suite.resolve("shapes_pope"), "data/shapes_pope");
+    popeSuite("suite", 4, 2, "data/shapes_pope");
     Path model = ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-a");
     upload(model, "models/tiny-a");
 
@@ -211,11 +218,7 @@ class S3IT {
    */
   @Test
   void s3FaultsEndInBoundedRetriesAndLeaveNoPartialReports() throws Exception {
-    Path suite = tmp.resolve("fault-suite");
-    Map<String, Integer> counts = new LinkedHashMap<>();
-    counts.put("shapes_pope", 12);
-    ShapesSuite.write(new org.apache.hadoop.fs.Path(suite.toUri()), "test", counts, 6, new Configuration(), m -> { });
-    upload(suite.resolve("shapes_pope"), "fault-data/shapes_pope");
+    Path suite = popeSuite("fault-suite", 12, 6, "fault-data/shapes_pope");
     Map<String, String> bounded = Map.of("spark.hadoop.fs.s3a.impl.disable.cache", "true",
         "spark.hadoop.fs.s3a.attempts.maximum", "1", "spark.hadoop.fs.s3a.retry.limit", "2",
         "spark.hadoop.fs.s3a.retry.interval", "200ms", "spark.hadoop.fs.s3a.retry.throttle.limit", "2",
