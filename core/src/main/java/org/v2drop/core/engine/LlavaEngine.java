@@ -81,6 +81,14 @@ public final class LlavaEngine implements AutoCloseable {
     return generator.generate(input, method, maxNewTokens);
   }
 
+  /**
+   * Greedy generation for several inputs at once, each with its own dropping (answers equal one-at-a-time
+   * generation up to floating-point summation order); results in input order, times per sample.
+   */
+  public List<Generation> generate(List<EncodedInput> inputs, MethodSpec method, int maxNewTokens) {
+    return generator.generate(inputs, method, maxNewTokens, true);
+  }
+
   /** Exactly {@code newTokens} decode steps, EOS or not (for timing). */
   public Generation generateFixed(EncodedInput input, MethodSpec method, int newTokens) {
     return generator.generate(input, method, newTokens, false);

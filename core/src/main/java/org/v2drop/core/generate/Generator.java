@@ -1,6 +1,8 @@
 package org.v2drop.core.generate;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
@@ -23,9 +25,16 @@ import org.v2drop.core.model.Rope;
 import org.v2drop.core.processor.EncodedInput;
 
 /**
- * Greedy generation with vision-token dropping (batch 1, fp32). Prefill runs the decoder layer by layer and consults
- * the method's {@link DropPolicy} at each scheduled boundary; decoding then extends per-layer KV caches whose lengths
- * reflect the drops. One NDManager per generation; one NDScope per layer step and per decode step.
+ * Greedy generation with vision-token dropping, for one sequence or a batch (fp32). Prefill runs the decoder layer
+ * by layer and consults the method's {@link DropPolicy} for each sequence at each scheduled boundary; decoding then
+ * extends per-layer KV caches whose lengths reflect the drops. One NDManager per call; one NDScope per layer step and
+ * per decode step.
+ *
+ * <p>A batch holds sequences of different lengths, and each keeps its own tokens at each drop, so they stay ragged:
+ * the batch is right-padded to its longest sequence at every layer (a causal query never sees the padding after it),
+ * and decoding appends every sequence's new key at the same cache column, hiding each sequence's padding columns
+ * with a key mask. Each sequence keeps its own position ids. A sequence's answer does not depend on the others in
+ * its batch beyond floating-point summation order.
  */
 public final class Generator {
   private final LlavaModel model;
@@ -47,55 +56,42 @@ public final class Generator {
    * fixed number of decode steps and pass false).
    */
   public Generation generate(EncodedInput input, MethodSpec method, int maxNewTokens, boolean stopAtEos) {
+    return generate(List.of(input), method, maxNewTokens, stopAtEos).get(0);
+  }
+
+  /**
+   * Generates for a batch of inputs at once, each with its own dropping; results in input order. Times in each
+   * {@link Generation} are the batch's divided by its size (the cost per sample).
+   */
+  public List<Generation> generate(List<EncodedInput> inputs, MethodSpec method, int maxNewTokens,
+      boolean stopAtEos) {
     if (maxNewTokens < 1) {
       throw new IllegalArgumentException("max_new_tokens must be >= 1, found " + maxNewTokens);
     }
+    if (inputs.isEmpty()) {
+      return List.of();
+    }
     LlavaConfig config = model.config();
     int numLayers = config.text().numHiddenLayers();
+    long hidden = config.text().hiddenSize();
     DropSchedule schedule = method.schedule(numLayers);
     DropPolicy policy = method.method().policy();
     boolean renumber = method.method().renumbersPositions();
-    long[] ids = input.inputIds();
-    int n = ids.length;
-    boolean[] isVision = new boolean[n];
-    int numVision = 0;
-    for (int i = 0; i < n; i++) {
-      isVision[i] = ids[i] == config.imageTokenId();
-      numVision += isVision[i] ? 1 : 0;
-    }
-    int expectedVision = input.numImages() * config.tokensPerImage();
-    if (numVision != expectedVision) {
-      throw new IllegalArgumentException("image tokens and image features do not match: the prompt holds "
-          + numVision + " image tokens (id " + config.imageTokenId() + ") but " + input.numImages() + " image(s) give "
-          + expectedVision + " features (" + config.tokensPerImage() + " each)");
+    int b = inputs.size();
+    Sequence[] seqs = new Sequence[b];
+    for (int s = 0; s < b; s++) {
+      seqs[s] = new Sequence(inputs.get(s), config, numLayers, maxNewTokens);
     }
     try (NDManager m = model.newGenerationManager()) {
       long t0 = System.nanoTime();
-      NDArray features = null; // (vision tokens, hidden)
-      if (input.numImages() > 0) {
-        try (NDScope scope = new NDScope()) {
-          scope.suppressNotUsedWarning();
-          NDArray pixels = m.create(input.pixelValues(), new Shape(input.numImages(), 3, input.imageHeight(),
-              input.imageWidth()));
-          features = model.imageFeatures(pixels);
-          NDScope.unregister(features);
-        }
-      }
+      NDArray[] features = imageFeatures(m, inputs); // per sequence (vision tokens, hidden), or null entries
       long t1 = System.nanoTime();
 
-      // Prefill (spec "V²Drop" 3-5): positions from ids, text never dropped, one pool of vision tokens.
-      long[] orig = new long[n]; // original positions of the alive tokens, physical order
-      for (int i = 0; i < n; i++) {
-        orig[i] = i;
-      }
-      long[] ropePos = orig.clone();
-      NDArray h = mergeEmbeddings(m, ids, isVision, features); // (n, hidden)
-      NDArray prev = null; // (n, hidden) input of the previous layer
-      long[] prevRopePos = null;
+      // Prefill (spec "V²Drop" 3-5): positions from ids, text never dropped, one pool of vision tokens per sequence.
+      NDArray h = padded(m, seqs, s -> mergeEmbeddings(m, seqs[s].ids, seqs[s].isVision, features[s]), hidden);
+      NDArray prev = null; // (b, rows, hidden) input of the previous layer
       KvCache[] caches = new KvCache[numLayers];
-      int[] visionPerLayer = new int[numLayers];
-      int[] tokensPerLayer = new int[numLayers];
-      List<KeptStage> stages = new ArrayList<>();
+      int[][] cachedPerLayer = new int[numLayers][b]; // real (unpadded) cache length of each sequence per layer
       List<DecoderLayer> layers = model.layers();
       for (int l = 0; l < numLayers; l++) {
         caches[l] = new KvCache(maxNewTokens - 1); // room for the decode steps: no per-token copy
@@ -104,30 +100,17 @@ public final class Generator {
           NDArray in = h;
           Stage stage = schedule.at(l);
           if (stage != null) {
-            long[] visionRows = rowsWhere(orig, isVision, true);
-            long[] alive = new long[visionRows.length];
-            for (int i = 0; i < alive.length; i++) {
-              alive[i] = orig[(int) visionRows[i]];
+            long[][] rows = new long[b][];
+            for (int s = 0; s < b; s++) {
+              int n = seqs[s].orig.length;
+              NDIndex own = new NDIndex(s + ", 0:" + n + ", :");
+              rows[s] = seqs[s].drop(l, stage, policy, renumber, h.get(own), prev == null ? null : prev.get(own), layers,
+                  rope);
             }
-            int keep = stage.keep(alive.length);
-            long[] kept = new long[0];
-            if (keep > 0) {
-              BoundaryView view = new BoundaryView(l, input.sampleId(), alive, visionRows, h, prev, ropePos,
-                  prevRopePos, layers.get(l), layers.get(l - 1), rope);
-              int[] chosen = policy.select(view, keep);
-              kept = new long[chosen.length];
-              for (int i = 0; i < chosen.length; i++) {
-                kept[i] = alive[chosen[i]];
-              }
-            }
-            stages.add(new KeptStage(l, kept));
-            long[] rows = keptRows(orig, isVision, kept);
-            in = h.get(new NDIndex("{}", m.create(rows)));
-            orig = select(orig, rows);
-            ropePos = renumber ? iota(rows.length) : select(ropePos, rows);
+            in = gatherRows(m, h, rows, hidden);
           }
-          NDArray[] cs = rope.cosSin(m, ropePos);
-          NDArray out = layers.get(l).forward(in, cs[0], cs[1], caches[l]);
+          NDArray[] cs = cosSin(m, seqs, in.getShape().get(1));
+          NDArray out = layers.get(l).forward(in, cs[0], cs[1], caches[l], null);
           NDScope.unregister(in, out);
           if (prev != null) {
             prev.close();
@@ -136,55 +119,280 @@ public final class Generator {
             h.close();
           }
           prev = in;
-          prevRopePos = ropePos;
+          for (Sequence seq : seqs) {
+            seq.prevRopePos = seq.ropePos;
+          }
           h = out;
         }
-        tokensPerLayer[l] = orig.length;
-        visionPerLayer[l] = rowsWhere(orig, isVision, true).length;
+        for (int s = 0; s < b; s++) {
+          seqs[s].recordLayer(l);
+          cachedPerLayer[l][s] = seqs[s].orig.length;
+        }
       }
       prev.close();
-      float[] lastLogits;
-      try (NDScope scope = new NDScope()) {
-        scope.suppressNotUsedWarning();
-        long last = h.getShape().get(0) - 1;
-        lastLogits = model.logits(h.get(new NDIndex(last + ":" + (last + 1) + ", :"))).toFloatArray();
+      float[][] lastLogits = lastLogits(m, h, seqs);
+      long[] next = new long[b];
+      for (int s = 0; s < b; s++) {
+        seqs[s].top5 = TopLogits.of(lastLogits[s], Math.min(5, lastLogits[s].length));
+        next[s] = seqs[s].top5.ids()[0];
       }
-      TopLogits top5 = TopLogits.of(lastLogits, Math.min(5, lastLogits.length));
+      NDArray[] keyMasks = new NDArray[numLayers];
+      for (int l = 0; l < numLayers; l++) {
+        keyMasks[l] = paddingMask(m, cachedPerLayer[l], caches[l].length(), maxNewTokens - 1);
+      }
       long t2 = System.nanoTime();
       int liveAfterPrefill = m.getManagedArrays().size();
 
-      // Decode: nothing is dropped; each layer continues its own positions.
-      long[] nextPos = new long[numLayers];
-      for (int l = 0; l < numLayers; l++) {
-        nextPos[l] = renumber ? tokensPerLayer[l] : n;
-      }
+      // Decode: nothing is dropped; each layer continues each sequence's own positions.
       Set<Integer> eos = config.eosTokenIds();
-      long[] tokens = new long[maxNewTokens];
-      int count = 0;
-      long token = top5.ids()[0];
-      while (true) {
-        tokens[count++] = token;
-        if ((stopAtEos && eos.contains((int) token)) || count == maxNewTokens) {
+      long[] cached = new long[numLayers];
+      for (int l = 0; l < numLayers; l++) {
+        cached[l] = caches[l].length();
+      }
+      for (int step = 0; ; step++) {
+        boolean running = false;
+        for (int s = 0; s < b; s++) {
+          running |= seqs[s].accept(next[s], stopAtEos, eos);
+        }
+        if (!running) {
           break;
         }
         try (NDScope scope = new NDScope()) {
           scope.suppressNotUsedWarning();
-          NDArray x = model.embed(m, new long[] {token}); // (1, hidden)
-          long step = count - 1;
+          NDArray x = model.embed(m, next).reshape(b, 1, hidden);
           for (int l = 0; l < numLayers; l++) {
-            NDArray[] cs = rope.cosSin(m, new long[] {nextPos[l] + step});
-            x = layers.get(l).forward(x, cs[0], cs[1], caches[l]);
+            long[] pos = new long[b];
+            for (int s = 0; s < b; s++) {
+              pos[s] = seqs[s].decodeStart(l, renumber) + step;
+            }
+            NDArray[] cs = rope.cosSin(m, pos);
+            NDArray mask = keyMasks[l] == null ? null
+                : keyMasks[l].get(new NDIndex(":, :, :, 0:" + (cached[l] + step + 1)));
+            x = layers.get(l).forward(x, cs[0].reshape(b, 1, 1, -1), cs[1].reshape(b, 1, 1, -1), caches[l], mask);
           }
-          token = model.logits(x).argMax().toLongArray()[0];
+          next = model.logits(x.reshape(b, hidden)).argMax(-1).toLongArray();
         }
       }
       long t3 = System.nanoTime();
       int liveAtEnd = m.getManagedArrays().size();
-      double flops = Flops.prefill(config.text().hiddenSize(), config.text().intermediateSize(), tokensPerLayer);
       String expanded = method.method() == DropMethod.VANILLA ? "vanilla" : method.method().id() + "@" + schedule;
-      return new Generation(Arrays.copyOf(tokens, count), expanded, List.copyOf(stages), visionPerLayer,
-          tokensPerLayer, top5, n, numVision, ms(t0, t1), ms(t1, t2), ms(t2, t3), flops, liveAfterPrefill, liveAtEnd);
+      List<Generation> out = new ArrayList<>(b);
+      for (Sequence seq : seqs) {
+        double flops = Flops.prefill(config.text().hiddenSize(), config.text().intermediateSize(),
+            seq.tokensPerLayer);
+        out.add(new Generation(Arrays.copyOf(seq.tokens, seq.count), expanded, List.copyOf(seq.stages),
+            seq.visionPerLayer, seq.tokensPerLayer, seq.top5, seq.ids.length, seq.numVision, ms(t0, t1) / b,
+            ms(t1, t2) / b, ms(t2, t3) / b, flops, liveAfterPrefill, liveAtEnd));
+      }
+      return out;
     }
+  }
+
+  /** One sequence's prefill bookkeeping and generated tokens. */
+  private static final class Sequence {
+    final EncodedInput input;
+    final long[] ids;
+    final boolean[] isVision;
+    final int numVision;
+    long[] orig; // original positions of the alive tokens, physical order
+    long[] ropePos;
+    long[] prevRopePos;
+    final List<KeptStage> stages = new ArrayList<>();
+    final int[] visionPerLayer;
+    final int[] tokensPerLayer;
+    final long[] tokens;
+    int count;
+    boolean done;
+    TopLogits top5;
+
+    Sequence(EncodedInput input, LlavaConfig config, int numLayers, int maxNewTokens) {
+      this.input = input;
+      this.ids = input.inputIds();
+      int n = ids.length;
+      this.isVision = new boolean[n];
+      int vision = 0;
+      for (int i = 0; i < n; i++) {
+        isVision[i] = ids[i] == config.imageTokenId();
+        vision += isVision[i] ? 1 : 0;
+      }
+      this.numVision = vision;
+      int expected = input.numImages() * config.tokensPerImage();
+      if (vision != expected) {
+        throw new IllegalArgumentException("image tokens and image features do not match: the prompt holds "
+            + vision + " image tokens (id " + config.imageTokenId() + ") but " + input.numImages()
+            + " image(s) give " + expected + " features (" + config.tokensPerImage() + " each)");
+      }
+      this.orig = iota(n);
+      this.ropePos = orig.clone();
+      this.visionPerLayer = new int[numLayers];
+      this.tokensPerLayer = new int[numLayers];
+      this.tokens = new long[maxNewTokens];
+    }
+
+    /** Asks the policy which vision tokens survive the drop before layer {@code l}; returns the rows to keep. */
+    long[] drop(int l, Stage stage, DropPolicy policy, boolean renumber, NDArray h, NDArray prev,
+        List<DecoderLayer> layers, RopeTables rope) {
+      long[] visionRows = rowsWhere(orig, isVision);
+      long[] alive = select(orig, visionRows);
+      int keep = stage.keep(alive.length);
+      long[] kept = new long[0];
+      if (keep > 0) {
+        BoundaryView view = new BoundaryView(l, input.sampleId(), alive, visionRows, h, prev, ropePos, prevRopePos,
+            layers.get(l), layers.get(l - 1), rope);
+        int[] chosen = policy.select(view, keep);
+        kept = new long[chosen.length];
+        for (int i = 0; i < chosen.length; i++) {
+          kept[i] = alive[chosen[i]];
+        }
+      }
+      stages.add(new KeptStage(l, kept));
+      long[] rows = keptRows(orig, isVision, kept);
+      orig = select(orig, rows);
+      ropePos = renumber ? iota(rows.length) : select(ropePos, rows);
+      return rows;
+    }
+
+    void recordLayer(int l) {
+      tokensPerLayer[l] = orig.length;
+      visionPerLayer[l] = rowsWhere(orig, isVision).length;
+    }
+
+    /** Position id of the first decode step in layer {@code l}. */
+    long decodeStart(int l, boolean renumber) {
+      return renumber ? tokensPerLayer[l] : ids.length;
+    }
+
+    /** Takes the next token unless finished; returns whether another decode step is needed. */
+    boolean accept(long token, boolean stopAtEos, Set<Integer> eos) {
+      if (!done) {
+        tokens[count++] = token;
+        done = (stopAtEos && eos.contains((int) token)) || count == tokens.length;
+      }
+      return !done;
+    }
+  }
+
+  /** Per sequence (vision tokens, hidden) projected features, all images through the tower at once. */
+  private NDArray[] imageFeatures(NDManager m, List<EncodedInput> inputs) {
+    NDArray[] out = new NDArray[inputs.size()];
+    int images = 0;
+    for (EncodedInput in : inputs) {
+      images += in.numImages();
+      if (in.numImages() > 0 && (in.imageHeight() != inputs.get(0).imageHeight()
+          || in.imageWidth() != inputs.get(0).imageWidth())) {
+        throw new IllegalArgumentException("a batch needs images of one size: " + in.sampleId() + " has "
+            + in.imageHeight() + "x" + in.imageWidth());
+      }
+    }
+    if (images == 0) {
+      return out;
+    }
+    EncodedInput first = inputs.stream().filter(in -> in.numImages() > 0).findFirst().orElseThrow();
+    float[] pixels = new float[inputs.stream().mapToInt(in -> in.pixelValues().length).sum()];
+    int offset = 0;
+    for (EncodedInput in : inputs) {
+      System.arraycopy(in.pixelValues(), 0, pixels, offset, in.pixelValues().length);
+      offset += in.pixelValues().length;
+    }
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray all = model.imageFeatures(m.create(pixels, new Shape(images, 3, first.imageHeight(),
+          first.imageWidth())));
+      long row = 0;
+      for (int s = 0; s < out.length; s++) {
+        long n = (long) inputs.get(s).numImages() * model.config().tokensPerImage();
+        if (n > 0) {
+          out[s] = all.get(new NDIndex(row + ":" + (row + n) + ", :"));
+          NDScope.unregister(out[s]);
+        }
+        row += n;
+      }
+    }
+    return out;
+  }
+
+  /** Stacks per-sequence (rows, hidden) arrays into (b, longest, hidden), zero rows after each sequence's end. */
+  private static NDArray padded(NDManager m, Sequence[] seqs, java.util.function.IntFunction<NDArray> rowsOf,
+      long hidden) {
+    int longest = Arrays.stream(seqs).mapToInt(q -> q.orig.length).max().orElseThrow();
+    NDList parts = new NDList();
+    try {
+      for (int s = 0; s < seqs.length; s++) {
+        NDArray x = rowsOf.apply(s);
+        parts.add(x);
+        int pad = longest - (int) x.getShape().get(0);
+        if (pad > 0) {
+          try (NDArray zeros = m.zeros(new Shape(pad, hidden), x.getDataType())) {
+            parts.set(s, x.concat(zeros, 0));
+          }
+          x.close();
+        }
+      }
+      return NDArrays.stack(parts, 0);
+    } finally {
+      parts.close();
+    }
+  }
+
+  /** The kept rows of each sequence of {@code h} (b, rows, hidden), right-padded with copies of row 0. */
+  private static NDArray gatherRows(NDManager m, NDArray h, long[][] rows, long hidden) {
+    long stride = h.getShape().get(1);
+    int longest = Arrays.stream(rows).mapToInt(r -> r.length).max().orElseThrow();
+    long[] flat = new long[rows.length * longest];
+    for (int s = 0; s < rows.length; s++) {
+      for (int i = 0; i < longest; i++) {
+        flat[s * longest + i] = s * stride + (i < rows[s].length ? rows[s][i] : 0);
+      }
+    }
+    return h.reshape(rows.length * stride, hidden).get(new NDIndex("{}", m.create(flat)))
+        .reshape(rows.length, longest, hidden);
+  }
+
+  /** (b, 1, rows, headDim) cos and sin for each sequence's position ids (padding rows take position 0). */
+  private NDArray[] cosSin(NDManager m, Sequence[] seqs, long rows) {
+    long[] flat = new long[(int) (seqs.length * rows)];
+    for (int s = 0; s < seqs.length; s++) {
+      System.arraycopy(seqs[s].ropePos, 0, flat, (int) (s * rows), seqs[s].ropePos.length);
+    }
+    NDArray[] cs = rope.cosSin(m, flat);
+    return new NDArray[] {cs[0].reshape(seqs.length, 1, rows, -1), cs[1].reshape(seqs.length, 1, rows, -1)};
+  }
+
+  /** Logits at each sequence's last prompt token. */
+  private float[][] lastLogits(NDManager m, NDArray h, Sequence[] seqs) {
+    long stride = h.getShape().get(1);
+    long[] last = new long[seqs.length];
+    for (int s = 0; s < seqs.length; s++) {
+      last[s] = s * stride + seqs[s].orig.length - 1;
+    }
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      long hidden = h.getShape().get(2);
+      NDArray rows = h.reshape(seqs.length * stride, hidden).get(new NDIndex("{}", m.create(last)));
+      float[] flat = model.logits(rows).toFloatArray();
+      int vocab = flat.length / seqs.length;
+      float[][] out = new float[seqs.length][];
+      for (int s = 0; s < seqs.length; s++) {
+        out[s] = Arrays.copyOfRange(flat, s * vocab, (s + 1) * vocab);
+      }
+      return out;
+    }
+  }
+
+  /**
+   * (b, 1, 1, columns + room) additive mask hiding each sequence's padding columns [real, columns) of a layer's
+   * cache; null when no sequence is padded (a single sequence never is).
+   */
+  private static NDArray paddingMask(NDManager m, int[] real, long columns, int room) {
+    if (Arrays.stream(real).allMatch(r -> r == columns)) {
+      return null;
+    }
+    long width = columns + room;
+    float[] mask = new float[(int) (real.length * width)];
+    for (int s = 0; s < real.length; s++) {
+      Arrays.fill(mask, (int) (s * width + real[s]), (int) (s * width + columns), Float.NEGATIVE_INFINITY);
+    }
+    return m.create(mask, new Shape(real.length, 1, 1, width));
   }
 
   /** Text embeddings with the image features scattered into the image-token rows, in order. */
@@ -208,8 +416,9 @@ public final class Generator {
     }
   }
 
-  private static long[] rowsWhere(long[] orig, boolean[] isVision, boolean vision) {
-    return java.util.stream.IntStream.range(0, orig.length).filter(i -> isVision[(int) orig[i]] == vision)
+  /** Rows of the alive vision tokens. */
+  private static long[] rowsWhere(long[] orig, boolean[] isVision) {
+    return java.util.stream.IntStream.range(0, orig.length).filter(i -> isVision[(int) orig[i]])
         .mapToLong(i -> i).toArray();
   }
 

@@ -12,81 +12,108 @@ import ai.djl.ndarray.types.Shape;
 public final class Attention {
   private Attention() {}
 
-  /** {@code x * cos + rotate_half(x) * sin}; x: (heads, n, headDim), cos/sin: (n, headDim). */
+  /**
+   * {@code x * cos + rotate_half(x) * sin} over the last axis; x: (..., n, headDim), cos/sin broadcastable to x, e.g.
+   * (n, headDim) for (heads, n, headDim) or (batch, 1, n, headDim) for (batch, heads, n, headDim).
+   */
   public static NDArray rotate(NDArray x, NDArray cos, NDArray sin) {
-    long half = x.getShape().get(2) / 2;
-    NDArray x1 = x.get(new NDIndex(":, :, 0:" + half));
-    NDArray x2 = x.get(new NDIndex(":, :, " + half + ":"));
-    NDArray rotated = x2.neg().concat(x1, 2);
+    int last = x.getShape().dimension() - 1;
+    NDList halves = x.split(new long[] {x.getShape().get(last) / 2}, last);
+    NDArray rotated = halves.get(1).neg().concat(halves.get(0), last);
     return x.mul(cos).addi(rotated.muli(sin));
   }
 
-  /** Repeats each kv head {@code groups} times: (kvHeads, t, headDim) → (kvHeads * groups, t, headDim). */
+  /**
+   * Repeats each kv head {@code groups} times along the heads axis (third from last): (..., kvHeads, t, headDim) →
+   * (..., kvHeads * groups, t, headDim).
+   */
   public static NDArray repeatKv(NDArray kv, int groups) {
     if (groups == 1) {
       return kv;
     }
-    Shape s = kv.getShape();
-    return kv.expandDims(1).broadcast(s.get(0), groups, s.get(1), s.get(2)).reshape(s.get(0) * groups, s.get(1),
-        s.get(2));
+    long[] s = kv.getShape().getShape();
+    int axis = s.length - 3;
+    long[] wide = new long[s.length + 1];
+    long[] merged = s.clone();
+    for (int i = 0, j = 0; i < s.length; i++) {
+      wide[j++] = s[i];
+      if (i == axis) {
+        wide[j++] = groups;
+      }
+    }
+    merged[axis] = s[axis] * groups;
+    return kv.expandDims(axis + 1).broadcast(new Shape(wide)).reshape(new Shape(merged));
   }
 
-  /** Query rows per block in {@link #causal}: bounds the score matrix at (heads, 512, keys). */
+  /** Query rows per block in {@link #causal}: bounds the score matrix at (batch, heads, 512, keys). */
   public static final int QUERY_BLOCK = 512;
 
   /**
-   * Attention of {@code n} new queries over all cached keys; query i sees keys 0..past+i. Long prefills run in blocks
-   * of {@link #QUERY_BLOCK} query rows, each over the keys it can see, so the (heads, n, total) score matrix and its
-   * mask are never built at once and the masked upper triangle is mostly skipped.
+   * Attention of {@code n} new queries per sequence over all cached keys; query i sees keys 0..past+i, except the
+   * key columns {@code keyMask} hides (padding between ragged sequences of a batch). Long prefills run in blocks of
+   * {@link #QUERY_BLOCK} query rows, each over the keys it can see, so the score matrix and its mask are never built
+   * at once and the masked upper triangle is mostly skipped.
    *
-   * @param q (heads, n, headDim)
-   * @param k (kvHeads, past + n, headDim)
-   * @param v (kvHeads, past + n, headDim)
-   * @return (n, heads * headDim)
+   * @param q (batch, heads, n, headDim)
+   * @param k (batch, kvHeads, past + n, headDim)
+   * @param v (batch, kvHeads, past + n, headDim)
+   * @param keyMask (batch, 1, 1, past + n) additive (0 or -inf), or null when every key column is real
+   * @return (batch, n, heads * headDim)
    */
-  public static NDArray causal(NDArray q, NDArray k, NDArray v) {
-    return causal(q, k, v, QUERY_BLOCK);
+  public static NDArray causal(NDArray q, NDArray k, NDArray v, NDArray keyMask) {
+    return causal(q, k, v, keyMask, QUERY_BLOCK);
   }
 
-  /** {@link #causal(NDArray, NDArray, NDArray)} with an explicit block size (tests compare block sizes). */
-  public static NDArray causal(NDArray q, NDArray k, NDArray v, int block) {
-    long n = q.getShape().get(1);
+  /** {@link #causal(NDArray, NDArray, NDArray, NDArray)} with an explicit block size (tests compare block sizes). */
+  public static NDArray causal(NDArray q, NDArray k, NDArray v, NDArray keyMask, int block) {
+    long n = q.getShape().get(2);
     if (n <= block) {
-      return causalBlock(q, k, v);
+      return causalBlock(q, k, v, keyMask);
     }
-    long past = k.getShape().get(1) - n;
+    long past = k.getShape().get(2) - n;
     NDList parts = new NDList();
     try {
       for (long start = 0; start < n; start += block) {
         long end = Math.min(n, start + block);
-        String seen = ":, 0:" + (past + end) + ", :";
+        String seen = ":, :, 0:" + (past + end) + ", :";
         try (NDScope scope = new NDScope()) { // one block's scores are freed before the next is built
           scope.suppressNotUsedWarning();
-          NDArray out = causalBlock(q.get(new NDIndex(":, " + start + ":" + end + ", :")), k.get(new NDIndex(seen)),
-              v.get(new NDIndex(seen)));
+          NDArray mask = keyMask == null ? null : keyMask.get(new NDIndex(":, :, :, 0:" + (past + end)));
+          NDArray out = causalBlock(q.get(new NDIndex(":, :, " + start + ":" + end + ", :")),
+              k.get(new NDIndex(seen)), v.get(new NDIndex(seen)), mask);
           NDScope.unregister(out);
           parts.add(out);
         }
       }
-      return NDArrays.concat(parts, 0);
+      return NDArrays.concat(parts, 1);
     } finally {
       parts.close();
     }
   }
 
-  /** One block: the queries are the last rows of the sequence the keys cover. */
-  private static NDArray causalBlock(NDArray q, NDArray k, NDArray v) {
-    long heads = q.getShape().get(0);
-    long n = q.getShape().get(1);
-    long hd = q.getShape().get(2);
-    long total = k.getShape().get(1);
-    int groups = (int) (heads / k.getShape().get(0));
-    NDArray scores = q.matMul(repeatKv(k, groups).transpose(0, 2, 1)).muli((float) (1.0 / Math.sqrt(hd)));
+  /**
+   * One block: the queries are the last rows of the sequences the keys cover. Grouped-query attention without
+   * copying keys/values per head: the {@code groups} query heads that share a kv head are stacked as one
+   * (groups * n)-row query (head h uses kv head h / groups, as HF's repeat_kv).
+   */
+  private static NDArray causalBlock(NDArray q, NDArray k, NDArray v, NDArray keyMask) {
+    long batch = q.getShape().get(0);
+    long heads = q.getShape().get(1);
+    long n = q.getShape().get(2);
+    long hd = q.getShape().get(3);
+    long kvHeads = k.getShape().get(1);
+    long total = k.getShape().get(2);
+    long groups = heads / kvHeads;
+    NDArray scores = q.reshape(batch, kvHeads, groups * n, hd).matMul(k.transpose(0, 1, 3, 2))
+        .muli((float) (1.0 / Math.sqrt(hd))); // (b, kvHeads, groups * n, total)
     if (n > 1) {
-      scores = scores.addi(causalMask(q.getManager(), n, total));
+      scores = scores.reshape(batch, kvHeads, groups, n, total).addi(causalMask(q.getManager(), n, total));
     }
-    NDArray out = scores.softmax(-1).matMul(repeatKv(v, groups)); // (heads, n, headDim)
-    return out.transpose(1, 0, 2).reshape(n, heads * hd);
+    if (keyMask != null) {
+      scores = n > 1 ? scores.addi(keyMask.expandDims(1)) : scores.addi(keyMask);
+    }
+    NDArray out = scores.softmax(-1).reshape(batch, kvHeads, groups * n, total).matMul(v); // (b, kv, g * n, hd)
+    return out.reshape(batch, heads, n, hd).transpose(0, 2, 1, 3).reshape(batch, n, heads * hd);
   }
 
   /** (n, total) additive mask: 0 where key j <= past + i, -inf elsewhere; built by the engine, not copied in. */

@@ -15,29 +15,31 @@ public final class DecoderLayer {
   }
 
   /**
-   * Runs the layer on {@code n} new tokens, appending their keys/values to {@code cache}.
+   * Runs the layer on {@code n} new tokens of each sequence in a batch, appending their keys/values to {@code cache}.
+   * The fused q/k/v projection is viewed as (batch, heads + 2 kvHeads, n, headDim) once; queries and keys are rotated
+   * together.
    *
-   * @param x (n, hidden) layer input
-   * @param cos (n, headDim) for the tokens' position ids
-   * @param sin (n, headDim)
-   * @return (n, hidden) layer output
+   * @param x (batch, n, hidden) layer input
+   * @param cos (batch, 1, n, headDim) for the tokens' position ids
+   * @param sin (batch, 1, n, headDim)
+   * @param keyMask (batch, 1, 1, cached + n) additive mask of padding key columns, or null
+   * @return (batch, n, hidden) layer output
    */
-  public NDArray forward(NDArray x, NDArray cos, NDArray sin, KvCache cache) {
-    long n = x.getShape().get(0);
-    int hd = c.headDim();
-    int qOut = c.numAttentionHeads() * hd;
-    int kvOut = c.numKeyValueHeads() * hd;
-    NDArray qkv = Ops.rmsNorm(x, w.inputNorm(), c.rmsNormEps()).matMul(w.qkvT()); // (n, qOut + 2 kvOut)
-    NDArray q = heads(qkv.get(new NDIndex(":, 0:" + qOut)), n, c.numAttentionHeads()); // (heads, n, headDim)
-    NDArray k = heads(qkv.get(new NDIndex(":, " + qOut + ":" + (qOut + kvOut))), n, c.numKeyValueHeads());
-    NDArray v = heads(qkv.get(new NDIndex(":, " + (qOut + kvOut) + ":")), n, c.numKeyValueHeads());
-    cache.append(Attention.rotate(k, cos, sin), v);
-    NDArray attn = Attention.causal(Attention.rotate(q, cos, sin), cache.keys(), cache.values()); // (n, qOut)
+  public NDArray forward(NDArray x, NDArray cos, NDArray sin, KvCache cache, NDArray keyMask) {
+    long b = x.getShape().get(0);
+    long n = x.getShape().get(1);
+    int heads = c.numAttentionHeads();
+    int kvHeads = c.numKeyValueHeads();
+    NDArray qkv = Ops.rmsNorm(x, w.inputNorm(), c.rmsNormEps()).matMul(w.qkvT())
+        .reshape(b, n, heads + 2L * kvHeads, c.headDim()).transpose(0, 2, 1, 3); // (b, all heads, n, hd)
+    NDArray qk = Attention.rotate(qkv.get(new NDIndex(":, 0:" + (heads + kvHeads))), cos, sin);
+    cache.append(qk.get(new NDIndex(":, " + heads + ":")), qkv.get(new NDIndex(":, " + (heads + kvHeads) + ":")));
+    NDArray attn = Attention.causal(qk.get(new NDIndex(":, 0:" + heads)), cache.keys(), cache.values(), keyMask);
     NDArray h = x.add(attn.matMul(w.oT()));
-    NDArray gateUp = Ops.rmsNorm(h, w.postNorm(), c.rmsNormEps()).matMul(w.gateUpT()); // (n, 2 * intermediate)
+    NDArray gateUp = Ops.rmsNorm(h, w.postNorm(), c.rmsNormEps()).matMul(w.gateUpT()); // (b, n, 2 * intermediate)
     int m = c.intermediateSize();
-    NDArray act = Ops.activation(gateUp.get(new NDIndex(":, 0:" + m)), "silu")
-        .muli(gateUp.get(new NDIndex(":, " + m + ":")));
+    NDArray act = Ops.activation(gateUp.get(new NDIndex(":, :, 0:" + m)), "silu")
+        .muli(gateUp.get(new NDIndex(":, :, " + m + ":")));
     return h.addi(act.matMul(w.downT()));
   }
 
@@ -62,7 +64,9 @@ public final class DecoderLayer {
     return Attention.rowProbabilities(q1, k1, queryIndex);
   }
 
+  /** (n, heads * headDim) → (heads, n, headDim). */
   private NDArray heads(NDArray x, long n, int numHeads) {
     return x.reshape(n, numHeads, c.headDim()).transpose(1, 0, 2);
   }
+
 }

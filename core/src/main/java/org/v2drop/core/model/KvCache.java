@@ -9,11 +9,12 @@ import ai.djl.ndarray.types.Shape;
  * One decoder layer's keys and values. Lengths differ per layer once tokens are dropped; dropped tokens never enter
  * the caches of later layers. The first append (the prefill) allocates room for {@code reserve} more tokens (the
  * decode steps), so decoding writes each new key/value in place instead of copying the whole cache per token; a
- * cache that outgrows its room is reallocated with room to spare.
+ * cache that outgrows its room is reallocated with room to spare. In a batch, all sequences share the time axis:
+ * columns a shorter sequence does not fill are padding, hidden from attention by the caller's key mask.
  */
 public final class KvCache {
   private final int reserve;
-  private NDArray keys; // (kvHeads, capacity, headDim), rows [0, length) valid
+  private NDArray keys; // (batch, kvHeads, capacity, headDim), columns [0, length) written
   private NDArray values;
   private long length;
 
@@ -25,13 +26,13 @@ public final class KvCache {
     this.reserve = reserve;
   }
 
-  /** Appends new keys/values (kvHeads, n, headDim); the arrays passed in are closed. */
+  /** Appends new keys/values (batch, kvHeads, n, headDim); the arrays passed in are closed. */
   public void append(NDArray newKeys, NDArray newValues) {
-    long n = newKeys.getShape().get(1);
-    if (keys == null || length + n > keys.getShape().get(1)) {
+    long n = newKeys.getShape().get(2);
+    if (keys == null || length + n > keys.getShape().get(2)) {
       grow(newKeys, newValues, length + n + Math.max(reserve, keys == null ? 0 : length));
     }
-    NDIndex rows = new NDIndex(":, " + length + ":" + (length + n) + ", :");
+    NDIndex rows = new NDIndex(":, :, " + length + ":" + (length + n) + ", :");
     keys.set(rows, newKeys);
     values.set(rows, newValues);
     newKeys.close();
@@ -41,11 +42,12 @@ public final class KvCache {
 
   private void grow(NDArray like, NDArray likeValues, long capacity) {
     Shape s = like.getShape();
-    NDArray k = like.getManager().zeros(new Shape(s.get(0), capacity, s.get(2)), like.getDataType());
-    NDArray v = likeValues.getManager().zeros(new Shape(s.get(0), capacity, s.get(2)), likeValues.getDataType());
+    Shape room = new Shape(s.get(0), s.get(1), capacity, s.get(3));
+    NDArray k = like.getManager().zeros(room, like.getDataType());
+    NDArray v = likeValues.getManager().zeros(room, likeValues.getDataType());
     NDScope.unregister(k, v); // the cache outlives the layer call that allocates it
     if (keys != null) {
-      NDIndex old = new NDIndex(":, 0:" + length + ", :");
+      NDIndex old = new NDIndex(":, :, 0:" + length + ", :");
       try (NDArray ok = keys.get(old); NDArray ov = values.get(old)) {
         k.set(old, ok);
         v.set(old, ov);
@@ -57,21 +59,21 @@ public final class KvCache {
     values = v;
   }
 
-  /** The valid keys (kvHeads, length, headDim): a view, to be closed by the caller's scope. */
+  /** The written keys (batch, kvHeads, length, headDim): a view, to be closed by the caller's scope. */
   public NDArray keys() {
     return view(keys);
   }
 
-  /** The valid values (kvHeads, length, headDim): a view, to be closed by the caller's scope. */
+  /** The written values (batch, kvHeads, length, headDim): a view, to be closed by the caller's scope. */
   public NDArray values() {
     return view(values);
   }
 
   private NDArray view(NDArray full) {
-    return full.get(new NDIndex(":, 0:" + length + ", :"));
+    return full.get(new NDIndex(":, :, 0:" + length + ", :"));
   }
 
-  /** Cached tokens. */
+  /** Written columns (the longest sequence's cached tokens). */
   public long length() {
     return length;
   }

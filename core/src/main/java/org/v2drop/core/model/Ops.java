@@ -1,14 +1,13 @@
 package org.v2drop.core.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Small tensor functions shared by the vision tower and the decoder. The input always comes first, so every result
  * belongs to the input's (per-generation) manager, never to the model's.
  */
 public final class Ops {
-  private static final double SQRT_HALF = Math.sqrt(0.5);
-
   private Ops() {}
 
   /** {@code x @ wT (+ bias)}; x: (..., in), wT: (in, out), bias: (out) or null. */
@@ -23,19 +22,17 @@ public final class Ops {
     return x.div(variance.addi((float) eps).sqrt()).muli(weight);
   }
 
-  /** LayerNorm over the last axis with biased variance, as torch.nn.LayerNorm. */
+  /** LayerNorm over the last axis with biased variance: torch's own layer_norm kernel (one native call). */
   public static NDArray layerNorm(NDArray x, NDArray weight, NDArray bias, double eps) {
-    NDArray mean = x.mean(new int[] {-1}, true);
-    NDArray centered = x.sub(mean);
-    NDArray variance = centered.square().mean(new int[] {-1}, true);
-    return centered.divi(variance.addi((float) eps).sqrt()).muli(weight).addi(bias);
+    long last = x.getShape().get(x.getShape().dimension() - 1);
+    return x.getNDArrayInternal().layerNorm(x, new Shape(last), weight, bias, (float) eps).singletonOrThrow();
   }
 
   /** Applies a named HF activation: gelu (erf), quick_gelu, gelu_pytorch_tanh / gelu_new, silu, relu. */
   public static NDArray activation(NDArray x, String name) {
     switch (name) {
-      case "gelu":
-        return x.mul(SQRT_HALF).erf().addi(1f).muli(x).muli(0.5f);
+      case "gelu": // exact (erf) GELU, torch's kernel
+        return x.getNDArrayInternal().gelu();
       case "quick_gelu":
         return x.mul(sigmoid(x.mul(1.702f)));
       case "gelu_pytorch_tanh":
@@ -62,8 +59,8 @@ public final class Ops {
     }
   }
 
-  /** Logistic sigmoid. */
+  /** Logistic sigmoid (torch's kernel). */
   public static NDArray sigmoid(NDArray x) {
-    return x.neg().exp().addi(1f).powi(-1);
+    return x.getNDArrayInternal().sigmoid();
   }
 }

@@ -78,10 +78,11 @@ public final class VisionTower {
     int h = c.numAttentionHeads();
     int hd = c.headDim();
     NDArray normed = Ops.layerNorm(x, l.norm1Weight(), l.norm1Bias(), c.layerNormEps());
-    NDArray qkv = Ops.linear(normed, l.qkvT(), l.qkvBias()); // (b, n, 3 * hidden)
-    NDArray q = heads(qkv.get(new NDIndex(":, :, 0:" + d)), b, n, h, hd); // (b, heads, n, headDim)
-    NDArray k = heads(qkv.get(new NDIndex(":, :, " + d + ":" + 2 * d)), b, n, h, hd);
-    NDArray v = heads(qkv.get(new NDIndex(":, :, " + 2 * d + ":")), b, n, h, hd);
+    NDArray qkv = Ops.linear(normed, l.qkvT(), l.qkvBias()).reshape(b, n, 3, h, hd)
+        .transpose(2, 0, 3, 1, 4); // (3, b, heads, n, headDim)
+    NDArray q = qkv.get(0);
+    NDArray k = qkv.get(1);
+    NDArray v = qkv.get(2);
     NDArray probs = q.matMul(k.transpose(0, 1, 3, 2)).muli((float) (1.0 / Math.sqrt(hd))).softmax(-1);
     NDArray attn = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, d); // (b, n, hidden)
     x = x.add(Ops.linear(attn, l.outT(), l.outBias()));
@@ -90,7 +91,4 @@ public final class VisionTower {
     return x.addi(mlp);
   }
 
-  private static NDArray heads(NDArray x, long b, long n, int h, int hd) {
-    return x.reshape(b, n, h, hd).transpose(0, 2, 1, 3);
-  }
 }

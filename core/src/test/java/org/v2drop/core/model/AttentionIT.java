@@ -8,7 +8,10 @@ import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 import org.v2drop.core.testing.Parity;
 
-/** Blocked causal attention equals the one-block computation, with a cache prefix and grouped kv heads. */
+/**
+ * Blocked causal attention equals the one-block computation, with a cache prefix, grouped kv heads and a batch whose
+ * second sequence hides its padding key columns.
+ */
 class AttentionIT {
   @Test
   void queryBlocksGiveTheSameAttention() {
@@ -16,12 +19,15 @@ class AttentionIT {
       m.getEngine().setRandomSeed(7);
       long past = 5;
       long n = 37;
-      NDArray q = m.randomNormal(new Shape(4, n, 8));
-      NDArray k = m.randomNormal(new Shape(2, past + n, 8));
-      NDArray v = m.randomNormal(new Shape(2, past + n, 8));
-      NDArray whole = Attention.causal(q, k, v, 1024);
+      NDArray q = m.randomNormal(new Shape(2, 4, n, 8));
+      NDArray k = m.randomNormal(new Shape(2, 2, past + n, 8));
+      NDArray v = m.randomNormal(new Shape(2, 2, past + n, 8));
+      float[] pad = new float[(int) (2 * (past + n))];
+      java.util.Arrays.fill(pad, (int) (past + n) + 2, (int) (past + n) + 4, Float.NEGATIVE_INFINITY);
+      NDArray mask = m.create(pad, new Shape(2, 1, 1, past + n));
+      NDArray whole = Attention.causal(q, k, v, mask, 1024);
       for (int block : new int[] {1, 8, 36, 37}) {
-        NDArray blocked = Attention.causal(q, k, v, block);
+        NDArray blocked = Attention.causal(q, k, v, mask, block);
         assertArrayEquals(whole.getShape().getShape(), blocked.getShape().getShape());
         Parity.assertAllClose("block " + block, whole.toFloatArray(), blocked.toFloatArray(), 1e-5, 1e-5);
       }
