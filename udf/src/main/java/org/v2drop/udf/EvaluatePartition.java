@@ -1,7 +1,9 @@
 package org.v2drop.udf;
 
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.SparkEnv;
@@ -14,18 +16,31 @@ import org.v2drop.core.generate.Generation;
 import org.v2drop.core.generate.KeptStage;
 
 /**
- * The Spark side of evaluation: maps (benchmark, sample_id, sample_json, images, method) rows to prediction rows
- * ({@link Predictions#SCHEMA}). Holds only the serializable {@link EngineSpec}; the model comes from the executor's
- * {@link ExecutorModelCache}, bound to the GPU Spark assigned to the task (CPU otherwise). Rows stream: one in, one out.
+ * The Spark side of evaluation: maps (benchmark, sample_id, sample_json, images, method[, batch]) rows to prediction
+ * rows ({@link Predictions#SCHEMA}). Holds only the serializable {@link EngineSpec}; the model comes from the
+ * executor's {@link ExecutorModelCache}, bound to the GPU Spark assigned to the task (CPU otherwise). One row out per
+ * row in. With a batch size above 1, consecutive rows of the same benchmark, method and {@value #BATCH} key (assigned
+ * by the driver, so batches do not depend on partitioning) are generated together, up to the batch size.
  */
 public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
   public static final String METHOD = "method";
+  /** Input column grouping rows into batches (required when the batch size is above 1). */
+  public static final String BATCH = "batch";
 
   private final EngineSpec spec;
+  private final int batchSize;
 
   public EvaluatePartition(EngineSpec spec) {
+    this(spec, 1);
+  }
+
+  public EvaluatePartition(EngineSpec spec, int batchSize) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be >= 1, found " + batchSize);
+    }
     this.spec = spec;
+    this.batchSize = batchSize;
   }
 
   @Override
@@ -36,18 +51,35 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
     return new Iterator<>() {
       private LlavaEngine engine;
       private String loadError;
+      private final Deque<Row> done = new ArrayDeque<>();
+      private Row ahead; // first row of the next batch, already read
 
       @Override
       public boolean hasNext() {
-        return rows.hasNext();
+        return !done.isEmpty() || ahead != null || rows.hasNext();
       }
 
       @Override
       public Row next() {
-        Row in = rows.next();
-        String benchmark = in.getAs("benchmark");
-        String method = in.getAs(METHOD);
-        String sampleId = in.getAs("sample_id");
+        if (done.isEmpty()) {
+          List<Row> batch = new ArrayList<>();
+          batch.add(ahead != null ? ahead : rows.next());
+          ahead = null;
+          List<Object> key = batchKey(batch.get(0));
+          while (batch.size() < batchSize && rows.hasNext()) {
+            Row r = rows.next();
+            if (!key.equals(batchKey(r))) {
+              ahead = r;
+              break;
+            }
+            batch.add(r);
+          }
+          done.addAll(evaluate(batch));
+        }
+        return done.removeFirst();
+      }
+
+      private List<Row> evaluate(List<Row> batch) {
         if (engine == null && loadError == null) {
           try {
             engine = ExecutorModelCache.get(spec, binding.device(), localDir);
@@ -55,26 +87,47 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
             loadError = "model load failed: " + e.getMessage();
           }
         }
-        if (loadError != null) {
-          return error(benchmark, method, sampleId, null, loadError, executor, binding, in.getAs("sample_json"));
+        Row[] out = new Row[batch.size()];
+        List<Integer> valid = new ArrayList<>();
+        List<Sample> samples = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+          Row in = batch.get(i);
+          if (loadError != null) {
+            out[i] = error(in, null, loadError, executor, binding);
+            continue;
+          }
+          try {
+            samples.add(SampleRows.toSample(in));
+            valid.add(i);
+          } catch (RuntimeException e) {
+            out[i] = error(in, null, e.getMessage(), executor, binding);
+          }
         }
-        Sample sample;
-        try {
-          sample = SampleRows.toSample(in);
-        } catch (RuntimeException e) {
-          return error(benchmark, method, sampleId, null, e.getMessage(), executor, binding, in.getAs("sample_json"));
+        if (!samples.isEmpty()) {
+          Row first = batch.get(valid.get(0));
+          List<SampleEvaluator.Outcome> outcomes = SampleEvaluator.evaluate(engine, spec, first.getAs("benchmark"),
+              samples, first.getAs(METHOD));
+          for (int k = 0; k < valid.size(); k++) {
+            Row in = batch.get(valid.get(k));
+            SampleEvaluator.Outcome o = outcomes.get(k);
+            out[valid.get(k)] = o.error() != null ? error(in, o.prompt(), o.error(), executor, binding)
+                : toRow(in, o, executor, binding, samples.size());
+          }
         }
-        SampleEvaluator.Outcome o = SampleEvaluator.evaluate(engine, spec, benchmark, sample, method);
-        if (o.error() != null) {
-          return error(benchmark, method, sampleId, o.prompt(), o.error(), executor, binding, in.getAs("sample_json"));
-        }
-        return toRow(benchmark, method, sampleId, o, executor, binding, in.getAs("sample_json"));
+        return List.of(out);
       }
     };
   }
 
-  private Row toRow(String benchmark, String method, String sampleId, SampleEvaluator.Outcome o, String executor,
-      DeviceBinding binding, String sampleJson) {
+  /** Rows generated together share benchmark, method and batch key. */
+  private List<Object> batchKey(Row in) {
+    return batchSize == 1 ? List.of() : java.util.Arrays.asList(in.getAs("benchmark"), in.getAs(METHOD),
+        in.getAs(BATCH));
+  }
+
+  private Row toRow(Row in, SampleEvaluator.Outcome o, String executor, DeviceBinding binding, int batched) {
+    String benchmark = in.getAs("benchmark");
+    String method = in.getAs(METHOD);
     Generation g = o.generation();
     List<Object> perLayer = new ArrayList<>();
     for (int v : g.visionTokensPerLayer()) {
@@ -92,18 +145,18 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
     for (long x : o.visionPositions()) {
       vision.add((int) x);
     }
-    return RowFactory.create(spec.runId(), spec.model(), method, g.schedule(), benchmark, sampleId,
+    return RowFactory.create(spec.runId(), spec.model(), method, g.schedule(), benchmark, in.getAs("sample_id"),
         SampleEvaluator.promptHash(o.prompt()), o.response(), o.score().parsed(), o.score().score(), Predictions.OK,
         null, seq(perLayer), g.prefillMs(), g.decodeMs(), g.totalMs(), g.tokens().length, g.prefillFlops(), executor,
-        binding.describe(), g.visionMs(), g.promptTokens(), g.meanVisionTokens(), seq(kept), seq(vision), sampleJson,
-        ExecutorModelCache.loads());
+        binding.describe(), g.visionMs(), g.promptTokens(), g.meanVisionTokens(), seq(kept), seq(vision),
+        in.getAs("sample_json"), ExecutorModelCache.loads(), batched);
   }
 
-  private Row error(String benchmark, String method, String sampleId, String prompt, String message, String executor,
-      DeviceBinding binding, String sampleJson) {
-    return RowFactory.create(spec.runId(), spec.model(), method, null, benchmark, sampleId,
-        SampleEvaluator.promptHash(prompt), null, null, null, Predictions.FAILED, message, null, null, null, null,
-        null, null, executor, binding.describe(), null, null, null, null, null, sampleJson, ExecutorModelCache.loads());
+  private Row error(Row in, String prompt, String message, String executor, DeviceBinding binding) {
+    return RowFactory.create(spec.runId(), spec.model(), in.getAs(METHOD), null, in.getAs("benchmark"),
+        in.getAs("sample_id"), SampleEvaluator.promptHash(prompt), null, null, null, Predictions.FAILED, message, null,
+        null, null, null, null, null, executor, binding.describe(), null, null, null, null, null,
+        in.getAs("sample_json"), ExecutorModelCache.loads(), null);
   }
 
   private static scala.collection.immutable.Seq<Object> seq(List<Object> list) {

@@ -32,6 +32,8 @@ public final class Predictions {
   public static final String VISION_POSITIONS = "vision_positions";
   public static final String SAMPLE_JSON = "sample_json";
   public static final String JVM_ENGINE_LOADS = "jvm_engine_loads";
+  /** Samples generated together with this one (1 = alone); its times are the batch's divided by this. */
+  public static final String BATCH_SIZE = "batch_size";
 
   public static final String OK = "ok";
   public static final String FAILED = "error";
@@ -64,7 +66,8 @@ public final class Predictions {
           true)
       .add(VISION_POSITIONS, DataTypes.createArrayType(DataTypes.IntegerType, false), true)
       .add(SAMPLE_JSON, DataTypes.StringType, true)
-      .add(JVM_ENGINE_LOADS, DataTypes.IntegerType, true);
+      .add(JVM_ENGINE_LOADS, DataTypes.IntegerType, true)
+      .add(BATCH_SIZE, DataTypes.IntegerType, true);
 
   private Predictions() {}
 }

@@ -30,27 +30,92 @@ public final class SampleEvaluator {
 
   public static Outcome evaluate(LlavaEngine engine, EngineSpec spec, String benchmarkName, Sample sample,
       String method) {
-    String prompt = null;
+    return evaluate(engine, spec, benchmarkName, List.of(sample), method).get(0);
+  }
+
+  /**
+   * Evaluates samples of one benchmark with one method, generating for all of them at once; outcomes in input order.
+   * A sample that fails before generation (bad image, bad question) becomes an error outcome and the rest still run
+   * together; if the batched generation itself fails, each sample is retried alone so the error lands on the sample
+   * that caused it.
+   */
+  public static List<Outcome> evaluate(LlavaEngine engine, EngineSpec spec, String benchmarkName,
+      List<Sample> samples, String method) {
+    Outcome[] out = new Outcome[samples.size()];
+    Prepared[] prepared = new Prepared[samples.size()];
+    List<Integer> ready = new ArrayList<>();
+    for (int i = 0; i < samples.size(); i++) {
+      try {
+        prepared[i] = prepare(engine, benchmarkName, samples.get(i), method);
+        ready.add(i);
+      } catch (RuntimeException | OutOfMemoryError e) {
+        out[i] = failure(null, e);
+      }
+    }
+    if (!ready.isEmpty()) {
+      Prepared first = prepared[ready.get(0)];
+      int maxNew = spec.maxNewTokens(benchmarkName, first.benchmark.maxNewTokens());
+      List<Generation> gens = null;
+      if (ready.size() > 1) {
+        try {
+          gens = engine.generate(ready.stream().map(i -> prepared[i].input).toList(), first.method, maxNew);
+        } catch (RuntimeException | OutOfMemoryError e) {
+          gens = null; // retried one at a time below
+        }
+      }
+      for (int k = 0; k < ready.size(); k++) {
+        int i = ready.get(k);
+        Prepared p = prepared[i];
+        try {
+          Generation gen = gens != null ? gens.get(k) : engine.generate(p.input, p.method, maxNew);
+          String response = engine.decode(gen.tokens());
+          SampleScore score = p.benchmark.score(samples.get(i), response);
+          long[] vision = visionPositions(p.input, engine.model().config().imageTokenId());
+          out[i] = new Outcome(p.prompt, gen, response, score, null, vision);
+        } catch (RuntimeException | OutOfMemoryError e) {
+          out[i] = failure(p.prompt, e);
+        }
+      }
+    }
+    return List.of(out);
+  }
+
+  /** A sample ready to generate: its benchmark, method, prompt and encoded input. */
+  private record Prepared(Benchmark benchmark, MethodSpec method, String prompt, EncodedInput input) {}
+
+  private static Prepared prepare(LlavaEngine engine, String benchmarkName, Sample sample, String method) {
+    Benchmark benchmark = Benchmarks.byName(benchmarkName);
+    MethodSpec methodSpec = MethodSpec.parse(method);
+    String prompt = benchmark.prompt(sample);
     try {
-      Benchmark benchmark = Benchmarks.byName(benchmarkName);
-      MethodSpec methodSpec = MethodSpec.parse(method);
-      prompt = benchmark.prompt(sample);
       List<RgbImage> images = new ArrayList<>();
       for (int i = 0; i < sample.images().size(); i++) {
         images.add(ImageDecoder.decode(sample.images().get(i), benchmarkName + " sample " + sample.id() + " image "
             + i));
       }
       EncodedInput input = engine.encode(prompt, images, benchmarkName + "/" + sample.id());
-      int maxNew = spec.maxNewTokens(benchmarkName, benchmark.maxNewTokens());
-      Generation gen = engine.generate(input, methodSpec, maxNew);
-      String response = engine.decode(gen.tokens());
-      SampleScore score = benchmark.score(sample, response);
-      long[] vision = visionPositions(input, engine.model().config().imageTokenId());
-      return new Outcome(prompt, gen, response, score, null, vision);
-    } catch (RuntimeException | OutOfMemoryError e) {
-      String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
-      return new Outcome(prompt, null, null, null, msg, null);
+      return new Prepared(benchmark, methodSpec, prompt, input);
+    } catch (RuntimeException e) {
+      throw new PromptKnown(prompt, e);
     }
+  }
+
+  /** A preparation failure after the prompt was built (the error row still carries its hash). */
+  private static final class PromptKnown extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final String prompt;
+
+    PromptKnown(String prompt, RuntimeException cause) {
+      super(cause);
+      this.prompt = prompt;
+    }
+  }
+
+  private static Outcome failure(String prompt, Throwable e) {
+    if (e instanceof PromptKnown pk) {
+      return failure(pk.prompt, pk.getCause());
+    }
+    return new Outcome(prompt, null, null, null, e.getClass().getSimpleName() + ": " + e.getMessage(), null);
   }
 
   static long[] visionPositions(EncodedInput input, int imageTokenId) {

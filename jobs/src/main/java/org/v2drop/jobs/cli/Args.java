@@ -30,6 +30,11 @@ final class Args {
     }
   }
 
+  /** Whether a valued option was given. */
+  boolean has(String name) {
+    return values.containsKey(name);
+  }
+
   boolean flag(String name) {
     consumed.add(name);
     return flags.contains(name);
@@ -73,6 +78,15 @@ final class Args {
     } catch (NumberFormatException e) {
       throw new UsageException("option " + name + " must be an integer, found '" + v + "'");
     }
+  }
+
+  /** An integer option that must be at least 1 when given. */
+  int positiveIntOption(String name, int dflt) {
+    int v = intOption(name, dflt);
+    if (v < 1) {
+      throw new UsageException("option " + name + " must be >= 1, found " + v);
+    }
+    return v;
   }
 
   List<String> all(String name) {

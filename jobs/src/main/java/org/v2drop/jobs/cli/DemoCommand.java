@@ -20,12 +20,13 @@ import org.v2drop.jobs.sweep.Sweep;
 final class DemoCommand {
   static final String DEFAULT_MODEL = "models/shapes-llava-v1";
   static final String USAGE = """
-      usage: v2drop demo [--out DIR] [--model DIR] [--limit N] [--master URL] [--force]
+      usage: v2drop demo [--out DIR] [--model DIR] [--limit N] [--batch-size N] [--master URL] [--force]
 
       Writes the ShapesVQA test split to DIR/suite, evaluates the demo model (default %s) with
       vanilla, v2drop@llava-192/128/64 (scaled to the model's depth), fastv, pdrop and random on embedded Spark
       (local[*]), writes DIR/predictions and DIR/metrics, and prints the summary table.
       --out     default ./reports        --limit  samples per benchmark (default 60)
+      --batch-size  samples generated together (default 1; answers equal one at a time up to float rounding)
       Re-running skips complete cells (run id "demo"); --force recomputes them.
       """.formatted(DEFAULT_MODEL);
 
@@ -35,6 +36,7 @@ final class DemoCommand {
     Path out = Path.of(args.option("--out", "reports")).toAbsolutePath();
     Path model = Path.of(args.option("--model", DEFAULT_MODEL)).toAbsolutePath();
     int limit = args.intOption("--limit", 60);
+    int batchSize = args.positiveIntOption("--batch-size", 1);
     String master = args.option("--master", null);
     boolean force = args.flag("--force");
     args.finish();
@@ -53,7 +55,7 @@ final class DemoCommand {
       benchmarks.add(new Sweep.BenchmarkRef(t.name(), suite.resolve(t.name()).toString(), null, limit));
     }
     Sweep sweep = new Sweep("demo", out.toString(), List.of(new Sweep.ModelRef(model.getFileName().toString(),
-        model.toString())), methods(layers), benchmarks, Map.of("*", 16), 0.05, 0);
+        model.toString())), methods(layers), benchmarks, Map.of("*", 16), 0.05, 0, batchSize);
     System.err.println("demo: evaluating " + sweep.methods().size() + " methods x " + benchmarks.size()
         + " benchmarks (" + limit + " samples each) with " + model.getFileName());
     return EvalMain.run(sweep, master, Map.of(), force) > 0 ? 3 : 0;

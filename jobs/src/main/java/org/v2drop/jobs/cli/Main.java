@@ -13,6 +13,7 @@ public final class Main {
         eval      run a sweep (models x methods x benchmarks) on Spark into Parquet reports
         trace     one generation with a drop method, printed as JSON (conformance and debugging)
         bench     time generations on synthetic inputs (vision, prefill, decode, FLOPs, RSS) as JSON
+        throughput  the demo sweep's samples in one JVM without Spark, batched or not: samples/s as JSON
         score     rescore predictions (JSONL) with the lmms-eval scorers
         shapes    write the ShapesVQA synthetic suite (real lmms-eval layouts) to a local/HDFS/S3 path
         methods   the method-spec grammar and the presets with their layer-averaged vision tokens
@@ -35,6 +36,7 @@ public final class Main {
     String usage = switch (command) {
       case "trace" -> TraceCommand.USAGE;
       case "bench" -> BenchCommand.USAGE;
+      case "throughput" -> ThroughputCommand.USAGE;
       case "score" -> ScoreCommand.USAGE;
       case "eval" -> EvalCommand.USAGE;
       case "demo" -> DemoCommand.USAGE;
@@ -55,6 +57,7 @@ public final class Main {
       return switch (command) {
         case "trace" -> TraceCommand.run(args);
         case "bench" -> BenchCommand.run(args);
+        case "throughput" -> ThroughputCommand.run(args);
         case "score" -> ScoreCommand.run(args);
         case "eval" -> EvalCommand.run(args);
         case "demo" -> DemoCommand.run(args);

@@ -107,17 +107,26 @@ public final class EvalJob {
    */
   private static void evaluate(SparkSession spark, Sweep sweep, EngineSpec spec, Sweep.BenchmarkRef b,
       List<String> methods, Consumer<String> progress) {
-    Dataset<Row> samples = BenchmarkReader.read(spark, b.name(), b.path(), b.split(), b.limit())
-        .crossJoin(spark.createDataset(methods, Encoders.STRING()).toDF(EvaluatePartition.METHOD));
+    Dataset<Row> read = BenchmarkReader.read(spark, b.name(), b.path(), b.split(), b.limit());
+    Dataset<Row> samples = read.crossJoin(spark.createDataset(methods, Encoders.STRING())
+        .toDF(EvaluatePartition.METHOD));
     int partitions = sweep.partitions() > 0 ? sweep.partitions()
         : Math.max(2, 2 * spark.sparkContext().defaultParallelism());
-    Dataset<Row> predictions = samples.repartition(partitions, col("sample_id"), col(EvaluatePartition.METHOD))
-        .mapPartitions(new EvaluatePartition(spec), Encoders.row(Predictions.SCHEMA));
+    Dataset<Row> distributed = sweep.batchSize() == 1
+        ? samples.repartition(partitions, col("sample_id"), col(EvaluatePartition.METHOD))
+        : batched(spark, read, samples, sweep.batchSize(), partitions);
+    Dataset<Row> predictions = distributed.mapPartitions(new EvaluatePartition(spec, sweep.batchSize()),
+        Encoders.row(Predictions.SCHEMA));
     progress.accept(spec.model() + " × " + b.name() + ": evaluating " + methods.size() + " method(s) on "
-        + partitions + " partitions");
+        + partitions + " partitions" + (sweep.batchSize() > 1 ? ", " + sweep.batchSize() + " samples per batch" : ""));
     String staging = ReportPaths.staging(sweep.output(), sweep.runId());
     try {
+      long t0 = System.nanoTime();
       predictions.write().mode(SaveMode.Overwrite).partitionBy(Predictions.METHOD).parquet(staging);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      long rows = spark.read().schema(Predictions.SCHEMA).parquet(staging).count();
+      progress.accept(String.format(java.util.Locale.ROOT, "%s × %s: %d rows evaluated in %.1f s (%.2f rows/s)",
+          spec.model(), b.name(), rows, seconds, rows / seconds));
       for (String m : methods) {
         String cellDir = CellWriter.partitionPath(staging, Predictions.METHOD, m);
         if (!exists(spark, cellDir)) {
@@ -130,6 +139,29 @@ public final class EvalJob {
     } finally {
       delete(spark, staging);
     }
+  }
+
+  /**
+   * Rows with a batch key: the benchmark's sample ids in sorted order, cut into groups of {@code size}. Each batch
+   * lands whole in one partition, its rows adjacent and in id order, so what is generated together — and so every
+   * prediction — is the same whatever the partitioning.
+   */
+  static Dataset<Row> batched(SparkSession spark, Dataset<Row> read, Dataset<Row> samples, int size,
+      int partitions) {
+    List<String> ids = new ArrayList<>(read.select("sample_id").distinct().as(Encoders.STRING()).collectAsList());
+    ids.removeIf(java.util.Objects::isNull);
+    java.util.Collections.sort(ids);
+    List<Row> keys = new ArrayList<>(ids.size());
+    for (int i = 0; i < ids.size(); i++) {
+      keys.add(org.apache.spark.sql.RowFactory.create(ids.get(i), i / size));
+    }
+    Dataset<Row> batches = spark.createDataFrame(keys, new org.apache.spark.sql.types.StructType()
+        .add("sample_id", org.apache.spark.sql.types.DataTypes.StringType, false)
+        .add(EvaluatePartition.BATCH, org.apache.spark.sql.types.DataTypes.IntegerType, false));
+    return samples.join(org.apache.spark.sql.functions.broadcast(batches), samples.col("sample_id")
+            .equalTo(batches.col("sample_id")), "left_outer").drop(batches.col("sample_id"))
+        .repartition(partitions, col(EvaluatePartition.METHOD), col(EvaluatePartition.BATCH))
+        .sortWithinPartitions(col(EvaluatePartition.METHOD), col(EvaluatePartition.BATCH), col("sample_id"));
   }
 
   /** A cell is complete when its predictions partition was committed (the committer's _SUCCESS marker is there). */

@@ -11,9 +11,28 @@ import java.util.Map;
  * @param errorRateThreshold a cell whose share of error rows exceeds this fails the job
  * @param maxNewTokens benchmark → max_new_tokens override ("*" = every benchmark)
  * @param partitions Spark partitions per model (0 = twice the default parallelism)
+ * @param batchSize samples of one benchmark and method generated together (1 = one at a time)
  */
 public record Sweep(String runId, String output, List<ModelRef> models, List<String> methods,
-    List<BenchmarkRef> benchmarks, Map<String, Integer> maxNewTokens, double errorRateThreshold, int partitions) {
+    List<BenchmarkRef> benchmarks, Map<String, Integer> maxNewTokens, double errorRateThreshold, int partitions,
+    int batchSize) {
+
+  public Sweep {
+    if (batchSize < 1) {
+      throw new SweepException("batch_size must be >= 1, found " + batchSize);
+    }
+  }
+
+  /** A sweep that generates one sample at a time. */
+  public Sweep(String runId, String output, List<ModelRef> models, List<String> methods,
+      List<BenchmarkRef> benchmarks, Map<String, Integer> maxNewTokens, double errorRateThreshold, int partitions) {
+    this(runId, output, models, methods, benchmarks, maxNewTokens, errorRateThreshold, partitions, 1);
+  }
+
+  /** This sweep with another batch size. */
+  public Sweep withBatchSize(int size) {
+    return new Sweep(runId, output, models, methods, benchmarks, maxNewTokens, errorRateThreshold, partitions, size);
+  }
 
   /** A checkpoint and its name in reports. */
   public record ModelRef(String name, String path) {}

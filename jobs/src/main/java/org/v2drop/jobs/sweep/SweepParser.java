@@ -24,6 +24,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * output: s3a://bucket/reports
  * error_rate_threshold: 0.02        # optional, default 0.05
  * partitions: 64                    # optional
+ * batch_size: 8                     # optional, samples generated together (default 1)
  * models:
  *   - {name: llava-1.5-7b, path: s3a://bucket/models/llava-1.5-7b-hf}
  * methods: [vanilla, v2drop@llava-192, fastv@2:0.5]
@@ -36,7 +37,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  */
 public final class SweepParser {
   private static final Set<String> TOP = Set.of("run_id", "output", "models", "methods", "benchmarks", "generation",
-      "error_rate_threshold", "partitions");
+      "error_rate_threshold", "partitions", "batch_size");
 
   private SweepParser() {}
 
@@ -120,11 +121,15 @@ public final class SweepParser {
     if (partitions < 0) {
       throw new SweepException(where + ": partitions must be >= 0, found " + partitions);
     }
+    int batchSize = integer(m, "batch_size", 1, where);
+    if (batchSize < 1) {
+      throw new SweepException(where + ": batch_size must be >= 1, found " + batchSize);
+    }
     if (models.isEmpty() || methods.isEmpty() || benchmarks.isEmpty()) {
       throw new SweepException(where + ": models, methods and benchmarks must each list at least one entry");
     }
     return new Sweep(runId, output, List.copyOf(models), List.copyOf(methods), List.copyOf(benchmarks),
-        Map.copyOf(maxNew), threshold, partitions);
+        Map.copyOf(maxNew), threshold, partitions, batchSize);
   }
 
   private static void unknownKeys(Map<String, Object> m, Set<String> known, String prefix, String where) {

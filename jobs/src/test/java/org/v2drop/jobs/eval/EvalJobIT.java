@@ -20,6 +20,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.v2drop.jobs.shapes.GeneratedTask;
 import org.v2drop.jobs.shapes.ParquetTable;
 import org.v2drop.jobs.shapes.PopeTask;
@@ -27,7 +29,10 @@ import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.sweep.Sweep;
 import org.v2drop.udf.ExecutorModelCache;
 
-/** The sweep job on local[2]: report schemas, one row per sample, skip/force, determinism, error rows. */
+/**
+ * The sweep job on local[2]: report schemas, one row per sample, skip/force, determinism (partitioning, reruns,
+ * batching), error rows.
+ */
 class EvalJobIT {
   static final Path MODEL = Path.of(System.getProperty("user.dir")).getParent()
       .resolve("core/src/test/resources/fixtures/tiny-llava-a");
@@ -81,7 +86,7 @@ class EvalJobIT {
     assertEquals(List.of("schedule", "sample_id", "prompt_hash", "response", "parsed", "score", "status", "error",
         "vision_tokens_per_layer", "prefill_ms", "decode_ms", "total_ms", "new_tokens", "flops", "executor_id",
         "device", "vision_ms", "prompt_tokens", "mean_vision_tokens", "kept_positions", "vision_positions",
-        "sample_json", "jvm_engine_loads", "run_id", "model", "benchmark", "method"), List.of(preds.columns()));
+        "sample_json", "jvm_engine_loads", "batch_size", "run_id", "model", "benchmark", "method"), List.of(preds.columns()));
     long samples = 6 + 4 + 3 + 2; // MME counts images (2 rows each)
     assertEquals(samples * METHODS.size(), preds.count());
     assertEquals(samples * METHODS.size(), preds.select("benchmark", "method", "sample_id").distinct().count());
@@ -125,7 +130,27 @@ class EvalJobIT {
   }
 
   @Test
-  void badRowsBecomeErrorRowsAndTheThresholdFailsTheCell() throws Exception {
+  void batchesGiveTheAnswersOfOneAtATimeWhateverThePartitioning() {
+    Path alone = tmp.resolve("b1");
+    EvalJob.run(spark, sweep("b", alone, 2, suiteBenchmarks(), 0.0), false, m -> { });
+    List<String> expected = predictionKeys(alone, "b");
+    for (int partitions : new int[] {1, 3}) {
+      Path out = tmp.resolve("b4-" + partitions);
+      EvalJob.run(spark, sweep("b", out, partitions, suiteBenchmarks(), 0.0).withBatchSize(4), false, m -> { });
+      assertEquals(expected, predictionKeys(out, "b"), "batches of 4 on " + partitions + " partition(s)");
+      List<Integer> sizes = new ArrayList<>();
+      for (Row r : spark.read().parquet(ReportPaths.predictions(out.toString()))
+          .filter("benchmark = 'shapes_pope' and method = 'vanilla'").select("batch_size").collectAsList()) {
+        sizes.add(r.getInt(0));
+      }
+      sizes.sort(Integer::compareTo);
+      assertEquals(List.of(2, 2, 4, 4, 4, 4), sizes, "6 samples in batches of 4 and 2");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3})
+  void badRowsBecomeErrorRowsAndTheThresholdFailsTheCell(int batchSize) throws Exception {
     GeneratedTask g = ShapesSuite.generate(new PopeTask(), "test", 7, 3);
     Map.Entry<String, ParquetTable> file = g.files().entrySet().iterator().next();
     List<Map<String, Object>> rows = new ArrayList<>(file.getValue().rows());
@@ -141,13 +166,13 @@ class EvalJobIT {
     Map<String, Object> noAnswer = new LinkedHashMap<>(rows.get(4));
     noAnswer.put("answer", null);
     rows.set(4, noAnswer);
-    Path root = tmp.resolve("bad_pope");
+    Path root = tmp.resolve("bad_pope" + batchSize);
     new ParquetTable(file.getValue().schema(), rows).write(new org.apache.hadoop.fs.Path(root.resolve(file.getKey())
         .toUri()), new Configuration());
-    Path out = tmp.resolve("bad-reports");
+    Path out = tmp.resolve("bad-reports" + batchSize);
     EvalJob.Result r = EvalJob.run(spark, new Sweep("bad", out.toString(), List.of(new Sweep.ModelRef("tiny-a",
         MODEL.toString())), List.of("vanilla"), List.of(new Sweep.BenchmarkRef("shapes_pope", root.toString(), null,
-        0)), Map.of("*", 2), 0.2, 2), false, m -> { });
+        0)), Map.of("*", 2), 0.2, 2, batchSize), false, m -> { });
     Dataset<Row> preds = spark.read().parquet(ReportPaths.predictions(out.toString()));
     assertEquals(7, preds.count(), "nothing is silently dropped");
     assertEquals(3, preds.filter("status = 'ok'").count(), "the rest of the cell completes");

@@ -25,6 +25,7 @@ class SweepParserTest {
         - {name: pope, path: /data/POPE, limit: 10}
       generation: {max_new_tokens: 8, max_new_tokens_per_benchmark: {pope: 3}}
       error_rate_threshold: 0.1
+      batch_size: 8
       """;
 
   static Sweep parse(String yaml) {
@@ -40,6 +41,8 @@ class SweepParserTest {
     assertEquals(3, s.maxNewTokens().get("pope"));
     assertEquals(8, s.maxNewTokens().get("*"));
     assertEquals(0.1, s.errorRateThreshold());
+    assertEquals(8, s.batchSize());
+    assertEquals(1, parse(GOOD.replace("batch_size: 8", "")).batchSize(), "one at a time by default");
   }
 
   @ParameterizedTest
@@ -52,7 +55,9 @@ class SweepParserTest {
       "v2drop@llava-192|v2drop@llava-100|invalid method spec 'v2drop@llava-100'",
       "name: pope|name: popee|unknown benchmark 'popee'",
       "max_new_tokens: 8|max_new_tokens: 0|generation.max_new_tokens must be positive",
-      "output: /tmp/out|outpt: /tmp/out|unknown key 'outpt'"})
+      "output: /tmp/out|outpt: /tmp/out|unknown key 'outpt'",
+      "batch_size: 8|batch_size: 0|batch_size must be >= 1",
+      "batch_size: 8|batch_size: eight|key 'batch_size' must be an integer"})
   void errorsNameTheKey(String from, String to, String problem) {
     SweepException e = assertThrows(SweepException.class, () -> parse(GOOD.replace(from, to)));
     assertTrue(e.getMessage().startsWith("sweep.yaml: "), e.getMessage());

@@ -1,0 +1,116 @@
+package org.v2drop.jobs.cli;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.v2drop.core.bench.Sample;
+import org.v2drop.core.engine.LlavaEngine;
+import org.v2drop.jobs.shapes.ShapesSuite;
+import org.v2drop.jobs.shapes.ShapesTask;
+import org.v2drop.udf.EngineSpec;
+import org.v2drop.udf.SampleEvaluator;
+
+/**
+ * {@code v2drop throughput}: the demo sweep's samples evaluated in one JVM without Spark, one batch after another —
+ * the baseline for Spark's overhead and the measure of batching. Prints ONE JSON object.
+ */
+final class ThroughputCommand {
+  static final String USAGE = """
+      usage: v2drop throughput --model DIR [--method SPEC] [--batch-size N] [--limit N] [--threads N]
+                               [--answers FILE]
+
+      Evaluates the ShapesVQA test split (generated in memory: the suite `v2drop demo` writes) in this JVM, without
+      Spark: per benchmark its first --limit samples by id (as the demo sweep), each prompt encoded, generated
+      --batch-size at a time with the same per-sample chain as the Spark partition function (max_new_tokens 16),
+      decoded and scored. Prints ONE JSON object on stdout: method, batch_size, threads, samples, errors, seconds,
+      samples_per_s and, per benchmark, samples, seconds and mean_score. One warm-up batch runs first (untimed).
+      --method      default vanilla          --batch-size  default 1        --limit  default 60 (0 = all)
+      --threads     PyTorch intra-op threads (default: PyTorch's choice, usually the core count)
+      --answers     also write one JSON line per sample: benchmark, sample_id, response, score, error
+      Compare two batch sizes' answers with their --answers files (BENCHMARKS.md shows how).
+      """;
+
+  private ThroughputCommand() {}
+
+  static int run(Args args) throws Exception {
+    Path model = args.requiredPath("--model");
+    String method = args.option("--method", "vanilla");
+    int batch = args.positiveIntOption("--batch-size", 1);
+    int limit = args.intOption("--limit", 60);
+    int threads = args.intOption("--threads", 0);
+    String answers = args.option("--answers", null);
+    args.finish();
+    org.v2drop.core.drop.MethodSpec.parse(method); // a bad spec fails before any work
+    if (threads > 0) {
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+    EngineSpec spec = new EngineSpec("throughput", model.getFileName().toString(), model.toString(), Map.of("*", 16),
+        Map.of());
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode out = json.createObjectNode();
+    ObjectNode perBenchmark = json.createObjectNode();
+    int samples = 0;
+    int errors = 0;
+    double seconds = 0;
+    try (LlavaEngine engine = LlavaEngine.load(model, Device.cpu());
+        BufferedWriter w = answers == null ? null : Files.newBufferedWriter(Path.of(answers))) {
+      for (ShapesTask task : ShapesSuite.TASKS) {
+        List<Sample> all = new ArrayList<>(ShapesSuite.generate(task, "test",
+            ShapesSuite.TEST_COUNTS.get(task.name()), 0).samples());
+        all.sort(Comparator.comparing(Sample::id));
+        List<Sample> chosen = limit > 0 && all.size() > limit ? all.subList(0, limit) : all;
+        if (samples == 0) { // warm-up: first use of every op
+          SampleEvaluator.evaluate(engine, spec, task.name(), chosen.subList(0, Math.min(batch, chosen.size())),
+              method);
+        }
+        double score = 0;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < chosen.size(); i += batch) {
+          List<Sample> part = chosen.subList(i, Math.min(chosen.size(), i + batch));
+          List<SampleEvaluator.Outcome> outcomes = SampleEvaluator.evaluate(engine, spec, task.name(), part, method);
+          for (int k = 0; k < part.size(); k++) {
+            SampleEvaluator.Outcome o = outcomes.get(k);
+            errors += o.error() != null ? 1 : 0;
+            score += o.score() != null ? o.score().score() : 0;
+            if (w != null) {
+              ObjectNode line = json.createObjectNode();
+              line.put("benchmark", task.name());
+              line.put("sample_id", part.get(k).id());
+              line.put("response", o.response());
+              line.put("score", o.score() != null ? o.score().score() : null);
+              line.put("error", o.error());
+              w.write(line.toString());
+              w.newLine();
+            }
+          }
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        ObjectNode b = perBenchmark.putObject(task.name());
+        b.put("samples", chosen.size());
+        b.put("seconds", s);
+        b.put("mean_score", chosen.isEmpty() ? 0 : score / chosen.size());
+        samples += chosen.size();
+        seconds += s;
+        System.err.printf("throughput: %s: %d samples in %.1f s%n", task.name(), chosen.size(), s);
+      }
+    }
+    out.put("method", method);
+    out.put("batch_size", batch);
+    out.put("threads", threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+    out.put("samples", samples);
+    out.put("errors", errors);
+    out.put("seconds", seconds);
+    out.put("samples_per_s", samples / seconds);
+    out.set("benchmarks", perBenchmark);
+    System.out.println(out);
+    return 0;
+  }
+}
