@@ -48,6 +48,7 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
     DeviceBinding binding = DeviceBinding.current();
     Path localDir = localDir();
     String executor = SparkEnv.get() == null ? "driver" : SparkEnv.get().executorId();
+    int threads = TorchThreads.forTask(SparkEnv.get() == null ? null : SparkEnv.get().conf());
     return new Iterator<>() {
       private LlavaEngine engine;
       private String loadError;
@@ -82,7 +83,9 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
       private List<Row> evaluate(List<Row> batch) {
         if (engine == null && loadError == null) {
           try {
+            TorchThreads.beforeEngineStart(threads);
             engine = ExecutorModelCache.get(spec, binding.device(), localDir);
+            TorchThreads.apply(threads);
           } catch (RuntimeException e) {
             loadError = "model load failed: " + e.getMessage();
           }

@@ -30,7 +30,9 @@ final class ThroughputCommand {
       Spark: per benchmark its first --limit samples by id (as the demo sweep), each prompt encoded, generated
       --batch-size at a time with the same per-sample chain as the Spark partition function (max_new_tokens 16),
       decoded and scored. Prints ONE JSON object on stdout: method, batch_size, threads, samples, errors, seconds,
-      samples_per_s and, per benchmark, samples, seconds and mean_score. One warm-up batch runs first (untimed).
+      samples_per_s, vision_seconds, prefill_seconds and decode_seconds (the engine's phases; the rest of seconds is
+      image decoding, preprocessing, tokenization and scoring) and, per benchmark, the same plus mean_score. One
+      warm-up batch per benchmark runs first (untimed).
       --method      default vanilla          --batch-size  default 1        --limit  default 60 (0 = all)
       --threads     PyTorch intra-op threads (default: PyTorch's choice, usually the core count)
       --answers     also write one JSON line per sample: benchmark, sample_id, response, score, error
@@ -60,6 +62,7 @@ final class ThroughputCommand {
     int samples = 0;
     int errors = 0;
     double seconds = 0;
+    double[] phases = new double[3]; // vision, prefill, decode seconds
     try (LlavaEngine engine = LlavaEngine.load(model, Device.cpu());
         BufferedWriter w = answers == null ? null : Files.newBufferedWriter(Path.of(answers))) {
       for (ShapesTask task : ShapesSuite.TASKS) {
@@ -67,11 +70,10 @@ final class ThroughputCommand {
             ShapesSuite.TEST_COUNTS.get(task.name()), 0).samples());
         all.sort(Comparator.comparing(Sample::id));
         List<Sample> chosen = limit > 0 && all.size() > limit ? all.subList(0, limit) : all;
-        if (samples == 0) { // warm-up: first use of every op
-          SampleEvaluator.evaluate(engine, spec, task.name(), chosen.subList(0, Math.min(batch, chosen.size())),
-              method);
-        }
+        // warm-up: first use of every op at this benchmark's shapes
+        SampleEvaluator.evaluate(engine, spec, task.name(), chosen.subList(0, Math.min(batch, chosen.size())), method);
         double score = 0;
+        double[] ms = new double[3];
         long t0 = System.nanoTime();
         for (int i = 0; i < chosen.size(); i += batch) {
           List<Sample> part = chosen.subList(i, Math.min(chosen.size(), i + batch));
@@ -80,6 +82,11 @@ final class ThroughputCommand {
             SampleEvaluator.Outcome o = outcomes.get(k);
             errors += o.error() != null ? 1 : 0;
             score += o.score() != null ? o.score().score() : 0;
+            if (o.generation() != null) {
+              ms[0] += o.generation().visionMs();
+              ms[1] += o.generation().prefillMs();
+              ms[2] += o.generation().decodeMs();
+            }
             if (w != null) {
               ObjectNode line = json.createObjectNode();
               line.put("benchmark", task.name());
@@ -96,9 +103,13 @@ final class ThroughputCommand {
         ObjectNode b = perBenchmark.putObject(task.name());
         b.put("samples", chosen.size());
         b.put("seconds", s);
+        putPhases(b, ms, 1000);
         b.put("mean_score", chosen.isEmpty() ? 0 : score / chosen.size());
         samples += chosen.size();
         seconds += s;
+        for (int p = 0; p < 3; p++) {
+          phases[p] += ms[p] / 1000;
+        }
         System.err.printf("throughput: %s: %d samples in %.1f s%n", task.name(), chosen.size(), s);
       }
     }
@@ -109,8 +120,15 @@ final class ThroughputCommand {
     out.put("errors", errors);
     out.put("seconds", seconds);
     out.put("samples_per_s", samples / seconds);
+    putPhases(out, phases, 1);
     out.set("benchmarks", perBenchmark);
     System.out.println(out);
     return 0;
+  }
+
+  private static void putPhases(ObjectNode node, double[] values, double perSecond) {
+    node.put("vision_seconds", values[0] / perSecond);
+    node.put("prefill_seconds", values[1] / perSecond);
+    node.put("decode_seconds", values[2] / perSecond);
   }
 }

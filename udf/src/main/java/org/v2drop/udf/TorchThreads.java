@@ -1,0 +1,50 @@
+package org.v2drop.udf;
+
+import ai.djl.pytorch.jni.JniUtils;
+import org.apache.spark.SparkConf;
+
+/**
+ * PyTorch intra-op threads for an executor JVM: as many as one task may use, so concurrent tasks do not oversubscribe
+ * the cores (two tasks of local[2] with PyTorch's default of all cores each ran ~25% slower than a single-JVM loop).
+ * {@value #SETTING} overrides; by default it is {@code spark.task.cpus} (1 unless configured). 0 leaves PyTorch's
+ * default. PyTorch's setting is per process, so the first value applied in a JVM holds for every task.
+ */
+public final class TorchThreads {
+  public static final String SETTING = "spark.v2drop.torch.threads";
+
+  private TorchThreads() {}
+
+  /** The threads a task of this executor should use (0 = PyTorch's default). */
+  public static int forTask(SparkConf conf) {
+    if (conf == null) {
+      return 0;
+    }
+    int threads = conf.getInt(SETTING, conf.getInt("spark.task.cpus", 1));
+    if (threads < 0) {
+      throw new IllegalArgumentException(SETTING + " must be >= 0, found " + threads);
+    }
+    return threads;
+  }
+
+  /**
+   * Before the PyTorch engine starts in this JVM: asks DJL to start it with {@code threads} intra-op threads (one
+   * inter-op thread), so every task thread picks the setting up from its first op. No effect once started.
+   */
+  public static void beforeEngineStart(int threads) {
+    if (threads > 0 && System.getProperty("ai.djl.pytorch.num_threads") == null) {
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+  }
+
+  /**
+   * After the engine has loaded: sets PyTorch's intra-op threads when the engine had started with another count (a
+   * JVM that used PyTorch before); 0 leaves them alone. Returns the threads now.
+   */
+  public static synchronized int apply(int threads) {
+    if (threads > 0 && JniUtils.getNumThreads() != threads) {
+      JniUtils.setNumThreads(threads);
+    }
+    return JniUtils.getNumThreads();
+  }
+}
