@@ -93,6 +93,7 @@ public final class Generator {
       KvCache[] caches = new KvCache[numLayers];
       int[][] cachedPerLayer = new int[numLayers][b]; // real (unpadded) cache length of each sequence per layer
       List<DecoderLayer> layers = model.layers();
+      NDArray[] cs = null; // cos/sin of the current positions: they change only at a drop
       for (int l = 0; l < numLayers; l++) {
         caches[l] = new KvCache(maxNewTokens - 1); // room for the decode steps: no per-token copy
         try (NDScope scope = new NDScope()) {
@@ -109,7 +110,14 @@ public final class Generator {
             }
             in = gatherRows(m, h, rows, hidden);
           }
-          NDArray[] cs = cosSin(m, seqs, in.getShape().get(1));
+          if (cs == null || stage != null) {
+            if (cs != null) {
+              cs[0].close();
+              cs[1].close();
+            }
+            cs = cosSin(m, seqs, in.getShape().get(1));
+            NDScope.unregister(cs);
+          }
           NDArray out = layers.get(l).forward(in, cs[0], cs[1], caches[l], null);
           NDScope.unregister(in, out);
           if (prev != null) {
@@ -130,6 +138,8 @@ public final class Generator {
         }
       }
       prev.close();
+      cs[0].close();
+      cs[1].close();
       float[][] lastLogits = lastLogits(m, h, seqs);
       long[] next = new long[b];
       for (int s = 0; s < b; s++) {
@@ -160,15 +170,21 @@ public final class Generator {
         try (NDScope scope = new NDScope()) {
           scope.suppressNotUsedWarning();
           NDArray x = model.embed(m, next).reshape(b, 1, hidden);
+          long[] stepPos = null;
+          NDArray[] stepCs = null; // (b, 1, 1, headDim); the same for every layer unless positions were renumbered
           for (int l = 0; l < numLayers; l++) {
             long[] pos = new long[b];
             for (int s = 0; s < b; s++) {
               pos[s] = seqs[s].decodeStart(l, renumber) + step;
             }
-            NDArray[] cs = rope.cosSin(m, pos);
+            if (!Arrays.equals(pos, stepPos)) {
+              NDArray[] c = rope.cosSin(m, pos);
+              stepCs = new NDArray[] {c[0].reshape(b, 1, 1, -1), c[1].reshape(b, 1, 1, -1)};
+              stepPos = pos;
+            }
             NDArray mask = keyMasks[l] == null ? null
                 : keyMasks[l].get(new NDIndex(":, :, :, 0:" + (cached[l] + step + 1)));
-            x = layers.get(l).forward(x, cs[0].reshape(b, 1, 1, -1), cs[1].reshape(b, 1, 1, -1), caches[l], mask);
+            x = layers.get(l).forward(x, stepCs[0], stepCs[1], caches[l], mask);
           }
           next = model.logits(x.reshape(b, hidden)).argMax(-1).toLongArray();
         }
