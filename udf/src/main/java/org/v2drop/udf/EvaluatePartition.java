@@ -85,7 +85,6 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
           try {
             TorchThreads.beforeEngineStart(threads);
             engine = ExecutorModelCache.get(spec, binding.device(), localDir);
-            TorchThreads.apply(threads);
           } catch (RuntimeException e) {
             loadError = "model load failed: " + e.getMessage();
           }
@@ -114,7 +113,7 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
             Row in = batch.get(valid.get(k));
             SampleEvaluator.Outcome o = outcomes.get(k);
             out[valid.get(k)] = o.error() != null ? error(in, o.prompt(), o.error(), executor, binding)
-                : toRow(in, o, executor, binding, samples.size());
+                : toRow(in, o, executor, binding);
           }
         }
         return List.of(out);
@@ -128,7 +127,7 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
         in.getAs(BATCH));
   }
 
-  private Row toRow(Row in, SampleEvaluator.Outcome o, String executor, DeviceBinding binding, int batched) {
+  private Row toRow(Row in, SampleEvaluator.Outcome o, String executor, DeviceBinding binding) {
     String benchmark = in.getAs("benchmark");
     String method = in.getAs(METHOD);
     Generation g = o.generation();
@@ -152,7 +151,7 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
         SampleEvaluator.promptHash(o.prompt()), o.response(), o.score().parsed(), o.score().score(), Predictions.OK,
         null, seq(perLayer), g.prefillMs(), g.decodeMs(), g.totalMs(), g.tokens().length, g.prefillFlops(), executor,
         binding.describe(), g.visionMs(), g.promptTokens(), g.meanVisionTokens(), seq(kept), seq(vision),
-        in.getAs("sample_json"), ExecutorModelCache.loads(), batched);
+        in.getAs("sample_json"), ExecutorModelCache.loads(), o.batchSize());
   }
 
   private Row error(Row in, String prompt, String message, String executor, DeviceBinding binding) {

@@ -22,9 +22,12 @@ import org.v2drop.core.processor.RgbImage;
  * score. A failure anywhere becomes an error outcome carrying its message, never a missing row.
  */
 public final class SampleEvaluator {
-  /** What one evaluation produced; {@code error} is null on success. */
+  /**
+   * What one evaluation produced; {@code error} is null on success. {@code batchSize}: the samples generated together
+   * with this one (1 when alone, including a batch's retry after a failure).
+   */
   public record Outcome(String prompt, Generation generation, String response, SampleScore score, String error,
-      long[] visionPositions) {}
+      long[] visionPositions, int batchSize) {}
 
   private SampleEvaluator() {}
 
@@ -71,7 +74,7 @@ public final class SampleEvaluator {
           String response = engine.decode(gen.tokens());
           SampleScore score = p.benchmark.score(samples.get(i), response);
           long[] vision = visionPositions(p.input, engine.model().config().imageTokenId());
-          out[i] = new Outcome(p.prompt, gen, response, score, null, vision);
+          out[i] = new Outcome(p.prompt, gen, response, score, null, vision, gens != null ? ready.size() : 1);
         } catch (RuntimeException | OutOfMemoryError e) {
           out[i] = failure(p.prompt, e);
         }
@@ -115,7 +118,7 @@ public final class SampleEvaluator {
     if (e instanceof PromptKnown pk) {
       return failure(pk.prompt, pk.getCause());
     }
-    return new Outcome(prompt, null, null, null, e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+    return new Outcome(prompt, null, null, null, e.getClass().getSimpleName() + ": " + e.getMessage(), null, 1);
   }
 
   static long[] visionPositions(EncodedInput input, int imageTokenId) {

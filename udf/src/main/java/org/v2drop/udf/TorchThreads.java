@@ -1,13 +1,14 @@
 package org.v2drop.udf;
 
-import ai.djl.pytorch.jni.JniUtils;
 import org.apache.spark.SparkConf;
 
 /**
  * PyTorch intra-op threads for an executor JVM: as many as one task may use, so concurrent tasks do not oversubscribe
  * the cores (two tasks of local[2] with PyTorch's default of all cores each ran ~25% slower than a single-JVM loop).
  * {@value #SETTING} overrides; by default it is {@code spark.task.cpus} (1 unless configured). 0 leaves PyTorch's
- * default. PyTorch's setting is per process, so the first value applied in a JVM holds for every task.
+ * default. PyTorch's setting is per process and is read when DJL starts the engine, so it is applied before the first
+ * model load of the JVM and holds for every task; a JVM that had already started PyTorch keeps its threads (changing
+ * them while other tasks compute is not safe: torch's set_num_threads resizes its pools and clears oneDNN caches).
  */
 public final class TorchThreads {
   public static final String SETTING = "spark.v2drop.torch.threads";
@@ -35,16 +36,5 @@ public final class TorchThreads {
       System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
       System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
-  }
-
-  /**
-   * After the engine has loaded: sets PyTorch's intra-op threads when the engine had started with another count (a
-   * JVM that used PyTorch before); 0 leaves them alone. Returns the threads now.
-   */
-  public static synchronized int apply(int threads) {
-    if (threads > 0 && JniUtils.getNumThreads() != threads) {
-      JniUtils.setNumThreads(threads);
-    }
-    return JniUtils.getNumThreads();
   }
 }
