@@ -105,8 +105,8 @@ public final class Generator {
             for (int s = 0; s < b; s++) {
               int n = seqs[s].orig.length;
               NDIndex own = new NDIndex(s + ", 0:" + n + ", :");
-              rows[s] = seqs[s].drop(l, stage, policy, renumber, h.get(own), prev == null ? null : prev.get(own), layers,
-                  rope);
+              NDArray before = prev == null ? null : prev.get(own);
+              rows[s] = seqs[s].drop(l, stage, policy, renumber, h.get(own), before, layers, rope);
             }
             in = gatherRows(m, h, rows, hidden);
           }

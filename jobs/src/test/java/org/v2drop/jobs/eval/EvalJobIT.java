@@ -86,7 +86,8 @@ class EvalJobIT {
     assertEquals(List.of("schedule", "sample_id", "prompt_hash", "response", "parsed", "score", "status", "error",
         "vision_tokens_per_layer", "prefill_ms", "decode_ms", "total_ms", "new_tokens", "flops", "executor_id",
         "device", "vision_ms", "prompt_tokens", "mean_vision_tokens", "kept_positions", "vision_positions",
-        "sample_json", "jvm_engine_loads", "batch_size", "run_id", "model", "benchmark", "method"), List.of(preds.columns()));
+        "sample_json", "jvm_engine_loads", "batch_size", "run_id", "model", "benchmark", "method"),
+        List.of(preds.columns()));
     long samples = 6 + 4 + 3 + 2; // MME counts images (2 rows each)
     assertEquals(samples * METHODS.size(), preds.count());
     assertEquals(samples * METHODS.size(), preds.select("benchmark", "method", "sample_id").distinct().count());
