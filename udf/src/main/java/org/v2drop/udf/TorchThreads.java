@@ -12,6 +12,7 @@ import org.apache.spark.SparkConf;
  */
 public final class TorchThreads {
   public static final String SETTING = "spark.v2drop.torch.threads";
+  private static final String NUM_THREADS = "ai.djl.pytorch.num_threads";
 
   private TorchThreads() {}
 
@@ -32,9 +33,24 @@ public final class TorchThreads {
    * inter-op thread), so every task thread picks the setting up from its first op. No effect once started.
    */
   public static void beforeEngineStart(int threads) {
-    if (threads > 0 && System.getProperty("ai.djl.pytorch.num_threads") == null) {
-      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+    if (System.getProperty(NUM_THREADS) == null) {
+      request(threads);
+    }
+  }
+
+  /**
+   * Asks DJL to start PyTorch with {@code threads} intra-op threads and one inter-op thread (0 = PyTorch's default);
+   * read when the engine starts, so call it before the first model load (the CLI's --threads).
+   */
+  public static void request(int threads) {
+    if (threads > 0) {
+      System.setProperty(NUM_THREADS, Integer.toString(threads));
       System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
+  }
+
+  /** The intra-op threads a request of {@code threads} gives (PyTorch's default is the core count). */
+  public static int effective(int threads) {
+    return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
   }
 }

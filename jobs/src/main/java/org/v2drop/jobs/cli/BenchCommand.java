@@ -15,6 +15,7 @@ import org.v2drop.core.drop.MethodSpec;
 import org.v2drop.core.engine.LlavaEngine;
 import org.v2drop.core.generate.Generation;
 import org.v2drop.core.processor.EncodedInput;
+import org.v2drop.udf.TorchThreads;
 
 /** {@code v2drop bench}: times one generation with synthetic inputs and prints ONE JSON object. */
 final class BenchCommand {
@@ -41,19 +42,16 @@ final class BenchCommand {
   static int run(Args args) throws Exception {
     Path model = args.requiredPath("--model");
     MethodSpec method = MethodSpec.parse(args.required("--method"));
-    int promptTokens = positive(args, "--prompt-tokens", 64);
+    int promptTokens = args.positiveIntOption("--prompt-tokens", 64);
     int images = args.intOption("--images", 1);
-    int newTokens = positive(args, "--new-tokens", 16);
-    int repeat = positive(args, "--repeat", 5);
+    int newTokens = args.positiveIntOption("--new-tokens", 16);
+    int repeat = args.positiveIntOption("--repeat", 5);
     int threads = args.intOption("--threads", 0);
     args.finish();
     if (images < 0) {
       throw new Args.UsageException("--images must be >= 0, found " + images);
     }
-    if (threads > 0) { // read by DJL's PyTorch engine when it starts (the first load below)
-      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-    }
+    TorchThreads.request(threads); // read by DJL's PyTorch engine when it starts (the first load below)
     try (LlavaEngine engine = LlavaEngine.load(model, Device.cpu())) {
       EncodedInput input = syntheticInput(engine.model().config(), promptTokens, images);
       engine.generateFixed(input, method, newTokens); // warm-up
@@ -61,7 +59,7 @@ final class BenchCommand {
       for (int i = 0; i < repeat; i++) {
         runs.add(engine.generateFixed(input, method, newTokens));
       }
-      System.out.println(toJson(method, runs, input, newTokens, threads > 0 ? threads : availableThreads()));
+      System.out.println(toJson(method, runs, input, newTokens, TorchThreads.effective(threads)));
     }
     return 0;
   }
@@ -137,15 +135,4 @@ final class BenchCommand {
     return -1;
   }
 
-  private static int availableThreads() {
-    return Runtime.getRuntime().availableProcessors();
-  }
-
-  private static int positive(Args args, String name, int dflt) {
-    int v = args.intOption(name, dflt);
-    if (v < 1) {
-      throw new Args.UsageException(name + " must be >= 1, found " + v);
-    }
-    return v;
-  }
 }

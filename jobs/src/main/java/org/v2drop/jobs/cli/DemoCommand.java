@@ -19,6 +19,9 @@ import org.v2drop.jobs.sweep.Sweep;
  */
 final class DemoCommand {
   static final String DEFAULT_MODEL = "models/shapes-llava-v1";
+  /** Samples per benchmark by default, and the generation length of every benchmark (also `v2drop throughput`'s). */
+  static final int DEFAULT_LIMIT = 60;
+  static final Map<String, Integer> MAX_NEW_TOKENS = Map.of("*", 16);
   static final String USAGE = """
       usage: v2drop demo [--out DIR] [--model DIR] [--limit N] [--batch-size N] [--master URL] [--force]
 
@@ -35,7 +38,7 @@ final class DemoCommand {
   static int run(Args args) throws Exception {
     Path out = Path.of(args.option("--out", "reports")).toAbsolutePath();
     Path model = Path.of(args.option("--model", DEFAULT_MODEL)).toAbsolutePath();
-    int limit = args.intOption("--limit", 60);
+    int limit = args.intOption("--limit", DEFAULT_LIMIT);
     int batchSize = args.positiveIntOption("--batch-size", 1);
     String master = args.option("--master", null);
     boolean force = args.flag("--force");
@@ -55,7 +58,7 @@ final class DemoCommand {
       benchmarks.add(new Sweep.BenchmarkRef(t.name(), suite.resolve(t.name()).toString(), null, limit));
     }
     Sweep sweep = new Sweep("demo", out.toString(), List.of(new Sweep.ModelRef(model.getFileName().toString(),
-        model.toString())), methods(layers), benchmarks, Map.of("*", 16), 0.05, 0, batchSize);
+        model.toString())), methods(layers), benchmarks, MAX_NEW_TOKENS, 0.05, 0, batchSize);
     System.err.println("demo: evaluating " + sweep.methods().size() + " methods x " + benchmarks.size()
         + " benchmarks (" + limit + " samples each) with " + model.getFileName());
     return EvalMain.run(sweep, master, Map.of(), force) > 0 ? 3 : 0;

@@ -16,6 +16,7 @@ import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.shapes.ShapesTask;
 import org.v2drop.udf.EngineSpec;
 import org.v2drop.udf.SampleEvaluator;
+import org.v2drop.udf.TorchThreads;
 
 /**
  * {@code v2drop throughput}: the demo sweep's samples evaluated in one JVM without Spark, one batch after another —
@@ -45,17 +46,14 @@ final class ThroughputCommand {
     Path model = args.requiredPath("--model");
     String method = args.option("--method", "vanilla");
     int batch = args.positiveIntOption("--batch-size", 1);
-    int limit = args.intOption("--limit", 60);
+    int limit = args.intOption("--limit", DemoCommand.DEFAULT_LIMIT);
     int threads = args.intOption("--threads", 0);
     String answers = args.option("--answers", null);
     args.finish();
     org.v2drop.core.drop.MethodSpec.parse(method); // a bad spec fails before any work
-    if (threads > 0) {
-      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-    }
-    EngineSpec spec = new EngineSpec("throughput", model.getFileName().toString(), model.toString(), Map.of("*", 16),
-        Map.of());
+    TorchThreads.request(threads);
+    EngineSpec spec = new EngineSpec("throughput", model.getFileName().toString(), model.toString(),
+        DemoCommand.MAX_NEW_TOKENS, Map.of());
     ObjectMapper json = new ObjectMapper();
     ObjectNode out = json.createObjectNode();
     ObjectNode perBenchmark = json.createObjectNode();
@@ -115,7 +113,7 @@ final class ThroughputCommand {
     }
     out.put("method", method);
     out.put("batch_size", batch);
-    out.put("threads", threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+    out.put("threads", TorchThreads.effective(threads));
     out.put("samples", samples);
     out.put("errors", errors);
     out.put("seconds", seconds);
