@@ -48,11 +48,22 @@ public final class SampleEvaluator {
     Prepared[] prepared = new Prepared[samples.size()];
     List<Integer> ready = new ArrayList<>();
     for (int i = 0; i < samples.size(); i++) {
+      Sample sample = samples.get(i);
+      String prompt = null;
       try {
-        prepared[i] = prepare(engine, benchmarkName, samples.get(i), method);
+        Benchmark benchmark = Benchmarks.byName(benchmarkName);
+        MethodSpec methodSpec = MethodSpec.parse(method);
+        prompt = benchmark.prompt(sample);
+        List<RgbImage> images = new ArrayList<>();
+        for (int k = 0; k < sample.images().size(); k++) {
+          images.add(ImageDecoder.decode(sample.images().get(k), benchmarkName + " sample " + sample.id() + " image "
+              + k));
+        }
+        EncodedInput input = engine.encode(prompt, images, benchmarkName + "/" + sample.id());
+        prepared[i] = new Prepared(benchmark, methodSpec, prompt, input);
         ready.add(i);
       } catch (RuntimeException | OutOfMemoryError e) {
-        out[i] = failure(null, e);
+        out[i] = failure(prompt, e);
       }
     }
     if (!ready.isEmpty()) {
@@ -86,38 +97,7 @@ public final class SampleEvaluator {
   /** A sample ready to generate: its benchmark, method, prompt and encoded input. */
   private record Prepared(Benchmark benchmark, MethodSpec method, String prompt, EncodedInput input) {}
 
-  private static Prepared prepare(LlavaEngine engine, String benchmarkName, Sample sample, String method) {
-    Benchmark benchmark = Benchmarks.byName(benchmarkName);
-    MethodSpec methodSpec = MethodSpec.parse(method);
-    String prompt = benchmark.prompt(sample);
-    try {
-      List<RgbImage> images = new ArrayList<>();
-      for (int i = 0; i < sample.images().size(); i++) {
-        images.add(ImageDecoder.decode(sample.images().get(i), benchmarkName + " sample " + sample.id() + " image "
-            + i));
-      }
-      EncodedInput input = engine.encode(prompt, images, benchmarkName + "/" + sample.id());
-      return new Prepared(benchmark, methodSpec, prompt, input);
-    } catch (RuntimeException e) {
-      throw new PromptKnown(prompt, e);
-    }
-  }
-
-  /** A preparation failure after the prompt was built (the error row still carries its hash). */
-  private static final class PromptKnown extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final String prompt;
-
-    PromptKnown(String prompt, RuntimeException cause) {
-      super(cause);
-      this.prompt = prompt;
-    }
-  }
-
   private static Outcome failure(String prompt, Throwable e) {
-    if (e instanceof PromptKnown pk) {
-      return failure(pk.prompt, pk.getCause());
-    }
     return new Outcome(prompt, null, null, null, e.getClass().getSimpleName() + ": " + e.getMessage(), null, 1);
   }
 

@@ -23,26 +23,14 @@ public final class Attention {
     return x.mul(cos).addi(rotated.muli(sin));
   }
 
-  /**
-   * Repeats each kv head {@code groups} times along the heads axis (third from last): (..., kvHeads, t, headDim) →
-   * (..., kvHeads * groups, t, headDim).
-   */
+  /** Repeats each kv head {@code groups} times: (kvHeads, t, headDim) → (kvHeads * groups, t, headDim). */
   public static NDArray repeatKv(NDArray kv, int groups) {
     if (groups == 1) {
       return kv;
     }
-    long[] s = kv.getShape().getShape();
-    int axis = s.length - 3;
-    long[] wide = new long[s.length + 1];
-    long[] merged = s.clone();
-    for (int i = 0, j = 0; i < s.length; i++) {
-      wide[j++] = s[i];
-      if (i == axis) {
-        wide[j++] = groups;
-      }
-    }
-    merged[axis] = s[axis] * groups;
-    return kv.expandDims(axis + 1).broadcast(new Shape(wide)).reshape(new Shape(merged));
+    Shape s = kv.getShape();
+    return kv.expandDims(1).broadcast(s.get(0), groups, s.get(1), s.get(2)).reshape(s.get(0) * groups, s.get(1),
+        s.get(2));
   }
 
   /** Query rows per block in {@link #causal}: bounds the score matrix at (batch, heads, 512, keys). */
