@@ -178,12 +178,11 @@ public final class Generator {
               pos[s] = seqs[s].decodeStart(l, renumber) + step;
             }
             if (!Arrays.equals(pos, stepPos)) {
-              NDArray[] c = rope.cosSin(m, pos);
-              stepCs = new NDArray[] {c[0].reshape(b, 1, 1, -1), c[1].reshape(b, 1, 1, -1)};
+              stepCs = rope.cosSin(m, pos, new Shape(b, 1, 1, model.config().text().headDim()));
               stepPos = pos;
             }
             NDArray mask = keyMasks[l] == null ? null
-                : keyMasks[l].get(new NDIndex(":, :, :, 0:" + (cached[l] + step + 1)));
+                : keyMasks[l].get(new NDIndex().addAllDim(3).addSliceDim(0, cached[l] + step + 1));
             x = layers.get(l).forward(x, stepCs[0], stepCs[1], caches[l], mask);
           }
           next = model.logits(x.reshape(b, hidden)).argMax(-1).toLongArray();
@@ -370,8 +369,7 @@ public final class Generator {
     for (int s = 0; s < seqs.length; s++) {
       System.arraycopy(seqs[s].ropePos, 0, flat, (int) (s * rows), seqs[s].ropePos.length);
     }
-    NDArray[] cs = rope.cosSin(m, flat);
-    return new NDArray[] {cs[0].reshape(seqs.length, 1, rows, -1), cs[1].reshape(seqs.length, 1, rows, -1)};
+    return rope.cosSin(m, flat, new Shape(seqs.length, 1, rows, model.config().text().headDim()));
   }
 
   /** Logits at each sequence's last prompt token. */

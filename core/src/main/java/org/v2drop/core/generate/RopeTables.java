@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.v2drop.core.model.Rope;
 
-/** Builds (n, headDim) cos/sin arrays for position ids from the model's inverse frequencies. */
+/** Builds (n, headDim) cos/signed-sin arrays for position ids from the model's inverse frequencies. */
 final class RopeTables {
   private final float[] inverseFrequencies; // (headDim / 2)
 
@@ -13,10 +13,19 @@ final class RopeTables {
     this.inverseFrequencies = inverseFrequencies;
   }
 
-  /** {cos, sin}, each (positions, headDim), owned by {@code m}. */
-  NDArray[] cosSin(NDManager m, long[] positions) {
+  /**
+   * {cos, signed sin} ({@link Rope#cosSin}) for {@code positions}, owned by {@code m}, created directly in
+   * {@code shape} (positions x headDim elements, e.g. (batch, 1, rows, headDim)). Never reshape them instead: DJL's CPU
+   * arrays made from Java data wrap a buffer that only the created array keeps alive, so a view that outlives it
+   * reads memory the garbage collector may free (GarbageCollectionIT).
+   */
+  NDArray[] cosSin(NDManager m, long[] positions, Shape shape) {
     float[][] t = Rope.cosSin(inverseFrequencies, positions);
-    Shape s = new Shape(positions.length, 2L * inverseFrequencies.length);
-    return new NDArray[] {m.create(t[0], s), m.create(t[1], s)};
+    return new NDArray[] {m.create(t[0], shape), m.create(t[1], shape)};
+  }
+
+  /** {@link #cosSin(NDManager, long[], Shape)} as (positions, headDim). */
+  NDArray[] cosSin(NDManager m, long[] positions) {
+    return cosSin(m, positions, new Shape(positions.length, 2L * inverseFrequencies.length));
   }
 }
