@@ -13,14 +13,16 @@ public final class Attention {
   private Attention() {}
 
   /**
-   * {@code x * cos + rotate_half(x) * sin} over the last axis; x: (..., n, headDim), cos/sin broadcastable to x, e.g.
-   * (n, headDim) for (heads, n, headDim) or (batch, 1, n, headDim) for (batch, heads, n, headDim).
+   * HF's {@code x * cos + rotate_half(x) * sin} over the last axis, as {@code x * cos + swap_halves(x) * signedSin}
+   * with {@code signedSin = cat(-sin, sin)} from {@link Rope#cosSin} ({@code -a * s == a * -s} exactly, one op
+   * fewer). x: (..., n, headDim), cos/signedSin broadcastable to x, e.g. (n, headDim) for (heads, n, headDim) or
+   * (batch, 1, n, headDim) for (batch, heads, n, headDim).
    */
-  public static NDArray rotate(NDArray x, NDArray cos, NDArray sin) {
+  public static NDArray rotate(NDArray x, NDArray cos, NDArray signedSin) {
     int last = x.getShape().dimension() - 1;
     NDList halves = x.split(new long[] {x.getShape().get(last) / 2}, last);
-    NDArray rotated = halves.get(1).neg().concat(halves.get(0), last);
-    return x.mul(cos).addi(rotated.muli(sin));
+    NDArray swapped = halves.get(1).concat(halves.get(0), last);
+    return x.mul(cos).addi(swapped.muli(signedSin));
   }
 
   /** Repeats each kv head {@code groups} times: (kvHeads, t, headDim) → (kvHeads * groups, t, headDim). */

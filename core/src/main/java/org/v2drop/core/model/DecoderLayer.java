@@ -1,6 +1,7 @@
 package org.v2drop.core.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import org.v2drop.core.checkpoint.TextConfig;
 
@@ -16,12 +17,12 @@ public final class DecoderLayer {
 
   /**
    * Runs the layer on {@code n} new tokens of each sequence in a batch, appending their keys/values to {@code cache}.
-   * The fused q/k/v projection is viewed as (batch, heads + 2 kvHeads, n, headDim) once; queries and keys are rotated
-   * together.
+   * The fused q/k/v projection is viewed as (batch, heads + 2 kvHeads, n, headDim) once and split, not indexed;
+   * queries and keys are rotated together.
    *
    * @param x (batch, n, hidden) layer input
    * @param cos (batch, 1, n, headDim) for the tokens' position ids
-   * @param sin (batch, 1, n, headDim)
+   * @param sin (batch, 1, n, headDim) signed sin ({@link Rope#cosSin})
    * @param keyMask (batch, 1, 1, cached + n) additive mask of padding key columns, or null
    * @return (batch, n, hidden) layer output
    */
@@ -32,14 +33,14 @@ public final class DecoderLayer {
     int kvHeads = c.numKeyValueHeads();
     NDArray qkv = Ops.rmsNorm(x, w.inputNorm(), c.rmsNormEps()).matMul(w.qkvT())
         .reshape(b, n, heads + 2L * kvHeads, c.headDim()).transpose(0, 2, 1, 3); // (b, all heads, n, hd)
-    NDArray qk = Attention.rotate(qkv.get(new NDIndex(":, 0:" + (heads + kvHeads))), cos, sin);
-    cache.append(qk.get(new NDIndex(":, " + heads + ":")), qkv.get(new NDIndex(":, " + (heads + kvHeads) + ":")));
-    NDArray attn = Attention.causal(qk.get(new NDIndex(":, 0:" + heads)), cache.keys(), cache.values(), keyMask);
+    NDList qkAndV = qkv.split(new long[] {heads + kvHeads}, 1);
+    NDList qAndK = Attention.rotate(qkAndV.get(0), cos, sin).split(new long[] {heads}, 1);
+    cache.append(qAndK.get(1), qkAndV.get(1));
+    NDArray attn = Attention.causal(qAndK.get(0), cache.keys(), cache.values(), keyMask);
     NDArray h = x.add(attn.matMul(w.oT()));
     NDArray gateUp = Ops.rmsNorm(h, w.postNorm(), c.rmsNormEps()).matMul(w.gateUpT()); // (b, n, 2 * intermediate)
-    int m = c.intermediateSize();
-    NDArray act = Ops.activation(gateUp.get(new NDIndex(":, :, 0:" + m)), "silu")
-        .muli(gateUp.get(new NDIndex(":, :, " + m + ":")));
+    NDList gateAndUp = gateUp.split(new long[] {c.intermediateSize()}, 2);
+    NDArray act = Ops.activation(gateAndUp.get(0), "silu").muli(gateAndUp.get(1));
     return h.addi(act.matMul(w.downT()));
   }
 
@@ -49,7 +50,7 @@ public final class DecoderLayer {
    *
    * @param x (n, hidden)
    * @param cos (n, headDim)
-   * @param sin (n, headDim)
+   * @param sin (n, headDim) signed sin
    * @return (queryIndex + 1)
    */
   public float[] lastRowAttention(NDArray x, NDArray cos, NDArray sin, long queryIndex) {

@@ -32,7 +32,7 @@ public final class KvCache {
     if (keys == null || length + n > keys.getShape().get(2)) {
       grow(newKeys, newValues, length + n + Math.max(reserve, keys == null ? 0 : length));
     }
-    NDIndex rows = new NDIndex(":, :, " + length + ":" + (length + n) + ", :");
+    NDIndex rows = columns(length, length + n);
     keys.set(rows, newKeys);
     values.set(rows, newValues);
     newKeys.close();
@@ -47,7 +47,7 @@ public final class KvCache {
     NDArray v = likeValues.getManager().zeros(room, likeValues.getDataType());
     NDScope.unregister(k, v); // the cache outlives the layer call that allocates it
     if (keys != null) {
-      NDIndex old = new NDIndex(":, :, 0:" + length + ", :");
+      NDIndex old = columns(0, length);
       try (NDArray ok = keys.get(old); NDArray ov = values.get(old)) {
         k.set(old, ok);
         v.set(old, ov);
@@ -70,7 +70,12 @@ public final class KvCache {
   }
 
   private NDArray view(NDArray full) {
-    return full.get(new NDIndex(":, :, 0:" + length + ", :"));
+    return full.get(columns(0, length));
+  }
+
+  /** Columns [from, to) of the time axis, built without parsing an index string (this runs per layer per token). */
+  private static NDIndex columns(long from, long to) {
+    return new NDIndex().addAllDim(2).addSliceDim(from, to);
   }
 
   /** Written columns (the longest sequence's cached tokens). */

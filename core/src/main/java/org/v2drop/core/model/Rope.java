@@ -48,8 +48,10 @@ public final class Rope {
   }
 
   /**
-   * Cos and sin tables for the given positions: two arrays of (positions, headDim) laid out row-major, each row the
-   * half-dimension angles repeated twice (HF's {@code cat(freqs, freqs)}).
+   * Cos and signed sin tables for the given positions: two arrays of (positions, headDim) laid out row-major. Each cos
+   * row is the half-dimension angles' cosines repeated twice (HF's {@code cos(cat(freqs, freqs))}); each sin row is
+   * {@code cat(-sin(freqs), sin(freqs))}, the sign HF's {@code rotate_half} puts on the first half, so that
+   * {@link Attention#rotate} needs no negation (the products are the same floats).
    */
   public static float[][] cosSin(float[] inverseFrequencies, long[] positions) {
     int half = inverseFrequencies.length;
@@ -63,7 +65,7 @@ public final class Rope {
         float s = (float) Math.sin(angle);
         cos[p * dim + i] = c;
         cos[p * dim + half + i] = c;
-        sin[p * dim + i] = s;
+        sin[p * dim + i] = -s;
         sin[p * dim + half + i] = s;
       }
     }

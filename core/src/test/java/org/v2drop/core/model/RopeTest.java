@@ -34,11 +34,11 @@ class RopeTest {
   }
 
   @Test
-  void cosSinRepeatTheHalfAnglesForOriginalPositions() {
+  void cosSinRepeatTheHalfAnglesWithRotateHalfsSignOnSin() {
     float[][] t = Rope.cosSin(new float[] {1f, 0.5f}, new long[] {0, 3});
     Parity.assertAllClose("cos", new float[] {1, 1, 1, 1, (float) Math.cos(3), (float) Math.cos(1.5),
         (float) Math.cos(3), (float) Math.cos(1.5)}, t[0], 1e-7, 0);
-    Parity.assertAllClose("sin", new float[] {0, 0, 0, 0, (float) Math.sin(3), (float) Math.sin(1.5),
+    Parity.assertAllClose("signed sin", new float[] {-0f, -0f, 0, 0, (float) -Math.sin(3), (float) -Math.sin(1.5),
         (float) Math.sin(3), (float) Math.sin(1.5)}, t[1], 1e-7, 0);
   }
 
