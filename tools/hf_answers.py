@@ -1,8 +1,8 @@
 """Greedy answers of HF transformers (CPU, fp32) for ShapesVQA prompts: the reference the Java engine is checked
 against (docs: issue "parity of evaluation").
 
-    python tools/hf_answers.py --model models/shapes-llava-v1 --prompts DIR/_prompts/test.parquet \
-        --per-task 50 --out jobs/src/test/resources/parity/shapes-llava-v1-hf-answers.json
+    python tools/hf_answers.py --model models/shapes-llava-v2 --prompts DIR/_prompts/test.parquet \
+        --per-task 50 --out jobs/src/test/resources/parity/shapes-llava-v2-hf-answers.json
 
 Reads the suite's prompts file (the exact prompts the Java evaluator builds), takes the first N samples of each task,
 preprocesses images with the checkpoint's own (PIL) image processor and decodes greedily with max_new_tokens 16.

@@ -13,7 +13,7 @@ trains everything on the task prompts plus captions, keeping the dense targets a
 
 Runs on CPU (2 cores: see --steps) and uses a GPU when one is present. Fixed seeds; the checkpoint is fp16
 safetensors + tokenizer.json + processor config + training_info.json (command, versions, time, losses). The command
-that made models/shapes-llava-v1 is in its training_info.json and in the README.
+that made models/shapes-llava-v2 is in its training_info.json and in the README.
 """
 import argparse
 import copy
@@ -30,7 +30,7 @@ import numpy as np
 import pyarrow.parquet as pq
 import torch
 from PIL import Image
-from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, processors, trainers
 from transformers import (CLIPImageProcessorPil, CLIPVisionConfig, LlamaConfig, LlavaConfig,
                           LlavaForConditionalGeneration, LlavaProcessor, PreTrainedTokenizerFast)
 
@@ -45,10 +45,15 @@ CLIP_MEAN = (0.48145466, 0.4578275, 0.40821073)
 CLIP_STD = (0.26862954, 0.26130258, 0.27577711)
 
 
-def build_tokenizer(texts, vocab_size):
-    # Llama-2 style: words split at spaces (Metaspace), so answers compose from word tokens
+def build_tokenizer(texts, vocab_size, split_punctuation):
+    # Llama-2 style: words split at spaces (Metaspace), so answers compose from word tokens. With split_punctuation,
+    # newlines and punctuation are tokens of their own as in Llama's tokenizer; without it (v1) BPE fuses e.g.
+    # "cross\nB." into one token, so an option's text and the next option's letter share a token.
     tok = Tokenizer(models.BPE(unk_token="<unk>"))
-    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="first")
+    metaspace = pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="first")
+    tok.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Split(Regex("\n"), behavior="isolated"),
+                                                 pre_tokenizers.Punctuation(behavior="isolated"),
+                                                 metaspace]) if split_punctuation else metaspace
     tok.decoder = decoders.Metaspace(replacement="\u2581", prepend_scheme="first")
     alphabet = sorted(set("".join(texts)) - {" "}) + ["\u2581"]
     trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=["<unk>", "<s>", "</s>"],
@@ -239,6 +244,8 @@ def main():
     ap.add_argument("--vision-layers", type=int, default=4)
     ap.add_argument("--task-weights", default="", metavar="TASK=W,...",
                     help="sampling weight per task (default 1 each, i.e. in proportion to the task's rows)")
+    ap.add_argument("--split-punctuation", action="store_true",
+                    help="newlines and punctuation as tokens of their own (Llama-like); v1 was trained without")
     ap.add_argument("--save-every", type=int, default=0, help="also save the checkpoint every N steps")
     ap.add_argument("--max-seconds", type=float, default=0, help="stop early (and save) after this many seconds")
     args = ap.parse_args()
@@ -262,7 +269,7 @@ def main():
     image_token = "<image>"
     tokens_per_image = (IMAGE_SIZE // args.patch) ** 2  # "default" strategy drops CLS
     texts = [r["prompt"].replace(image_token, " ") + " " + r["target"] for r in train + captions]
-    tok = build_tokenizer(texts, 640)
+    tok = build_tokenizer(texts, 640, args.split_punctuation)
     vocab = tok.get_vocab_size()
     pad = tok.token_to_id("<pad>")
     print(f"{len(train)} train rows, {len(captions)} caption rows, {len(test)} test rows, vocab {vocab}, device {device}", flush=True)

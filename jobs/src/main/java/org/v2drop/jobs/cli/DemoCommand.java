@@ -18,7 +18,7 @@ import org.v2drop.jobs.sweep.Sweep;
  * prints the summary.
  */
 final class DemoCommand {
-  static final String DEFAULT_MODEL = "models/shapes-llava-v1";
+  static final String DEFAULT_MODEL = "models/shapes-llava-v2";
   /** Samples per benchmark by default, and the generation length of every benchmark (also `v2drop throughput`'s). */
   static final int DEFAULT_LIMIT = 60;
   static final Map<String, Integer> MAX_NEW_TOKENS = Map.of("*", 16);

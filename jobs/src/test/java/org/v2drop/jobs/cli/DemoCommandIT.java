@@ -30,7 +30,7 @@ class DemoCommandIT {
     for (String b : new String[] {"shapes_pope", "shapes_mme", "shapes_gqa", "shapes_textvqa", "shapes_sqa",
         "shapes_mmbench", "shapes_video"}) {
       assertTrue(r.out().contains(b), b);
-      assertTrue(Files.isDirectory(tmp.resolve("predictions/run_id=demo/model=shapes-llava-v1/benchmark=" + b)), b);
+      assertTrue(Files.isDirectory(tmp.resolve("predictions/run_id=demo/model=shapes-llava-v2/benchmark=" + b)), b);
     }
     assertTrue(Files.isDirectory(tmp.resolve("metrics/run_id=demo")));
     assertTrue(Files.isRegularFile(tmp.resolve("suite/_prompts/test.parquet")));

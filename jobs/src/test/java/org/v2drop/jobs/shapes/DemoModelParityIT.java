@@ -32,9 +32,9 @@ class DemoModelParityIT {
   @Test
   void javaAnswersMatchTransformers() throws Exception {
     JsonNode ref;
-    try (InputStream in = getClass().getResourceAsStream("/parity/shapes-llava-v1-hf-answers.json")) {
+    try (InputStream in = getClass().getResourceAsStream("/parity/shapes-llava-v2-hf-answers.json")) {
       if (in == null) {
-        throw new AssertionError("missing parity/shapes-llava-v1-hf-answers.json; regenerate with tools/hf_answers.py");
+        throw new AssertionError("missing parity/shapes-llava-v2-hf-answers.json; regenerate with tools/hf_answers.py");
       }
       ref = new ObjectMapper().readTree(in);
     }
@@ -46,7 +46,7 @@ class DemoModelParityIT {
     int total = 0;
     int same = 0;
     List<String> differences = new ArrayList<>();
-    try (LlavaEngine engine = LlavaEngine.load(ROOT.resolve("models/shapes-llava-v1"), Device.cpu())) {
+    try (LlavaEngine engine = LlavaEngine.load(ROOT.resolve("models/shapes-llava-v2"), Device.cpu())) {
       for (JsonNode a : ref.get("answers")) {
         String task = a.get("task").asText();
         Sample s = samples.get(task + "/" + a.get("sample_id").asText());
