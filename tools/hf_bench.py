@@ -1,7 +1,7 @@
 """Times HF transformers (PyTorch, fp32, SDPA) on the inputs `v2drop bench` uses, printing the same JSON fields.
 
     python tools/hf_bench.py --model DIR --method SPEC [--prompt-tokens N] [--images N] [--new-tokens N]
-                             [--repeat N] [--threads N]
+                             [--warmup N] [--repeat N] [--threads N]
 
 The generation is a KV-cached greedy loop over HF's own modules (vision tower + projector via get_image_features,
 LlamaDecoderLayer with SDPA attention, DynamicCache, final norm + lm_head on the last row only): vanilla, or with
@@ -115,6 +115,7 @@ def main():
     ap.add_argument("--prompt-tokens", type=int, default=64)
     ap.add_argument("--images", type=int, default=1)
     ap.add_argument("--new-tokens", type=int, default=16)
+    ap.add_argument("--warmup", type=int, default=5, help="untimed generations first (as bin/v2drop bench)")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--threads", type=int, default=0)
     args = ap.parse_args()
@@ -128,7 +129,8 @@ def main():
     if name not in ("vanilla", "v2drop"):
         raise SystemExit("hf_bench.py times vanilla and v2drop only, not " + name)
     ids, pixels = synthetic_input(cfg, args.prompt_tokens, args.images)
-    generate(model, ids, pixels, stages, args.new_tokens)  # warm-up
+    for _ in range(args.warmup):
+        generate(model, ids, pixels, stages, args.new_tokens)
     runs = [generate(model, ids, pixels, stages, args.new_tokens) for _ in range(args.repeat)]
     med = lambda xs: statistics.median(xs)  # noqa: E731
     first = runs[0]
@@ -143,7 +145,7 @@ def main():
         "threads": torch.get_num_threads(),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
         "prompt_tokens": int(ids.shape[1]), "vision_tokens": int((ids[0] == cfg.image_token_index).sum()),
-        "new_tokens": args.new_tokens, "repeat": args.repeat,
+        "new_tokens": args.new_tokens, "warmup": args.warmup, "repeat": args.repeat,
         "llm_total_ms_runs": [r[1] + r[2] for r in runs],
         "engine": f"transformers {__import__('transformers').__version__}, torch {torch.__version__}, sdpa, fp32",
     }))

@@ -21,17 +21,19 @@ import org.v2drop.udf.TorchThreads;
 final class BenchCommand {
   static final String USAGE = """
       usage: v2drop bench --model DIR --method SPEC [--prompt-tokens N] [--images N] [--new-tokens N]
-                          [--repeat N] [--threads N]
+                          [--warmup N] [--repeat N] [--threads N]
 
-      Runs 1 warm-up + N timed generations of one synthetic sample (deterministic text ids, deterministic pixel
+      Runs --warmup untimed + --repeat timed generations of one synthetic sample (deterministic text ids, deterministic pixel
       values, the images placed after the first text token) and prints ONE JSON object on stdout:
         method, schedule, vision_ms, prefill_ms, decode_ms_per_token, llm_total_ms (prefill + decode),
         vision_tokens_per_layer, flops (prefill FLOPs of the decoder), threads, peak_rss_mb,
-        plus prompt_tokens, vision_tokens, new_tokens, repeat and the per-repeat llm_total_ms.
+        plus prompt_tokens, vision_tokens, new_tokens, warmup, repeat and the per-repeat llm_total_ms.
       Times are medians over the repeats in milliseconds. Exactly --new-tokens decode steps run (EOS ignored).
       --prompt-tokens  text tokens besides the image tokens (default 64)
       --images         images in the prompt (default 1; each gives the model's tokens per image)
       --new-tokens     generated tokens (default 16)
+      --warmup         untimed generations first (default 5: the JVM compiles the drop path's Java code during
+                       the first few, on the cores PyTorch computes on)
       --repeat         timed repeats (default 5)
       --threads        PyTorch intra-op threads (default: PyTorch's choice, usually the core count)
       Compare with tools/hf_bench.py, which prints the same fields for HF transformers (see BENCHMARKS.md).
@@ -45,27 +47,33 @@ final class BenchCommand {
     int promptTokens = args.positiveIntOption("--prompt-tokens", 64);
     int images = args.intOption("--images", 1);
     int newTokens = args.positiveIntOption("--new-tokens", 16);
+    int warmup = args.intOption("--warmup", 5);
     int repeat = args.positiveIntOption("--repeat", 5);
     int threads = args.intOption("--threads", 0);
     args.finish();
     if (images < 0) {
       throw new Args.UsageException("--images must be >= 0, found " + images);
     }
+    if (warmup < 0) {
+      throw new Args.UsageException("--warmup must be >= 0, found " + warmup);
+    }
     TorchThreads.request(threads); // read by DJL's PyTorch engine when it starts (the first load below)
     try (LlavaEngine engine = LlavaEngine.load(model, Device.cpu())) {
       EncodedInput input = syntheticInput(engine.model().config(), promptTokens, images);
-      engine.generateFixed(input, method, newTokens); // warm-up
+      for (int i = 0; i < warmup; i++) {
+        engine.generateFixed(input, method, newTokens);
+      }
       List<Generation> runs = new ArrayList<>();
       for (int i = 0; i < repeat; i++) {
         runs.add(engine.generateFixed(input, method, newTokens));
       }
-      System.out.println(toJson(method, runs, input, newTokens, TorchThreads.effective(threads)));
+      System.out.println(toJson(method, runs, input, newTokens, warmup, TorchThreads.effective(threads)));
     }
     return 0;
   }
 
-  static String toJson(MethodSpec method, List<Generation> runs, EncodedInput input, int newTokens, int threads)
-      throws IOException {
+  static String toJson(MethodSpec method, List<Generation> runs, EncodedInput input, int newTokens, int warmup,
+      int threads) throws IOException {
     ObjectNode out = new ObjectMapper().createObjectNode();
     Generation first = runs.get(0);
     out.put("method", method.text());
@@ -82,6 +90,7 @@ final class BenchCommand {
     out.put("prompt_tokens", input.inputIds().length);
     out.put("vision_tokens", first.visionTokens());
     out.put("new_tokens", newTokens);
+    out.put("warmup", warmup);
     out.put("repeat", runs.size());
     ArrayNode totals = out.putArray("llm_total_ms_runs");
     runs.forEach(r -> totals.add(r.totalMs()));

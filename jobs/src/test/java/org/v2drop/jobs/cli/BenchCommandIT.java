@@ -37,6 +37,7 @@ class BenchCommandIT {
     assertEquals(1, vanilla.get("threads").asInt());
     assertEquals(5, vanilla.get("new_tokens").asInt());
     assertEquals(3, vanilla.get("llm_total_ms_runs").size());
+    assertEquals(5, vanilla.get("warmup").asInt(), "default warm-up generations");
     assertTrue(vanilla.get("peak_rss_mb").asLong() > 50, vanilla.toString());
     for (String f : List.of("vision_ms", "prefill_ms", "decode_ms_per_token", "llm_total_ms")) {
       assertTrue(vanilla.get(f).asDouble() > 0, f + " > 0: " + vanilla);
@@ -60,5 +61,8 @@ class BenchCommandIT {
     TraceCommandIT.Result r = TraceCommandIT.run("bench", "--model", MODEL, "--method", "vanilla", "--repeat", "0");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--repeat must be >= 1"), r.err());
+    r = TraceCommandIT.run("bench", "--model", MODEL, "--method", "vanilla", "--warmup", "-1");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--warmup must be >= 0"), r.err());
   }
 }
