@@ -178,7 +178,7 @@ public final class Generator {
               pos[s] = seqs[s].decodeStart(l, renumber) + step;
             }
             if (!Arrays.equals(pos, stepPos)) {
-              stepCs = rope.cosSin(m, pos, new Shape(b, 1, 1, model.config().text().headDim()));
+              stepCs = rope.cosSin(m, pos, b, 1);
               stepPos = pos;
             }
             NDArray mask = keyMasks[l] == null ? null
@@ -369,7 +369,7 @@ public final class Generator {
     for (int s = 0; s < seqs.length; s++) {
       System.arraycopy(seqs[s].ropePos, 0, flat, (int) (s * rows), seqs[s].ropePos.length);
     }
-    return rope.cosSin(m, flat, new Shape(seqs.length, 1, rows, model.config().text().headDim()));
+    return rope.cosSin(m, flat, seqs.length, rows);
   }
 
   /** Logits at each sequence's last prompt token. */
