@@ -18,6 +18,8 @@ import org.v2drop.core.drop.DropPolicy;
 import org.v2drop.core.drop.DropSchedule;
 import org.v2drop.core.drop.MethodSpec;
 import org.v2drop.core.drop.Stage;
+import org.v2drop.core.model.Attention;
+import org.v2drop.core.model.AttentionInputs;
 import org.v2drop.core.model.DecoderLayer;
 import org.v2drop.core.model.KvCache;
 import org.v2drop.core.model.LlavaModel;
@@ -93,7 +95,7 @@ public final class Generator {
       KvCache[] caches = new KvCache[numLayers];
       int[][] cachedPerLayer = new int[numLayers][b]; // real (unpadded) cache length of each sequence per layer
       List<DecoderLayer> layers = model.layers();
-      NDArray[] cs = null; // cos/sin of the current positions: they change only at a drop
+      AttentionInputs segment = null; // RoPE tables and causal mask of the current rows: they change only at a drop
       for (int l = 0; l < numLayers; l++) {
         caches[l] = new KvCache(maxNewTokens - 1); // room for the decode steps: no per-token copy
         try (NDScope scope = new NDScope()) {
@@ -101,24 +103,18 @@ public final class Generator {
           NDArray in = h;
           Stage stage = schedule.at(l);
           if (stage != null) {
+            BatchBoundary boundary = new BatchBoundary(l, h, prev, layers, rope);
             long[][] rows = new long[b][];
             for (int s = 0; s < b; s++) {
-              int n = seqs[s].orig.length;
-              NDIndex own = new NDIndex(s + ", 0:" + n + ", :");
-              NDArray before = prev == null ? null : prev.get(own);
-              rows[s] = seqs[s].drop(l, stage, policy, renumber, h.get(own), before, layers, rope);
+              rows[s] = seqs[s].drop(stage, policy, renumber, boundary, s);
             }
             in = gatherRows(m, h, rows, hidden);
           }
-          if (cs == null || stage != null) {
-            if (cs != null) {
-              cs[0].close();
-              cs[1].close();
-            }
-            cs = cosSin(m, seqs, in.getShape().get(1));
-            NDScope.unregister(cs);
+          if (segment == null || stage != null) {
+            close(segment);
+            segment = prefillInputs(m, seqs, in.getShape().get(1));
           }
-          NDArray out = layers.get(l).forward(in, cs[0], cs[1], caches[l], null);
+          NDArray out = layers.get(l).forward(in, segment, caches[l]);
           NDScope.unregister(in, out);
           if (prev != null) {
             prev.close();
@@ -138,8 +134,7 @@ public final class Generator {
         }
       }
       prev.close();
-      cs[0].close();
-      cs[1].close();
+      close(segment);
       float[][] lastLogits = lastLogits(m, h, seqs);
       long[] next = new long[b];
       for (int s = 0; s < b; s++) {
@@ -171,19 +166,20 @@ public final class Generator {
           scope.suppressNotUsedWarning();
           NDArray x = model.embed(m, next).reshape(b, 1, hidden);
           long[] stepPos = null;
-          NDArray[] stepCs = null; // (b, 1, 1, headDim); the same for every layer unless positions were renumbered
+          AttentionInputs stepInputs = null; // the same RoPE for every layer unless positions were renumbered
           for (int l = 0; l < numLayers; l++) {
             long[] pos = new long[b];
             for (int s = 0; s < b; s++) {
               pos[s] = seqs[s].decodeStart(l, renumber) + step;
             }
             if (!Arrays.equals(pos, stepPos)) {
-              stepCs = rope.cosSin(m, pos, b, 1);
+              NDArray[] cs = rope.cosSin(m, pos, b, 1); // (b, 1, 1, headDim)
+              stepInputs = new AttentionInputs(cs[0], cs[1], null, null);
               stepPos = pos;
             }
             NDArray mask = keyMasks[l] == null ? null
                 : keyMasks[l].get(new NDIndex().addAllDim(3).addSliceDim(0, cached[l] + step + 1));
-            x = layers.get(l).forward(x, stepCs[0], stepCs[1], caches[l], mask);
+            x = layers.get(l).forward(x, stepInputs.withKeyMask(mask), caches[l]);
           }
           next = model.logits(x.reshape(b, hidden)).argMax(-1).toLongArray();
         }
@@ -244,23 +240,22 @@ public final class Generator {
       this.tokens = new long[maxNewTokens];
     }
 
-    /** Asks the policy which vision tokens survive the drop before layer {@code l}; returns the rows to keep. */
-    long[] drop(int l, Stage stage, DropPolicy policy, boolean renumber, NDArray h, NDArray prev,
-        List<DecoderLayer> layers, RopeTables rope) {
+    /** Asks the policy which vision tokens survive the drop at {@code boundary}; returns the rows to keep. */
+    long[] drop(Stage stage, DropPolicy policy, boolean renumber, BatchBoundary boundary, int s) {
       long[] visionRows = rowsWhere(orig, isVision);
       long[] alive = select(orig, visionRows);
       int keep = stage.keep(alive.length);
       long[] kept = new long[0];
       if (keep > 0) {
-        BoundaryView view = new BoundaryView(l, input.sampleId(), alive, visionRows, h, prev, ropePos, prevRopePos,
-            layers.get(l), layers.get(l - 1), rope);
+        BoundaryView view = new BoundaryView(boundary, s, orig.length, input.sampleId(), alive, visionRows, ropePos,
+            prevRopePos);
         int[] chosen = policy.select(view, keep);
         kept = new long[chosen.length];
         for (int i = 0; i < chosen.length; i++) {
           kept[i] = alive[chosen[i]];
         }
       }
-      stages.add(new KeptStage(l, kept));
+      stages.add(new KeptStage(boundary.layer, kept));
       long[] rows = keptRows(orig, isVision, kept);
       orig = select(orig, rows);
       ropePos = renumber ? iota(rows.length) : select(ropePos, rows);
@@ -363,13 +358,27 @@ public final class Generator {
         .reshape(rows.length, longest, hidden);
   }
 
-  /** (b, 1, rows, headDim) cos and sin for each sequence's position ids (padding rows take position 0). */
-  private NDArray[] cosSin(NDManager m, Sequence[] seqs, long rows) {
+  /**
+   * The RoPE tables (b, 1, rows, headDim) of each sequence's position ids (padding rows take position 0) and the
+   * causal mask of a prefill segment of {@code rows} rows, registered with no scope: the segment's layers share them.
+   */
+  private AttentionInputs prefillInputs(NDManager m, Sequence[] seqs, long rows) {
     long[] flat = new long[(int) (seqs.length * rows)];
     for (int s = 0; s < seqs.length; s++) {
       System.arraycopy(seqs[s].ropePos, 0, flat, (int) (s * rows), seqs[s].ropePos.length);
     }
-    return rope.cosSin(m, flat, seqs.length, rows);
+    NDArray[] cs = rope.cosSin(m, flat, seqs.length, rows);
+    NDArray causal = Attention.causalMask(m, rows, rows);
+    NDScope.unregister(cs[0], cs[1], causal);
+    return new AttentionInputs(cs[0], cs[1], causal, null);
+  }
+
+  private static void close(AttentionInputs segment) {
+    if (segment != null) {
+      segment.cos().close();
+      segment.sin().close();
+      segment.causalMask().close();
+    }
   }
 
   /** Logits at each sequence's last prompt token. */

@@ -5,12 +5,24 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.v2drop.core.model.Rope;
 
-/** Builds cos/signed-sin arrays for position ids from the model's inverse frequencies (headDim = 2 x their count). */
+/**
+ * Builds cos/signed-sin arrays for position ids from the model's inverse frequencies (headDim = 2 x their count).
+ * Position ids are integers, so the rows of positions 0..N-1 are computed once ({@link Rope#cosSin}) and copied;
+ * the table grows when a longer sequence comes. Safe for concurrent generations: a table is never changed after it
+ * is published, only replaced by a longer one.
+ */
 final class RopeTables {
+  private static final int INITIAL_POSITIONS = 1024;
+
   private final float[] inverseFrequencies; // (headDim / 2)
+  private volatile Table table;
+
+  /** cos and signed sin of positions [0, positions), each (positions, headDim) row-major. */
+  private record Table(int positions, float[] cos, float[] sin) {}
 
   RopeTables(float[] inverseFrequencies) {
     this.inverseFrequencies = inverseFrequencies;
+    this.table = tableFor(INITIAL_POSITIONS);
   }
 
   /**
@@ -29,8 +41,50 @@ final class RopeTables {
   }
 
   private NDArray[] create(NDManager m, long[] positions, Shape shape) {
-    float[][] t = Rope.cosSin(inverseFrequencies, positions);
-    return new NDArray[] {m.create(t[0], shape), m.create(t[1], shape)};
+    float[][] rows = rows(positions);
+    return new NDArray[] {m.create(rows[0], shape), m.create(rows[1], shape)};
+  }
+
+  /** The table's rows for {@code positions}: {cos, signed sin}, each (positions, headDim) row-major. */
+  float[][] rows(long[] positions) {
+    Table t = coveringTable(positions);
+    int dim = (int) headDim();
+    float[] cos = new float[positions.length * dim];
+    float[] sin = new float[positions.length * dim];
+    for (int i = 0; i < positions.length; i++) {
+      int from = (int) positions[i] * dim;
+      System.arraycopy(t.cos, from, cos, i * dim, dim);
+      System.arraycopy(t.sin, from, sin, i * dim, dim);
+    }
+    return new float[][] {cos, sin};
+  }
+
+  private Table coveringTable(long[] positions) {
+    long max = -1;
+    for (long p : positions) {
+      if (p < 0) {
+        throw new IllegalArgumentException("position ids must be >= 0, found " + p);
+      }
+      max = Math.max(max, p);
+    }
+    Table t = table;
+    if (max >= t.positions) {
+      if (max >= Integer.MAX_VALUE / headDim() / 2) {
+        throw new IllegalArgumentException("position id " + max + " is too large for a RoPE table");
+      }
+      t = tableFor((int) Math.max(2L * t.positions, max + 1));
+      table = t; // a concurrent generation may build the same table; either is correct
+    }
+    return t;
+  }
+
+  private Table tableFor(int positions) {
+    long[] ids = new long[positions];
+    for (int i = 0; i < positions; i++) {
+      ids[i] = i;
+    }
+    float[][] t = Rope.cosSin(inverseFrequencies, ids);
+    return new Table(positions, t[0], t[1]);
   }
 
   private long headDim() {

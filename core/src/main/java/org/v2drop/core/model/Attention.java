@@ -39,38 +39,46 @@ public final class Attention {
   public static final int QUERY_BLOCK = 512;
 
   /**
-   * Attention of {@code n} new queries per sequence over all cached keys; query i sees keys 0..past+i, except the
-   * key columns {@code keyMask} hides (padding between ragged sequences of a batch). Long prefills run in blocks of
-   * {@link #QUERY_BLOCK} query rows, each over the keys it can see, so the score matrix and its mask are never built
-   * at once and the masked upper triangle is mostly skipped.
+   * Attention of {@code n} new queries per sequence over all cached keys; query i sees keys 0..past+i (the causal
+   * mask), except the key columns {@code keyMask} hides (padding between ragged sequences of a batch). Long
+   * prefills run in blocks of {@link #QUERY_BLOCK} query rows, each over the keys it can see, so the score matrix is
+   * never built at once and the masked upper triangle is mostly skipped.
    *
    * @param q (batch, heads, n, headDim)
    * @param k (batch, kvHeads, past + n, headDim)
    * @param v (batch, kvHeads, past + n, headDim)
+   * @param causalMask (n, past + n) additive mask from {@link #causalMask}, built once by the caller for every layer
+   *     that attends over the same lengths; null only when n == 1 (one query sees every key)
    * @param keyMask (batch, 1, 1, past + n) additive (0 or -inf), or null when every key column is real
    * @return (batch, n, heads * headDim)
    */
-  public static NDArray causal(NDArray q, NDArray k, NDArray v, NDArray keyMask) {
-    return causal(q, k, v, keyMask, QUERY_BLOCK);
+  public static NDArray causal(NDArray q, NDArray k, NDArray v, NDArray causalMask, NDArray keyMask) {
+    return causal(q, k, v, causalMask, keyMask, QUERY_BLOCK);
   }
 
-  /** {@link #causal(NDArray, NDArray, NDArray, NDArray)} with an explicit block size (tests compare block sizes). */
-  public static NDArray causal(NDArray q, NDArray k, NDArray v, NDArray keyMask, int block) {
+  /** {@link #causal(NDArray, NDArray, NDArray, NDArray, NDArray)} with an explicit block size (tests compare). */
+  public static NDArray causal(NDArray q, NDArray k, NDArray v, NDArray causalMask, NDArray keyMask, int block) {
     long n = q.getShape().get(2);
-    if (n <= block) {
-      return causalBlock(q, k, v, keyMask);
+    long total = k.getShape().get(2);
+    if (n > 1 && (causalMask == null || causalMask.getShape().get(0) != n
+        || causalMask.getShape().get(1) != total)) {
+      throw new IllegalArgumentException("attention of " + n + " queries over " + total + " keys needs a ("
+          + n + ", " + total + ") causal mask, found " + (causalMask == null ? "none" : causalMask.getShape()));
     }
-    long past = k.getShape().get(2) - n;
+    if (n <= block) {
+      return causalBlock(q, k, v, n > 1 ? causalMask : null, keyMask);
+    }
+    long past = total - n;
     NDList parts = new NDList();
     try {
       for (long start = 0; start < n; start += block) {
         long end = Math.min(n, start + block);
-        String seen = ":, :, 0:" + (past + end) + ", :";
+        NDIndex seen = new NDIndex().addAllDim(2).addSliceDim(0, past + end);
         try (NDScope scope = new NDScope()) { // one block's scores are freed before the next is built
           scope.suppressNotUsedWarning();
-          NDArray mask = keyMask == null ? null : keyMask.get(new NDIndex(":, :, :, 0:" + (past + end)));
-          NDArray out = causalBlock(q.get(new NDIndex(":, :, " + start + ":" + end + ", :")),
-              k.get(new NDIndex(seen)), v.get(new NDIndex(seen)), mask);
+          NDArray mask = keyMask == null ? null : keyMask.get(new NDIndex().addAllDim(3).addSliceDim(0, past + end));
+          NDArray out = causalBlock(q.get(new NDIndex().addAllDim(2).addSliceDim(start, end)), k.get(seen),
+              v.get(seen), causalMask.get(new NDIndex().addSliceDim(start, end).addSliceDim(0, past + end)), mask);
           NDScope.unregister(out);
           parts.add(out);
         }
@@ -86,7 +94,7 @@ public final class Attention {
    * copying keys/values per head: the {@code groups} query heads that share a kv head are stacked as one
    * (groups * n)-row query (head h uses kv head h / groups, as HF's repeat_kv).
    */
-  private static NDArray causalBlock(NDArray q, NDArray k, NDArray v, NDArray keyMask) {
+  private static NDArray causalBlock(NDArray q, NDArray k, NDArray v, NDArray causalMask, NDArray keyMask) {
     long batch = q.getShape().get(0);
     long heads = q.getShape().get(1);
     long n = q.getShape().get(2);
@@ -96,18 +104,23 @@ public final class Attention {
     long groups = heads / kvHeads;
     NDArray scores = q.reshape(batch, kvHeads, groups * n, hd).matMul(k.transpose(0, 1, 3, 2))
         .muli((float) (1.0 / Math.sqrt(hd))); // (b, kvHeads, groups * n, total)
-    if (n > 1) {
-      scores = scores.reshape(batch, kvHeads, groups, n, total).addi(causalMask(q.getManager(), n, total));
-    }
-    if (keyMask != null) {
-      scores = n > 1 ? scores.addi(keyMask.expandDims(1)) : scores.addi(keyMask);
+    if (causalMask != null) { // per query row: view the scores as (b, kvHeads, groups, n, total)
+      scores = scores.reshape(batch, kvHeads, groups, n, total).addi(causalMask);
+      if (keyMask != null) {
+        scores.addi(keyMask.expandDims(1));
+      }
+    } else if (keyMask != null) {
+      scores.addi(keyMask);
     }
     NDArray out = scores.softmax(-1).reshape(batch, kvHeads, groups * n, total).matMul(v); // (b, kv, g * n, hd)
     return out.reshape(batch, heads, n, hd).transpose(0, 2, 1, 3).reshape(batch, n, heads * hd);
   }
 
-  /** (n, total) additive mask: 0 where key j <= past + i, -inf elsewhere; built by the engine, not copied in. */
-  static NDArray causalMask(NDManager manager, long n, long total) {
+  /**
+   * (n, total) additive mask of n queries that are the last n of total tokens: 0 where key j <= total - n + i, -inf
+   * elsewhere; built by the engine, not copied in.
+   */
+  public static NDArray causalMask(NDManager manager, long n, long total) {
     long past = total - n;
     try (NDArray j = manager.arange(0f, (float) total, 1f).reshape(1, total);
         NDArray i = manager.arange((float) past, (float) (past + n), 1f).reshape(n, 1);

@@ -21,12 +21,11 @@ public final class DecoderLayer {
    * queries and keys are rotated together.
    *
    * @param x (batch, n, hidden) layer input
-   * @param cos (batch, 1, n, headDim) for the tokens' position ids
-   * @param sin (batch, 1, n, headDim) signed sin ({@link Rope#cosSin})
-   * @param keyMask (batch, 1, 1, cached + n) additive mask of padding key columns, or null
+   * @param in the tokens' RoPE tables and attention masks
+   * @param cache this layer's keys and values, to which the tokens' are appended
    * @return (batch, n, hidden) layer output
    */
-  public NDArray forward(NDArray x, NDArray cos, NDArray sin, KvCache cache, NDArray keyMask) {
+  public NDArray forward(NDArray x, AttentionInputs in, KvCache cache) {
     long b = x.getShape().get(0);
     long n = x.getShape().get(1);
     int heads = c.numAttentionHeads();
@@ -34,9 +33,9 @@ public final class DecoderLayer {
     NDArray qkv = Ops.rmsNorm(x, w.inputNorm(), c.rmsNormEps()).matMul(w.qkvT())
         .reshape(b, n, heads + 2L * kvHeads, c.headDim()).transpose(0, 2, 1, 3); // (b, all heads, n, hd)
     NDList qkAndV = qkv.split(new long[] {heads + kvHeads}, 1);
-    NDList qAndK = Attention.rotate(qkAndV.get(0), cos, sin).split(new long[] {heads}, 1);
+    NDList qAndK = Attention.rotate(qkAndV.get(0), in.cos(), in.sin()).split(new long[] {heads}, 1);
     cache.append(qAndK.get(1), qkAndV.get(1));
-    NDArray attn = Attention.causal(qAndK.get(0), cache.keys(), cache.values(), keyMask);
+    NDArray attn = Attention.causal(qAndK.get(0), cache.keys(), cache.values(), in.causalMask(), in.keyMask());
     NDArray h = x.add(attn.matMul(w.oT()));
     NDArray gateUp = Ops.rmsNorm(h, w.postNorm(), c.rmsNormEps()).matMul(w.gateUpT()); // (b, n, 2 * intermediate)
     NDList gateAndUp = gateUp.split(new long[] {c.intermediateSize()}, 2);

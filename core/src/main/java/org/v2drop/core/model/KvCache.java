@@ -43,8 +43,9 @@ public final class KvCache {
   private void grow(NDArray like, NDArray likeValues, long capacity) {
     Shape s = like.getShape();
     Shape room = new Shape(s.get(0), s.get(1), capacity, s.get(3));
-    NDArray k = like.getManager().zeros(room, like.getDataType());
-    NDArray v = likeValues.getManager().zeros(room, likeValues.getDataType());
+    // uninitialized (torch.empty): columns are read only after they are written, so no memset per layer
+    NDArray k = like.getManager().create(room, like.getDataType());
+    NDArray v = likeValues.getManager().create(room, likeValues.getDataType());
     NDScope.unregister(k, v); // the cache outlives the layer call that allocates it
     if (keys != null) {
       NDIndex old = columns(0, length);

@@ -33,15 +33,15 @@ public final class Ops {
     switch (name) {
       case "gelu": // exact (erf) GELU, torch's kernel
         return x.getNDArrayInternal().gelu();
-      case "quick_gelu":
-        return x.mul(sigmoid(x.mul(1.702f)));
+      case "quick_gelu": // the products in place: a fresh output costs more than the multiply on 2 cores
+        return sigmoid(x.mul(1.702f)).muli(x);
       case "gelu_pytorch_tanh":
       case "gelu_new": {
         NDArray inner = x.pow(3).muli(0.044715f).addi(x).muli((float) Math.sqrt(2.0 / Math.PI));
         return inner.tanh().addi(1f).muli(x).muli(0.5f);
       }
-      case "silu":
-        return x.mul(sigmoid(x));
+      case "silu": // sigmoid(x) * x == x * sigmoid(x) exactly; multiplying in place saves an allocation
+        return sigmoid(x).muli(x);
       case "relu":
         return x.maximum(0f);
       default:
