@@ -1,42 +1,31 @@
 #!/usr/bin/env bash
-# Side-by-side CPU benchmark of the Java engine (bin/v2drop bench) and HF transformers (tools/hf_bench.py) on the same
-# shape checkpoint, inputs and thread count. Prints one JSON line per (engine, method, regime); BENCHMARKS.md records
-# the results with the machine and the date.
+# Side-by-side CPU benchmark of the Java engine (bin/v2drop bench --serve) and HF transformers (tools/hf_bench.py
+# --serve) on the same shape checkpoint, inputs and thread count, timed in alternation generation by generation
+# (tools/bench_interleaved.py). Prints one JSON line per (round, engine, method, regime); tools/bench_table.py turns
+# them into BENCHMARKS.md's tables (medians over rounds, ratios within a round).
 #
-#   tools/bench_side_by_side.sh [CHECKPOINT] [THREADS] [REPEAT]
+#   tools/bench_side_by_side.sh [CHECKPOINT] [THREADS] [ROUNDS]
 #     CHECKPOINT  default target/shape-llava-512 (written by tools/make_shape_checkpoint.py if missing)
+#     THREADS     PyTorch intra-op threads on both sides (default 2)
+#     ROUNDS      rounds of the 1-image regimes (default 9; the 8-image regime runs a third of them, at least 1)
 #     PYTHON      env: the Python with tools/requirements.txt (default python3)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CKPT="${1:-$ROOT/target/shape-llava-512}"
 THREADS="${2:-2}"
-REPEAT="${3:-3}"
+ROUNDS="${3:-9}"
 PY="${PYTHON:-python3}"
 if [[ ! -f "$CKPT/config.json" ]]; then
   (cd "$ROOT/tools" && "$PY" make_shape_checkpoint.py --out "$CKPT") >&2
 fi
-run() { # engine method images new_tokens [repeat] [warmup]
-  local engine=$1 method=$2 images=$3 new=$4 rep=${5:-$REPEAT} warm=${6:-5} out
-  if [[ $engine == java ]]; then
-    out=$("$ROOT/bin/v2drop" bench --model "$CKPT" --method "$method" --images "$images" --new-tokens "$new" \
-      --prompt-tokens 64 --warmup "$warm" --repeat "$rep" --threads "$THREADS")
-  else
-    out=$("$PY" "$ROOT/tools/hf_bench.py" --model "$CKPT" --method "$method" --images "$images" --new-tokens "$new" \
-      --prompt-tokens 64 --warmup "$warm" --repeat "$rep" --threads "$THREADS")
-  fi
-  echo "{\"engine\": \"$engine\", \"images\": $images, \"result\": $out}"
+regime() { # images new_tokens rounds warmup java_methods
+  "$PY" "$ROOT/tools/bench_interleaved.py" --model "$CKPT" --python "$PY" --threads "$THREADS" --prompt-tokens 64 \
+    --images "$1" --new-tokens "$2" --rounds "$3" --warmup "$4" --java "$5" --hf vanilla,v2drop@llava-192
 }
-# regime: images new_tokens repeat warmup (the 8-image prompt costs ~1 TFLOP per prefill: one warm-up, one timed
-# repeat; there the JVM's warm-up compilation is a few % of a 10 s prefill)
-for regime in "1 4 $REPEAT 5" "1 32 $REPEAT 5" "${BENCH_VIDEO_IMAGES:-8} 4 1 1"; do
-  set -- $regime
-  for method in vanilla v2drop@llava-192; do
-    run java "$method" "$1" "$2" "$3" "$4"
-    run hf "$method" "$1" "$2" "$3" "$4"
-  done
-  if [[ $1 == 1 && $2 == 4 ]]; then
-    for method in v2drop@3:0.5 fastv@3:0.5 pdrop@llava-192 v2drop@llava-128 v2drop@llava-64; do
-      run java "$method" "$1" "$2"
-    done
-  fi
-done
+# prefill-bound: every method on the Java side (FastV / PDrop against V2Drop at equal budget)
+ALL=vanilla,v2drop@llava-192,v2drop@3:0.5,fastv@3:0.5,pdrop@llava-192,v2drop@llava-128,v2drop@llava-64
+regime 1 4 "$ROUNDS" 5 "$ALL"
+# decode-bound
+regime 1 32 "$ROUNDS" 5 vanilla,v2drop@llava-192
+# video scale: ~1 TFLOP per vanilla prefill; one warm-up (the JVM's compilation is a few % of a 10 s prefill)
+regime "${BENCH_VIDEO_IMAGES:-8}" 4 "$(( ROUNDS / 3 > 0 ? ROUNDS / 3 : 1 ))" 1 vanilla,v2drop@llava-192

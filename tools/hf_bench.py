@@ -8,6 +8,11 @@ LlamaDecoderLayer with SDPA attention, DynamicCache, final norm + lm_head on the
 V2Drop at the schedule's layers (docs/token-dropping.md: keep the vision tokens whose layer input moved most, L2,
 from the previous layer's input; positions keep their original ids). The synthetic sample is built exactly as
 BenchCommand.syntheticInput builds it (same ids, same pixel pattern). Exactly --new-tokens decode steps run.
+
+    python tools/hf_bench.py --model DIR --serve [--prompt-tokens N] [--images N] [--new-tokens N] [--threads N]
+
+loads the model once, prints {"ready": true}, then answers "SPEC N" lines on stdin with one JSON object each (N
+generations, no warm-up) until end of input, like `v2drop bench --serve`; tools/bench_interleaved.py drives both.
 """
 import argparse
 import json
@@ -108,10 +113,53 @@ def prefill_flops(hidden, intermediate, tokens_per_layer):
                      for n in tokens_per_layer))
 
 
+def summary(method, runs, ids, cfg, stages, new_tokens, warmup):
+    """The JSON object `v2drop bench` prints, for runs of generate()."""
+    med = statistics.median
+    first = runs[0]
+    schedule = "vanilla" if not stages else method.split("@")[0] + "@" + ",".join(f"{l}:{r:g}" for l, r in stages)
+    return {
+        "method": method, "schedule": schedule,
+        "vision_ms": med([r[0] for r in runs]), "prefill_ms": med([r[1] for r in runs]),
+        "decode_ms_per_token": med([r[2] / max(1, new_tokens - 1) for r in runs]),
+        "llm_total_ms": med([r[1] + r[2] for r in runs]),
+        "vision_tokens_per_layer": first[3],
+        "flops": prefill_flops(cfg.text_config.hidden_size, cfg.text_config.intermediate_size, first[4]),
+        "threads": torch.get_num_threads(),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "prompt_tokens": int(ids.shape[1]), "vision_tokens": int((ids[0] == cfg.image_token_index).sum()),
+        "new_tokens": new_tokens, "warmup": warmup, "repeat": len(runs),
+        "llm_total_ms_runs": [r[1] + r[2] for r in runs],
+        "engine": f"transformers {__import__('transformers').__version__}, torch {torch.__version__}, sdpa, fp32",
+    }
+
+
+def stages_of(method, cfg):
+    name, stages = parse_method(method, cfg.text_config.num_hidden_layers)
+    if name not in ("vanilla", "v2drop"):
+        raise SystemExit("hf_bench.py times vanilla and v2drop only, not " + name)
+    return stages
+
+
+def serve(model, ids, pixels, new_tokens):
+    """Answers "SPEC N" request lines from stdin, one JSON line each, until end of input."""
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        parts = line.split()
+        if len(parts) != 2 or not parts[1].isdigit() or int(parts[1]) < 1:
+            raise SystemExit(f'hf_bench.py --serve: expected a request line "SPEC N" (N >= 1), found: {line!r}')
+        stages = stages_of(parts[0], model.config)
+        runs = [generate(model, ids, pixels, stages, new_tokens) for _ in range(int(parts[1]))]
+        print(json.dumps(summary(parts[0], runs, ids, model.config, stages, new_tokens, 0)), flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", required=True)
-    ap.add_argument("--method", required=True)
+    ap.add_argument("--method")
+    ap.add_argument("--serve", action="store_true", help="answer 'SPEC N' lines on stdin (see above)")
     ap.add_argument("--prompt-tokens", type=int, default=64)
     ap.add_argument("--images", type=int, default=1)
     ap.add_argument("--new-tokens", type=int, default=16)
@@ -119,36 +167,23 @@ def main():
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--threads", type=int, default=0)
     args = ap.parse_args()
+    if args.serve == bool(args.method):
+        ap.error("give exactly one of --method and --serve")
     if args.threads:
         torch.set_num_threads(args.threads)
         torch.set_num_interop_threads(1)
     model = LlavaForConditionalGeneration.from_pretrained(args.model, dtype=torch.float32,
                                                           attn_implementation="sdpa").eval()
     cfg = model.config
-    name, stages = parse_method(args.method, cfg.text_config.num_hidden_layers)
-    if name not in ("vanilla", "v2drop"):
-        raise SystemExit("hf_bench.py times vanilla and v2drop only, not " + name)
     ids, pixels = synthetic_input(cfg, args.prompt_tokens, args.images)
+    if args.serve:
+        serve(model, ids, pixels, args.new_tokens)
+        return
+    stages = stages_of(args.method, cfg)
     for _ in range(args.warmup):
         generate(model, ids, pixels, stages, args.new_tokens)
     runs = [generate(model, ids, pixels, stages, args.new_tokens) for _ in range(args.repeat)]
-    med = lambda xs: statistics.median(xs)  # noqa: E731
-    first = runs[0]
-    schedule = "vanilla" if not stages else name + "@" + ",".join(f"{l}:{r:g}" for l, r in stages)
-    print(json.dumps({
-        "method": args.method, "schedule": schedule,
-        "vision_ms": med([r[0] for r in runs]), "prefill_ms": med([r[1] for r in runs]),
-        "decode_ms_per_token": med([r[2] / max(1, args.new_tokens - 1) for r in runs]),
-        "llm_total_ms": med([r[1] + r[2] for r in runs]),
-        "vision_tokens_per_layer": first[3],
-        "flops": prefill_flops(cfg.text_config.hidden_size, cfg.text_config.intermediate_size, first[4]),
-        "threads": torch.get_num_threads(),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
-        "prompt_tokens": int(ids.shape[1]), "vision_tokens": int((ids[0] == cfg.image_token_index).sum()),
-        "new_tokens": args.new_tokens, "warmup": args.warmup, "repeat": args.repeat,
-        "llm_total_ms_runs": [r[1] + r[2] for r in runs],
-        "engine": f"transformers {__import__('transformers').__version__}, torch {torch.__version__}, sdpa, fp32",
-    }))
+    print(json.dumps(summary(args.method, runs, ids, cfg, stages, args.new_tokens, args.warmup)))
 
 
 if __name__ == "__main__":

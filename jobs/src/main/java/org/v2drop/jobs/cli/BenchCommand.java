@@ -4,7 +4,10 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,13 +40,26 @@ final class BenchCommand {
       --repeat         timed repeats (default 5)
       --threads        PyTorch intra-op threads (default: PyTorch's choice, usually the core count)
       Compare with tools/hf_bench.py, which prints the same fields for HF transformers (see BENCHMARKS.md).
+
+      usage: v2drop bench --model DIR --serve [--prompt-tokens N] [--images N] [--new-tokens N] [--threads N]
+
+      Loads the model once, prints {"ready": true}, then answers requests on stdin, one per line: "SPEC N" runs N
+      generations with method SPEC and prints one JSON object as above (warmup 0, repeat N); end of input exits.
+      tools/bench_interleaved.py drives this and tools/hf_bench.py --serve in alternation, so that both engines
+      and all methods are measured under the same machine speed (a shared VM drifts by 10-40% within minutes).
       """;
 
   private BenchCommand() {}
 
   static int run(Args args) throws Exception {
     Path model = args.requiredPath("--model");
-    MethodSpec method = MethodSpec.parse(args.required("--method"));
+    boolean serve = args.flag("--serve");
+    for (String option : new String[] {"--method", "--warmup", "--repeat"}) {
+      if (serve && args.has(option)) {
+        throw new Args.UsageException("bench --serve takes the method and repeats per request, not " + option);
+      }
+    }
+    MethodSpec method = serve ? null : MethodSpec.parse(args.required("--method"));
     int promptTokens = args.positiveIntOption("--prompt-tokens", 64);
     int images = args.intOption("--images", 1);
     int newTokens = args.positiveIntOption("--new-tokens", 16);
@@ -60,6 +76,10 @@ final class BenchCommand {
     TorchThreads.request(threads); // read by DJL's PyTorch engine when it starts (the first load below)
     try (LlavaEngine engine = LlavaEngine.load(model, Device.cpu())) {
       EncodedInput input = syntheticInput(engine.model().config(), promptTokens, images);
+      if (serve) {
+        serve(engine, input, newTokens, TorchThreads.effective(threads));
+        return 0;
+      }
       for (int i = 0; i < warmup; i++) {
         engine.generateFixed(input, method, newTokens);
       }
@@ -70,6 +90,35 @@ final class BenchCommand {
       System.out.println(toJson(method, runs, input, newTokens, warmup, TorchThreads.effective(threads)));
     }
     return 0;
+  }
+
+  /** Answers "SPEC N" lines from stdin with one JSON object each until end of input. */
+  private static void serve(LlavaEngine engine, EncodedInput input, int newTokens, int threads) throws IOException {
+    System.out.println("{\"ready\": true}");
+    System.out.flush();
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    for (String line; (line = in.readLine()) != null; ) {
+      if (line.isBlank()) {
+        continue;
+      }
+      String[] parts = line.trim().split("\\s+");
+      int repeat;
+      try {
+        repeat = parts.length == 2 ? Integer.parseInt(parts[1]) : -1;
+      } catch (NumberFormatException e) {
+        repeat = -1;
+      }
+      if (repeat < 1) {
+        throw new Args.UsageException("bench --serve: expected a request line \"SPEC N\" (N >= 1), found: " + line);
+      }
+      MethodSpec method = MethodSpec.parse(parts[0]);
+      List<Generation> runs = new ArrayList<>();
+      for (int i = 0; i < repeat; i++) {
+        runs.add(engine.generateFixed(input, method, newTokens));
+      }
+      System.out.println(toJson(method, runs, input, newTokens, 0, threads));
+      System.out.flush();
+    }
   }
 
   static String toJson(MethodSpec method, List<Generation> runs, EncodedInput input, int newTokens, int warmup,

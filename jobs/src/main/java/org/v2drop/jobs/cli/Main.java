@@ -53,7 +53,7 @@ public final class Main {
       return 0;
     }
     try {
-      Args args = new Args(argv, 1, List.of("--force"));
+      Args args = new Args(argv, 1, List.of("--force", "--serve"));
       return switch (command) {
         case "trace" -> TraceCommand.run(args);
         case "bench" -> BenchCommand.run(args);

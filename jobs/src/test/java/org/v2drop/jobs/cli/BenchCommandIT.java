@@ -56,6 +56,45 @@ class BenchCommandIT {
     assertTrue(dropped.get("flops").asDouble() < vanilla.get("flops").asDouble());
   }
 
+  /** --serve: one model load, then one JSON object per "SPEC N" request line, in order, until end of input. */
+  @Test
+  void servesRequestsFromStdin() throws Exception {
+    TraceCommandIT.Result r = withStdin("vanilla 2\n\nv2drop@1:0.5,5:0.5,6:0 1\n", () -> TraceCommandIT.run("bench",
+        "--model", MODEL, "--serve", "--images", "2", "--prompt-tokens", "20", "--new-tokens", "3", "--threads", "1"));
+    assertEquals(0, r.code(), r.err());
+    List<String> lines = r.out().strip().lines().toList();
+    assertEquals(3, lines.size(), r.out());
+    ObjectMapper json = new ObjectMapper();
+    assertTrue(json.readTree(lines.get(0)).get("ready").asBoolean());
+    JsonNode vanilla = json.readTree(lines.get(1));
+    assertEquals("vanilla", vanilla.get("method").asText());
+    assertEquals(2, vanilla.get("repeat").asInt());
+    assertEquals(2, vanilla.get("llm_total_ms_runs").size());
+    assertEquals(0, vanilla.get("warmup").asInt());
+    JsonNode dropped = json.readTree(lines.get(2));
+    assertEquals("v2drop@1:0.5,5:0.5,6:0", dropped.get("schedule").asText());
+    assertEquals(1, dropped.get("llm_total_ms_runs").size());
+    assertEquals(26, dropped.get("vision_tokens_per_layer").get(1).asInt(), "half of 52 kept before layer 1");
+
+    r = withStdin("vanilla\n", () -> TraceCommandIT.run("bench", "--model", MODEL, "--serve", "--threads", "1"));
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("expected a request line \"SPEC N\""), r.err());
+    r = TraceCommandIT.run("bench", "--model", MODEL, "--serve", "--method", "vanilla");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("not --method"), r.err());
+  }
+
+  private static TraceCommandIT.Result withStdin(String input,
+      java.util.function.Supplier<TraceCommandIT.Result> body) {
+    java.io.InputStream old = System.in;
+    System.setIn(new java.io.ByteArrayInputStream(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    try {
+      return body.get();
+    } finally {
+      System.setIn(old);
+    }
+  }
+
   @Test
   void rejectsBadValues() {
     TraceCommandIT.Result r = TraceCommandIT.run("bench", "--model", MODEL, "--method", "vanilla", "--repeat", "0");

@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Markdown tables for BENCHMARKS.md from tools/bench_side_by_side.sh's JSON lines.
+
+    python3 tools/bench_table.py docs/bench-DATE.jsonl
+
+Prints (1) every configuration's medians over rounds, (2) Java / HF ratios taken within each round (the VM's speed
+drifts between rounds) with their median, and (3) the dropping targets: prefill speedup vanilla / v2drop@llava-192 as
+a share of the prefill FLOPs ratio, and FastV / PDrop prefill against V2Drop's at equal budget. Standard library only.
+"""
+import json
+import statistics
+import sys
+from collections import defaultdict
+
+FIELDS = ["vision_ms", "prefill_ms", "decode_ms_per_token", "llm_total_ms"]
+
+
+def load(path):
+    rows = []
+    with open(path) as f:
+        for line in f:
+            if line.strip():
+                d = json.loads(line)
+                r = d["result"]
+                rows.append({**r, "round": d.get("round", 1), "engine": d["engine"], "images": d["images"]})
+    return rows
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def fmt(x, digits=0):
+    return f"{x:,.{digits}f}"
+
+
+def main(path):
+    rows = load(path)
+    by = defaultdict(list)  # (images, new, method, engine) -> rows
+    for r in rows:
+        by[(r["images"], r["new_tokens"], r["method"], r["engine"])].append(r)
+    rounds = sorted({r["round"] for r in rows})
+
+    print(f"Medians over {len(rounds)} round(s):\n")
+    print("| engine | images | method | new tokens | vision | prefill | decode / token | LLM total | prefill FLOPs |"
+          " mean vision tokens | peak RSS MB | rounds |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for (images, new, method, engine), rs in by.items():
+        med = {f: median([r[f] for r in rs]) for f in FIELDS}
+        vision = statistics.mean(rs[0]["vision_tokens_per_layer"])
+        print(f"| {engine} | {images} | {method} | {new} | {fmt(med['vision_ms'])} | {fmt(med['prefill_ms'])} | "
+              f"{fmt(med['decode_ms_per_token'], 1)} | {fmt(med['llm_total_ms'])} | {rs[0]['flops']:.2e} | "
+              f"{vision:.1f} | {max(r['peak_rss_mb'] for r in rs)} | {len(rs)} |")
+
+    print("\nJava / HF, one ratio per round (median; then each round's):\n")
+    print("| images | new tokens | method | prefill | LLM total | decode / token |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for (images, new, method, engine), java in by.items():
+        if engine != "java" or (images, new, method, "hf") not in by:
+            continue
+        hf = {r["round"]: r for r in by[(images, new, method, "hf")]}
+        cells = []
+        for field in ["prefill_ms", "llm_total_ms", "decode_ms_per_token"]:
+            ratios = [j[field] / hf[j["round"]][field] for j in java if j["round"] in hf]
+            cells.append(f"**{median(ratios):.2f}** ({', '.join(f'{x:.2f}' for x in ratios)})")
+        print(f"| {images} | {new} | {method} | " + " | ".join(cells) + " |")
+
+    print("\nPrefill speedup vanilla / v2drop@llava-192 as a share of the prefill FLOPs ratio (per round):\n")
+    print("| images | new tokens | engine | FLOPs ratio | speedup (median) | share of FLOPs ratio (median; rounds) |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for (images, new, method, engine), dropped in by.items():
+        base = by.get((images, new, "vanilla", engine))
+        if method != "v2drop@llava-192" or not base:
+            continue
+        flops = base[0]["flops"] / dropped[0]["flops"]
+        vanilla = {r["round"]: r for r in base}
+        speedups = [vanilla[r["round"]]["prefill_ms"] / r["prefill_ms"] for r in dropped if r["round"] in vanilla]
+        shares = [s / flops for s in speedups]
+        print(f"| {images} | {new} | {engine} | {flops:.2f} | {median(speedups):.2f} | **{median(shares):.2f}** "
+              f"({', '.join(f'{x:.2f}' for x in shares)}) |")
+
+    pairs = [("fastv@3:0.5", "v2drop@3:0.5"), ("pdrop@llava-192", "v2drop@llava-192")]
+    lines = []
+    for other, v2 in pairs:
+        a = {r["round"]: r for r in by.get((1, 4, other, "java"), [])}
+        b = {r["round"]: r for r in by.get((1, 4, v2, "java"), [])}
+        ratios = [a[k]["prefill_ms"] / b[k]["prefill_ms"] for k in a if k in b]
+        if ratios:
+            lines.append(f"| {other} / {v2} | **{median(ratios):.2f}** ({', '.join(f'{x:.2f}' for x in ratios)}) |")
+    if lines:
+        print("\nPrefill at equal budget, Java, 1 image, 4 new tokens (per round):\n")
+        print("| pair | prefill ratio (median; rounds) |")
+        print("| --- | --- |")
+        print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    main(sys.argv[1])
