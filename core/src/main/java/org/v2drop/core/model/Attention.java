@@ -102,8 +102,8 @@ public final class Attention {
     long kvHeads = k.getShape().get(1);
     long total = k.getShape().get(2);
     long groups = heads / kvHeads;
-    NDArray scores = q.reshape(batch, kvHeads, groups * n, hd).matMul(k.transpose(0, 1, 3, 2))
-        .muli((float) (1.0 / Math.sqrt(hd))); // (b, kvHeads, groups * n, total)
+    NDArray scores = scaledScores(q.reshape(batch, kvHeads, groups * n, hd), k.transpose(0, 1, 3, 2),
+        (float) (1.0 / Math.sqrt(hd))); // (b, kvHeads, groups * n, total)
     if (causalMask != null) { // per query row: view the scores as (b, kvHeads, groups, n, total)
       scores = scores.reshape(batch, kvHeads, groups, n, total).addi(causalMask);
       if (keyMask != null) {
@@ -114,6 +114,18 @@ public final class Attention {
     }
     NDArray out = scores.softmax(-1).reshape(batch, kvHeads, groups * n, total).matMul(v); // (b, kv, g * n, hd)
     return out.reshape(batch, heads, n, hd).transpose(0, 2, 1, 3).reshape(batch, n, heads * hd);
+  }
+
+  /**
+   * {@code (q @ kT) * scale}. A power-of-two scale (head dims 4, 16, 64, 256: CLIP's 64) multiplies exactly, so it
+   * is applied to q, far smaller than the (queries, keys) scores, with bit-identical results; any other scale is
+   * applied to the scores, as HF does.
+   */
+  static NDArray scaledScores(NDArray q, NDArray kT, float scale) {
+    if (scale == Math.scalb(1f, Math.getExponent(scale))) {
+      return q.mul(scale).matMul(kT);
+    }
+    return q.matMul(kT).muli(scale);
   }
 
   /**
@@ -143,7 +155,7 @@ public final class Attention {
     long hd = q.getShape().get(2);
     int groups = (int) (heads / k.getShape().get(0));
     NDArray keys = repeatKv(k.get(new NDIndex(":, 0:" + (queryIndex + 1) + ", :")), groups);
-    NDArray probs = q.matMul(keys.transpose(0, 2, 1)).muli((float) (1.0 / Math.sqrt(hd))).softmax(-1);
+    NDArray probs = scaledScores(q, keys.transpose(0, 2, 1), (float) (1.0 / Math.sqrt(hd))).softmax(-1);
     return probs.mean(new int[] {0}).toFloatArray(); // (1, queryIndex + 1) → flat
   }
 }

@@ -83,7 +83,7 @@ public final class VisionTower {
     NDArray q = qkv.get(0);
     NDArray k = qkv.get(1);
     NDArray v = qkv.get(2);
-    NDArray probs = q.matMul(k.transpose(0, 1, 3, 2)).muli((float) (1.0 / Math.sqrt(hd))).softmax(-1);
+    NDArray probs = Attention.scaledScores(q, k.transpose(0, 1, 3, 2), (float) (1.0 / Math.sqrt(hd))).softmax(-1);
     NDArray attn = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, d); // (b, n, hidden)
     x = x.add(Ops.linear(attn, l.outT(), l.outBias()));
     NDArray mlp = Ops.layerNorm(x, l.norm2Weight(), l.norm2Bias(), c.layerNormEps());

@@ -34,4 +34,19 @@ class AttentionIT {
       }
     }
   }
+
+  /** A power-of-two scale applied to q gives the very floats of scaling the scores (CLIP's head dim 64: 1/8). */
+  @Test
+  void powerOfTwoScaleOnQueriesIsExact() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      m.getEngine().setRandomSeed(11);
+      NDArray q = m.randomNormal(new Shape(2, 3, 17, 64));
+      NDArray kT = m.randomNormal(new Shape(2, 3, 64, 29));
+      float[] onScores = q.matMul(kT).muli(0.125f).toFloatArray();
+      assertArrayEquals(onScores, Attention.scaledScores(q, kT, 0.125f).toFloatArray());
+      float odd = (float) (1.0 / Math.sqrt(128));
+      assertArrayEquals(q.matMul(kT).muli(odd).toFloatArray(), Attention.scaledScores(q, kT, odd).toFloatArray(),
+          "other scales stay on the scores");
+    }
+  }
 }
