@@ -44,6 +44,7 @@ def synthetic_input(cfg, text_tokens, images):
                 break
         text.append(c)
     per_image = (cfg.vision_config.image_size // cfg.vision_config.patch_size) ** 2
+    per_image += 1 if cfg.vision_feature_select_strategy == "full" else 0  # "full" keeps CLS
     head = min(1, text_tokens)
     ids = [1] + text[:head] + [cfg.image_token_index] * (images * per_image) + text[head:]
     size = cfg.vision_config.image_size
@@ -68,6 +69,8 @@ def generate(model, ids, pixels, stages, new_tokens):
     is_vision = ids[0] == cfg.image_token_index
     h = lm.embed_tokens(ids)
     if feats is not None:
+        if feats.shape[0] != int(is_vision.sum()):
+            raise SystemExit(f"{feats.shape[0]} image features for {int(is_vision.sum())} image tokens")
         h = h.masked_scatter(is_vision[None, :, None].expand_as(h), feats.to(h.dtype))
     pos = torch.arange(ids.shape[1])[None]
     vision = is_vision.clone()
