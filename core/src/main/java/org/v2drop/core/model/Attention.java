@@ -123,9 +123,9 @@ public final class Attention {
    */
   static NDArray scaledScores(NDArray q, NDArray kT, float scale) {
     if (scale == Math.scalb(1f, Math.getExponent(scale))) {
-      return q.mul(scale).matMul(kT);
+      return q.mul(Scalars.of(scale)).matMul(kT);
     }
-    return q.matMul(kT).muli(scale);
+    return q.matMul(kT).muli(Scalars.of(scale));
   }
 
   /**

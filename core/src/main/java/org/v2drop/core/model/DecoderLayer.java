@@ -18,7 +18,8 @@ public final class DecoderLayer {
   /**
    * Runs the layer on {@code n} new tokens of each sequence in a batch, appending their keys/values to {@code cache}.
    * The fused q/k/v projection is viewed as (batch, heads + 2 kvHeads, n, headDim) once and split, not indexed;
-   * queries and keys are rotated together.
+   * queries and keys are rotated together. Gate and up are two products, not one fused and split: SiLU on a
+   * contiguous gate costs about half what it costs on half of a fused output (measured at 66 tokens).
    *
    * @param x (batch, n, hidden) layer input
    * @param in the tokens' RoPE tables and attention masks
@@ -30,16 +31,15 @@ public final class DecoderLayer {
     long n = x.getShape().get(1);
     int heads = c.numAttentionHeads();
     int kvHeads = c.numKeyValueHeads();
-    NDArray qkv = Ops.rmsNorm(x, w.inputNorm(), c.rmsNormEps()).matMul(w.qkvT())
+    NDArray qkv = Ops.rmsNorm(x, w.inputNorm(), (float) c.rmsNormEps()).matMul(w.qkvT())
         .reshape(b, n, heads + 2L * kvHeads, c.headDim()).transpose(0, 2, 1, 3); // (b, all heads, n, hd)
     NDList qkAndV = qkv.split(new long[] {heads + kvHeads}, 1);
     NDList qAndK = Attention.rotate(qkAndV.get(0), in.cos(), in.sin()).split(new long[] {heads}, 1);
     cache.append(qAndK.get(1), qkAndV.get(1));
     NDArray attn = Attention.causal(qAndK.get(0), cache.keys(), cache.values(), in.causalMask(), in.keyMask());
     NDArray h = x.add(attn.matMul(w.oT()));
-    NDArray gateUp = Ops.rmsNorm(h, w.postNorm(), c.rmsNormEps()).matMul(w.gateUpT()); // (b, n, 2 * intermediate)
-    NDList gateAndUp = gateUp.split(new long[] {c.intermediateSize()}, 2);
-    NDArray act = Ops.activation(gateAndUp.get(0), "silu").muli(gateAndUp.get(1));
+    NDArray normed = Ops.rmsNorm(h, w.postNorm(), (float) c.rmsNormEps());
+    NDArray act = Ops.activation(normed.matMul(w.gateT()), "silu").muli(normed.matMul(w.upT()));
     return h.addi(act.matMul(w.downT()));
   }
 
@@ -54,7 +54,7 @@ public final class DecoderLayer {
    */
   public float[] lastRowAttention(NDArray x, NDArray cos, NDArray sin, long queryIndex) {
     long n = queryIndex + 1;
-    NDArray normed = Ops.rmsNorm(x.get(new NDIndex("0:" + n + ", :")), w.inputNorm(), c.rmsNormEps());
+    NDArray normed = Ops.rmsNorm(x.get(new NDIndex("0:" + n + ", :")), w.inputNorm(), (float) c.rmsNormEps());
     NDIndex row = new NDIndex(queryIndex + ":" + n + ", :");
     NDArray q = heads(normed.get(row).matMul(w.qT()), 1, c.numAttentionHeads());
     NDArray k = heads(normed.matMul(w.kT()), n, c.numKeyValueHeads());

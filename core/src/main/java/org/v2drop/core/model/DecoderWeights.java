@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import java.util.List;
 
 /**
- * Llama decoder weights, transposed for {@code x @ wT} and fused (q/k/v, gate/up).
+ * Llama decoder weights, transposed for {@code x @ wT}, with q/k/v fused into one projection.
  *
  * @param embedTokens (vocab, hidden)
  * @param finalNorm (hidden)
@@ -21,9 +21,10 @@ public record DecoderWeights(NDArray embedTokens, List<Layer> layers, NDArray fi
    * @param kT view of the k columns: (hidden, kvHeads * headDim)
    * @param oT (heads * headDim, hidden)
    * @param postNorm (hidden)
-   * @param gateUpT fused gate/up: (hidden, 2 * intermediate)
+   * @param gateT (hidden, intermediate)
+   * @param upT (hidden, intermediate)
    * @param downT (intermediate, hidden)
    */
   public record Layer(NDArray inputNorm, NDArray qkvT, NDArray qT, NDArray kT, NDArray oT, NDArray postNorm,
-      NDArray gateUpT, NDArray downT) {}
+      NDArray gateT, NDArray upT, NDArray downT) {}
 }

@@ -101,7 +101,7 @@ public final class LlavaModel implements AutoCloseable {
 
   /** Final RMSNorm and LM head on the given rows: (n, hidden) → (n, vocab). */
   public NDArray logits(NDArray hidden) {
-    return Ops.rmsNorm(hidden, decoder.finalNorm(), config.text().rmsNormEps()).matMul(decoder.lmHeadT());
+    return Ops.rmsNorm(hidden, decoder.finalNorm(), (float) config.text().rmsNormEps()).matMul(decoder.lmHeadT());
   }
 
   @Override

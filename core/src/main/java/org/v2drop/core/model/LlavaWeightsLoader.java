@@ -104,12 +104,11 @@ public final class LlavaWeightsLoader {
       String a = L + "self_attn.";
       NDArray qkv = create(concat(read(a + "q_proj.weight", qOut, d), read(a + "k_proj.weight", kvOut, d),
           read(a + "v_proj.weight", kvOut, d)), (long) qOut + 2L * kvOut, d);
-      NDArray gateUp = create(concat(read(L + "mlp.gate_proj.weight", m, d), read(L + "mlp.up_proj.weight", m, d)),
-          2L * m, d);
       layers.add(new DecoderWeights.Layer(vec(L + "input_layernorm.weight", d), qkv.transpose(),
           qkv.get(new NDIndex("0:" + qOut + ", :")).transpose(),
           qkv.get(new NDIndex(qOut + ":" + (qOut + kvOut) + ", :")).transpose(), matT(a + "o_proj.weight", d, qOut),
-          vec(L + "post_attention_layernorm.weight", d), gateUp.transpose(), matT(L + "mlp.down_proj.weight", d, m)));
+          vec(L + "post_attention_layernorm.weight", d), matT(L + "mlp.gate_proj.weight", m, d),
+          matT(L + "mlp.up_proj.weight", m, d), matT(L + "mlp.down_proj.weight", d, m)));
     }
     NDArray lmHeadT;
     if (byCanonical.containsKey("lm_head.weight") || !c.tieWordEmbeddings()) {
