@@ -5,7 +5,8 @@
 
 Prints (1) every configuration's medians over rounds, (2) Java / HF ratios taken within each round (the VM's speed
 drifts between rounds) with their median, and (3) the dropping targets: prefill speedup vanilla / v2drop@llava-192 as
-a share of the prefill FLOPs ratio, and FastV / PDrop prefill against V2Drop's at equal budget. Standard library only.
+a share of the prefill FLOPs ratio, and FastV / PDrop prefill against V2Drop's at equal budget; (4) where the
+prefill goes: runs of equal-sized layers, Java against HF, from prefill_layer_ms. Standard library only.
 """
 import json
 import statistics
@@ -91,6 +92,44 @@ def main(path):
         print("\nPrefill at equal budget, Java, 1 image, 4 new tokens (per round):\n")
         print("| pair | prefill ratio (median; rounds) |")
         print("| --- | --- |")
+        print("\n".join(lines))
+    print_segments(by)
+
+
+def segments(vision_per_layer):
+    """Runs of consecutive layers with the same vision token count: [(first, last, vision tokens)]."""
+    out = []
+    for l, v in enumerate(vision_per_layer):
+        if out and out[-1][2] == v:
+            out[-1] = (out[-1][0], l, v)
+        else:
+            out.append((l, l, v))
+    return out
+
+
+def print_segments(by):
+    """(4) Java and HF prefill per run of equal-sized layers, summed from prefill_layer_ms, with per-round ratios."""
+    lines = []
+    for (images, new, method, engine), java in by.items():
+        hf_rows = by.get((images, new, method, "hf"))
+        if engine != "java" or not hf_rows or "prefill_layer_ms" not in java[0] or "prefill_layer_ms" not in hf_rows[0]:
+            continue
+        hf = {r["round"]: r for r in hf_rows}
+        pairs = [(j, hf[j["round"]]) for j in java if j["round"] in hf]
+        parts = [(f"layers {a}-{b} ({v} vision tokens)", a, b) for a, b, v in segments(java[0]["vision_tokens_per_layer"])]
+        for label, a, b in parts + [("outside the layers (embedding merge, LM head)", None, None)]:
+            def ms(r):
+                inside = sum(r["prefill_layer_ms"])
+                return r["prefill_ms"] - inside if a is None else sum(r["prefill_layer_ms"][a:b + 1])
+            jm, hm = median([ms(j) for j, _ in pairs]), median([ms(h) for _, h in pairs])
+            ratios = [ms(j) / ms(h) for j, h in pairs if ms(h) > 0]
+            lines.append(f"| {images} | {new} | {method} | {label} | {fmt(jm, 1)} | {fmt(hm, 1)} | "
+                         f"**{median(ratios):.2f}** ({', '.join(f'{x:.2f}' for x in ratios)}) |")
+    if lines:
+        print("\nWhere the prefill goes: each run of equal-sized decoder layers (its drop step included), Java and HF "
+              "medians in ms and the Java / HF ratio per round:\n")
+        print("| images | new tokens | method | layers | java | hf | Java / HF (median; rounds) |")
+        print("| --- | --- | --- | --- | --- | --- | --- |")
         print("\n".join(lines))
 
 

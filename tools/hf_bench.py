@@ -55,7 +55,8 @@ def synthetic_input(cfg, text_tokens, images):
 
 @torch.inference_mode()
 def generate(model, ids, pixels, stages, new_tokens):
-    """One greedy generation; returns (vision_ms, prefill_ms, decode_ms, vision tokens per layer, tokens per layer)."""
+    """One greedy generation: (vision_ms, prefill_ms, decode_ms, vision tokens per layer, tokens per layer, prefill ms
+    per layer with its drop step)."""
     lm = model.model.language_model
     cfg = model.config
     t0 = time.perf_counter()
@@ -77,8 +78,9 @@ def generate(model, ids, pixels, stages, new_tokens):
     cache = DynamicCache(config=lm.config)
     prev = None
     drops = dict(stages)
-    vision_per_layer, tokens_per_layer = [], []
+    vision_per_layer, tokens_per_layer, layer_ms = [], [], []
     for l, layer in enumerate(lm.layers):
+        layer_start = time.perf_counter()
         if l in drops:
             rows = torch.nonzero(vision).flatten()
             keep = max(1, math.floor(len(rows) * drops[l])) if len(rows) else 0  # spec: k = max(1, floor(n r))
@@ -95,6 +97,7 @@ def generate(model, ids, pixels, stages, new_tokens):
                   position_embeddings=cs)
         vision_per_layer.append(int(vision.sum()))
         tokens_per_layer.append(int(h.shape[1]))
+        layer_ms.append((time.perf_counter() - layer_start) * 1e3)
     token = model.lm_head(lm.norm(h[:, -1:])).argmax(-1)
     t2 = time.perf_counter()
     n = ids.shape[1]
@@ -107,7 +110,7 @@ def generate(model, ids, pixels, stages, new_tokens):
                       position_embeddings=cs)
         token = model.lm_head(lm.norm(x)).argmax(-1)
     t3 = time.perf_counter()
-    return (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3, vision_per_layer, tokens_per_layer
+    return (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3, vision_per_layer, tokens_per_layer, layer_ms
 
 
 def prefill_flops(hidden, intermediate, tokens_per_layer):
@@ -133,6 +136,7 @@ def summary(method, runs, ids, cfg, stages, new_tokens, warmup):
         "prompt_tokens": int(ids.shape[1]), "vision_tokens": int((ids[0] == cfg.image_token_index).sum()),
         "new_tokens": new_tokens, "warmup": warmup, "repeat": len(runs),
         "llm_total_ms_runs": [r[1] + r[2] for r in runs],
+        "prefill_layer_ms": [med([r[5][l] for r in runs]) for l in range(len(first[5]))],
         "engine": f"transformers {__import__('transformers').__version__}, torch {torch.__version__}, sdpa, fp32",
     }
 

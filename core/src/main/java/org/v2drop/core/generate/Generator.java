@@ -96,7 +96,9 @@ public final class Generator {
       int[][] cachedPerLayer = new int[numLayers][b]; // real (unpadded) cache length of each sequence per layer
       List<DecoderLayer> layers = model.layers();
       AttentionInputs segment = null; // RoPE tables and causal mask of the current rows: they change only at a drop
+      double[] layerMs = new double[numLayers]; // wall time per layer, its drop step included (ops are synchronous)
       for (int l = 0; l < numLayers; l++) {
+        long layerStart = System.nanoTime();
         caches[l] = new KvCache(maxNewTokens - 1); // room for the decode steps: no per-token copy
         try (NDScope scope = new NDScope()) {
           scope.suppressNotUsedWarning();
@@ -132,6 +134,7 @@ public final class Generator {
           seqs[s].recordLayer(l);
           cachedPerLayer[l][s] = seqs[s].orig.length;
         }
+        layerMs[l] = ms(layerStart, System.nanoTime()) / b;
       }
       prev.close();
       close(segment);
@@ -193,7 +196,7 @@ public final class Generator {
             seq.tokensPerLayer);
         out.add(new Generation(Arrays.copyOf(seq.tokens, seq.count), expanded, List.copyOf(seq.stages),
             seq.visionPerLayer, seq.tokensPerLayer, seq.top5, seq.ids.length, seq.numVision, ms(t0, t1) / b,
-            ms(t1, t2) / b, ms(t2, t3) / b, flops, liveAfterPrefill, liveAtEnd));
+            ms(t1, t2) / b, ms(t2, t3) / b, layerMs.clone(), flops, liveAfterPrefill, liveAtEnd));
       }
       return out;
     }

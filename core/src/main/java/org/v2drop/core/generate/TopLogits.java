@@ -1,8 +1,6 @@
 package org.v2drop.core.generate;
 
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.stream.IntStream;
 
 /**
  * The k largest logits, descending (ties: lower id first).
@@ -11,16 +9,36 @@ import java.util.stream.IntStream;
  * @param values (k)
  */
 public record TopLogits(int[] ids, float[] values) {
-  /** Top {@code k} of a logits row. */
+  /**
+   * Top {@code k} of a logits row in one pass, keeping the best {@code k} ids in order (a vocabulary-sized sort of
+   * boxed ids took 10-40 ms of every prefill). Order: by {@code Double.compare} of the negated logits, then by id.
+   */
   public static TopLogits of(float[] logits, int k) {
-    int[] ids = IntStream.range(0, logits.length).boxed()
-        .sorted(Comparator.<Integer>comparingDouble(i -> -logits[i]).thenComparingInt(i -> i))
-        .limit(k).mapToInt(Integer::intValue).toArray();
-    float[] values = new float[ids.length];
-    for (int i = 0; i < ids.length; i++) {
+    int size = Math.max(0, Math.min(k, logits.length));
+    int[] ids = new int[size];
+    int filled = 0;
+    for (int i = 0; i < logits.length && size > 0; i++) {
+      if (filled == size && !ranksBefore(logits, i, ids[size - 1])) {
+        continue;
+      }
+      int at = filled < size ? filled++ : size - 1; // the last kept id drops out when full
+      while (at > 0 && ranksBefore(logits, i, ids[at - 1])) {
+        ids[at] = ids[at - 1];
+        at--;
+      }
+      ids[at] = i;
+    }
+    float[] values = new float[size];
+    for (int i = 0; i < size; i++) {
       values[i] = logits[ids[i]];
     }
     return new TopLogits(ids, values);
+  }
+
+  /** Whether id {@code i} ranks before id {@code j}: larger logit (NaN last), then lower id. */
+  static boolean ranksBefore(float[] logits, int i, int j) {
+    int c = Double.compare(-(double) logits[i], -(double) logits[j]);
+    return c < 0 || (c == 0 && i < j);
   }
 
   @Override

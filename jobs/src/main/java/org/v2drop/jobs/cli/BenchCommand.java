@@ -30,7 +30,8 @@ final class BenchCommand {
       values, the images placed after the first text token) and prints ONE JSON object on stdout:
         method, schedule, vision_ms, prefill_ms, decode_ms_per_token, llm_total_ms (prefill + decode),
         vision_tokens_per_layer, flops (prefill FLOPs of the decoder), threads, peak_rss_mb,
-        plus prompt_tokens, vision_tokens, new_tokens, warmup, repeat and the per-repeat llm_total_ms.
+        plus prompt_tokens, vision_tokens, new_tokens, warmup, repeat, the per-repeat llm_total_ms and
+        prefill_layer_ms (each decoder layer's prefill time, the drop step before it included).
       Times are medians over the repeats in milliseconds. Exactly --new-tokens decode steps run (EOS ignored).
       --prompt-tokens  text tokens besides the image tokens (default 64)
       --images         images in the prompt (default 1; each gives the model's tokens per image)
@@ -143,6 +144,11 @@ final class BenchCommand {
     out.put("repeat", runs.size());
     ArrayNode totals = out.putArray("llm_total_ms_runs");
     runs.forEach(r -> totals.add(r.totalMs()));
+    ArrayNode layerMs = out.putArray("prefill_layer_ms");
+    for (int l = 0; l < first.prefillLayerMs().length; l++) {
+      int layer = l;
+      layerMs.add(median(runs.stream().mapToDouble(r -> r.prefillLayerMs()[layer]).toArray()));
+    }
     return out.toString();
   }
 

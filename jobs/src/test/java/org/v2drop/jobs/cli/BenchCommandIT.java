@@ -46,6 +46,14 @@ class BenchCommandIT {
     for (JsonNode n : vanilla.get("vision_tokens_per_layer")) {
       assertEquals(vision, n.asInt(), "vanilla keeps every vision token in every layer");
     }
+    JsonNode layerMs = vanilla.get("prefill_layer_ms");
+    assertEquals(vanilla.get("vision_tokens_per_layer").size(), layerMs.size(), "one prefill time per layer");
+    double inLayers = 0;
+    for (JsonNode ms : layerMs) {
+      assertTrue(ms.asDouble() > 0, "layer time > 0: " + layerMs);
+      inLayers += ms.asDouble();
+    }
+    assertTrue(inLayers <= vanilla.get("prefill_ms").asDouble() * 1.2, "per-layer medians within the prefill: " + vanilla);
 
     JsonNode dropped = bench("v2drop@1:0.5,5:0.5,6:0", "2");
     assertEquals("v2drop@1:0.5,5:0.5,6:0", dropped.get("schedule").asText());
