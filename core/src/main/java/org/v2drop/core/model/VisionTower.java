@@ -3,7 +3,9 @@ package org.v2drop.core.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import java.util.Arrays;
 import org.v2drop.core.checkpoint.LlavaConfig;
 import org.v2drop.core.checkpoint.VisionConfig;
 
@@ -65,10 +67,29 @@ public final class VisionTower {
       if (layer == w.layers().size()) {
         break;
       }
-      x = encoderLayer(x, w.layers().get(layer), c);
+      x = nextLayer(x, w.layers().get(layer), c, selected);
     }
     NDArray feats = selected.length == 1 ? selected[0] : NDArrays.concat(new NDList(selected), 2);
     return config.visionFeatureSelectStrategy().equals("default") ? feats.get(new NDIndex(":, 1:, :")) : feats;
+  }
+
+  /**
+   * One encoder layer in a scope of its own: its intermediates (at 8 images, ~70 MB per layer of scores,
+   * probabilities and MLP activations) are freed when it ends, not after all layers, and its input is freed too
+   * unless it is a selected feature layer. The output joins the caller's scope.
+   */
+  private static NDArray nextLayer(NDArray x, VisionWeights.Layer l, VisionConfig c, NDArray[] selected) {
+    NDArray out;
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      out = encoderLayer(x, l, c);
+      NDScope.unregister(out);
+    }
+    NDScope.register(out);
+    if (Arrays.stream(selected).noneMatch(f -> f == x)) {
+      x.close();
+    }
+    return out;
   }
 
   private static NDArray encoderLayer(NDArray x, VisionWeights.Layer l, VisionConfig c) {
