@@ -35,6 +35,37 @@ class AttentionIT {
     }
   }
 
+  /**
+   * Blocked attention, which masks only each block's diagonal square, equals the textbook computation:
+   * softmax(q kT * scale + the whole causal mask + key mask) v, with the grouped kv heads repeated (to rounding: the
+   * products run in other shapes; a mask that did not reach the scores would let queries see future keys).
+   */
+  @Test
+  void equalsTheTextbookComputation() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      m.getEngine().setRandomSeed(13);
+      long past = 6;
+      long n = 41;
+      long total = past + n;
+      NDArray q = m.randomNormal(new Shape(2, 4, n, 16));
+      NDArray k = m.randomNormal(new Shape(2, 2, total, 16));
+      NDArray v = m.randomNormal(new Shape(2, 2, total, 16));
+      float[] pad = new float[(int) (2 * total)];
+      java.util.Arrays.fill(pad, (int) total + 1, (int) total + 3, Float.NEGATIVE_INFINITY);
+      NDArray keyMask = m.create(pad, new Shape(2, 1, 1, total));
+      NDArray causal = Attention.causalMask(m, n, total);
+      NDArray kFull = k.repeat(1, 2);
+      NDArray vFull = v.repeat(1, 2);
+      NDArray probs = q.matMul(kFull.transpose(0, 1, 3, 2)).muli((float) (1.0 / Math.sqrt(16))).addi(causal)
+          .addi(keyMask).softmax(-1);
+      float[] expected = probs.matMul(vFull).transpose(0, 2, 1, 3).reshape(2, n, 4 * 16).toFloatArray();
+      for (int block : new int[] {1, 7, 40, 41, 256}) {
+        Parity.assertAllClose("block " + block, expected,
+            Attention.causal(q, k, v, causal, keyMask, block).toFloatArray(), 1e-6, 1e-5);
+      }
+    }
+  }
+
   /** A power-of-two scale applied to q gives the very floats of scaling the scores (CLIP's head dim 64: 1/8). */
   @Test
   void powerOfTwoScaleOnQueriesIsExact() {
