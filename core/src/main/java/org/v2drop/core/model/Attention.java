@@ -38,7 +38,8 @@ public final class Attention {
   /**
    * Query rows per block in {@link #causal}: bounds the score matrix at (batch, heads, 256, keys). At 4,673 tokens
    * (8 images) 256 rows took 205 ms per layer against 265 ms with 512 (the scores of a block are scaled, masked and
-   * normalised in passes over memory, which smaller blocks keep in cache); at 641-2,369 tokens 256 was never slower.
+   * normalised in passes over memory, which smaller blocks keep in cache); at 641-2,369 tokens the two were within
+   * noise.
    */
   public static final int QUERY_BLOCK = 256;
 
