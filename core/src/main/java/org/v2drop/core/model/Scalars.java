@@ -10,8 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * scalar overloads ({@code x.add(1e-5f)}) create and free a tensor on every call, about 20 µs each against 5 µs for
  * the same op with a tensor operand; the hot paths pass these instead, with the same floats.
  *
- * <p>The tensors live for the JVM in a manager of their own and are only ever read: use them as the second operand
- * (an op's result belongs to its first operand's manager), never as the target of an in-place op.
+ * <p>The tensors live for the JVM in a CPU manager of their own and are only ever read: use them as the second
+ * operand (an op's result belongs to its first operand's manager), never as the target of an in-place op. Torch
+ * treats a 0-d CPU tensor like a Python scalar next to a tensor of any device and float type (no promotion).
  */
 public final class Scalars {
   private static final NDManager MANAGER = NDManager.newBaseManager("PyTorch");
