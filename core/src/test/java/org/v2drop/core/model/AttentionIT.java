@@ -22,9 +22,7 @@ class AttentionIT {
       NDArray q = m.randomNormal(new Shape(2, 4, n, 8));
       NDArray k = m.randomNormal(new Shape(2, 2, past + n, 8));
       NDArray v = m.randomNormal(new Shape(2, 2, past + n, 8));
-      float[] pad = new float[(int) (2 * (past + n))];
-      java.util.Arrays.fill(pad, (int) (past + n) + 2, (int) (past + n) + 4, Float.NEGATIVE_INFINITY);
-      NDArray mask = m.create(pad, new Shape(2, 1, 1, past + n));
+      NDArray mask = secondSequencePads(m, past + n, 2, 4);
       NDArray causal = Attention.causalMask(m, n, past + n);
       NDArray whole = Attention.causal(q, k, v, causal, mask, 1024);
       for (int block : new int[] {1, 8, 36, 37}) {
@@ -50,9 +48,7 @@ class AttentionIT {
       NDArray q = m.randomNormal(new Shape(2, 4, n, 16));
       NDArray k = m.randomNormal(new Shape(2, 2, total, 16));
       NDArray v = m.randomNormal(new Shape(2, 2, total, 16));
-      float[] pad = new float[(int) (2 * total)];
-      java.util.Arrays.fill(pad, (int) total + 1, (int) total + 3, Float.NEGATIVE_INFINITY);
-      NDArray keyMask = m.create(pad, new Shape(2, 1, 1, total));
+      NDArray keyMask = secondSequencePads(m, total, 1, 3);
       NDArray causal = Attention.causalMask(m, n, total);
       NDArray kFull = k.repeat(1, 2);
       NDArray vFull = v.repeat(1, 2);
@@ -64,6 +60,13 @@ class AttentionIT {
             Attention.causal(q, k, v, causal, keyMask, block).toFloatArray(), 1e-6, 1e-5);
       }
     }
+  }
+
+  /** (2, 1, 1, total) key mask of a batch of two: the second sequence hides key columns [from, to). */
+  private static NDArray secondSequencePads(NDManager m, long total, int from, int to) {
+    float[] pad = new float[(int) (2 * total)];
+    java.util.Arrays.fill(pad, (int) total + from, (int) total + to, Float.NEGATIVE_INFINITY);
+    return m.create(pad, new Shape(2, 1, 1, total));
   }
 
   /** A power-of-two scale applied to q gives the very floats of scaling the scores (CLIP's head dim 64: 1/8). */

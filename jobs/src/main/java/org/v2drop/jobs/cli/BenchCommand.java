@@ -81,13 +81,8 @@ final class BenchCommand {
         serve(engine, input, newTokens, TorchThreads.effective(threads));
         return 0;
       }
-      for (int i = 0; i < warmup; i++) {
-        engine.generateFixed(input, method, newTokens);
-      }
-      List<Generation> runs = new ArrayList<>();
-      for (int i = 0; i < repeat; i++) {
-        runs.add(engine.generateFixed(input, method, newTokens));
-      }
+      generations(engine, input, method, newTokens, warmup); // untimed
+      List<Generation> runs = generations(engine, input, method, newTokens, repeat);
       System.out.println(toJson(method, runs, input, newTokens, warmup, TorchThreads.effective(threads)));
     }
     return 0;
@@ -113,13 +108,20 @@ final class BenchCommand {
         throw new Args.UsageException("bench --serve: expected a request line \"SPEC N\" (N >= 1), found: " + line);
       }
       MethodSpec method = MethodSpec.parse(parts[0]);
-      List<Generation> runs = new ArrayList<>();
-      for (int i = 0; i < repeat; i++) {
-        runs.add(engine.generateFixed(input, method, newTokens));
-      }
+      List<Generation> runs = generations(engine, input, method, newTokens, repeat);
       System.out.println(toJson(method, runs, input, newTokens, 0, threads));
       System.out.flush();
     }
+  }
+
+  /** {@code count} generations of the sample with exactly {@code newTokens} decode steps each. */
+  private static List<Generation> generations(LlavaEngine engine, EncodedInput input, MethodSpec method,
+      int newTokens, int count) {
+    List<Generation> runs = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      runs.add(engine.generateFixed(input, method, newTokens));
+    }
+    return runs;
   }
 
   static String toJson(MethodSpec method, List<Generation> runs, EncodedInput input, int newTokens, int warmup,
