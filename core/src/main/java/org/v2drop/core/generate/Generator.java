@@ -18,7 +18,6 @@ import org.v2drop.core.drop.DropPolicy;
 import org.v2drop.core.drop.DropSchedule;
 import org.v2drop.core.drop.MethodSpec;
 import org.v2drop.core.drop.Stage;
-import org.v2drop.core.model.Attention;
 import org.v2drop.core.model.AttentionInputs;
 import org.v2drop.core.model.DecoderLayer;
 import org.v2drop.core.model.KvCache;
@@ -95,7 +94,7 @@ public final class Generator {
       KvCache[] caches = new KvCache[numLayers];
       int[][] cachedPerLayer = new int[numLayers][b]; // real (unpadded) cache length of each sequence per layer
       List<DecoderLayer> layers = model.layers();
-      AttentionInputs segment = null; // RoPE tables and causal mask of the current rows: they change only at a drop
+      AttentionInputs segment = null; // RoPE tables of the current rows: they change only at a drop
       double[] layerMs = new double[numLayers]; // wall time per layer, its drop step included (ops are synchronous)
       for (int l = 0; l < numLayers; l++) {
         long layerStart = System.nanoTime();
@@ -177,7 +176,7 @@ public final class Generator {
             }
             if (!Arrays.equals(pos, stepPos)) {
               NDArray[] cs = rope.cosSin(m, pos, b, 1); // (b, 1, 1, headDim)
-              stepInputs = new AttentionInputs(cs[0], cs[1], null, null);
+              stepInputs = new AttentionInputs(cs[0], cs[1], null);
               stepPos = pos;
             }
             NDArray mask = keyMasks[l] == null ? null
@@ -362,8 +361,8 @@ public final class Generator {
   }
 
   /**
-   * The RoPE tables (b, 1, rows, headDim) of each sequence's position ids (padding rows take position 0) and the
-   * causal mask of a prefill segment of {@code rows} rows, registered with no scope: the segment's layers share them.
+   * The RoPE tables (b, 1, rows, headDim) of each sequence's position ids (padding rows take position 0) in a
+   * prefill segment of {@code rows} rows, registered with no scope: the segment's layers share them.
    */
   private AttentionInputs prefillInputs(NDManager m, Sequence[] seqs, long rows) {
     long[] flat = new long[(int) (seqs.length * rows)];
@@ -371,16 +370,14 @@ public final class Generator {
       System.arraycopy(seqs[s].ropePos, 0, flat, (int) (s * rows), seqs[s].ropePos.length);
     }
     NDArray[] cs = rope.cosSin(m, flat, seqs.length, rows);
-    NDArray causal = Attention.causalMask(m, rows, rows);
-    NDScope.unregister(cs[0], cs[1], causal);
-    return new AttentionInputs(cs[0], cs[1], causal, null);
+    NDScope.unregister(cs[0], cs[1]);
+    return new AttentionInputs(cs[0], cs[1], null);
   }
 
   private static void close(AttentionInputs segment) {
     if (segment != null) {
       segment.cos().close();
       segment.sin().close();
-      segment.causalMask().close();
     }
   }
 

@@ -1,10 +1,8 @@
 package org.v2drop.core.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
@@ -25,111 +23,63 @@ public final class Attention {
     return x.mul(cos).addi(swapped.muli(signedSin));
   }
 
-  /** Repeats each kv head {@code groups} times: (kvHeads, t, headDim) → (kvHeads * groups, t, headDim). */
-  public static NDArray repeatKv(NDArray kv, int groups) {
-    if (groups == 1) {
-      return kv;
-    }
-    Shape s = kv.getShape();
-    return kv.expandDims(1).broadcast(s.get(0), groups, s.get(1), s.get(2)).reshape(s.get(0) * groups, s.get(1),
-        s.get(2));
-  }
-
   /**
-   * Query rows per block in {@link #causal}: bounds the score matrix at (batch, heads, 256, keys). At 4,673 tokens
-   * (8 images) 256 rows took 205 ms per layer against 265 ms with 512 (the scores of a block are scaled, masked and
-   * normalised in passes over memory, which smaller blocks keep in cache); at 641-2,369 tokens the two were within
-   * noise.
-   */
-  public static final int QUERY_BLOCK = 256;
-
-  /**
-   * Attention of {@code n} new queries per sequence over all cached keys; query i sees keys 0..past+i (the causal
-   * mask), except the key columns {@code keyMask} hides (padding between ragged sequences of a batch). Long
-   * prefills run in blocks of {@link #QUERY_BLOCK} query rows, each over the keys it can see, so the score matrix is
-   * never built at once and the masked upper triangle is mostly skipped; within a block only the square of columns
-   * the block's own tokens cover is masked, so {@code causalMask} must be the causal mask, not any additive mask.
+   * Attention of {@code n} new queries per sequence over all cached keys with torch's fused kernel
+   * ({@link TorchAttention}, as HF's default "sdpa" attention): query i sees keys 0..past+i (the causal rule),
+   * except the key columns {@code keyMask} hides (padding between ragged sequences of a batch). A prefill with
+   * nothing cached and no padding columns uses the kernel's own causal flag; one query sees every key; anything
+   * else gets an explicit mask. Grouped kv heads are repeated first, as HF's repeat_kv; the scale is HF's
+   * {@code head_dim ** -0.5}.
    *
    * @param q (batch, heads, n, headDim)
    * @param k (batch, kvHeads, past + n, headDim)
    * @param v (batch, kvHeads, past + n, headDim)
-   * @param causalMask (n, past + n) additive mask from {@link #causalMask}, built once by the caller for every layer
-   *     that attends over the same lengths; null only when n == 1 (one query sees every key)
    * @param keyMask (batch, 1, 1, past + n) additive (0 or -inf), or null when every key column is real
    * @return (batch, n, heads * headDim)
    */
-  public static NDArray causal(NDArray q, NDArray k, NDArray v, NDArray causalMask, NDArray keyMask) {
-    return causal(q, k, v, causalMask, keyMask, QUERY_BLOCK);
-  }
-
-  /** {@link #causal(NDArray, NDArray, NDArray, NDArray, NDArray)} with an explicit block size (tests compare). */
-  public static NDArray causal(NDArray q, NDArray k, NDArray v, NDArray causalMask, NDArray keyMask, int block) {
-    long n = q.getShape().get(2);
-    long total = k.getShape().get(2);
-    if (n > 1 && (causalMask == null || causalMask.getShape().get(0) != n
-        || causalMask.getShape().get(1) != total)) {
-      throw new IllegalArgumentException("attention of " + n + " queries over " + total + " keys needs a ("
-          + n + ", " + total + ") causal mask, found " + (causalMask == null ? "none" : causalMask.getShape()));
-    }
-    long past = total - n;
-    if (n <= block) {
-      return causalBlock(q, k, v, n > 1 ? diagonal(causalMask, 0, n, past) : null, keyMask);
-    }
-    NDList parts = new NDList();
-    try {
-      for (long start = 0; start < n; start += block) {
-        long end = Math.min(n, start + block);
-        NDIndex seen = new NDIndex().addAllDim(2).addSliceDim(0, past + end);
-        try (NDScope scope = new NDScope()) { // one block's scores are freed before the next is built
-          scope.suppressNotUsedWarning();
-          NDArray mask = keyMask == null ? null : keyMask.get(new NDIndex().addAllDim(3).addSliceDim(0, past + end));
-          NDArray out = causalBlock(q.get(new NDIndex().addAllDim(2).addSliceDim(start, end)), k.get(seen),
-              v.get(seen), diagonal(causalMask, start, end, past), mask);
-          NDScope.unregister(out);
-          parts.add(out);
-        }
-      }
-      return NDArrays.concat(parts, 1);
-    } finally {
-      parts.close();
-    }
-  }
-
-  /**
-   * The square of the causal mask that a block of query rows [start, end) needs: its columns [past + start, past +
-   * end). Every earlier column is visible to every row of the block (query i sees keys 0..past + i), so only the
-   * last (end - start) score columns are masked, not all past + end of them.
-   */
-  private static NDArray diagonal(NDArray causalMask, long start, long end, long past) {
-    return causalMask.get(new NDIndex().addSliceDim(start, end).addSliceDim(past + start, past + end));
-  }
-
-  /**
-   * One block: the queries are the last rows of the sequences the keys cover. Grouped-query attention without
-   * copying keys/values per head: the {@code groups} query heads that share a kv head are stacked as one
-   * (groups * n)-row query (head h uses kv head h / groups, as HF's repeat_kv).
-   */
-  private static NDArray causalBlock(NDArray q, NDArray k, NDArray v, NDArray diagonal, NDArray keyMask) {
+  public static NDArray causal(NDArray q, NDArray k, NDArray v, NDArray keyMask) {
     long batch = q.getShape().get(0);
     long heads = q.getShape().get(1);
     long n = q.getShape().get(2);
     long hd = q.getShape().get(3);
-    long kvHeads = k.getShape().get(1);
     long total = k.getShape().get(2);
-    long groups = heads / kvHeads;
-    NDArray scores = scaledScores(q.reshape(batch, kvHeads, groups * n, hd), k.transpose(0, 1, 3, 2),
-        (float) (1.0 / Math.sqrt(hd))); // (b, kvHeads, groups * n, total)
-    if (diagonal != null) { // per query row: view the scores as (b, kvHeads, groups, n, total)
-      scores = scores.reshape(batch, kvHeads, groups, n, total);
-      scores.get(new NDIndex().addAllDim(4).addSliceDim(total - n, total)).addi(diagonal); // in place, a view
-      if (keyMask != null) {
-        scores.addi(keyMask.expandDims(1));
-      }
-    } else if (keyMask != null) {
-      scores.addi(keyMask);
+    int groups = (int) (heads / k.getShape().get(1));
+    NDArray keys = repeatKv(k, groups);
+    NDArray values = repeatKv(v, groups);
+    double scale = Math.pow(hd, -0.5);
+    NDArray out;
+    if (n == 1) {
+      out = keyMask == null ? TorchAttention.full(q, keys, values, scale)
+          : TorchAttention.masked(q, keys, values, keyMask, scale);
+    } else if (n == total && keyMask == null) {
+      out = TorchAttention.causal(q, keys, values, scale);
+    } else {
+      NDArray mask = causalMask(q.getManager(), n, total);
+      out = TorchAttention.masked(q, keys, values, keyMask == null ? mask : mask.add(keyMask), scale);
     }
-    NDArray out = scores.softmax(-1).reshape(batch, kvHeads, groups * n, total).matMul(v); // (b, kv, g * n, hd)
-    return out.reshape(batch, heads, n, hd).transpose(0, 2, 1, 3).reshape(batch, n, heads * hd);
+    return out.transpose(0, 2, 1, 3).reshape(batch, n, heads * hd);
+  }
+
+  /**
+   * Repeats each kv head {@code groups} times, HF's repeat_kv: (..., kvHeads, t, headDim) → (..., kvHeads * groups,
+   * t, headDim), head h of the result being kv head h / groups; the array itself when groups == 1.
+   */
+  static NDArray repeatKv(NDArray kv, int groups) {
+    if (groups == 1) {
+      return kv;
+    }
+    long[] s = kv.getShape().getShape();
+    int axis = s.length - 3; // the heads axis
+    long[] expanded = new long[s.length + 1];
+    long[] merged = s.clone();
+    for (int i = 0, j = 0; i < s.length; i++) {
+      expanded[j++] = s[i];
+      if (i == axis) {
+        expanded[j++] = groups;
+      }
+    }
+    merged[axis] = s[axis] * groups;
+    return kv.expandDims(axis + 1).broadcast(new Shape(expanded)).reshape(new Shape(merged));
   }
 
   /**

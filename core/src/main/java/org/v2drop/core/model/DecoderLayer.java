@@ -36,7 +36,7 @@ public final class DecoderLayer {
     NDList qkAndV = qkv.split(new long[] {heads + kvHeads}, 1);
     NDList qAndK = Attention.rotate(qkAndV.get(0), in.cos(), in.sin()).split(new long[] {heads}, 1);
     cache.append(qAndK.get(1), qkAndV.get(1));
-    NDArray attn = Attention.causal(qAndK.get(0), cache.keys(), cache.values(), in.causalMask(), in.keyMask());
+    NDArray attn = Attention.causal(qAndK.get(0), cache.keys(), cache.values(), in.keyMask());
     NDArray h = x.add(attn.matMul(w.oT()));
     NDArray normed = Ops.rmsNorm(h, w.postNorm(), (float) c.rmsNormEps());
     NDArray act = Ops.activation(normed.matMul(w.gateT()), "silu").muli(normed.matMul(w.upT()));

@@ -104,8 +104,8 @@ public final class VisionTower {
     NDArray q = qkv.get(0);
     NDArray k = qkv.get(1);
     NDArray v = qkv.get(2);
-    NDArray probs = Attention.scaledScores(q, k.transpose(0, 1, 3, 2), (float) (1.0 / Math.sqrt(hd))).softmax(-1);
-    NDArray attn = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, d); // (b, n, hidden)
+    NDArray attn = TorchAttention.full(q, k, v, Math.pow(hd, -0.5)) // HF's CLIP scale, head_dim ** -0.5
+        .transpose(0, 2, 1, 3).reshape(b, n, d); // (b, n, hidden)
     x = x.add(Ops.linear(attn, l.outT(), l.outBias()));
     NDArray mlp = Ops.layerNorm(x, l.norm2Weight(), l.norm2Bias(), c.layerNormEps());
     mlp = Ops.linear(Ops.activation(Ops.linear(mlp, l.fc1T(), l.fc1Bias()), c.hiddenAct()), l.fc2T(), l.fc2Bias());

@@ -9,57 +9,74 @@ import org.junit.jupiter.api.Test;
 import org.v2drop.core.testing.Parity;
 
 /**
- * Blocked causal attention equals the one-block computation, with a cache prefix, grouped kv heads and a batch whose
- * second sequence hides its padding key columns.
+ * The fused attention equals the textbook computation, softmax(q kT * scale + causal mask + key mask) v with the
+ * grouped kv heads repeated, in each of its three forms: a prefill (the kernel's causal flag), a single decode query
+ * (no mask or a key mask) and queries after a cache prefix or next to padding (an explicit mask). A mask that did not
+ * reach the scores would let queries see future keys or padding; the tolerance is rounding of other summation orders.
  */
 class AttentionIT {
   @Test
-  void queryBlocksGiveTheSameAttention() {
+  void prefillWithGroupedKvHeads() {
     try (NDManager m = NDManager.newBaseManager()) {
-      m.getEngine().setRandomSeed(7);
-      long past = 5;
-      long n = 37;
-      NDArray q = m.randomNormal(new Shape(2, 4, n, 8));
-      NDArray k = m.randomNormal(new Shape(2, 2, past + n, 8));
-      NDArray v = m.randomNormal(new Shape(2, 2, past + n, 8));
-      NDArray mask = secondSequencePads(m, past + n, 2, 4);
-      NDArray causal = Attention.causalMask(m, n, past + n);
-      NDArray whole = Attention.causal(q, k, v, causal, mask, 1024);
-      for (int block : new int[] {1, 8, 36, 37}) {
-        NDArray blocked = Attention.causal(q, k, v, causal, mask, block);
-        assertArrayEquals(whole.getShape().getShape(), blocked.getShape().getShape());
-        Parity.assertAllClose("block " + block, whole.toFloatArray(), blocked.toFloatArray(), 1e-5, 1e-5);
-      }
+      m.getEngine().setRandomSeed(13);
+      check(m, 2, 4, 2, 0, 41, 16, null);
     }
   }
 
-  /**
-   * Blocked attention, which masks only each block's diagonal square, equals the textbook computation:
-   * softmax(q kT * scale + the whole causal mask + key mask) v, with the grouped kv heads repeated (to rounding: the
-   * products run in other shapes; a mask that did not reach the scores would let queries see future keys).
-   */
   @Test
-  void equalsTheTextbookComputation() {
+  void prefillOfABatchWithPaddingKeys() {
     try (NDManager m = NDManager.newBaseManager()) {
-      m.getEngine().setRandomSeed(13);
-      long past = 6;
-      long n = 41;
-      long total = past + n;
-      NDArray q = m.randomNormal(new Shape(2, 4, n, 16));
-      NDArray k = m.randomNormal(new Shape(2, 2, total, 16));
-      NDArray v = m.randomNormal(new Shape(2, 2, total, 16));
-      NDArray keyMask = secondSequencePads(m, total, 1, 3);
-      NDArray causal = Attention.causalMask(m, n, total);
-      NDArray kFull = k.repeat(1, 2);
-      NDArray vFull = v.repeat(1, 2);
-      NDArray probs = q.matMul(kFull.transpose(0, 1, 3, 2)).muli((float) (1.0 / Math.sqrt(16))).addi(causal)
-          .addi(keyMask).softmax(-1);
-      float[] expected = probs.matMul(vFull).transpose(0, 2, 1, 3).reshape(2, n, 4 * 16).toFloatArray();
-      for (int block : new int[] {1, 7, 40, 41, 256}) {
-        Parity.assertAllClose("block " + block, expected,
-            Attention.causal(q, k, v, causal, keyMask, block).toFloatArray(), 1e-6, 1e-5);
-      }
+      m.getEngine().setRandomSeed(17);
+      check(m, 2, 4, 4, 0, 23, 8, secondSequencePads(m, 23, 20, 23));
     }
+  }
+
+  @Test
+  void queriesAfterACachePrefix() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      m.getEngine().setRandomSeed(19);
+      check(m, 2, 4, 2, 6, 37, 16, secondSequencePads(m, 43, 1, 3));
+      check(m, 1, 2, 1, 5, 9, 8, null);
+    }
+  }
+
+  @Test
+  void oneDecodeQuery() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      m.getEngine().setRandomSeed(23);
+      check(m, 2, 4, 2, 30, 1, 16, null);
+      check(m, 2, 4, 2, 30, 1, 16, secondSequencePads(m, 31, 12, 30));
+    }
+  }
+
+  /** Each kv head repeated for its query heads in HF's order (head h reads kv head h / groups), 3-d and 4-d. */
+  @Test
+  void repeatKvMatchesRepeatInterleave() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      m.getEngine().setRandomSeed(29);
+      NDArray kv4 = m.randomNormal(new Shape(2, 3, 5, 4));
+      assertArrayEquals(kv4.repeat(1, 2).toFloatArray(), Attention.repeatKv(kv4, 2).toFloatArray());
+      NDArray kv3 = m.randomNormal(new Shape(3, 5, 4));
+      assertArrayEquals(kv3.repeat(0, 4).toFloatArray(), Attention.repeatKv(kv3, 4).toFloatArray());
+      assertArrayEquals(new long[] {3 * 4, 5, 4}, Attention.repeatKv(kv3, 4).getShape().getShape());
+    }
+  }
+
+  private static void check(NDManager m, int batch, int heads, int kvHeads, long past, long n, int hd,
+      NDArray keyMask) {
+    long total = past + n;
+    NDArray q = m.randomNormal(new Shape(batch, heads, n, hd));
+    NDArray k = m.randomNormal(new Shape(batch, kvHeads, total, hd));
+    NDArray v = m.randomNormal(new Shape(batch, kvHeads, total, hd));
+    NDArray scores = q.matMul(k.repeat(1, heads / kvHeads).transpose(0, 1, 3, 2)).muli((float) (1.0 / Math.sqrt(hd)))
+        .addi(Attention.causalMask(m, n, total));
+    NDArray probs = (keyMask == null ? scores : scores.addi(keyMask)).softmax(-1);
+    float[] expected = probs.matMul(v.repeat(1, heads / kvHeads)).transpose(0, 2, 1, 3)
+        .reshape(batch, n, (long) heads * hd).toFloatArray();
+    NDArray actual = Attention.causal(q, k, v, keyMask);
+    assertArrayEquals(new long[] {batch, n, (long) heads * hd}, actual.getShape().getShape());
+    Parity.assertAllClose("past " + past + ", " + n + " queries, key mask " + (keyMask != null), expected,
+        actual.toFloatArray(), 1e-6, 1e-5);
   }
 
   /** (2, 1, 1, total) key mask of a batch of two: the second sequence hides key columns [from, to). */
