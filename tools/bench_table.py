@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Markdown tables for BENCHMARKS.md from tools/bench_side_by_side.sh's JSON lines.
 
-    python3 tools/bench_table.py docs/bench-DATE.jsonl
+    python3 tools/bench_table.py docs/bench-DATE.jsonl [MORE.jsonl ...]
 
-Prints (1) every configuration's medians over rounds, (2) Java / HF ratios taken within each round (the VM's speed
-drifts between rounds) with their median, and (3) the dropping targets: prefill speedup vanilla / v2drop@llava-192 as
+Several files (runs of the same build) are pooled: every round of every file counts once. Prints (1) every
+configuration's medians over rounds, (2) Java / HF ratios taken within each round (the VM's speed drifts between
+rounds) with their median and, from 6 rounds on, a 95% confidence interval of that median (distribution-free: order
+statistics of the binomial(n, 1/2) law, so a ratio "below 1.0" can be told from noise), and (3) the dropping targets: prefill speedup vanilla / v2drop@llava-192 as
 a share of the prefill FLOPs ratio, and FastV / PDrop prefill against V2Drop's at equal budget; (4) where the
 prefill goes: runs of equal-sized layers, Java against HF, from prefill_layer_ms. Standard library only.
 """
 import json
+import math
 import statistics
 import sys
 from collections import defaultdict
@@ -16,15 +19,41 @@ from collections import defaultdict
 FIELDS = ["vision_ms", "prefill_ms", "decode_ms_per_token", "llm_total_ms"]
 
 
-def load(path):
+def load(paths):
+    """Rows of all files; a round is (file, round) so that rounds of different runs never pair up."""
     rows = []
-    with open(path) as f:
-        for line in f:
-            if line.strip():
-                d = json.loads(line)
-                r = d["result"]
-                rows.append({**r, "round": d.get("round", 1), "engine": d["engine"], "images": d["images"]})
+    for i, path in enumerate(paths):
+        with open(path) as f:
+            for line in f:
+                if line.strip():
+                    d = json.loads(line)
+                    r = d["result"]
+                    rows.append({**r, "round": (i, d.get("round", 1)), "engine": d["engine"], "images": d["images"]})
     return rows
+
+
+def median_interval(values, level=0.95):
+    """Distribution-free interval for the median: [x_(j), x_(n+1-j)] with the largest j whose two tails
+    P(Binomial(n, 1/2) <= j - 1) each stay within (1 - level) / 2; None below 6 values (no such j)."""
+    n = len(values)
+    xs = sorted(values)
+    tail, j = 0.0, 0
+    while True:
+        tail += math.comb(n, j) / 2 ** n
+        if tail > (1 - level) / 2:
+            break
+        j += 1
+    return (xs[j - 1], xs[n - j]) if j >= 1 else None
+
+
+def summary(values):
+    """'**median** [low, high]' (the 95% interval when there are enough rounds)."""
+    ci = median_interval(values)
+    return f"**{median(values):.2f}**" + (f" [{ci[0]:.2f}, {ci[1]:.2f}]" if ci else "")
+
+
+def rounds_list(values):
+    return ", ".join(f"{x:.2f}" for x in values)
 
 
 def median(values):
@@ -35,14 +64,14 @@ def fmt(x, digits=0):
     return f"{x:,.{digits}f}"
 
 
-def main(path):
-    rows = load(path)
+def main(paths):
+    rows = load(paths)
     by = defaultdict(list)  # (images, new, method, engine) -> rows
     for r in rows:
         by[(r["images"], r["new_tokens"], r["method"], r["engine"])].append(r)
     rounds = sorted({r["round"] for r in rows})
 
-    print(f"Medians over {len(rounds)} round(s):\n")
+    print(f"Medians over {len(rounds)} round(s) from {len(paths)} file(s):\n")
     print("| engine | images | method | new tokens | vision | prefill | decode / token | LLM total | prefill FLOPs |"
           " mean vision tokens | peak RSS MB | rounds |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -53,7 +82,7 @@ def main(path):
               f"{fmt(med['decode_ms_per_token'], 1)} | {fmt(med['llm_total_ms'])} | {rs[0]['flops']:.2e} | "
               f"{vision:.1f} | {max(r['peak_rss_mb'] for r in rs)} | {len(rs)} |")
 
-    print("\nJava / HF, one ratio per round (median; then each round's):\n")
+    print("\nJava / HF, one ratio per round (median [95% interval]; then each round's):\n")
     print("| images | new tokens | method | prefill | LLM total | decode / token |")
     print("| --- | --- | --- | --- | --- | --- |")
     for (images, new, method, engine), java in by.items():
@@ -63,11 +92,11 @@ def main(path):
         cells = []
         for field in ["prefill_ms", "llm_total_ms", "decode_ms_per_token"]:
             ratios = [j[field] / hf[j["round"]][field] for j in java if j["round"] in hf]
-            cells.append(f"**{median(ratios):.2f}** ({', '.join(f'{x:.2f}' for x in ratios)})")
+            cells.append(f"{summary(ratios)} ({rounds_list(ratios)})")
         print(f"| {images} | {new} | {method} | " + " | ".join(cells) + " |")
 
     print("\nPrefill speedup vanilla / v2drop@llava-192 as a share of the prefill FLOPs ratio (per round):\n")
-    print("| images | new tokens | engine | FLOPs ratio | speedup (median) | share of FLOPs ratio (median; rounds) |")
+    print("| images | new tokens | engine | FLOPs ratio | speedup (median) | share of FLOPs ratio (median [95%]; rounds) |")
     print("| --- | --- | --- | --- | --- | --- |")
     for (images, new, method, engine), dropped in by.items():
         base = by.get((images, new, "vanilla", engine))
@@ -77,8 +106,8 @@ def main(path):
         vanilla = {r["round"]: r for r in base}
         speedups = [vanilla[r["round"]]["prefill_ms"] / r["prefill_ms"] for r in dropped if r["round"] in vanilla]
         shares = [s / flops for s in speedups]
-        print(f"| {images} | {new} | {engine} | {flops:.2f} | {median(speedups):.2f} | **{median(shares):.2f}** "
-              f"({', '.join(f'{x:.2f}' for x in shares)}) |")
+        print(f"| {images} | {new} | {engine} | {flops:.2f} | {median(speedups):.2f} | {summary(shares)} "
+              f"({rounds_list(shares)}) |")
 
     pairs = [("fastv@3:0.5", "v2drop@3:0.5"), ("pdrop@llava-192", "v2drop@llava-192")]
     lines = []
@@ -87,10 +116,10 @@ def main(path):
         b = {r["round"]: r for r in by.get((1, 4, v2, "java"), [])}
         ratios = [a[k]["prefill_ms"] / b[k]["prefill_ms"] for k in a if k in b]
         if ratios:
-            lines.append(f"| {other} / {v2} | **{median(ratios):.2f}** ({', '.join(f'{x:.2f}' for x in ratios)}) |")
+            lines.append(f"| {other} / {v2} | {summary(ratios)} ({rounds_list(ratios)}) |")
     if lines:
         print("\nPrefill at equal budget, Java, 1 image, 4 new tokens (per round):\n")
-        print("| pair | prefill ratio (median; rounds) |")
+        print("| pair | prefill ratio (median [95%]; rounds) |")
         print("| --- | --- |")
         print("\n".join(lines))
     print_segments(by)
@@ -124,16 +153,16 @@ def print_segments(by):
             jm, hm = median([ms(j) for j, _ in pairs]), median([ms(h) for _, h in pairs])
             ratios = [ms(j) / ms(h) for j, h in pairs if ms(h) > 0]
             lines.append(f"| {images} | {new} | {method} | {label} | {fmt(jm, 1)} | {fmt(hm, 1)} | "
-                         f"**{median(ratios):.2f}** ({', '.join(f'{x:.2f}' for x in ratios)}) |")
+                         f"{summary(ratios)} ({rounds_list(ratios)}) |")
     if lines:
         print("\nWhere the prefill goes: each run of equal-sized decoder layers (its drop step included), Java and HF "
               "medians in ms and the Java / HF ratio per round:\n")
-        print("| images | new tokens | method | layers | java | hf | Java / HF (median; rounds) |")
+        print("| images | new tokens | method | layers | java | hf | Java / HF (median [95%]; rounds) |")
         print("| --- | --- | --- | --- | --- | --- | --- |")
         print("\n".join(lines))
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2:
         sys.exit(__doc__)
-    main(sys.argv[1])
+    main(sys.argv[1:])
