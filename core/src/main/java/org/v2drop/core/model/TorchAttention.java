@@ -20,8 +20,10 @@ import java.io.UncheckedIOException;
  * in separate DJL ops, at 4,673 tokens two thirds.
  *
  * <p>All tensors are (batch, heads, tokens, headDim) with as many key/value heads as query heads; the result is
- * (batch, heads, queries, headDim) and belongs to {@code q}'s manager. The module is loaded once per JVM and is
- * safe to call from several threads (TorchScript methods hold no state).
+ * (batch, heads, queries, headDim) and belongs to {@code q}'s manager. DJL runs TorchScript methods in torch's
+ * inference mode, so the result is an inference tensor: never update it, or a view of it, in place (torch refuses);
+ * any op that makes a new tensor from it is fine. The module is loaded once per JVM and is safe to call from
+ * several threads (TorchScript methods hold no state).
  */
 final class TorchAttention {
   static final String RESOURCE = "sdpa.pt";

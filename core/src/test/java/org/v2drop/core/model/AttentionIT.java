@@ -1,7 +1,9 @@
 package org.v2drop.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -77,6 +79,22 @@ class AttentionIT {
     assertArrayEquals(new long[] {batch, n, (long) heads * hd}, actual.getShape().getShape());
     Parity.assertAllClose("past " + past + ", " + n + " queries, key mask " + (keyMask != null), expected,
         actual.toFloatArray(), 1e-6, 1e-5);
+  }
+
+  /**
+   * The fused kernel's result is an inference tensor (DJL runs TorchScript in inference mode): writing it in place
+   * fails, which is why no caller does; a new tensor made from it is an ordinary one that may be written.
+   */
+  @Test
+  void fusedResultIsReadOnlyButItsProductsAreNot() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray q = m.randomNormal(new Shape(1, 2, 5, 8));
+      NDArray raw = TorchAttention.causal(q, q, q, Math.pow(8, -0.5));
+      assertThrows(EngineException.class, () -> raw.addi(raw));
+      NDArray out = Attention.causal(q, q, q, null); // (1, 5, 16), a copy of the transposed result
+      out.addi(out);
+      assertArrayEquals(new long[] {1, 5, 16}, out.getShape().getShape());
+    }
   }
 
   /** (2, 1, 1, total) key mask of a batch of two: the second sequence hides key columns [from, to). */
