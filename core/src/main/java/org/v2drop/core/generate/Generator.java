@@ -266,7 +266,7 @@ public final class Generator {
 
     void recordLayer(int l) {
       tokensPerLayer[l] = orig.length;
-      visionPerLayer[l] = rowsWhere(orig, isVision).length;
+      visionPerLayer[l] = countVision(orig, isVision);
     }
 
     /** Position id of the first decode step in layer {@code l}. */
@@ -440,17 +440,43 @@ public final class Generator {
     }
   }
 
+  /*
+   * The drop bookkeeping below runs a few times per generation, so for the first hundreds of generations it runs in
+   * the interpreter: plain loops, no streams (a stream pipeline per drop cost ~0.5 ms there).
+   */
+
   /** Rows of the alive vision tokens. */
   private static long[] rowsWhere(long[] orig, boolean[] isVision) {
-    return java.util.stream.IntStream.range(0, orig.length).filter(i -> isVision[(int) orig[i]])
-        .mapToLong(i -> i).toArray();
+    long[] rows = new long[countVision(orig, isVision)];
+    for (int i = 0, j = 0; i < orig.length; i++) {
+      if (isVision[(int) orig[i]]) {
+        rows[j++] = i;
+      }
+    }
+    return rows;
   }
 
-  /** Rows to keep: every text token plus the kept vision positions. */
+  private static int countVision(long[] orig, boolean[] isVision) {
+    int count = 0;
+    for (long position : orig) {
+      count += isVision[(int) position] ? 1 : 0;
+    }
+    return count;
+  }
+
+  /** Rows to keep: every text token plus the kept vision positions ({@code kept} ascending). */
   private static long[] keptRows(long[] orig, boolean[] isVision, long[] kept) {
-    return java.util.stream.IntStream.range(0, orig.length)
-        .filter(i -> !isVision[(int) orig[i]] || Arrays.binarySearch(kept, orig[i]) >= 0).mapToLong(i -> i)
-        .toArray();
+    long[] rows = new long[orig.length - countVision(orig, isVision) + kept.length];
+    int j = 0;
+    for (int i = 0; i < orig.length; i++) {
+      if (!isVision[(int) orig[i]] || Arrays.binarySearch(kept, orig[i]) >= 0) {
+        rows[j++] = i;
+      }
+    }
+    if (j != rows.length) {
+      throw new IllegalStateException("kept positions " + Arrays.toString(kept) + " are not all alive vision tokens");
+    }
+    return rows;
   }
 
   private static long[] select(long[] values, long[] rows) {
