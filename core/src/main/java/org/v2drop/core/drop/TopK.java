@@ -35,9 +35,10 @@ public final class TopK {
 
   /**
    * A signed key that orders scores from largest to smallest: the float's bits made order-preserving
-   * ({@code Float.compare}'s order, -0.0 below +0.0), then inverted; NaN last.
+   * ({@code Float.compare}'s order, -0.0 below +0.0), then inverted; NaN last. The one ranking of scores in the
+   * engine ({@code TopLogits} ranks logits by it too): the order of {@code Double.compare} on the negated scores.
    */
-  static long descending(float score) {
+  public static long descending(float score) {
     if (Float.isNaN(score)) {
       return Long.MAX_VALUE;
     }

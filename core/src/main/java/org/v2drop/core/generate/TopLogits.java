@@ -1,6 +1,7 @@
 package org.v2drop.core.generate;
 
 import java.util.Arrays;
+import org.v2drop.core.drop.TopK;
 
 /**
  * The k largest logits, descending (ties: lower id first).
@@ -11,7 +12,7 @@ import java.util.Arrays;
 public record TopLogits(int[] ids, float[] values) {
   /**
    * Top {@code k} of a logits row in one pass, keeping the best {@code k} ids in order (a vocabulary-sized sort of
-   * boxed ids took 10-40 ms of every prefill). Order: by {@code Double.compare} of the negated logits, then by id.
+   * boxed ids took 10-40 ms of every prefill). Order: {@link TopK#descending} of the logits, then by id.
    */
   public static TopLogits of(float[] logits, int k) {
     int size = Math.max(0, Math.min(k, logits.length));
@@ -35,10 +36,11 @@ public record TopLogits(int[] ids, float[] values) {
     return new TopLogits(ids, values);
   }
 
-  /** Whether id {@code i} ranks before id {@code j}: larger logit (NaN last), then lower id. */
+  /** Whether id {@code i} ranks before id {@code j}: larger logit in {@link TopK}'s order (NaN last), then lower id. */
   static boolean ranksBefore(float[] logits, int i, int j) {
-    int c = Double.compare(-(double) logits[i], -(double) logits[j]);
-    return c < 0 || (c == 0 && i < j);
+    long a = TopK.descending(logits[i]);
+    long b = TopK.descending(logits[j]);
+    return a < b || (a == b && i < j);
   }
 
   @Override

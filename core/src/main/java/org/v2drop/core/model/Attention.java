@@ -83,14 +83,10 @@ public final class Attention {
   }
 
   /**
-   * {@code (q @ kT) * scale}. A power-of-two scale (head dims 4, 16, 64, 256: CLIP's 64) multiplies exactly, so it
-   * is applied to q, far smaller than the (queries, keys) scores, with bit-identical results; any other scale is
-   * applied to the scores, as HF does.
+   * {@code (q @ kT) * scale}, as HF's eager attention. (Full attention runs in the fused kernel; this serves the one
+   * query row of {@link #rowProbabilities}, whose scores are no larger than q, so nothing is gained by scaling q.)
    */
   static NDArray scaledScores(NDArray q, NDArray kT, float scale) {
-    if (scale == Math.scalb(1f, Math.getExponent(scale))) {
-      return q.mul(Scalars.of(scale)).matMul(kT);
-    }
     return q.matMul(kT).muli(Scalars.of(scale));
   }
 

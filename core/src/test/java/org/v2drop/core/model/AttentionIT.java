@@ -104,9 +104,9 @@ class AttentionIT {
     return m.create(pad, new Shape(2, 1, 1, total));
   }
 
-  /** A power-of-two scale applied to q gives the very floats of scaling the scores (CLIP's head dim 64: 1/8). */
+  /** The scores are the products scaled, for a power-of-two scale and any other. */
   @Test
-  void powerOfTwoScaleOnQueriesIsExact() {
+  void scaledScoresScaleTheProducts() {
     try (NDManager m = NDManager.newBaseManager()) {
       m.getEngine().setRandomSeed(11);
       NDArray q = m.randomNormal(new Shape(2, 3, 17, 64));
