@@ -16,9 +16,9 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 
 /**
- * Makes a checkpoint available on local disk: local paths are used in place; remote ones (hdfs://, s3a://, ...) are
- * copied once per machine into {@code <localDir>/v2drop-models/<hash>}, written to a temporary folder and renamed
- * into place so a half-copied checkpoint is never used.
+ * Makes a checkpoint available on local disk: local paths are used in place; remote ones (hdfs://,
+ * s3a://, ...) are copied once per machine into {@code <localDir>/v2drop-models/<hash>}, written to
+ * a temporary folder and renamed into place so a half-copied checkpoint is never used.
  */
 public final class CheckpointFetcher {
   private CheckpointFetcher() {}
@@ -45,8 +45,11 @@ public final class CheckpointFetcher {
       }
       for (FileStatus f : files) {
         if (f.isFile()) {
-          fs.copyToLocalFile(false, f.getPath(), new org.apache.hadoop.fs.Path(tmp.resolve(f.getPath().getName())
-              .toString()), true);
+          fs.copyToLocalFile(
+              false,
+              f.getPath(),
+              new org.apache.hadoop.fs.Path(tmp.resolve(f.getPath().getName()).toString()),
+              true);
         } else if (f.isDirectory() && !f.getPath().getName().startsWith("_")) {
           copyDir(fs, f.getPath(), tmp.resolve(f.getPath().getName()));
         }
@@ -60,16 +63,21 @@ public final class CheckpointFetcher {
       }
       return target;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot fetch checkpoint " + checkpoint + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot fetch checkpoint " + checkpoint + ": " + e.getMessage(), e);
     }
   }
 
-  private static void copyDir(FileSystem fs, org.apache.hadoop.fs.Path dir, Path local) throws IOException {
+  private static void copyDir(FileSystem fs, org.apache.hadoop.fs.Path dir, Path local)
+      throws IOException {
     Files.createDirectories(local);
     for (FileStatus f : fs.listStatus(dir)) {
       if (f.isFile()) {
-        fs.copyToLocalFile(false, f.getPath(), new org.apache.hadoop.fs.Path(local.resolve(f.getPath().getName())
-            .toString()), true);
+        fs.copyToLocalFile(
+            false,
+            f.getPath(),
+            new org.apache.hadoop.fs.Path(local.resolve(f.getPath().getName()).toString()),
+            true);
       } else {
         copyDir(fs, f.getPath(), local.resolve(f.getPath().getName()));
       }

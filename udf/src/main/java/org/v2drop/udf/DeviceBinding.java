@@ -7,8 +7,9 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
 
 /**
- * Maps the GPU Spark assigned to the running task ({@code TaskContext.resourcesJMap().get("gpu")}) to a DJL device.
- * Without an assignment, or when the PyTorch engine has no CUDA, the task runs on the CPU.
+ * Maps the GPU Spark assigned to the running task ({@code TaskContext.resourcesJMap().get("gpu")})
+ * to a DJL device. Without an assignment, or when the PyTorch engine has no CUDA, the task runs on
+ * the CPU.
  *
  * @param device the DJL device the engine runs on
  * @param assignedGpu the address Spark assigned, or null
@@ -24,7 +25,10 @@ public record DeviceBinding(Device device, String assignedGpu) {
     return of(address, Engine.getEngine("PyTorch").getGpuCount());
   }
 
-  /** Pure mapping: an assigned address becomes {@code gpu(address)} when the engine sees that many GPUs. */
+  /**
+   * Pure mapping: an assigned address becomes {@code gpu(address)} when the engine sees that many
+   * GPUs.
+   */
   static DeviceBinding of(String address, int engineGpus) {
     if (address == null) {
       return new DeviceBinding(Device.cpu(), null);
@@ -33,12 +37,16 @@ public record DeviceBinding(Device device, String assignedGpu) {
     try {
       id = Integer.parseInt(address.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("Spark assigned GPU address '" + address + "', expected an integer index");
+      throw new IllegalArgumentException(
+          "Spark assigned GPU address '" + address + "', expected an integer index");
     }
     return new DeviceBinding(id < engineGpus ? Device.gpu(id) : Device.cpu(), address);
   }
 
-  /** How reports name the device: {@code gpu:0}, {@code cpu}, or {@code cpu (gpu 1 assigned; no CUDA engine)}. */
+  /**
+   * How reports name the device: {@code gpu:0}, {@code cpu}, or {@code cpu (gpu 1 assigned; no CUDA
+   * engine)}.
+   */
   public String describe() {
     if (device.isGpu()) {
       return "gpu:" + device.getDeviceId();

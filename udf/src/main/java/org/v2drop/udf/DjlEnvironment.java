@@ -3,9 +3,10 @@ package org.v2drop.udf;
 import java.nio.file.Path;
 
 /**
- * DJL settings every JVM that loads an engine needs: offline mode and no tracking (otherwise DJL calls home when its
- * Engine class loads), and a cache directory under the executor's local directory. Set as system properties before
- * the first DJL class is touched, so executors behave even when spark.executorEnv was not configured.
+ * DJL settings every JVM that loads an engine needs: offline mode and no tracking (otherwise DJL
+ * calls home when its Engine class loads), and a cache directory under the executor's local
+ * directory. Set as system properties before the first DJL class is touched, so executors behave
+ * even when spark.executorEnv was not configured.
  */
 public final class DjlEnvironment {
   private DjlEnvironment() {}

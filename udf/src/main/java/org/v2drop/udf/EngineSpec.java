@@ -4,17 +4,23 @@ import java.io.Serializable;
 import java.util.Map;
 
 /**
- * Everything an executor needs to evaluate with one model: the checkpoint location (local, HDFS or S3), the run id
- * and per-benchmark max_new_tokens overrides. Small and serializable; it is all the partition function ships.
+ * Everything an executor needs to evaluate with one model: the checkpoint location (local, HDFS or
+ * S3), the run id and per-benchmark max_new_tokens overrides. Small and serializable; it is all the
+ * partition function ships.
  *
  * @param model the model's name in reports
  * @param checkpoint checkpoint directory URI
  * @param maxNewTokens benchmark → max_new_tokens override ("*" applies to all)
- * @param hadoopConf Hadoop settings needed to fetch a remote checkpoint (never credentials: those come from the
- *     executors' own credential providers)
+ * @param hadoopConf Hadoop settings needed to fetch a remote checkpoint (never credentials: those
+ *     come from the executors' own credential providers)
  */
-public record EngineSpec(String runId, String model, String checkpoint, Map<String, Integer> maxNewTokens,
-    Map<String, String> hadoopConf) implements Serializable {
+public record EngineSpec(
+    String runId,
+    String model,
+    String checkpoint,
+    Map<String, Integer> maxNewTokens,
+    Map<String, String> hadoopConf)
+    implements Serializable {
   public EngineSpec {
     maxNewTokens = Map.copyOf(maxNewTokens);
     hadoopConf = Map.copyOf(hadoopConf);

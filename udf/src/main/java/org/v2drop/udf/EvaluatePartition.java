@@ -16,15 +16,17 @@ import org.v2drop.core.generate.Generation;
 import org.v2drop.core.generate.KeptStage;
 
 /**
- * The Spark side of evaluation: maps (benchmark, sample_id, sample_json, images, method[, batch]) rows to prediction
- * rows ({@link Predictions#SCHEMA}). Holds only the serializable {@link EngineSpec}; the model comes from the
- * executor's {@link ExecutorModelCache}, bound to the GPU Spark assigned to the task (CPU otherwise). One row out per
- * row in. With a batch size above 1, consecutive rows of the same benchmark, method and {@value #BATCH} key (assigned
- * by the driver, so batches do not depend on partitioning) are generated together, up to the batch size.
+ * The Spark side of evaluation: maps (benchmark, sample_id, sample_json, images, method[, batch])
+ * rows to prediction rows ({@link Predictions#SCHEMA}). Holds only the serializable {@link
+ * EngineSpec}; the model comes from the executor's {@link ExecutorModelCache}, bound to the GPU
+ * Spark assigned to the task (CPU otherwise). One row out per row in. With a batch size above 1,
+ * consecutive rows of the same benchmark, method and {@value #BATCH} key (assigned by the driver,
+ * so batches do not depend on partitioning) are generated together, up to the batch size.
  */
 public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
   public static final String METHOD = "method";
+
   /** Input column grouping rows into batches (required when the batch size is above 1). */
   public static final String BATCH = "batch";
 
@@ -107,13 +109,16 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
         }
         if (!samples.isEmpty()) {
           Row first = batch.get(valid.get(0));
-          List<SampleEvaluator.Outcome> outcomes = SampleEvaluator.evaluate(engine, spec, first.getAs("benchmark"),
-              samples, first.getAs(METHOD));
+          List<SampleEvaluator.Outcome> outcomes =
+              SampleEvaluator.evaluate(
+                  engine, spec, first.getAs("benchmark"), samples, first.getAs(METHOD));
           for (int k = 0; k < valid.size(); k++) {
             Row in = batch.get(valid.get(k));
             SampleEvaluator.Outcome o = outcomes.get(k);
-            out[valid.get(k)] = o.error() != null ? error(in, o.prompt(), o.error(), executor, binding)
-                : toRow(in, o, executor, binding);
+            out[valid.get(k)] =
+                o.error() != null
+                    ? error(in, o.prompt(), o.error(), executor, binding)
+                    : toRow(in, o, executor, binding);
           }
         }
         return List.of(out);
@@ -123,8 +128,9 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
 
   /** Rows generated together share benchmark, method and batch key. */
   private List<Object> batchKey(Row in) {
-    return batchSize == 1 ? List.of() : java.util.Arrays.asList(in.getAs("benchmark"), in.getAs(METHOD),
-        in.getAs(BATCH));
+    return batchSize == 1
+        ? List.of()
+        : java.util.Arrays.asList(in.getAs("benchmark"), in.getAs(METHOD), in.getAs(BATCH));
   }
 
   private Row toRow(Row in, SampleEvaluator.Outcome o, String executor, DeviceBinding binding) {
@@ -147,18 +153,67 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
     for (long x : o.visionPositions()) {
       vision.add((int) x);
     }
-    return RowFactory.create(spec.runId(), spec.model(), method, g.schedule(), benchmark, in.getAs("sample_id"),
-        SampleEvaluator.promptHash(o.prompt()), o.response(), o.score().parsed(), o.score().score(), Predictions.OK,
-        null, seq(perLayer), g.prefillMs(), g.decodeMs(), g.totalMs(), g.tokens().length, g.prefillFlops(), executor,
-        binding.describe(), g.visionMs(), g.promptTokens(), g.meanVisionTokens(), seq(kept), seq(vision),
-        in.getAs("sample_json"), ExecutorModelCache.loads(), o.batchSize());
+    return RowFactory.create(
+        spec.runId(),
+        spec.model(),
+        method,
+        g.schedule(),
+        benchmark,
+        in.getAs("sample_id"),
+        SampleEvaluator.promptHash(o.prompt()),
+        o.response(),
+        o.score().parsed(),
+        o.score().score(),
+        Predictions.OK,
+        null,
+        seq(perLayer),
+        g.prefillMs(),
+        g.decodeMs(),
+        g.totalMs(),
+        g.tokens().length,
+        g.prefillFlops(),
+        executor,
+        binding.describe(),
+        g.visionMs(),
+        g.promptTokens(),
+        g.meanVisionTokens(),
+        seq(kept),
+        seq(vision),
+        in.getAs("sample_json"),
+        ExecutorModelCache.loads(),
+        o.batchSize());
   }
 
   private Row error(Row in, String prompt, String message, String executor, DeviceBinding binding) {
-    return RowFactory.create(spec.runId(), spec.model(), in.getAs(METHOD), null, in.getAs("benchmark"),
-        in.getAs("sample_id"), SampleEvaluator.promptHash(prompt), null, null, null, Predictions.FAILED, message, null,
-        null, null, null, null, null, executor, binding.describe(), null, null, null, null, null,
-        in.getAs("sample_json"), ExecutorModelCache.loads(), null);
+    return RowFactory.create(
+        spec.runId(),
+        spec.model(),
+        in.getAs(METHOD),
+        null,
+        in.getAs("benchmark"),
+        in.getAs("sample_id"),
+        SampleEvaluator.promptHash(prompt),
+        null,
+        null,
+        null,
+        Predictions.FAILED,
+        message,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        executor,
+        binding.describe(),
+        null,
+        null,
+        null,
+        null,
+        null,
+        in.getAs("sample_json"),
+        ExecutorModelCache.loads(),
+        null);
   }
 
   private static scala.collection.immutable.Seq<Object> seq(List<Object> list) {
@@ -166,7 +221,8 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
   }
 
   private static Path localDir() {
-    String dirs = SparkEnv.get() == null ? null : SparkEnv.get().conf().get("spark.local.dir", null);
+    String dirs =
+        SparkEnv.get() == null ? null : SparkEnv.get().conf().get("spark.local.dir", null);
     String first = dirs == null ? System.getProperty("java.io.tmpdir") : dirs.split(",")[0];
     return Path.of(first);
   }

@@ -9,9 +9,9 @@ import java.util.function.Function;
 import org.v2drop.core.engine.LlavaEngine;
 
 /**
- * One loaded engine per (checkpoint, device) per JVM, shared by all tasks of the executor. Loading happens once even
- * when many tasks ask at the same time; a failed load is not cached (the next task retries). Engines are closed at
- * JVM shutdown, releasing their native memory.
+ * One loaded engine per (checkpoint, device) per JVM, shared by all tasks of the executor. Loading
+ * happens once even when many tasks ask at the same time; a failed load is not cached (the next
+ * task retries). Engines are closed at JVM shutdown, releasing their native memory.
  */
 public final class ExecutorModelCache {
   /** Cache key: one engine per checkpoint and device. */
@@ -40,27 +40,38 @@ public final class ExecutorModelCache {
   private static final AtomicInteger LOADS = new AtomicInteger();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(ExecutorModelCache::closeAll, "v2drop-model-cache-close"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(ExecutorModelCache::closeAll, "v2drop-model-cache-close"));
   }
 
   private ExecutorModelCache() {}
 
-  /** The engine for {@code spec} on {@code device}, loading it (and fetching a remote checkpoint) on first use. */
+  /**
+   * The engine for {@code spec} on {@code device}, loading it (and fetching a remote checkpoint) on
+   * first use.
+   */
   public static LlavaEngine get(EngineSpec spec, Device device, Path localDir) {
-    return get(spec.checkpoint(), device, key -> {
-      DjlEnvironment.apply(localDir);
-      Path dir = CheckpointFetcher.localize(spec.checkpoint(), spec.hadoopConf(), localDir);
-      return LlavaEngine.load(dir, device);
-    });
+    return get(
+        spec.checkpoint(),
+        device,
+        key -> {
+          DjlEnvironment.apply(localDir);
+          Path dir = CheckpointFetcher.localize(spec.checkpoint(), spec.hadoopConf(), localDir);
+          return LlavaEngine.load(dir, device);
+        });
   }
 
   /** The cache mechanism with an explicit loader (tests count loads through it). */
   static LlavaEngine get(String checkpoint, Device device, Function<Key, LlavaEngine> loader) {
     Key key = new Key(checkpoint, device.toString());
-    return SLOTS.computeIfAbsent(key, k -> new Slot()).get(k -> {
-      LOADS.incrementAndGet();
-      return loader.apply(k);
-    }, key);
+    return SLOTS
+        .computeIfAbsent(key, k -> new Slot())
+        .get(
+            k -> {
+              LOADS.incrementAndGet();
+              return loader.apply(k);
+            },
+            key);
   }
 
   /** Engines loaded by this JVM so far. */

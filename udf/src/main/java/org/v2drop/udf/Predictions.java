@@ -3,7 +3,10 @@ package org.v2drop.udf;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** The per-sample report: one row per (run, model, method, benchmark, sample). Column names are declared once here. */
+/**
+ * The per-sample report: one row per (run, model, method, benchmark, sample). Column names are
+ * declared once here.
+ */
 public final class Predictions {
   public static final String RUN_ID = "run_id";
   public static final String MODEL = "model";
@@ -32,42 +35,53 @@ public final class Predictions {
   public static final String VISION_POSITIONS = "vision_positions";
   public static final String SAMPLE_JSON = "sample_json";
   public static final String JVM_ENGINE_LOADS = "jvm_engine_loads";
-  /** Samples generated together with this one (1 = alone); its times are the batch's divided by this. */
+
+  /**
+   * Samples generated together with this one (1 = alone); its times are the batch's divided by
+   * this.
+   */
   public static final String BATCH_SIZE = "batch_size";
 
   public static final String OK = "ok";
   public static final String FAILED = "error";
 
-  public static final StructType SCHEMA = new StructType()
-      .add(RUN_ID, DataTypes.StringType, false)
-      .add(MODEL, DataTypes.StringType, false)
-      .add(METHOD, DataTypes.StringType, false)
-      .add(SCHEDULE, DataTypes.StringType, true)
-      .add(BENCHMARK, DataTypes.StringType, false)
-      .add(SAMPLE_ID, DataTypes.StringType, true)
-      .add(PROMPT_HASH, DataTypes.StringType, true)
-      .add(RESPONSE, DataTypes.StringType, true)
-      .add(PARSED, DataTypes.StringType, true)
-      .add(SCORE, DataTypes.DoubleType, true)
-      .add(STATUS, DataTypes.StringType, false)
-      .add(ERROR, DataTypes.StringType, true)
-      .add(VISION_TOKENS_PER_LAYER, DataTypes.createArrayType(DataTypes.IntegerType, false), true)
-      .add(PREFILL_MS, DataTypes.DoubleType, true)
-      .add(DECODE_MS, DataTypes.DoubleType, true)
-      .add(TOTAL_MS, DataTypes.DoubleType, true)
-      .add(NEW_TOKENS, DataTypes.IntegerType, true)
-      .add(FLOPS, DataTypes.DoubleType, true)
-      .add(EXECUTOR_ID, DataTypes.StringType, true)
-      .add(DEVICE, DataTypes.StringType, true)
-      .add(VISION_MS, DataTypes.DoubleType, true)
-      .add(PROMPT_TOKENS, DataTypes.IntegerType, true)
-      .add(MEAN_VISION_TOKENS, DataTypes.DoubleType, true)
-      .add(KEPT_POSITIONS, DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.IntegerType, false), false),
-          true)
-      .add(VISION_POSITIONS, DataTypes.createArrayType(DataTypes.IntegerType, false), true)
-      .add(SAMPLE_JSON, DataTypes.StringType, true)
-      .add(JVM_ENGINE_LOADS, DataTypes.IntegerType, true)
-      .add(BATCH_SIZE, DataTypes.IntegerType, true);
+  public static final StructType SCHEMA =
+      new StructType()
+          .add(RUN_ID, DataTypes.StringType, false)
+          .add(MODEL, DataTypes.StringType, false)
+          .add(METHOD, DataTypes.StringType, false)
+          .add(SCHEDULE, DataTypes.StringType, true)
+          .add(BENCHMARK, DataTypes.StringType, false)
+          .add(SAMPLE_ID, DataTypes.StringType, true)
+          .add(PROMPT_HASH, DataTypes.StringType, true)
+          .add(RESPONSE, DataTypes.StringType, true)
+          .add(PARSED, DataTypes.StringType, true)
+          .add(SCORE, DataTypes.DoubleType, true)
+          .add(STATUS, DataTypes.StringType, false)
+          .add(ERROR, DataTypes.StringType, true)
+          .add(
+              VISION_TOKENS_PER_LAYER,
+              DataTypes.createArrayType(DataTypes.IntegerType, false),
+              true)
+          .add(PREFILL_MS, DataTypes.DoubleType, true)
+          .add(DECODE_MS, DataTypes.DoubleType, true)
+          .add(TOTAL_MS, DataTypes.DoubleType, true)
+          .add(NEW_TOKENS, DataTypes.IntegerType, true)
+          .add(FLOPS, DataTypes.DoubleType, true)
+          .add(EXECUTOR_ID, DataTypes.StringType, true)
+          .add(DEVICE, DataTypes.StringType, true)
+          .add(VISION_MS, DataTypes.DoubleType, true)
+          .add(PROMPT_TOKENS, DataTypes.IntegerType, true)
+          .add(MEAN_VISION_TOKENS, DataTypes.DoubleType, true)
+          .add(
+              KEPT_POSITIONS,
+              DataTypes.createArrayType(
+                  DataTypes.createArrayType(DataTypes.IntegerType, false), false),
+              true)
+          .add(VISION_POSITIONS, DataTypes.createArrayType(DataTypes.IntegerType, false), true)
+          .add(SAMPLE_JSON, DataTypes.StringType, true)
+          .add(JVM_ENGINE_LOADS, DataTypes.IntegerType, true)
+          .add(BATCH_SIZE, DataTypes.IntegerType, true);
 
   private Predictions() {}
 }

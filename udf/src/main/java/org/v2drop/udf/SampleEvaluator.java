@@ -18,32 +18,43 @@ import org.v2drop.core.processor.ImageDecoder;
 import org.v2drop.core.processor.RgbImage;
 
 /**
- * The whole chain for one sample, without Spark: prompt → encode → generate (with the method's dropping) → decode →
- * score. A failure anywhere becomes an error outcome carrying its message, never a missing row.
+ * The whole chain for one sample, without Spark: prompt → encode → generate (with the method's
+ * dropping) → decode → score. A failure anywhere becomes an error outcome carrying its message,
+ * never a missing row.
  */
 public final class SampleEvaluator {
   /**
-   * What one evaluation produced; {@code error} is null on success. {@code batchSize}: the samples generated together
-   * with this one (1 when alone, including a batch's retry after a failure).
+   * What one evaluation produced; {@code error} is null on success. {@code batchSize}: the samples
+   * generated together with this one (1 when alone, including a batch's retry after a failure).
    */
-  public record Outcome(String prompt, Generation generation, String response, SampleScore score, String error,
-      long[] visionPositions, int batchSize) {}
+  public record Outcome(
+      String prompt,
+      Generation generation,
+      String response,
+      SampleScore score,
+      String error,
+      long[] visionPositions,
+      int batchSize) {}
 
   private SampleEvaluator() {}
 
-  public static Outcome evaluate(LlavaEngine engine, EngineSpec spec, String benchmarkName, Sample sample,
-      String method) {
+  public static Outcome evaluate(
+      LlavaEngine engine, EngineSpec spec, String benchmarkName, Sample sample, String method) {
     return evaluate(engine, spec, benchmarkName, List.of(sample), method).get(0);
   }
 
   /**
-   * Evaluates samples of one benchmark with one method, generating for all of them at once; outcomes in input order.
-   * A sample that fails before generation (bad image, bad question) becomes an error outcome and the rest still run
-   * together; if the batched generation itself fails, each sample is retried alone so the error lands on the sample
-   * that caused it.
+   * Evaluates samples of one benchmark with one method, generating for all of them at once;
+   * outcomes in input order. A sample that fails before generation (bad image, bad question)
+   * becomes an error outcome and the rest still run together; if the batched generation itself
+   * fails, each sample is retried alone so the error lands on the sample that caused it.
    */
-  public static List<Outcome> evaluate(LlavaEngine engine, EngineSpec spec, String benchmarkName,
-      List<Sample> samples, String method) {
+  public static List<Outcome> evaluate(
+      LlavaEngine engine,
+      EngineSpec spec,
+      String benchmarkName,
+      List<Sample> samples,
+      String method) {
     Outcome[] out = new Outcome[samples.size()];
     Prepared[] prepared = new Prepared[samples.size()];
     List<Integer> ready = new ArrayList<>();
@@ -56,8 +67,10 @@ public final class SampleEvaluator {
         prompt = benchmark.prompt(sample);
         List<RgbImage> images = new ArrayList<>();
         for (int k = 0; k < sample.images().size(); k++) {
-          images.add(ImageDecoder.decode(sample.images().get(k), benchmarkName + " sample " + sample.id() + " image "
-              + k));
+          images.add(
+              ImageDecoder.decode(
+                  sample.images().get(k),
+                  benchmarkName + " sample " + sample.id() + " image " + k));
         }
         EncodedInput input = engine.encode(prompt, images, benchmarkName + "/" + sample.id());
         prepared[i] = new Prepared(benchmark, methodSpec, prompt, input);
@@ -72,7 +85,9 @@ public final class SampleEvaluator {
       List<Generation> gens = null;
       if (ready.size() > 1) {
         try {
-          gens = engine.generate(ready.stream().map(i -> prepared[i].input).toList(), first.method, maxNew);
+          gens =
+              engine.generate(
+                  ready.stream().map(i -> prepared[i].input).toList(), first.method, maxNew);
         } catch (RuntimeException | OutOfMemoryError e) {
           gens = null; // retried one at a time below
         }
@@ -85,7 +100,9 @@ public final class SampleEvaluator {
           String response = engine.decode(gen.tokens());
           SampleScore score = p.benchmark.score(samples.get(i), response);
           long[] vision = visionPositions(p.input, engine.model().config().imageTokenId());
-          out[i] = new Outcome(p.prompt, gen, response, score, null, vision, gens != null ? ready.size() : 1);
+          out[i] =
+              new Outcome(
+                  p.prompt, gen, response, score, null, vision, gens != null ? ready.size() : 1);
         } catch (RuntimeException | OutOfMemoryError e) {
           out[i] = failure(p.prompt, e);
         }
@@ -95,15 +112,19 @@ public final class SampleEvaluator {
   }
 
   /** A sample ready to generate: its benchmark, method, prompt and encoded input. */
-  private record Prepared(Benchmark benchmark, MethodSpec method, String prompt, EncodedInput input) {}
+  private record Prepared(
+      Benchmark benchmark, MethodSpec method, String prompt, EncodedInput input) {}
 
   private static Outcome failure(String prompt, Throwable e) {
-    return new Outcome(prompt, null, null, null, e.getClass().getSimpleName() + ": " + e.getMessage(), null, 1);
+    return new Outcome(
+        prompt, null, null, null, e.getClass().getSimpleName() + ": " + e.getMessage(), null, 1);
   }
 
   static long[] visionPositions(EncodedInput input, int imageTokenId) {
     return java.util.stream.IntStream.range(0, input.inputIds().length)
-        .filter(i -> input.inputIds()[i] == imageTokenId).mapToLong(i -> i).toArray();
+        .filter(i -> input.inputIds()[i] == imageTokenId)
+        .mapToLong(i -> i)
+        .toArray();
   }
 
   /** First 16 hex digits of SHA-256 of the prompt. */
@@ -112,7 +133,8 @@ public final class SampleEvaluator {
       return null;
     }
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(prompt.getBytes(StandardCharsets.UTF_8));
+      byte[] d =
+          MessageDigest.getInstance("SHA-256").digest(prompt.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -11,24 +11,31 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.v2drop.core.bench.Sample;
 
-/** The uniform sample rows every benchmark is read into, and their conversion to core {@link Sample}s. */
+/**
+ * The uniform sample rows every benchmark is read into, and their conversion to core {@link
+ * Sample}s.
+ */
 public final class SampleRows {
   public static final String BENCHMARK = "benchmark";
   public static final String SAMPLE_ID = "sample_id";
   public static final String SAMPLE_JSON = "sample_json";
   public static final String IMAGES = "images";
 
-  public static final StructType SCHEMA = new StructType()
-      .add(BENCHMARK, DataTypes.StringType, false)
-      .add(SAMPLE_ID, DataTypes.StringType, true)
-      .add(SAMPLE_JSON, DataTypes.StringType, true)
-      .add(IMAGES, DataTypes.createArrayType(DataTypes.BinaryType, true), true);
+  public static final StructType SCHEMA =
+      new StructType()
+          .add(BENCHMARK, DataTypes.StringType, false)
+          .add(SAMPLE_ID, DataTypes.StringType, true)
+          .add(SAMPLE_JSON, DataTypes.StringType, true)
+          .add(IMAGES, DataTypes.createArrayType(DataTypes.BinaryType, true), true);
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private SampleRows() {}
 
-  /** The core sample of a row; a missing image is an error (the evaluator turns it into an error row). */
+  /**
+   * The core sample of a row; a missing image is an error (the evaluator turns it into an error
+   * row).
+   */
   public static Sample toSample(Row row) {
     String id = row.getAs(SAMPLE_ID);
     Map<String, Object> columns = columns(id, row.getAs(SAMPLE_JSON));
@@ -58,7 +65,8 @@ public final class SampleRows {
       JsonNode n = JSON.readTree(json == null ? "{}" : json);
       n.fields().forEachRemaining(e -> columns.put(e.getKey(), toJava(e.getValue())));
     } catch (Exception e) {
-      throw new IllegalArgumentException("sample " + id + ": unreadable columns: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "sample " + id + ": unreadable columns: " + e.getMessage(), e);
     }
     return columns;
   }

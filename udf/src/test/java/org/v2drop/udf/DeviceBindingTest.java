@@ -36,6 +36,8 @@ class DeviceBindingTest {
     assertEquals(8, spec.maxNewTokens("gqa", 16));
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     new java.io.ObjectOutputStream(bytes).writeObject(new EvaluatePartition(spec));
-    assertTrue(bytes.size() < 4000, "the partition function ships only the spec: " + bytes.size() + " bytes");
+    assertTrue(
+        bytes.size() < 4000,
+        "the partition function ships only the spec: " + bytes.size() + " bytes");
   }
 }

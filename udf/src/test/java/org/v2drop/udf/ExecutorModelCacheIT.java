@@ -21,8 +21,10 @@ import org.v2drop.core.engine.LlavaEngine;
 
 /** One model per (checkpoint, device) per JVM, loaded exactly once under concurrent demand. */
 class ExecutorModelCacheIT {
-  static final Path TINY = Path.of(System.getProperty("user.dir")).getParent()
-      .resolve("core/src/test/resources/fixtures/tiny-llava-a");
+  static final Path TINY =
+      Path.of(System.getProperty("user.dir"))
+          .getParent()
+          .resolve("core/src/test/resources/fixtures/tiny-llava-a");
 
   @AfterEach
   void clear() {
@@ -36,13 +38,18 @@ class ExecutorModelCacheIT {
     ExecutorService pool = Executors.newFixedThreadPool(10);
     List<Future<LlavaEngine>> got = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      got.add(pool.submit(() -> {
-        start.await();
-        return ExecutorModelCache.get(TINY.toString(), Device.cpu(), k -> {
-          loads.incrementAndGet();
-          return LlavaEngine.load(TINY, Device.cpu());
-        });
-      }));
+      got.add(
+          pool.submit(
+              () -> {
+                start.await();
+                return ExecutorModelCache.get(
+                    TINY.toString(),
+                    Device.cpu(),
+                    k -> {
+                      loads.incrementAndGet();
+                      return LlavaEngine.load(TINY, Device.cpu());
+                    });
+              }));
     }
     start.countDown();
     LlavaEngine first = got.get(0).get();
@@ -56,25 +63,41 @@ class ExecutorModelCacheIT {
   @Test
   void failedLoadsAreRetriedNotCached() {
     AtomicInteger tries = new AtomicInteger();
-    assertThrows(IllegalStateException.class, () -> ExecutorModelCache.get("bad", Device.cpu(), k -> {
-      tries.incrementAndGet();
-      throw new IllegalStateException("boom");
-    }));
-    assertThrows(IllegalStateException.class, () -> ExecutorModelCache.get("bad", Device.cpu(), k -> {
-      tries.incrementAndGet();
-      throw new IllegalStateException("boom");
-    }));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            ExecutorModelCache.get(
+                "bad",
+                Device.cpu(),
+                k -> {
+                  tries.incrementAndGet();
+                  throw new IllegalStateException("boom");
+                }));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            ExecutorModelCache.get(
+                "bad",
+                Device.cpu(),
+                k -> {
+                  tries.incrementAndGet();
+                  throw new IllegalStateException("boom");
+                }));
     assertEquals(2, tries.get());
   }
 
   @Test
   void closeAllReleasesEveryEngine() {
-    LlavaEngine a = ExecutorModelCache.get(TINY.toString(), Device.cpu(), k -> LlavaEngine.load(TINY, Device.cpu()));
+    LlavaEngine a =
+        ExecutorModelCache.get(
+            TINY.toString(), Device.cpu(), k -> LlavaEngine.load(TINY, Device.cpu()));
     int weights = a.model().liveModelArrays();
     assertTrue(weights > 50, "the engine holds its weights: " + weights);
     ExecutorModelCache.closeAll();
     assertEquals(0, a.model().liveModelArrays(), "closeAll freed the engine's native arrays");
-    LlavaEngine b = ExecutorModelCache.get(TINY.toString(), Device.cpu(), k -> LlavaEngine.load(TINY, Device.cpu()));
+    LlavaEngine b =
+        ExecutorModelCache.get(
+            TINY.toString(), Device.cpu(), k -> LlavaEngine.load(TINY, Device.cpu()));
     assertNotSame(a, b, "a closed engine is never handed out again");
   }
 }

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One lmms-eval task: which columns it reads, the prompt it builds, how a response is scored and how scores
- * aggregate. Implementations follow docs/benchmarks.md exactly.
+ * One lmms-eval task: which columns it reads, the prompt it builds, how a response is scored and
+ * how scores aggregate. Implementations follow docs/benchmarks.md exactly.
  */
 public interface Benchmark {
   /** lmms-eval task name, e.g. {@code pope}, {@code textvqa_val}. */

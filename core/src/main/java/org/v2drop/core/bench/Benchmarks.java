@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-/** The benchmark registry: lmms-eval task names, and the ShapesVQA tasks that reuse their readers and scorers. */
+/**
+ * The benchmark registry: lmms-eval task names, and the ShapesVQA tasks that reuse their readers
+ * and scorers.
+ */
 public final class Benchmarks {
   private static final Map<String, Function<String, Benchmark>> BY_NAME = new LinkedHashMap<>();
 
@@ -34,7 +37,8 @@ public final class Benchmarks {
   public static Benchmark byName(String name) {
     Function<String, Benchmark> f = BY_NAME.get(name);
     if (f == null) {
-      throw new IllegalArgumentException("unknown benchmark '" + name + "'; known: " + String.join(", ", names()));
+      throw new IllegalArgumentException(
+          "unknown benchmark '" + name + "'; known: " + String.join(", ", names()));
     }
     return f.apply(name);
   }

@@ -7,7 +7,13 @@ package org.v2drop.core.bench;
  */
 public record Column(String name, Kind kind, boolean required) {
   /** Value kinds, independent of the storage format. */
-  public enum Kind { STRING, INTEGER, STRING_LIST, IMAGE, IMAGE_LIST }
+  public enum Kind {
+    STRING,
+    INTEGER,
+    STRING_LIST,
+    IMAGE,
+    IMAGE_LIST
+  }
 
   public static Column of(String name, Kind kind) {
     return new Column(name, kind, true);

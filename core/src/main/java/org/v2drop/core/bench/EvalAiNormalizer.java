@@ -14,10 +14,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The EvalAI / VQA answer normalisation used by lmms-eval for TextVQA and VizWiz (docs/benchmarks.md "TextVQA"):
- * lowercase; delete "," and "?"; "'s" → " 's"; strip; newlines/tabs → space; punctuation deleted or spaced; periods
- * not followed by a digit deleted (at most 32, as {@code re.sub(..., re.UNICODE)} passes 32 as the count); number
- * words mapped; articles dropped; contractions mapped. Tables come from evalai-normalization.json.
+ * The EvalAI / VQA answer normalisation used by lmms-eval for TextVQA and VizWiz
+ * (docs/benchmarks.md "TextVQA"): lowercase; delete "," and "?"; "'s" → " 's"; strip; newlines/tabs
+ * → space; punctuation deleted or spaced; periods not followed by a digit deleted (at most 32, as
+ * {@code re.sub(..., re.UNICODE)} passes 32 as the count); number words mapped; articles dropped;
+ * contractions mapped. Tables come from evalai-normalization.json.
  */
 public final class EvalAiNormalizer {
   private static final int PERIOD_STRIP_LIMIT = 32;
@@ -30,8 +31,13 @@ public final class EvalAiNormalizer {
   private final Pattern commaStrip;
   private final Pattern periodStrip;
 
-  private EvalAiNormalizer(Map<String, String> contractions, Map<String, String> numbers, Set<String> articles,
-      List<String> punctuations, Pattern commaStrip, Pattern periodStrip) {
+  private EvalAiNormalizer(
+      Map<String, String> contractions,
+      Map<String, String> numbers,
+      Set<String> articles,
+      List<String> punctuations,
+      Pattern commaStrip,
+      Pattern periodStrip) {
     this.contractions = contractions;
     this.numbers = numbers;
     this.articles = articles;
@@ -46,8 +52,13 @@ public final class EvalAiNormalizer {
   }
 
   String apply(String answer) {
-    String s = answer.toLowerCase(java.util.Locale.ROOT).replace(",", "").replace("?", "").replace("'s", " 's")
-        .strip();
+    String s =
+        answer
+            .toLowerCase(java.util.Locale.ROOT)
+            .replace(",", "")
+            .replace("?", "")
+            .replace("'s", " 's")
+            .strip();
     s = s.replace("\n", " ").replace("\t", " ").strip();
     s = punctuation(s);
     return digitsAndArticles(s);
@@ -92,19 +103,28 @@ public final class EvalAiNormalizer {
   private static EvalAiNormalizer load() {
     try (InputStream in = EvalAiNormalizer.class.getResourceAsStream("evalai-normalization.json")) {
       if (in == null) {
-        throw new IllegalStateException("resource evalai-normalization.json missing from the core jar");
+        throw new IllegalStateException(
+            "resource evalai-normalization.json missing from the core jar");
       }
       JsonNode n = new ObjectMapper().readTree(in);
       Map<String, String> contractions = new HashMap<>();
-      n.get("contractions").fields().forEachRemaining(e -> contractions.put(e.getKey(), e.getValue().asText()));
+      n.get("contractions")
+          .fields()
+          .forEachRemaining(e -> contractions.put(e.getKey(), e.getValue().asText()));
       Map<String, String> numbers = new HashMap<>();
-      n.get("number_map").fields().forEachRemaining(e -> numbers.put(e.getKey(), e.getValue().asText()));
+      n.get("number_map")
+          .fields()
+          .forEachRemaining(e -> numbers.put(e.getKey(), e.getValue().asText()));
       List<String> articles = new ArrayList<>();
       n.get("articles").forEach(a -> articles.add(a.asText()));
       List<String> punct = new ArrayList<>();
       n.get("punctuations").forEach(p -> punct.add(p.asText()));
-      return new EvalAiNormalizer(Map.copyOf(contractions), Map.copyOf(numbers), Set.copyOf(articles),
-          List.copyOf(punct), Pattern.compile(n.get("comma_strip_regex").asText()),
+      return new EvalAiNormalizer(
+          Map.copyOf(contractions),
+          Map.copyOf(numbers),
+          Set.copyOf(articles),
+          List.copyOf(punct),
+          Pattern.compile(n.get("comma_strip_regex").asText()),
           Pattern.compile(n.get("period_strip_regex").asText()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

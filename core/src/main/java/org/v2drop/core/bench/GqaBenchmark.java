@@ -14,8 +14,11 @@ public final class GqaBenchmark extends NamedBenchmark {
 
   @Override
   public List<Column> columns() {
-    return List.of(Column.of("id", Column.Kind.STRING), Column.of("question", Column.Kind.STRING),
-        Column.of("answer", Column.Kind.STRING), Column.of("image", Column.Kind.IMAGE));
+    return List.of(
+        Column.of("id", Column.Kind.STRING),
+        Column.of("question", Column.Kind.STRING),
+        Column.of("answer", Column.Kind.STRING),
+        Column.of("image", Column.Kind.IMAGE));
   }
 
   @Override

@@ -10,9 +10,10 @@ import java.util.regex.Pattern;
 /**
  * Deterministic multiple-choice answer extraction (docs/benchmarks.md "MMBench").
  *
- * <p>{@link #extract} applies the priority rules (bare letter at the start 10, at the end 9, answer phrases 7,
- * "(L)" 6, "L." 5, "L:" 4, "L)" 3, "L " 2, anywhere 0); the highest priority wins, then the latest position.
- * {@link #canInfer} is VLMEvalKit's {@code can_infer} (option letter, else unique option text).
+ * <p>{@link #extract} applies the priority rules (bare letter at the start 10, at the end 9, answer
+ * phrases 7, "(L)" 6, "L." 5, "L:" 4, "L)" 3, "L " 2, anywhere 0); the highest priority wins, then
+ * the latest position. {@link #canInfer} is VLMEvalKit's {@code can_infer} (option letter, else
+ * unique option text).
  */
 public final class McqExtraction {
   private static final String NOT_WORD_BEFORE = "(?<![A-Za-z0-9])";
@@ -27,7 +28,12 @@ public final class McqExtraction {
     return List.of(
         new Rule(10, "^" + l + NOT_WORD_AFTER),
         new Rule(9, NOT_WORD_BEFORE + l + "[^A-Za-z0-9]*$"),
-        new Rule(7, "(?i:answer|option|choice)(?:\\s+is)?\\s*[:\\-]?\\s*\\(?(?-i:" + l + ")" + NOT_WORD_AFTER),
+        new Rule(
+            7,
+            "(?i:answer|option|choice)(?:\\s+is)?\\s*[:\\-]?\\s*\\(?(?-i:"
+                + l
+                + ")"
+                + NOT_WORD_AFTER),
         new Rule(6, "\\(" + l + "\\)"),
         new Rule(5, NOT_WORD_BEFORE + l + "\\."),
         new Rule(4, NOT_WORD_BEFORE + l + ":"),
@@ -67,14 +73,21 @@ public final class McqExtraction {
     return best;
   }
 
-  /** VLMEvalKit can_infer: the option letter, else the option whose text alone appears; null when neither. */
+  /**
+   * VLMEvalKit can_infer: the option letter, else the option whose text alone appears; null when
+   * neither.
+   */
   public static String canInfer(String response, Map<String, String> choices) {
     String option = canInferOption(response, choices);
     return option != null ? option : canInferText(response, choices);
   }
 
-  private static final List<String> REJECTIONS = List.of("Sorry, I can't help with images of people yet.",
-      "I can't process this file.", "I'm sorry, but without the image provided", "Cannot determine the answer");
+  private static final List<String> REJECTIONS =
+      List.of(
+          "Sorry, I can't help with images of people yet.",
+          "I can't process this file.",
+          "I'm sorry, but without the image provided",
+          "Cannot determine the answer");
 
   static String canInferOption(String answer, Map<String, String> choices) {
     for (String r : REJECTIONS) {

@@ -14,7 +14,8 @@ final class Metrics {
   }
 
   /** {@code prefix/<group>} → mean score per group value, in first-seen order. */
-  static Map<String, Double> meanBy(List<Scored> rows, String prefix, Function<Scored, String> key) {
+  static Map<String, Double> meanBy(
+      List<Scored> rows, String prefix, Function<Scored, String> key) {
     Map<String, double[]> acc = new LinkedHashMap<>();
     for (Scored r : rows) {
       String k = key.apply(r);

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * MMBench-EN dev (docs/benchmarks.md "MMBench"): options prompt; deterministic letter extraction; circular groups
- * (rows whose index % 1,000,000 equals a main row's index) score 1 only if every row is right.
+ * MMBench-EN dev (docs/benchmarks.md "MMBench"): options prompt; deterministic letter extraction;
+ * circular groups (rows whose index % 1,000,000 equals a main row's index) score 1 only if every
+ * row is right.
  */
 public final class MmbenchBenchmark extends NamedBenchmark {
   static final long CIRCULAR_BASE = 1_000_000L;
@@ -19,11 +20,17 @@ public final class MmbenchBenchmark extends NamedBenchmark {
 
   @Override
   public List<Column> columns() {
-    return List.of(Column.of("index", Column.Kind.INTEGER), Column.of("question", Column.Kind.STRING),
-        Column.of("answer", Column.Kind.STRING), Column.optional("hint", Column.Kind.STRING),
-        Column.optional("A", Column.Kind.STRING), Column.optional("B", Column.Kind.STRING),
-        Column.optional("C", Column.Kind.STRING), Column.optional("D", Column.Kind.STRING),
-        Column.optional("category", Column.Kind.STRING), Column.optional("L2-category", Column.Kind.STRING),
+    return List.of(
+        Column.of("index", Column.Kind.INTEGER),
+        Column.of("question", Column.Kind.STRING),
+        Column.of("answer", Column.Kind.STRING),
+        Column.optional("hint", Column.Kind.STRING),
+        Column.optional("A", Column.Kind.STRING),
+        Column.optional("B", Column.Kind.STRING),
+        Column.optional("C", Column.Kind.STRING),
+        Column.optional("D", Column.Kind.STRING),
+        Column.optional("category", Column.Kind.STRING),
+        Column.optional("L2-category", Column.Kind.STRING),
         Column.of("image", Column.Kind.IMAGE));
   }
 
@@ -50,8 +57,10 @@ public final class MmbenchBenchmark extends NamedBenchmark {
     options(s).forEach((l, v) -> opts.append(l).append(". ").append(v).append('\n'));
     String optionsText = opts.toString().replaceAll("\\n+$", "");
     String hint = s.optString("hint");
-    String q = absent(hint) ? s.string("question") + " " + optionsText
-        : hint + " " + s.string("question") + " " + optionsText;
+    String q =
+        absent(hint)
+            ? s.string("question") + " " + optionsText
+            : hint + " " + s.string("question") + " " + optionsText;
     return q + "\n" + ScienceQaBenchmark.POST_PROMPT;
   }
 
@@ -70,13 +79,19 @@ public final class MmbenchBenchmark extends NamedBenchmark {
   public Map<String, Double> aggregate(List<Scored> rows) {
     Map<Long, List<Scored>> groups = new LinkedHashMap<>();
     for (Scored r : rows) {
-      groups.computeIfAbsent(r.sample().integer("index") % CIRCULAR_BASE, k -> new ArrayList<>()).add(r);
+      groups
+          .computeIfAbsent(r.sample().integer("index") % CIRCULAR_BASE, k -> new ArrayList<>())
+          .add(r);
     }
     Map<String, Double> out = new LinkedHashMap<>();
     List<Scored> groupScores = new ArrayList<>();
     for (List<Scored> g : groups.values()) {
       boolean all = g.stream().allMatch(r -> r.score().score() == 1);
-      Scored main = g.stream().filter(r -> r.sample().integer("index") < CIRCULAR_BASE).findFirst().orElse(g.get(0));
+      Scored main =
+          g.stream()
+              .filter(r -> r.sample().integer("index") < CIRCULAR_BASE)
+              .findFirst()
+              .orElse(g.get(0));
       groupScores.add(new Scored(main.sample(), main.response(), new SampleScore(all ? 1 : 0, "")));
     }
     out.put("circular_accuracy", Metrics.mean(groupScores));

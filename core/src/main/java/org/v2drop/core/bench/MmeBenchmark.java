@@ -6,12 +6,22 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * MME (docs/benchmarks.md "MME"): yes/no parsing; per (category, image) pair acc + acc+; category score = mean over its
- * images (max 200); perception and cognition are sums over their categories.
+ * MME (docs/benchmarks.md "MME"): yes/no parsing; per (category, image) pair acc + acc+; category
+ * score = mean over its images (max 200); perception and cognition are sums over their categories.
  */
 public final class MmeBenchmark extends NamedBenchmark {
-  public static final Set<String> PERCEPTION = Set.of("existence", "count", "position", "color", "posters",
-      "celebrity", "scene", "landmark", "artwork", "OCR");
+  public static final Set<String> PERCEPTION =
+      Set.of(
+          "existence",
+          "count",
+          "position",
+          "color",
+          "posters",
+          "celebrity",
+          "scene",
+          "landmark",
+          "artwork",
+          "OCR");
   private static final String YES_NO = " Please answer yes or no.";
 
   public MmeBenchmark(String name) {
@@ -20,8 +30,11 @@ public final class MmeBenchmark extends NamedBenchmark {
 
   @Override
   public List<Column> columns() {
-    return List.of(Column.of("question_id", Column.Kind.STRING), Column.of("question", Column.Kind.STRING),
-        Column.of("answer", Column.Kind.STRING), Column.of("category", Column.Kind.STRING),
+    return List.of(
+        Column.of("question_id", Column.Kind.STRING),
+        Column.of("question", Column.Kind.STRING),
+        Column.of("answer", Column.Kind.STRING),
+        Column.of("category", Column.Kind.STRING),
         Column.of("image", Column.Kind.IMAGE));
   }
 
@@ -44,12 +57,15 @@ public final class MmeBenchmark extends NamedBenchmark {
 
   @Override
   public Map<String, Double> aggregate(List<Scored> rows) {
-    Map<String, Map<String, double[]>> byCategory = new LinkedHashMap<>(); // category → image → {right, n}
+    Map<String, Map<String, double[]>> byCategory =
+        new LinkedHashMap<>(); // category → image → {right, n}
     for (Scored r : rows) {
       String cat = r.sample().string("category");
       String img = r.sample().string("question_id");
-      double[] a = byCategory.computeIfAbsent(cat, k -> new LinkedHashMap<>()).computeIfAbsent(img,
-          k -> new double[2]);
+      double[] a =
+          byCategory
+              .computeIfAbsent(cat, k -> new LinkedHashMap<>())
+              .computeIfAbsent(img, k -> new double[2]);
       a[0] += r.score().score();
       a[1]++;
     }
@@ -61,8 +77,15 @@ public final class MmeBenchmark extends NamedBenchmark {
       for (Map.Entry<String, double[]> img : c.getValue().entrySet()) {
         double[] a = img.getValue();
         if (a[1] != 2) {
-          throw new BenchmarkDataException(name() + ": category '" + c.getKey() + "', image '" + img.getKey()
-              + "' has " + (int) a[1] + " rows; MME scores pairs of exactly 2");
+          throw new BenchmarkDataException(
+              name()
+                  + ": category '"
+                  + c.getKey()
+                  + "', image '"
+                  + img.getKey()
+                  + "' has "
+                  + (int) a[1]
+                  + " rows; MME scores pairs of exactly 2");
         }
         double acc = a[0] / a[1] * 100;
         double accPlus = a[0] == 2 ? 100 : 0;

@@ -1,6 +1,9 @@
 package org.v2drop.core.bench;
 
-/** A benchmark registered under a task name (lmms-eval's, or a ShapesVQA task reusing its reader and scorer). */
+/**
+ * A benchmark registered under a task name (lmms-eval's, or a ShapesVQA task reusing its reader and
+ * scorer).
+ */
 abstract class NamedBenchmark implements Benchmark {
   private final String name;
 

@@ -7,8 +7,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * POPE (docs/benchmarks.md "POPE"): exact yes/no match; accuracy, precision, recall, F1, the share of ground-truth
- * "yes" (lmms-eval's yes_ratio) and of predicted "yes"; per split (category) and the mean F1 over the splits.
+ * POPE (docs/benchmarks.md "POPE"): exact yes/no match; accuracy, precision, recall, F1, the share
+ * of ground-truth "yes" (lmms-eval's yes_ratio) and of predicted "yes"; per split (category) and
+ * the mean F1 over the splits.
  */
 public final class PopeBenchmark extends NamedBenchmark {
   public static final String POST_PROMPT = "\nAnswer the question using a single word or phrase.";
@@ -19,8 +20,11 @@ public final class PopeBenchmark extends NamedBenchmark {
 
   @Override
   public List<Column> columns() {
-    return List.of(Column.of("question_id", Column.Kind.STRING), Column.of("question", Column.Kind.STRING),
-        Column.of("answer", Column.Kind.STRING), Column.of("image", Column.Kind.IMAGE),
+    return List.of(
+        Column.of("question_id", Column.Kind.STRING),
+        Column.of("question", Column.Kind.STRING),
+        Column.of("answer", Column.Kind.STRING),
+        Column.of("image", Column.Kind.IMAGE),
         Column.optional("category", Column.Kind.STRING));
   }
 
@@ -37,7 +41,8 @@ public final class PopeBenchmark extends NamedBenchmark {
   @Override
   public SampleScore score(Sample s, String response) {
     String pred = response.toLowerCase(Locale.ROOT).strip();
-    return new SampleScore(pred.equals(s.string("answer").toLowerCase(Locale.ROOT).strip()) ? 1 : 0, pred);
+    return new SampleScore(
+        pred.equals(s.string("answer").toLowerCase(Locale.ROOT).strip()) ? 1 : 0, pred);
   }
 
   @Override

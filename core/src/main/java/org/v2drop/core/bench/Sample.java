@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One benchmark row: its columns as read from the dataset (String, Long, Double, Boolean, List, or null) and its
- * encoded images in prompt order. Getters name the column and the sample in their errors.
+ * One benchmark row: its columns as read from the dataset (String, Long, Double, Boolean, List, or
+ * null) and its encoded images in prompt order. Getters name the column and the sample in their
+ * errors.
  *
  * @param id stable sample id (unique within the benchmark)
  * @param source where the row came from (file), for error messages
@@ -58,7 +59,8 @@ public record Sample(String id, Map<String, Object> columns, List<byte[]> images
   public List<String> strings(String column) {
     Object v = columns.get(column);
     if (!(v instanceof List<?> list)) {
-      throw new BenchmarkDataException(where(column) + " must be a list of strings, found " + describe(v));
+      throw new BenchmarkDataException(
+          where(column) + " must be a list of strings, found " + describe(v));
     }
     List<String> out = new ArrayList<>();
     for (Object o : list) {

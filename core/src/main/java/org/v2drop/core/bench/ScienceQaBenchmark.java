@@ -4,9 +4,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** ScienceQA-IMG (docs/benchmarks.md "ScienceQA-IMG"): lettered choices, letter or "L." prefix match. */
+/**
+ * ScienceQA-IMG (docs/benchmarks.md "ScienceQA-IMG"): lettered choices, letter or "L." prefix
+ * match.
+ */
 public final class ScienceQaBenchmark extends NamedBenchmark {
-  public static final String POST_PROMPT = "\nAnswer with the option's letter from the given choices directly.";
+  public static final String POST_PROMPT =
+      "\nAnswer with the option's letter from the given choices directly.";
 
   public ScienceQaBenchmark(String name) {
     super(name);
@@ -14,8 +18,11 @@ public final class ScienceQaBenchmark extends NamedBenchmark {
 
   @Override
   public List<Column> columns() {
-    return List.of(Column.of("question", Column.Kind.STRING), Column.of("choices", Column.Kind.STRING_LIST),
-        Column.of("answer", Column.Kind.INTEGER), Column.optional("hint", Column.Kind.STRING),
+    return List.of(
+        Column.of("question", Column.Kind.STRING),
+        Column.of("choices", Column.Kind.STRING_LIST),
+        Column.of("answer", Column.Kind.INTEGER),
+        Column.optional("hint", Column.Kind.STRING),
         Column.of("image", Column.Kind.IMAGE));
   }
 
@@ -48,13 +55,23 @@ public final class ScienceQaBenchmark extends NamedBenchmark {
     int answer = (int) s.integer("answer");
     int n = s.strings("choices").size();
     if (answer < 0 || answer >= n) {
-      throw new BenchmarkDataException(s.source() + ": sample " + s.id() + ": answer index " + answer
-          + " is outside the " + n + " choices");
+      throw new BenchmarkDataException(
+          s.source()
+              + ": sample "
+              + s.id()
+              + ": answer index "
+              + answer
+              + " is outside the "
+              + n
+              + " choices");
     }
     return scoreLetter(response, letter(answer));
   }
 
-  /** Correct if the response is the letter (any case), or starts with the uppercase letter followed by ".". */
+  /**
+   * Correct if the response is the letter (any case), or starts with the uppercase letter followed
+   * by ".".
+   */
   static SampleScore scoreLetter(String response, String target) {
     String pred = response.strip();
     if (pred.toLowerCase(Locale.ROOT).equals(target.toLowerCase(Locale.ROOT))) {

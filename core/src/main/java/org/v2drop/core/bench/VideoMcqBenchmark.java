@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A Video-MME-style task with frames already extracted to images (docs/benchmarks.md "Video"): every frame is an
- * image in the prompt; options already read "A. ..."; the same letter extraction as MMBench.
+ * A Video-MME-style task with frames already extracted to images (docs/benchmarks.md "Video"):
+ * every frame is an image in the prompt; options already read "A. ..."; the same letter extraction
+ * as MMBench.
  */
 public final class VideoMcqBenchmark extends NamedBenchmark {
-  static final String PRE_PROMPT = "Select the best answer to the following multiple-choice question based on the "
-      + "video and the subtitles. Respond with only the letter (A, B, C, or D) of the correct option.\n";
+  static final String PRE_PROMPT =
+      "Select the best answer to the following multiple-choice question based on the "
+          + "video and the subtitles. Respond with only the letter (A, B, C, or D) of the correct option.\n";
 
   public VideoMcqBenchmark(String name) {
     super(name);
@@ -19,15 +21,24 @@ public final class VideoMcqBenchmark extends NamedBenchmark {
 
   @Override
   public List<Column> columns() {
-    return List.of(Column.of("question_id", Column.Kind.STRING), Column.of("question", Column.Kind.STRING),
-        Column.of("options", Column.Kind.STRING_LIST), Column.of("answer", Column.Kind.STRING),
-        Column.of("frames", Column.Kind.IMAGE_LIST), Column.optional("duration", Column.Kind.STRING),
-        Column.optional("domain", Column.Kind.STRING), Column.optional("task_type", Column.Kind.STRING));
+    return List.of(
+        Column.of("question_id", Column.Kind.STRING),
+        Column.of("question", Column.Kind.STRING),
+        Column.of("options", Column.Kind.STRING_LIST),
+        Column.of("answer", Column.Kind.STRING),
+        Column.of("frames", Column.Kind.IMAGE_LIST),
+        Column.optional("duration", Column.Kind.STRING),
+        Column.optional("domain", Column.Kind.STRING),
+        Column.optional("task_type", Column.Kind.STRING));
   }
 
   @Override
   public String question(Sample s) {
-    return PRE_PROMPT + s.string("question") + "\n" + String.join("\n", s.strings("options")) + "\n"
+    return PRE_PROMPT
+        + s.string("question")
+        + "\n"
+        + String.join("\n", s.strings("options"))
+        + "\n"
         + ScienceQaBenchmark.POST_PROMPT;
   }
 

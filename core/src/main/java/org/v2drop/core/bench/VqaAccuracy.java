@@ -2,7 +2,10 @@ package org.v2drop.core.bench;
 
 import java.util.List;
 
-/** VQA accuracy: mean over i of {@code min(1, #{j != i : gt_j == pred} / 3)} on EvalAI-normalised answers. */
+/**
+ * VQA accuracy: mean over i of {@code min(1, #{j != i : gt_j == pred} / 3)} on EvalAI-normalised
+ * answers.
+ */
 public final class VqaAccuracy {
   private VqaAccuracy() {}
 

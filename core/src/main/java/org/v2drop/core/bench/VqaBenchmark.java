@@ -4,10 +4,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** TextVQA and VizWiz-VQA (docs/benchmarks.md "TextVQA"): capitalised question, VQA accuracy over 10 answers. */
+/**
+ * TextVQA and VizWiz-VQA (docs/benchmarks.md "TextVQA"): capitalised question, VQA accuracy over 10
+ * answers.
+ */
 public final class VqaBenchmark extends NamedBenchmark {
-  public static final String VIZWIZ_POST_PROMPT = "\nWhen the provided information is insufficient, respond with "
-      + "'Unanswerable'.\nAnswer the question using a single word or phrase.";
+  public static final String VIZWIZ_POST_PROMPT =
+      "\nWhen the provided information is insufficient, respond with "
+          + "'Unanswerable'.\nAnswer the question using a single word or phrase.";
   private final String postPrompt;
 
   public VqaBenchmark(String name, String postPrompt) {
@@ -17,8 +21,11 @@ public final class VqaBenchmark extends NamedBenchmark {
 
   @Override
   public List<Column> columns() {
-    return List.of(Column.of("question_id", Column.Kind.STRING), Column.of("question", Column.Kind.STRING),
-        Column.of("answers", Column.Kind.STRING_LIST), Column.of("image", Column.Kind.IMAGE));
+    return List.of(
+        Column.of("question_id", Column.Kind.STRING),
+        Column.of("question", Column.Kind.STRING),
+        Column.of("answers", Column.Kind.STRING_LIST),
+        Column.of("image", Column.Kind.IMAGE));
   }
 
   /** Python's {@code str.capitalize()}: first character upper, the rest lower. */
@@ -28,7 +35,8 @@ public final class VqaBenchmark extends NamedBenchmark {
     }
     int first = s.codePointAt(0);
     int n = Character.charCount(first);
-    return new String(Character.toChars(Character.toTitleCase(first))) + s.substring(n).toLowerCase(Locale.ROOT);
+    return new String(Character.toChars(Character.toTitleCase(first)))
+        + s.substring(n).toLowerCase(Locale.ROOT);
   }
 
   @Override
@@ -43,7 +51,8 @@ public final class VqaBenchmark extends NamedBenchmark {
 
   @Override
   public SampleScore score(Sample s, String response) {
-    return new SampleScore(VqaAccuracy.score(response, s.strings("answers")), EvalAiNormalizer.normalize(response));
+    return new SampleScore(
+        VqaAccuracy.score(response, s.strings("answers")), EvalAiNormalizer.normalize(response));
   }
 
   @Override

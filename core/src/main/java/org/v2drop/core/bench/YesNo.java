@@ -6,7 +6,10 @@ import java.util.Locale;
 public final class YesNo {
   private YesNo() {}
 
-  /** Lowercase, strip, delete "."; exact yes/no; single y/n; else "yes" then "no" in the first 4 chars. */
+  /**
+   * Lowercase, strip, delete "."; exact yes/no; single y/n; else "yes" then "no" in the first 4
+   * chars.
+   */
   public static String parseMme(String response) {
     String s = response.toLowerCase(Locale.ROOT).strip().replace(".", "");
     if (s.equals("yes") || s.equals("no")) {

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The safetensors tensors of a checkpoint directory: {@code model.safetensors}, or the shards listed by
- * {@code model.safetensors.index.json}. Shard names must stay inside the directory.
+ * The safetensors tensors of a checkpoint directory: {@code model.safetensors}, or the shards
+ * listed by {@code model.safetensors.index.json}. Shard names must stay inside the directory.
  */
 public final class CheckpointFiles {
   public static final String SINGLE = "model.safetensors";
@@ -41,8 +41,12 @@ public final class CheckpointFiles {
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
       if (!e.getValue().isTextual()) {
-        throw new CheckpointException(index + ": weight_map['" + e.getKey() + "'] must be a file name, found "
-            + e.getValue());
+        throw new CheckpointException(
+            index
+                + ": weight_map['"
+                + e.getKey()
+                + "'] must be a file name, found "
+                + e.getValue());
       }
       keyToShard.put(e.getKey(), e.getValue().asText());
     }
@@ -57,8 +61,13 @@ public final class CheckpointFiles {
     for (Map.Entry<String, String> e : keyToShard.entrySet()) {
       TensorInfo t = shards.get(e.getValue()).tensors().get(e.getKey());
       if (t == null) {
-        throw new CheckpointException(index + ": tensor '" + e.getKey() + "' is mapped to " + e.getValue()
-            + " but that shard does not contain it");
+        throw new CheckpointException(
+            index
+                + ": tensor '"
+                + e.getKey()
+                + "' is mapped to "
+                + e.getValue()
+                + " but that shard does not contain it");
       }
       out.put(e.getKey(), t);
     }
@@ -69,7 +78,8 @@ public final class CheckpointFiles {
   static Path shardPath(Path root, Path index, String shard) {
     Path p = root.resolve(shard).normalize();
     if (shard.isEmpty() || !p.startsWith(root) || p.equals(root) || !p.getParent().equals(root)) {
-      throw new CheckpointException(index + ": shard name '" + shard + "' escapes the checkpoint directory " + root);
+      throw new CheckpointException(
+          index + ": shard name '" + shard + "' escapes the checkpoint directory " + root);
     }
     return p;
   }

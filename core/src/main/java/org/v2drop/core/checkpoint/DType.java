@@ -31,11 +31,27 @@ public enum DType {
   /** Element size of any safetensors dtype code (for validating spans), or -1 if unknown. */
   public static int sizeOf(String code) {
     switch (code) {
-      case "F64": case "I64": case "U64": return 8;
-      case "F32": case "I32": case "U32": return 4;
-      case "F16": case "BF16": case "I16": case "U16": return 2;
-      case "I8": case "U8": case "BOOL": case "F8_E4M3": case "F8_E5M2": return 1;
-      default: return -1;
+      case "F64":
+      case "I64":
+      case "U64":
+        return 8;
+      case "F32":
+      case "I32":
+      case "U32":
+        return 4;
+      case "F16":
+      case "BF16":
+      case "I16":
+      case "U16":
+        return 2;
+      case "I8":
+      case "U8":
+      case "BOOL":
+      case "F8_E4M3":
+      case "F8_E5M2":
+        return 1;
+      default:
+        return -1;
     }
   }
 }

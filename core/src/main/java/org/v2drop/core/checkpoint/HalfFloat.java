@@ -4,7 +4,10 @@ package org.v2drop.core.checkpoint;
 public final class HalfFloat {
   private HalfFloat() {}
 
-  /** Converts the 16 bits of an IEEE half to the float of exactly the same value (subnormals, inf, NaN kept). */
+  /**
+   * Converts the 16 bits of an IEEE half to the float of exactly the same value (subnormals, inf,
+   * NaN kept).
+   */
   public static float toFloat(short bits) {
     int h = bits & 0xFFFF;
     int sign = (h >>> 15) << 31;

@@ -25,8 +25,14 @@ public final class JsonFiles {
       }
       return n;
     } catch (JsonProcessingException e) {
-      throw new CheckpointException(file + ": malformed JSON: " + e.getOriginalMessage() + " at line "
-          + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+      throw new CheckpointException(
+          file
+              + ": malformed JSON: "
+              + e.getOriginalMessage()
+              + " at line "
+              + e.getLocation().getLineNr()
+              + ", column "
+              + e.getLocation().getColumnNr());
     } catch (IOException e) {
       throw new CheckpointException(file + ": cannot read: " + e.getMessage(), e);
     }

@@ -7,33 +7,52 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A LLaVA checkpoint's {@code config.json} (+ {@code generation_config.json} for EOS ids). HF key names appear only
- * here; missing keys take the defaults of HF's LlamaConfig / CLIPVisionConfig / LlavaConfig, as transformers does.
+ * A LLaVA checkpoint's {@code config.json} (+ {@code generation_config.json} for EOS ids). HF key
+ * names appear only here; missing keys take the defaults of HF's LlamaConfig / CLIPVisionConfig /
+ * LlavaConfig, as transformers does.
  *
- * @param visionFeatureLayers CLIP hidden-state indices whose features are concatenated (negative = from the end)
+ * @param visionFeatureLayers CLIP hidden-state indices whose features are concatenated (negative =
+ *     from the end)
  * @param visionFeatureSelectStrategy "default" (drop CLS) or "full"
  */
-public record LlavaConfig(TextConfig text, VisionConfig vision, int imageTokenId, int[] visionFeatureLayers,
-    String visionFeatureSelectStrategy, String projectorHiddenAct, boolean projectorBias, Set<Integer> eosTokenIds) {
+public record LlavaConfig(
+    TextConfig text,
+    VisionConfig vision,
+    int imageTokenId,
+    int[] visionFeatureLayers,
+    String visionFeatureSelectStrategy,
+    String projectorHiddenAct,
+    boolean projectorBias,
+    Set<Integer> eosTokenIds) {
 
   public static final String CONFIG = "config.json";
   public static final String GENERATION_CONFIG = "generation_config.json";
 
   public LlavaConfig {
-    if (!visionFeatureSelectStrategy.equals("default") && !visionFeatureSelectStrategy.equals("full")) {
-      throw new CheckpointException("vision_feature_select_strategy must be 'default' or 'full', found '"
-          + visionFeatureSelectStrategy + "'");
+    if (!visionFeatureSelectStrategy.equals("default")
+        && !visionFeatureSelectStrategy.equals("full")) {
+      throw new CheckpointException(
+          "vision_feature_select_strategy must be 'default' or 'full', found '"
+              + visionFeatureSelectStrategy
+              + "'");
     }
     for (int l : visionFeatureLayers) {
       int idx = l < 0 ? vision.numHiddenLayers() + 1 + l : l;
       if (idx < 0 || idx > vision.numHiddenLayers()) {
-        throw new CheckpointException("vision_feature_layer " + l + " is outside the vision tower's "
-            + (vision.numHiddenLayers() + 1) + " hidden states");
+        throw new CheckpointException(
+            "vision_feature_layer "
+                + l
+                + " is outside the vision tower's "
+                + (vision.numHiddenLayers() + 1)
+                + " hidden states");
       }
     }
     if (imageTokenId < 0 || imageTokenId >= text.vocabSize()) {
-      throw new CheckpointException("image_token_index " + imageTokenId + " is outside the vocabulary of "
-          + text.vocabSize());
+      throw new CheckpointException(
+          "image_token_index "
+              + imageTokenId
+              + " is outside the vocabulary of "
+              + text.vocabSize());
     }
   }
 
@@ -48,26 +67,34 @@ public record LlavaConfig(TextConfig text, VisionConfig vision, int imageTokenId
     JsonNode root = JsonFiles.readObject(file);
     String modelType = JsonFiles.optString(root, "model_type", "", file);
     if (!modelType.equals("llava")) {
-      throw new CheckpointException(file + ": unsupported model_type '" + modelType + "'; expected 'llava'");
+      throw new CheckpointException(
+          file + ": unsupported model_type '" + modelType + "'; expected 'llava'");
     }
     JsonNode tc = root.get("text_config");
     JsonNode vc = root.get("vision_config");
     if (tc == null || !tc.isObject() || vc == null || !vc.isObject()) {
-      throw new CheckpointException(file + ": 'text_config' and 'vision_config' objects are required");
+      throw new CheckpointException(
+          file + ": 'text_config' and 'vision_config' objects are required");
     }
     String textType = JsonFiles.optString(tc, "model_type", "llama", file);
     if (!textType.equals("llama")) {
-      throw new CheckpointException(file + ": unsupported text_config.model_type '" + textType + "'; expected 'llama'");
+      throw new CheckpointException(
+          file + ": unsupported text_config.model_type '" + textType + "'; expected 'llama'");
     }
     String visionType = JsonFiles.optString(vc, "model_type", "clip_vision_model", file);
     if (!visionType.equals("clip_vision_model")) {
-      throw new CheckpointException(file + ": unsupported vision_config.model_type '" + visionType
-          + "'; expected 'clip_vision_model'");
+      throw new CheckpointException(
+          file
+              + ": unsupported vision_config.model_type '"
+              + visionType
+              + "'; expected 'clip_vision_model'");
     }
     TextConfig text = text(tc, file);
     VisionConfig vision = vision(vc, file);
-    int imageToken = root.has("image_token_index") ? JsonFiles.requireInt(root, "image_token_index", file)
-        : JsonFiles.optInt(root, "image_token_id", 32000, file);
+    int imageToken =
+        root.has("image_token_index")
+            ? JsonFiles.requireInt(root, "image_token_index", file)
+            : JsonFiles.optInt(root, "image_token_id", 32000, file);
     JsonNode fl = root.get("vision_feature_layer");
     int[] featureLayers;
     if (fl == null || fl.isNull()) {
@@ -76,7 +103,8 @@ public record LlavaConfig(TextConfig text, VisionConfig vision, int imageTokenId
       featureLayers = new int[fl.size()];
       for (int i = 0; i < fl.size(); i++) {
         if (!fl.get(i).isIntegralNumber()) {
-          throw new CheckpointException(file + ": vision_feature_layer must hold integers, found " + fl);
+          throw new CheckpointException(
+              file + ": vision_feature_layer must hold integers, found " + fl);
         }
         featureLayers[i] = fl.get(i).asInt();
       }
@@ -97,7 +125,8 @@ public record LlavaConfig(TextConfig text, VisionConfig vision, int imageTokenId
       eos.add(2);
     }
     try {
-      return new LlavaConfig(text, vision, imageToken, featureLayers, strategy, projAct, projBias, Set.copyOf(eos));
+      return new LlavaConfig(
+          text, vision, imageToken, featureLayers, strategy, projAct, projBias, Set.copyOf(eos));
     } catch (CheckpointException e) {
       throw new CheckpointException(file + ": " + e.getMessage(), e);
     }
@@ -105,28 +134,41 @@ public record LlavaConfig(TextConfig text, VisionConfig vision, int imageTokenId
 
   private static TextConfig text(JsonNode tc, Path file) {
     if (tc.path("attention_bias").asBoolean(false) || tc.path("mlp_bias").asBoolean(false)) {
-      throw new CheckpointException(file + ": text_config.attention_bias / mlp_bias = true is not supported");
+      throw new CheckpointException(
+          file + ": text_config.attention_bias / mlp_bias = true is not supported");
     }
     String act = JsonFiles.optString(tc, "hidden_act", "silu", file);
     if (!act.equals("silu")) {
-      throw new CheckpointException(file + ": text_config.hidden_act '" + act + "' is not supported; expected 'silu'");
+      throw new CheckpointException(
+          file + ": text_config.hidden_act '" + act + "' is not supported; expected 'silu'");
     }
     int hidden = JsonFiles.optInt(tc, "hidden_size", 4096, file);
     int heads = JsonFiles.optInt(tc, "num_attention_heads", 32, file);
-    int headDim = tc.hasNonNull("head_dim") ? JsonFiles.requireInt(tc, "head_dim", file)
-        : (heads > 0 ? hidden / heads : 0);
+    int headDim =
+        tc.hasNonNull("head_dim")
+            ? JsonFiles.requireInt(tc, "head_dim", file)
+            : (heads > 0 ? hidden / heads : 0);
     try {
-      return new TextConfig(hidden, JsonFiles.optInt(tc, "intermediate_size", 11008, file),
-          JsonFiles.optInt(tc, "num_hidden_layers", 32, file), heads,
-          JsonFiles.optInt(tc, "num_key_value_heads", heads, file), headDim,
-          JsonFiles.optDouble(tc, "rms_norm_eps", 1e-6, file), rope(tc, file),
-          JsonFiles.optInt(tc, "vocab_size", 32000, file), tc.path("tie_word_embeddings").asBoolean(false));
+      return new TextConfig(
+          hidden,
+          JsonFiles.optInt(tc, "intermediate_size", 11008, file),
+          JsonFiles.optInt(tc, "num_hidden_layers", 32, file),
+          heads,
+          JsonFiles.optInt(tc, "num_key_value_heads", heads, file),
+          headDim,
+          JsonFiles.optDouble(tc, "rms_norm_eps", 1e-6, file),
+          rope(tc, file),
+          JsonFiles.optInt(tc, "vocab_size", 32000, file),
+          tc.path("tie_word_embeddings").asBoolean(false));
     } catch (CheckpointException e) {
       throw new CheckpointException(file + ": " + e.getMessage(), e);
     }
   }
 
-  /** Legacy ({@code rope_theta} + {@code rope_scaling}) and transformers 5 ({@code rope_parameters}) layouts. */
+  /**
+   * Legacy ({@code rope_theta} + {@code rope_scaling}) and transformers 5 ({@code rope_parameters})
+   * layouts.
+   */
   private static RopeConfig rope(JsonNode tc, Path file) {
     JsonNode params = tc.get("rope_parameters");
     JsonNode scaling = tc.get("rope_scaling");
@@ -139,19 +181,29 @@ public record LlavaConfig(TextConfig text, VisionConfig vision, int imageTokenId
       throw new CheckpointException(file + ": rope_scaling must be an object or null, found " + p);
     }
     theta = JsonFiles.optDouble(p, "rope_theta", theta, file);
-    String type = p.hasNonNull("rope_type") ? JsonFiles.optString(p, "rope_type", "default", file)
-        : JsonFiles.optString(p, "type", "default", file);
-    return new RopeConfig(type, theta, JsonFiles.optDouble(p, "factor", 1.0, file),
-        JsonFiles.optDouble(p, "low_freq_factor", 1.0, file), JsonFiles.optDouble(p, "high_freq_factor", 4.0, file),
+    String type =
+        p.hasNonNull("rope_type")
+            ? JsonFiles.optString(p, "rope_type", "default", file)
+            : JsonFiles.optString(p, "type", "default", file);
+    return new RopeConfig(
+        type,
+        theta,
+        JsonFiles.optDouble(p, "factor", 1.0, file),
+        JsonFiles.optDouble(p, "low_freq_factor", 1.0, file),
+        JsonFiles.optDouble(p, "high_freq_factor", 4.0, file),
         JsonFiles.optInt(p, "original_max_position_embeddings", 8192, file));
   }
 
   private static VisionConfig vision(JsonNode vc, Path file) {
     try {
-      return new VisionConfig(JsonFiles.optInt(vc, "hidden_size", 768, file),
-          JsonFiles.optInt(vc, "intermediate_size", 3072, file), JsonFiles.optInt(vc, "num_hidden_layers", 12, file),
-          JsonFiles.optInt(vc, "num_attention_heads", 12, file), JsonFiles.optInt(vc, "image_size", 224, file),
-          JsonFiles.optInt(vc, "patch_size", 32, file), JsonFiles.optInt(vc, "num_channels", 3, file),
+      return new VisionConfig(
+          JsonFiles.optInt(vc, "hidden_size", 768, file),
+          JsonFiles.optInt(vc, "intermediate_size", 3072, file),
+          JsonFiles.optInt(vc, "num_hidden_layers", 12, file),
+          JsonFiles.optInt(vc, "num_attention_heads", 12, file),
+          JsonFiles.optInt(vc, "image_size", 224, file),
+          JsonFiles.optInt(vc, "patch_size", 32, file),
+          JsonFiles.optInt(vc, "num_channels", 3, file),
           JsonFiles.optString(vc, "hidden_act", "quick_gelu", file),
           JsonFiles.optDouble(vc, "layer_norm_eps", 1e-5, file));
     } catch (CheckpointException e) {

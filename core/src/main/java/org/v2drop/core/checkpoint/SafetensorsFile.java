@@ -20,11 +20,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A safetensors file: an 8-byte little-endian header length, a JSON header, then the raw tensor bytes.
+ * A safetensors file: an 8-byte little-endian header length, a JSON header, then the raw tensor
+ * bytes.
  *
- * <p>The header is validated before any tensor is read: its length is bounded, every span lies inside the file, shape
- * × element size equals the span, and spans do not overlap. Tensor data is read through per-tensor memory maps, so
- * files over 2 GiB work.
+ * <p>The header is validated before any tensor is read: its length is bounded, every span lies
+ * inside the file, shape × element size equals the span, and spans do not overlap. Tensor data is
+ * read through per-tensor memory maps, so files over 2 GiB work.
  */
 public final class SafetensorsFile {
   /** Largest header accepted (the reference implementation uses 100 MB). */
@@ -56,18 +57,29 @@ public final class SafetensorsFile {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       long fileSize = ch.size();
       if (fileSize < 8) {
-        throw new CheckpointException(path + ": truncated safetensors file (" + fileSize + " bytes, need at least 8)");
+        throw new CheckpointException(
+            path + ": truncated safetensors file (" + fileSize + " bytes, need at least 8)");
       }
       ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
       readFully(ch, lenBuf, 0);
       long headerLen = lenBuf.flip().getLong();
       if (headerLen < 2 || headerLen > MAX_HEADER_BYTES) {
-        throw new CheckpointException(path + ": safetensors header length " + headerLen
-            + " is outside [2, " + MAX_HEADER_BYTES + "]");
+        throw new CheckpointException(
+            path
+                + ": safetensors header length "
+                + headerLen
+                + " is outside [2, "
+                + MAX_HEADER_BYTES
+                + "]");
       }
       if (8 + headerLen > fileSize) {
-        throw new CheckpointException(path + ": safetensors header length " + headerLen
-            + " exceeds the file size " + fileSize + " (truncated file?)");
+        throw new CheckpointException(
+            path
+                + ": safetensors header length "
+                + headerLen
+                + " exceeds the file size "
+                + fileSize
+                + " (truncated file?)");
       }
       ByteBuffer header = ByteBuffer.allocate((int) headerLen);
       readFully(ch, header, 8);
@@ -78,12 +90,14 @@ public final class SafetensorsFile {
     }
   }
 
-  static Map<String, TensorInfo> parseHeader(Path path, String text, long dataStart, long fileSize) {
+  static Map<String, TensorInfo> parseHeader(
+      Path path, String text, long dataStart, long fileSize) {
     JsonNode root;
     try {
       root = JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new CheckpointException(path + ": safetensors header is not valid JSON: " + e.getOriginalMessage());
+      throw new CheckpointException(
+          path + ": safetensors header is not valid JSON: " + e.getOriginalMessage());
     }
     if (root == null || !root.isObject()) {
       throw new CheckpointException(path + ": safetensors header must be a JSON object");
@@ -103,11 +117,16 @@ public final class SafetensorsFile {
     return out;
   }
 
-  private static TensorInfo parseEntry(Path path, String name, JsonNode n, long dataStart, long dataLen) {
+  private static TensorInfo parseEntry(
+      Path path, String name, JsonNode n, long dataStart, long dataLen) {
     String where = path + ": tensor '" + name + "'";
-    if (!n.isObject() || !n.path("dtype").isTextual() || !n.path("shape").isArray()
-        || !n.path("data_offsets").isArray() || n.path("data_offsets").size() != 2) {
-      throw new CheckpointException(where + ": header entry must have dtype, shape and two data_offsets, found " + n);
+    if (!n.isObject()
+        || !n.path("dtype").isTextual()
+        || !n.path("shape").isArray()
+        || !n.path("data_offsets").isArray()
+        || n.path("data_offsets").size() != 2) {
+      throw new CheckpointException(
+          where + ": header entry must have dtype, shape and two data_offsets, found " + n);
     }
     String dtype = n.get("dtype").asText();
     int elem = DType.sizeOf(dtype);
@@ -120,29 +139,55 @@ public final class SafetensorsFile {
     for (int i = 0; i < shape.length; i++) {
       JsonNode s = shapeNode.get(i);
       if (!s.canConvertToLong() || !s.isIntegralNumber() || s.asLong() < 0) {
-        throw new CheckpointException(where + ": shape must hold non-negative integers, found " + shapeNode);
+        throw new CheckpointException(
+            where + ": shape must hold non-negative integers, found " + shapeNode);
       }
       shape[i] = s.asLong();
       numel = Math.multiplyHigh(numel, shape[i]) != 0 ? -1 : numel * shape[i];
       if (numel < 0 || numel > dataLen) {
-        throw new CheckpointException(where + ": shape " + shapeNode + " is larger than the file's data (" + dataLen
-            + " bytes)");
+        throw new CheckpointException(
+            where
+                + ": shape "
+                + shapeNode
+                + " is larger than the file's data ("
+                + dataLen
+                + " bytes)");
       }
     }
     JsonNode b = n.get("data_offsets").get(0);
     JsonNode en = n.get("data_offsets").get(1);
-    if (!b.isIntegralNumber() || !en.isIntegralNumber() || !b.canConvertToLong() || !en.canConvertToLong()) {
-      throw new CheckpointException(where + ": data_offsets must be integers, found " + n.get("data_offsets"));
+    if (!b.isIntegralNumber()
+        || !en.isIntegralNumber()
+        || !b.canConvertToLong()
+        || !en.canConvertToLong()) {
+      throw new CheckpointException(
+          where + ": data_offsets must be integers, found " + n.get("data_offsets"));
     }
     long begin = b.asLong();
     long end = en.asLong();
     if (begin < 0 || end < begin || end > dataLen) {
-      throw new CheckpointException(where + ": data_offsets [" + begin + ", " + end + "] lie outside the data section of "
-          + dataLen + " bytes");
+      throw new CheckpointException(
+          where
+              + ": data_offsets ["
+              + begin
+              + ", "
+              + end
+              + "] lie outside the data section of "
+              + dataLen
+              + " bytes");
     }
     if ((end - begin) != numel * elem) {
-      throw new CheckpointException(where + ": byte span " + (end - begin) + " does not match shape " + shapeNode
-          + " x " + dtype + " (" + (numel * elem) + " bytes)");
+      throw new CheckpointException(
+          where
+              + ": byte span "
+              + (end - begin)
+              + " does not match shape "
+              + shapeNode
+              + " x "
+              + dtype
+              + " ("
+              + (numel * elem)
+              + " bytes)");
     }
     return new TensorInfo(name, dtype, shape, dataStart + begin, dataStart + end, path);
   }
@@ -154,41 +199,74 @@ public final class SafetensorsFile {
       TensorInfo prev = sorted.get(i - 1);
       TensorInfo cur = sorted.get(i);
       if (cur.begin() < prev.end() && cur.end() > cur.begin()) {
-        throw new CheckpointException(path + ": tensors '" + prev.name() + "' and '" + cur.name()
-            + "' overlap in the data section");
+        throw new CheckpointException(
+            path
+                + ": tensors '"
+                + prev.name()
+                + "' and '"
+                + cur.name()
+                + "' overlap in the data section");
       }
     }
   }
 
-  /** Reads a tensor and widens it to fp32 (F16/BF16 are converted in Java; no half-precision array is created). */
+  /**
+   * Reads a tensor and widens it to fp32 (F16/BF16 are converted in Java; no half-precision array
+   * is created).
+   */
   public static float[] readAsFloat(TensorInfo t) {
-    DType dtype = DType.parse(t.dtype()).orElseThrow(() -> new CheckpointException(t.file() + ": tensor '" + t.name()
-        + "' has dtype " + t.dtype() + "; supported: F32, F16, BF16"));
+    DType dtype =
+        DType.parse(t.dtype())
+            .orElseThrow(
+                () ->
+                    new CheckpointException(
+                        t.file()
+                            + ": tensor '"
+                            + t.name()
+                            + "' has dtype "
+                            + t.dtype()
+                            + "; supported: F32, F16, BF16"));
     long numel = t.numel();
     if (numel > Integer.MAX_VALUE - 8) {
-      throw new CheckpointException(t.file() + ": tensor '" + t.name() + "' has " + numel
-          + " elements; at most 2^31 per tensor are supported");
+      throw new CheckpointException(
+          t.file()
+              + ": tensor '"
+              + t.name()
+              + "' has "
+              + numel
+              + " elements; at most 2^31 per tensor are supported");
     }
     float[] out = new float[(int) numel];
     try (FileChannel ch = FileChannel.open(t.file(), StandardOpenOption.READ)) {
       long span = t.end() - t.begin();
       if (t.end() > ch.size()) {
-        throw new CheckpointException(t.file() + ": tensor '" + t.name() + "' ends at byte " + t.end()
-            + " but the file has " + ch.size() + " bytes (file changed or truncated)");
+        throw new CheckpointException(
+            t.file()
+                + ": tensor '"
+                + t.name()
+                + "' ends at byte "
+                + t.end()
+                + " but the file has "
+                + ch.size()
+                + " bytes (file changed or truncated)");
       }
       int done = 0;
       long chunkElems = (Integer.MAX_VALUE / 8) / dtype.bytes();
       while (done < numel) {
         int n = (int) Math.min(chunkElems, numel - done);
-        MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, t.begin() + (long) done * dtype.bytes(),
-            (long) n * dtype.bytes());
+        MappedByteBuffer buf =
+            ch.map(
+                FileChannel.MapMode.READ_ONLY,
+                t.begin() + (long) done * dtype.bytes(),
+                (long) n * dtype.bytes());
         buf.order(ByteOrder.LITTLE_ENDIAN);
         widen(dtype, buf, out, done, n);
         done += n;
       }
       assert span == numel * dtype.bytes();
     } catch (IOException e) {
-      throw new CheckpointException(t.file() + ": cannot read tensor '" + t.name() + "': " + e.getMessage(), e);
+      throw new CheckpointException(
+          t.file() + ": cannot read tensor '" + t.name() + "': " + e.getMessage(), e);
     }
     return out;
   }

@@ -3,14 +3,16 @@ package org.v2drop.core.checkpoint;
 import java.util.Optional;
 
 /**
- * Maps the checkpoint key layouts found in the wild onto one canonical naming ({@code text.*}, {@code lm_head.*},
- * {@code vision.*}, {@code projector.*}):
+ * Maps the checkpoint key layouts found in the wild onto one canonical naming ({@code text.*},
+ * {@code lm_head.*}, {@code vision.*}, {@code projector.*}):
+ *
  * <ul>
- *   <li>Hub llava-hf: {@code language_model.model.*}, {@code language_model.lm_head.*},
- *       {@code vision_tower.vision_model.*}, {@code multi_modal_projector.*};</li>
- *   <li>recent transformers: {@code model.language_model.*}, {@code model.vision_tower.vision_model.*},
- *       {@code model.multi_modal_projector.*}, {@code lm_head.*};</li>
- *   <li>transformers 5.x: {@code vision_tower.embeddings.*} etc. without {@code vision_model.}.</li>
+ *   <li>Hub llava-hf: {@code language_model.model.*}, {@code language_model.lm_head.*}, {@code
+ *       vision_tower.vision_model.*}, {@code multi_modal_projector.*};
+ *   <li>recent transformers: {@code model.language_model.*}, {@code
+ *       model.vision_tower.vision_model.*}, {@code model.multi_modal_projector.*}, {@code
+ *       lm_head.*};
+ *   <li>transformers 5.x: {@code vision_tower.embeddings.*} etc. without {@code vision_model.}.
  * </ul>
  */
 public final class WeightLayout {
@@ -19,7 +21,8 @@ public final class WeightLayout {
   /** The canonical name of a checkpoint key, or empty if the key belongs to no known part. */
   public static Optional<String> canonical(String key) {
     String k = key;
-    if (k.startsWith("model.language_model.") || k.startsWith("model.vision_tower.")
+    if (k.startsWith("model.language_model.")
+        || k.startsWith("model.vision_tower.")
         || k.startsWith("model.multi_modal_projector.")) {
       k = k.substring("model.".length());
     }

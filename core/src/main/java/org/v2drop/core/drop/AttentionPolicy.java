@@ -1,6 +1,8 @@
 package org.v2drop.core.drop;
 
-/** FastV and PyramidDrop: keep the tokens the last prompt token attends to most (spec "Baselines"). */
+/**
+ * FastV and PyramidDrop: keep the tokens the last prompt token attends to most (spec "Baselines").
+ */
 public final class AttentionPolicy implements DropPolicy {
   private final AttentionSource source;
 

@@ -4,6 +4,9 @@ package org.v2drop.core.drop;
 public enum AttentionSource {
   /** FastV: the attention of layer l-1 on its own input (the layer that just ran). */
   PREVIOUS_LAYER,
-  /** PyramidDrop: layer l's input_layernorm + q/k projections + RoPE applied to the input of layer l. */
+  /**
+   * PyramidDrop: layer l's input_layernorm + q/k projections + RoPE applied to the input of layer
+   * l.
+   */
   THIS_LAYER
 }

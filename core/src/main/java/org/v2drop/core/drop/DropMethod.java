@@ -37,9 +37,10 @@ public enum DropMethod {
   /** The policy that ranks tokens for this method. */
   public DropPolicy policy() {
     return switch (this) {
-      case VANILLA -> (view, keep) -> {
-        throw new IllegalStateException("vanilla never drops");
-      };
+      case VANILLA ->
+          (view, keep) -> {
+            throw new IllegalStateException("vanilla never drops");
+          };
       case V2DROP -> new V2DropPolicy();
       case FASTV -> new AttentionPolicy(AttentionSource.PREVIOUS_LAYER);
       case PDROP -> new AttentionPolicy(AttentionSource.THIS_LAYER);
@@ -47,7 +48,10 @@ public enum DropMethod {
     };
   }
 
-  /** PyramidDrop renumbers positions contiguously after each drop; all others keep original position ids. */
+  /**
+   * PyramidDrop renumbers positions contiguously after each drop; all others keep original position
+   * ids.
+   */
   public boolean renumbersPositions() {
     return this == PDROP;
   }

@@ -1,8 +1,8 @@
 package org.v2drop.core.drop;
 
 /**
- * Chooses which alive vision tokens survive a drop. The generator consults it at the layer boundaries of the
- * schedule during prefill; decoder layers know nothing about it.
+ * Chooses which alive vision tokens survive a drop. The generator consults it at the layer
+ * boundaries of the schedule during prefill; decoder layers know nothing about it.
  */
 @FunctionalInterface
 public interface DropPolicy {

@@ -3,7 +3,10 @@ package org.v2drop.core.drop;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The expanded drop stages of a method for one model depth: layers strictly increasing in [1, numLayers). */
+/**
+ * The expanded drop stages of a method for one model depth: layers strictly increasing in [1,
+ * numLayers).
+ */
 public record DropSchedule(List<Stage> stages) {
   public static final DropSchedule NONE = new DropSchedule(List.of());
 
@@ -11,7 +14,8 @@ public record DropSchedule(List<Stage> stages) {
     stages = List.copyOf(stages);
     for (int i = 1; i < stages.size(); i++) {
       if (stages.get(i).layer() <= stages.get(i - 1).layer()) {
-        throw new IllegalArgumentException("drop layers must be strictly increasing, found " + describe(stages));
+        throw new IllegalArgumentException(
+            "drop layers must be strictly increasing, found " + describe(stages));
       }
     }
   }
@@ -26,7 +30,10 @@ public record DropSchedule(List<Stage> stages) {
     return null;
   }
 
-  /** Vision tokens alive in each of {@code numLayers} layers when starting with {@code vision} tokens. */
+  /**
+   * Vision tokens alive in each of {@code numLayers} layers when starting with {@code vision}
+   * tokens.
+   */
   public int[] visionTokensPerLayer(int vision, int numLayers) {
     int[] out = new int[numLayers];
     int alive = vision;

@@ -4,10 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A parsed method spec: {@code vanilla}, {@code <method>@<layer>:<ratio>[,...]} or {@code <method>@<preset>}.
+ * A parsed method spec: {@code vanilla}, {@code <method>@<layer>:<ratio>[,...]} or {@code
+ * <method>@<preset>}.
  *
- * <p>Parsing checks everything that does not depend on the model; {@link #schedule(int)} checks the layers against
- * the model's depth and expands presets.
+ * <p>Parsing checks everything that does not depend on the model; {@link #schedule(int)} checks the
+ * layers against the model's depth and expands presets.
  *
  * @param text the spec as given
  * @param preset the preset, or null when stages are explicit
@@ -48,8 +49,8 @@ public record MethodSpec(String text, DropMethod method, Preset preset, List<Sta
     for (String part : rest.split(",", -1)) {
       String[] lr = part.split(":", -1);
       if (lr.length != 2) {
-        throw new MethodSpecException(spec, "stage '" + part + "' is not <layer>:<ratio> and '" + rest
-            + "' is not a preset");
+        throw new MethodSpecException(
+            spec, "stage '" + part + "' is not <layer>:<ratio> and '" + rest + "' is not a preset");
       }
       int layer;
       double ratio;
@@ -64,7 +65,8 @@ public record MethodSpec(String text, DropMethod method, Preset preset, List<Sta
         throw new MethodSpecException(spec, "ratio '" + lr[1] + "' is not a number");
       }
       if (layer < 1) {
-        throw new MethodSpecException(spec, "layer " + layer + " must be >= 1 (layer 0 has no previous layer)");
+        throw new MethodSpecException(
+            spec, "layer " + layer + " must be >= 1 (layer 0 has no previous layer)");
       }
       if (!(ratio >= 0 && ratio <= 1)) {
         throw new MethodSpecException(spec, "ratio " + lr[1].trim() + " is outside [0, 1]");
@@ -94,8 +96,15 @@ public record MethodSpec(String text, DropMethod method, Preset preset, List<Sta
     }
     for (Stage st : stages) {
       if (st.layer() >= numLayers) {
-        throw new MethodSpecException(text, "layer " + st.layer() + " is out of range [1, " + numLayers
-            + ") for a model with " + numLayers + " decoder layers");
+        throw new MethodSpecException(
+            text,
+            "layer "
+                + st.layer()
+                + " is out of range [1, "
+                + numLayers
+                + ") for a model with "
+                + numLayers
+                + " decoder layers");
       }
     }
     return new DropSchedule(stages);

@@ -5,12 +5,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Named V²Drop schedules for LLaVA-1.5 (32 decoder layers, 576 vision tokens); see docs/token-dropping.md.
+ * Named V²Drop schedules for LLaVA-1.5 (32 decoder layers, 576 vision tokens); see
+ * docs/token-dropping.md.
  *
- * <p>llava-192 is the paper's schedule (layers 3, 17, 22 keeping 0.5, 0.5, 0; layer average 202.8 tokens). llava-128
- * and llava-64 keep those layers and the reference shape (equal first two ratios, last 0) with the ratio on a 0.01
- * grid whose layer average is closest to 128 / 64. For a model of another depth the layers are scaled by
- * {@code round(layer * depth / 32)}.
+ * <p>llava-192 is the paper's schedule (layers 3, 17, 22 keeping 0.5, 0.5, 0; layer average 202.8
+ * tokens). llava-128 and llava-64 keep those layers and the reference shape (equal first two
+ * ratios, last 0) with the ratio on a 0.01 grid whose layer average is closest to 128 / 64. For a
+ * model of another depth the layers are scaled by {@code round(layer * depth / 32)}.
  */
 public enum Preset {
   LLAVA_192("llava-192", new int[] {3, 17, 22}, new double[] {0.5, 0.5, 0.0}),
@@ -19,6 +20,7 @@ public enum Preset {
 
   /** Depth of the model the preset layers were chosen for (LLaVA-1.5-7B). */
   public static final int REFERENCE_LAYERS = 32;
+
   /** Vision tokens of one LLaVA-1.5 image (336 px, patch 14). */
   public static final int REFERENCE_VISION_TOKENS = 576;
 
@@ -56,8 +58,14 @@ public enum Preset {
     for (int i = 0; i < layers.length; i++) {
       int l = (int) Math.floor((double) layers[i] * numLayers / REFERENCE_LAYERS + 0.5);
       if (l <= last || l >= numLayers) {
-        throw new IllegalArgumentException("preset " + id + " cannot be scaled to " + numLayers
-            + " layers (scaled layers would not be strictly increasing in [1, " + numLayers + "))");
+        throw new IllegalArgumentException(
+            "preset "
+                + id
+                + " cannot be scaled to "
+                + numLayers
+                + " layers (scaled layers would not be strictly increasing in [1, "
+                + numLayers
+                + "))");
       }
       stages.add(new Stage(l, ratios[i]));
       last = l;
@@ -67,6 +75,7 @@ public enum Preset {
 
   /** Layer-averaged vision tokens on the reference model (what the preset name stands for). */
   public double referenceAverage() {
-    return scaledTo(REFERENCE_LAYERS).averageVisionTokens(REFERENCE_VISION_TOKENS, REFERENCE_LAYERS);
+    return scaledTo(REFERENCE_LAYERS)
+        .averageVisionTokens(REFERENCE_VISION_TOKENS, REFERENCE_LAYERS);
   }
 }

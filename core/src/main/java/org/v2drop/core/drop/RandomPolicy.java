@@ -5,6 +5,7 @@ public final class RandomPolicy implements DropPolicy {
   @Override
   public int[] select(LayerView view, int keep) {
     long[] positions = view.alivePositions();
-    return TopK.smallestUnsigned(SeededKeys.keys(view.sampleId(), view.layer(), positions), positions, keep);
+    return TopK.smallestUnsigned(
+        SeededKeys.keys(view.sampleId(), view.layer(), positions), positions, keep);
   }
 }

@@ -3,9 +3,10 @@ package org.v2drop.core.drop;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reproducible random keys for the random baseline: {@code seed = splitmix64(fnv1a64(sampleId) ^ layer * golden)},
- * {@code key_i = splitmix64(seed ^ position_i)}; the k smallest keys (unsigned) are kept. Independent of partitioning,
- * thread and run; tools/drop_reference.py implements the same function.
+ * Reproducible random keys for the random baseline: {@code seed = splitmix64(fnv1a64(sampleId) ^
+ * layer * golden)}, {@code key_i = splitmix64(seed ^ position_i)}; the k smallest keys (unsigned)
+ * are kept. Independent of partitioning, thread and run; tools/drop_reference.py implements the
+ * same function.
  */
 public final class SeededKeys {
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;

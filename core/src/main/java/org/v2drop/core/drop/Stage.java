@@ -1,7 +1,8 @@
 package org.v2drop.core.drop;
 
 /**
- * One drop: before decoder layer {@code layer} runs, keep {@code max(1, floor(alive * ratio))} vision tokens.
+ * One drop: before decoder layer {@code layer} runs, keep {@code max(1, floor(alive * ratio))}
+ * vision tokens.
  *
  * @param layer 0-based decoder layer index, at least 1
  * @param ratio fraction of the alive vision tokens kept, in [0, 1]

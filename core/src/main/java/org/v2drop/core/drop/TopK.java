@@ -3,9 +3,10 @@ package org.v2drop.core.drop;
 import java.util.Arrays;
 
 /**
- * Top-k selection with stable ties (lower position first); results ascending by position. Primitive sorts only:
- * this runs at every drop of every generation, a few times per process for each code path, so it must be fast
- * before the JIT compiles it (sorting boxed indices with a comparator cost about 1.5 ms per drop at 576 tokens).
+ * Top-k selection with stable ties (lower position first); results ascending by position. Primitive
+ * sorts only: this runs at every drop of every generation, a few times per process for each code
+ * path, so it must be fast before the JIT compiles it (sorting boxed indices with a comparator cost
+ * about 1.5 ms per drop at 576 tokens).
  */
 public final class TopK {
   private TopK() {}
@@ -23,7 +24,10 @@ public final class TopK {
     return firstK(keys, k);
   }
 
-  /** Indices of the {@code k} smallest keys compared as unsigned 64-bit integers; ties by lower position. */
+  /**
+   * Indices of the {@code k} smallest keys compared as unsigned 64-bit integers; ties by lower
+   * position.
+   */
   public static int[] smallestUnsigned(long[] keys, long[] positions, int k) {
     check(keys.length, positions, k);
     long[] signed = new long[keys.length];
@@ -34,9 +38,10 @@ public final class TopK {
   }
 
   /**
-   * A signed key that orders scores from largest to smallest: the float's bits made order-preserving
-   * ({@code Float.compare}'s order, -0.0 below +0.0), then inverted; NaN last. The one ranking of scores in the
-   * engine ({@code TopLogits} ranks logits by it too): the order of {@code Double.compare} on the negated scores.
+   * A signed key that orders scores from largest to smallest: the float's bits made
+   * order-preserving ({@code Float.compare}'s order, -0.0 below +0.0), then inverted; NaN last. The
+   * one ranking of scores in the engine ({@code TopLogits} ranks logits by it too): the order of
+   * {@code Double.compare} on the negated scores.
    */
   public static long descending(float score) {
     if (Float.isNaN(score)) {
@@ -48,8 +53,9 @@ public final class TopK {
   }
 
   /**
-   * The indices of the {@code k} smallest keys, equal keys by lower index, ascending: one sort of a copy finds the
-   * k-th smallest key; one pass then keeps every smaller key and, of the keys equal to it, the first ones by index.
+   * The indices of the {@code k} smallest keys, equal keys by lower index, ascending: one sort of a
+   * copy finds the k-th smallest key; one pass then keeps every smaller key and, of the keys equal
+   * to it, the first ones by index.
    */
   private static int[] firstK(long[] keys, int k) {
     if (k == 0) {
@@ -74,7 +80,8 @@ public final class TopK {
 
   private static void check(int n, long[] positions, int k) {
     if (positions.length != n) {
-      throw new IllegalArgumentException("scores (" + n + ") and positions (" + positions.length + ") differ");
+      throw new IllegalArgumentException(
+          "scores (" + n + ") and positions (" + positions.length + ") differ");
     }
     if (k < 0 || k > n) {
       throw new IllegalArgumentException("k = " + k + " outside [0, " + n + "]");

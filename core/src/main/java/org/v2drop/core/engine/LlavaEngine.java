@@ -18,8 +18,8 @@ import org.v2drop.core.processor.RgbImage;
 import org.v2drop.core.processor.TextTokenizer;
 
 /**
- * A LLaVA checkpoint ready to evaluate: encode (prompt + images → ids, pixels) → generate (with a drop method) →
- * decode. Thread-safe for concurrent generations; one instance per model per JVM.
+ * A LLaVA checkpoint ready to evaluate: encode (prompt + images → ids, pixels) → generate (with a
+ * drop method) → decode. Thread-safe for concurrent generations; one instance per model per JVM.
  */
 public final class LlavaEngine implements AutoCloseable {
   private final Path dir;
@@ -36,7 +36,10 @@ public final class LlavaEngine implements AutoCloseable {
     this.generator = new Generator(model);
   }
 
-  /** Loads a HF LLaVA checkpoint directory (config, weights, tokenizer, processor) onto {@code device}. */
+  /**
+   * Loads a HF LLaVA checkpoint directory (config, weights, tokenizer, processor) onto {@code
+   * device}.
+   */
   public static LlavaEngine load(Path dir, Device device) {
     if (!Files.isDirectory(dir)) {
       throw new CheckpointException(dir + ": checkpoint directory not found");
@@ -46,17 +49,29 @@ public final class LlavaEngine implements AutoCloseable {
     try {
       LlavaConfig c = model.config();
       if (ipc.cropHeight() != c.vision().imageSize() || ipc.cropWidth() != c.vision().imageSize()) {
-        throw new CheckpointException(dir + ": processor crop size " + ipc.cropHeight() + "x" + ipc.cropWidth()
-            + " does not match vision_config.image_size " + c.vision().imageSize());
+        throw new CheckpointException(
+            dir
+                + ": processor crop size "
+                + ipc.cropHeight()
+                + "x"
+                + ipc.cropWidth()
+                + " does not match vision_config.image_size "
+                + c.vision().imageSize());
       }
       int patch = ipc.patchSize() > 0 ? ipc.patchSize() : c.vision().patchSize();
       int processorTokens = ipc.imageTokens(patch, c.visionFeatureSelectStrategy());
       if (ipc.patchSize() > 0 && processorTokens != c.tokensPerImage()) {
-        throw new CheckpointException(dir + ": the processor expands each image to " + processorTokens
-            + " tokens but the vision tower yields " + c.tokensPerImage() + " features per image");
+        throw new CheckpointException(
+            dir
+                + ": the processor expands each image to "
+                + processorTokens
+                + " tokens but the vision tower yields "
+                + c.tokensPerImage()
+                + " features per image");
       }
       TextTokenizer tok = TextTokenizer.load(dir);
-      return new LlavaEngine(dir, model, tok, new PromptEncoder(tok, new ImageProcessor(ipc), c.tokensPerImage()));
+      return new LlavaEngine(
+          dir, model, tok, new PromptEncoder(tok, new ImageProcessor(ipc), c.tokensPerImage()));
     } catch (RuntimeException e) {
       model.close();
       throw e;
@@ -82,8 +97,9 @@ public final class LlavaEngine implements AutoCloseable {
   }
 
   /**
-   * Greedy generation for several inputs at once, each with its own dropping (answers equal one-at-a-time
-   * generation up to floating-point summation order); results in input order, times per sample.
+   * Greedy generation for several inputs at once, each with its own dropping (answers equal
+   * one-at-a-time generation up to floating-point summation order); results in input order, times
+   * per sample.
    */
   public List<Generation> generate(List<EncodedInput> inputs, MethodSpec method, int maxNewTokens) {
     return generator.generate(inputs, method, maxNewTokens, true);

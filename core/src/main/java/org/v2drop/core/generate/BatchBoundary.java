@@ -6,9 +6,10 @@ import java.util.List;
 import org.v2drop.core.model.DecoderLayer;
 
 /**
- * The prefill state of a whole batch at the boundary before decoder layer {@link #layer}: the layer's input, the
- * previous layer's input (same rows) and the layers' weights. Sequences read it through their {@link BoundaryView};
- * what several sequences need is computed once for the batch, and only when a policy first asks.
+ * The prefill state of a whole batch at the boundary before decoder layer {@link #layer}: the
+ * layer's input, the previous layer's input (same rows) and the layers' weights. Sequences read it
+ * through their {@link BoundaryView}; what several sequences need is computed once for the batch,
+ * and only when a policy first asks.
  */
 final class BatchBoundary {
   final int layer;
@@ -19,7 +20,8 @@ final class BatchBoundary {
   final RopeTables rope;
   private float[] variation; // (b * rows), on first use
 
-  BatchBoundary(int layer, NDArray input, NDArray previousInput, List<DecoderLayer> layers, RopeTables rope) {
+  BatchBoundary(
+      int layer, NDArray input, NDArray previousInput, List<DecoderLayer> layers, RopeTables rope) {
     this.layer = layer;
     this.input = input;
     this.previousInput = previousInput;
@@ -29,8 +31,9 @@ final class BatchBoundary {
   }
 
   /**
-   * {@code ||input - previousInput||_2} over the hidden axis at the given rows of sequence {@code s}. Computed for
-   * every row of the batch in one pass (each row's norm is its own reduction), then picked on the host.
+   * {@code ||input - previousInput||_2} over the hidden axis at the given rows of sequence {@code
+   * s}. Computed for every row of the batch in one pass (each row's norm is its own reduction),
+   * then picked on the host.
    */
   float[] variation(int s, long[] rows) {
     if (variation == null) {
@@ -44,8 +47,12 @@ final class BatchBoundary {
     return out;
   }
 
-  /** Sequence {@code s}'s first {@code n} rows (its real tokens) of this layer's input, or of the previous one's. */
+  /**
+   * Sequence {@code s}'s first {@code n} rows (its real tokens) of this layer's input, or of the
+   * previous one's.
+   */
   NDArray rows(int s, long n, boolean ofPreviousLayer) {
-    return (ofPreviousLayer ? previousInput : input).get(new NDIndex().addIndices(s).addSliceDim(0, n));
+    return (ofPreviousLayer ? previousInput : input)
+        .get(new NDIndex().addIndices(s).addSliceDim(0, n));
   }
 }

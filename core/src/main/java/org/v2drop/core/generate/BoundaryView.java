@@ -5,8 +5,8 @@ import org.v2drop.core.drop.AttentionSource;
 import org.v2drop.core.drop.LayerView;
 
 /**
- * One sequence's view of the prefill state at a drop boundary ({@link BatchBoundary}), as a drop policy sees it.
- * Everything is computed on demand.
+ * One sequence's view of the prefill state at a drop boundary ({@link BatchBoundary}), as a drop
+ * policy sees it. Everything is computed on demand.
  */
 final class BoundaryView implements LayerView {
   private final BatchBoundary boundary;
@@ -18,8 +18,15 @@ final class BoundaryView implements LayerView {
   private final long[] ropePositions; // (rows) position ids at this layer
   private final long[] previousRopePositions; // (rows) position ids at the previous layer
 
-  BoundaryView(BatchBoundary boundary, int sequence, long rows, String sampleId, long[] alivePositions,
-      long[] visionRows, long[] ropePositions, long[] previousRopePositions) {
+  BoundaryView(
+      BatchBoundary boundary,
+      int sequence,
+      long rows,
+      String sampleId,
+      long[] alivePositions,
+      long[] visionRows,
+      long[] ropePositions,
+      long[] previousRopePositions) {
     this.boundary = boundary;
     this.sequence = sequence;
     this.rows = rows;
@@ -54,8 +61,10 @@ final class BoundaryView implements LayerView {
   public float[] lastTokenAttention(AttentionSource source) {
     boolean prev = source == AttentionSource.PREVIOUS_LAYER;
     NDArray x = boundary.rows(sequence, rows, prev);
-    NDArray[] cs = boundary.rope.cosSin(x.getManager(), prev ? previousRopePositions : ropePositions);
-    float[] row = (prev ? boundary.previous : boundary.current).lastRowAttention(x, cs[0], cs[1], rows - 1);
+    NDArray[] cs =
+        boundary.rope.cosSin(x.getManager(), prev ? previousRopePositions : ropePositions);
+    float[] row =
+        (prev ? boundary.previous : boundary.current).lastRowAttention(x, cs[0], cs[1], rows - 1);
     float[] out = new float[visionRows.length];
     for (int i = 0; i < visionRows.length; i++) {
       out[i] = row[(int) visionRows[i]];

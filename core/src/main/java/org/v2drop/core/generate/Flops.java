@@ -1,6 +1,8 @@
 package org.v2drop.core.generate;
 
-/** Theoretical prefill FLOPs (spec "Efficiency accounting"): per layer {@code 4nd^2 + 2n^2d + 3ndm}. */
+/**
+ * Theoretical prefill FLOPs (spec "Efficiency accounting"): per layer {@code 4nd^2 + 2n^2d + 3ndm}.
+ */
 public final class Flops {
   private Flops() {}
 

@@ -3,7 +3,8 @@ package org.v2drop.core.generate;
 import java.util.List;
 
 /**
- * One greedy generation with token dropping: what was generated, what was dropped, and what it cost.
+ * One greedy generation with token dropping: what was generated, what was dropped, and what it
+ * cost.
  *
  * @param tokens generated ids (EOS included when reached)
  * @param schedule expanded method spec, e.g. {@code v2drop@3:0.5,17:0.5,22:0}
@@ -14,15 +15,29 @@ import java.util.List;
  * @param visionMs vision tower + projector
  * @param prefillMs LLM prefill (embedding merge, decoder layers, first token)
  * @param decodeMs LLM decode steps after the first token
- * @param prefillLayerMs wall time of each decoder layer during prefill, the drop step before it included (a batch's
- *     time divided by its size, like the other times; on CPU, where every op completes before the next starts)
+ * @param prefillLayerMs wall time of each decoder layer during prefill, the drop step before it
+ *     included (a batch's time divided by its size, like the other times; on CPU, where every op
+ *     completes before the next starts)
  * @param prefillFlops theoretical prefill FLOPs of the decoder
  * @param liveArraysAfterPrefill NDArrays of this generation alive after prefill (KV caches, state)
- * @param liveArraysAtEnd NDArrays of this generation alive after the last decode step (equal when nothing leaks)
+ * @param liveArraysAtEnd NDArrays of this generation alive after the last decode step (equal when
+ *     nothing leaks)
  */
-public record Generation(long[] tokens, String schedule, List<KeptStage> stages, int[] visionTokensPerLayer,
-    int[] tokensPerLayer, TopLogits lastLogitsTop5, int promptTokens, int visionTokens, double visionMs,
-    double prefillMs, double decodeMs, double[] prefillLayerMs, double prefillFlops, int liveArraysAfterPrefill,
+public record Generation(
+    long[] tokens,
+    String schedule,
+    List<KeptStage> stages,
+    int[] visionTokensPerLayer,
+    int[] tokensPerLayer,
+    TopLogits lastLogitsTop5,
+    int promptTokens,
+    int visionTokens,
+    double visionMs,
+    double prefillMs,
+    double decodeMs,
+    double[] prefillLayerMs,
+    double prefillFlops,
+    int liveArraysAfterPrefill,
     int liveArraysAtEnd) {
 
   /** LLM generate time (prefill + decode), the paper's latency measure. */

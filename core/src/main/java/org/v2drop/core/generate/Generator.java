@@ -26,16 +26,17 @@ import org.v2drop.core.model.Rope;
 import org.v2drop.core.processor.EncodedInput;
 
 /**
- * Greedy generation with vision-token dropping, for one sequence or a batch (fp32). Prefill runs the decoder layer
- * by layer and consults the method's {@link DropPolicy} for each sequence at each scheduled boundary; decoding then
- * extends per-layer KV caches whose lengths reflect the drops. One NDManager per call; one NDScope per layer step and
- * per decode step.
+ * Greedy generation with vision-token dropping, for one sequence or a batch (fp32). Prefill runs
+ * the decoder layer by layer and consults the method's {@link DropPolicy} for each sequence at each
+ * scheduled boundary; decoding then extends per-layer KV caches whose lengths reflect the drops.
+ * One NDManager per call; one NDScope per layer step and per decode step.
  *
- * <p>A batch holds sequences of different lengths, and each keeps its own tokens at each drop, so they stay ragged:
- * the batch is right-padded to its longest sequence at every layer (a causal query never sees the padding after it),
- * and decoding appends every sequence's new key at the same cache column, hiding each sequence's padding columns
- * with a key mask. Each sequence keeps its own position ids. A sequence's answer does not depend on the others in
- * its batch beyond floating-point summation order.
+ * <p>A batch holds sequences of different lengths, and each keeps its own tokens at each drop, so
+ * they stay ragged: the batch is right-padded to its longest sequence at every layer (a causal
+ * query never sees the padding after it), and decoding appends every sequence's new key at the same
+ * cache column, hiding each sequence's padding columns with a key mask. Each sequence keeps its own
+ * position ids. A sequence's answer does not depend on the others in its batch beyond
+ * floating-point summation order.
  */
 public final class Generator {
   private final LlavaModel model;
@@ -47,25 +48,29 @@ public final class Generator {
     this.rope = new RopeTables(Rope.inverseFrequencies(t.rope(), t.headDim()));
   }
 
-  /** Generates up to {@code maxNewTokens} tokens for {@code input} with {@code method}, stopping at EOS. */
+  /**
+   * Generates up to {@code maxNewTokens} tokens for {@code input} with {@code method}, stopping at
+   * EOS.
+   */
   public Generation generate(EncodedInput input, MethodSpec method, int maxNewTokens) {
     return generate(input, method, maxNewTokens, true);
   }
 
   /**
-   * Generates {@code maxNewTokens} tokens, or fewer when {@code stopAtEos} and EOS comes first (benchmarks time a
-   * fixed number of decode steps and pass false).
+   * Generates {@code maxNewTokens} tokens, or fewer when {@code stopAtEos} and EOS comes first
+   * (benchmarks time a fixed number of decode steps and pass false).
    */
-  public Generation generate(EncodedInput input, MethodSpec method, int maxNewTokens, boolean stopAtEos) {
+  public Generation generate(
+      EncodedInput input, MethodSpec method, int maxNewTokens, boolean stopAtEos) {
     return generate(List.of(input), method, maxNewTokens, stopAtEos).get(0);
   }
 
   /**
-   * Generates for a batch of inputs at once, each with its own dropping; results in input order. Times in each
-   * {@link Generation} are the batch's divided by its size (the cost per sample).
+   * Generates for a batch of inputs at once, each with its own dropping; results in input order.
+   * Times in each {@link Generation} are the batch's divided by its size (the cost per sample).
    */
-  public List<Generation> generate(List<EncodedInput> inputs, MethodSpec method, int maxNewTokens,
-      boolean stopAtEos) {
+  public List<Generation> generate(
+      List<EncodedInput> inputs, MethodSpec method, int maxNewTokens, boolean stopAtEos) {
     if (maxNewTokens < 1) {
       throw new IllegalArgumentException("max_new_tokens must be >= 1, found " + maxNewTokens);
     }
@@ -85,17 +90,24 @@ public final class Generator {
     }
     try (NDManager m = model.newGenerationManager()) {
       long t0 = System.nanoTime();
-      NDArray[] features = imageFeatures(m, inputs); // per sequence (vision tokens, hidden), or null entries
+      NDArray[] features =
+          imageFeatures(m, inputs); // per sequence (vision tokens, hidden), or null entries
       long t1 = System.nanoTime();
 
-      // Prefill (spec "V²Drop" 3-5): positions from ids, text never dropped, one pool of vision tokens per sequence.
-      NDArray h = padded(m, seqs, s -> mergeEmbeddings(m, seqs[s].ids, seqs[s].isVision, features[s]), hidden);
+      // Prefill (spec "V²Drop" 3-5): positions from ids, text never dropped, one pool of vision
+      // tokens per sequence.
+      NDArray h =
+          padded(
+              m, seqs, s -> mergeEmbeddings(m, seqs[s].ids, seqs[s].isVision, features[s]), hidden);
       NDArray prev = null; // (b, rows, hidden) input of the previous layer
       KvCache[] caches = new KvCache[numLayers];
-      int[][] cachedPerLayer = new int[numLayers][b]; // real (unpadded) cache length of each sequence per layer
+      int[][] cachedPerLayer =
+          new int[numLayers][b]; // real (unpadded) cache length of each sequence per layer
       List<DecoderLayer> layers = model.layers();
       AttentionInputs segment = null; // RoPE tables of the current rows: they change only at a drop
-      double[] layerMs = new double[numLayers]; // wall time per layer, its drop step included (ops are synchronous)
+      double[] layerMs =
+          new double
+              [numLayers]; // wall time per layer, its drop step included (ops are synchronous)
       for (int l = 0; l < numLayers; l++) {
         long layerStart = System.nanoTime();
         caches[l] = new KvCache(maxNewTokens - 1); // room for the decode steps: no per-token copy
@@ -168,7 +180,8 @@ public final class Generator {
           scope.suppressNotUsedWarning();
           NDArray x = model.embed(m, next).reshape(b, 1, hidden);
           long[] stepPos = null;
-          AttentionInputs stepInputs = null; // the same RoPE for every layer unless positions were renumbered
+          AttentionInputs stepInputs =
+              null; // the same RoPE for every layer unless positions were renumbered
           for (int l = 0; l < numLayers; l++) {
             long[] pos = new long[b];
             for (int s = 0; s < b; s++) {
@@ -179,8 +192,11 @@ public final class Generator {
               stepInputs = new AttentionInputs(cs[0], cs[1], null);
               stepPos = pos;
             }
-            NDArray mask = keyMasks[l] == null ? null
-                : keyMasks[l].get(new NDIndex().addAllDim(3).addSliceDim(0, cached[l] + step + 1));
+            NDArray mask =
+                keyMasks[l] == null
+                    ? null
+                    : keyMasks[l].get(
+                        new NDIndex().addAllDim(3).addSliceDim(0, cached[l] + step + 1));
             x = layers.get(l).forward(x, stepInputs.withKeyMask(mask), caches[l]);
           }
           next = model.logits(x.reshape(b, hidden)).argMax(-1).toLongArray();
@@ -188,14 +204,30 @@ public final class Generator {
       }
       long t3 = System.nanoTime();
       int liveAtEnd = m.getManagedArrays().size();
-      String expanded = method.method() == DropMethod.VANILLA ? "vanilla" : method.method().id() + "@" + schedule;
+      String expanded =
+          method.method() == DropMethod.VANILLA ? "vanilla" : method.method().id() + "@" + schedule;
       List<Generation> out = new ArrayList<>(b);
       for (Sequence seq : seqs) {
-        double flops = Flops.prefill(config.text().hiddenSize(), config.text().intermediateSize(),
-            seq.tokensPerLayer);
-        out.add(new Generation(Arrays.copyOf(seq.tokens, seq.count), expanded, List.copyOf(seq.stages),
-            seq.visionPerLayer, seq.tokensPerLayer, seq.top5, seq.ids.length, seq.numVision, ms(t0, t1) / b,
-            ms(t1, t2) / b, ms(t2, t3) / b, layerMs.clone(), flops, liveAfterPrefill, liveAtEnd));
+        double flops =
+            Flops.prefill(
+                config.text().hiddenSize(), config.text().intermediateSize(), seq.tokensPerLayer);
+        out.add(
+            new Generation(
+                Arrays.copyOf(seq.tokens, seq.count),
+                expanded,
+                List.copyOf(seq.stages),
+                seq.visionPerLayer,
+                seq.tokensPerLayer,
+                seq.top5,
+                seq.ids.length,
+                seq.numVision,
+                ms(t0, t1) / b,
+                ms(t1, t2) / b,
+                ms(t2, t3) / b,
+                layerMs.clone(),
+                flops,
+                liveAfterPrefill,
+                liveAtEnd));
       }
       return out;
     }
@@ -231,9 +263,18 @@ public final class Generator {
       this.numVision = vision;
       int expected = input.numImages() * config.tokensPerImage();
       if (vision != expected) {
-        throw new IllegalArgumentException("image tokens and image features do not match: the prompt holds "
-            + vision + " image tokens (id " + config.imageTokenId() + ") but " + input.numImages()
-            + " image(s) give " + expected + " features (" + config.tokensPerImage() + " each)");
+        throw new IllegalArgumentException(
+            "image tokens and image features do not match: the prompt holds "
+                + vision
+                + " image tokens (id "
+                + config.imageTokenId()
+                + ") but "
+                + input.numImages()
+                + " image(s) give "
+                + expected
+                + " features ("
+                + config.tokensPerImage()
+                + " each)");
       }
       this.orig = iota(n);
       this.ropePos = orig.clone();
@@ -242,15 +283,26 @@ public final class Generator {
       this.tokens = new long[maxNewTokens];
     }
 
-    /** Asks the policy which vision tokens survive the drop at {@code boundary}; returns the rows to keep. */
+    /**
+     * Asks the policy which vision tokens survive the drop at {@code boundary}; returns the rows to
+     * keep.
+     */
     long[] drop(Stage stage, DropPolicy policy, boolean renumber, BatchBoundary boundary, int s) {
       long[] visionRows = rowsWhere(orig, isVision);
       long[] alive = select(orig, visionRows);
       int keep = stage.keep(alive.length);
       long[] kept = new long[0];
       if (keep > 0) {
-        BoundaryView view = new BoundaryView(boundary, s, orig.length, input.sampleId(), alive, visionRows, ropePos,
-            prevRopePos);
+        BoundaryView view =
+            new BoundaryView(
+                boundary,
+                s,
+                orig.length,
+                input.sampleId(),
+                alive,
+                visionRows,
+                ropePos,
+                prevRopePos);
         int[] chosen = policy.select(view, keep);
         kept = new long[chosen.length];
         for (int i = 0; i < chosen.length; i++) {
@@ -284,16 +336,24 @@ public final class Generator {
     }
   }
 
-  /** Per sequence (vision tokens, hidden) projected features, all images through the tower at once. */
+  /**
+   * Per sequence (vision tokens, hidden) projected features, all images through the tower at once.
+   */
   private NDArray[] imageFeatures(NDManager m, List<EncodedInput> inputs) {
     NDArray[] out = new NDArray[inputs.size()];
     int images = 0;
     for (EncodedInput in : inputs) {
       images += in.numImages();
-      if (in.numImages() > 0 && (in.imageHeight() != inputs.get(0).imageHeight()
-          || in.imageWidth() != inputs.get(0).imageWidth())) {
-        throw new IllegalArgumentException("a batch needs images of one size: " + in.sampleId() + " has "
-            + in.imageHeight() + "x" + in.imageWidth());
+      if (in.numImages() > 0
+          && (in.imageHeight() != inputs.get(0).imageHeight()
+              || in.imageWidth() != inputs.get(0).imageWidth())) {
+        throw new IllegalArgumentException(
+            "a batch needs images of one size: "
+                + in.sampleId()
+                + " has "
+                + in.imageHeight()
+                + "x"
+                + in.imageWidth());
       }
     }
     if (images == 0) {
@@ -308,8 +368,9 @@ public final class Generator {
     }
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      NDArray all = model.imageFeatures(m.create(pixels, new Shape(images, 3, first.imageHeight(),
-          first.imageWidth())));
+      NDArray all =
+          model.imageFeatures(
+              m.create(pixels, new Shape(images, 3, first.imageHeight(), first.imageWidth())));
       long row = 0;
       for (int s = 0; s < out.length; s++) {
         long n = (long) inputs.get(s).numImages() * model.config().tokensPerImage();
@@ -323,9 +384,12 @@ public final class Generator {
     return out;
   }
 
-  /** Stacks per-sequence (rows, hidden) arrays into (b, longest, hidden), zero rows after each sequence's end. */
-  private static NDArray padded(NDManager m, Sequence[] seqs, java.util.function.IntFunction<NDArray> rowsOf,
-      long hidden) {
+  /**
+   * Stacks per-sequence (rows, hidden) arrays into (b, longest, hidden), zero rows after each
+   * sequence's end.
+   */
+  private static NDArray padded(
+      NDManager m, Sequence[] seqs, java.util.function.IntFunction<NDArray> rowsOf, long hidden) {
     int longest = Arrays.stream(seqs).mapToInt(q -> q.orig.length).max().orElseThrow();
     NDList parts = new NDList();
     try {
@@ -346,7 +410,10 @@ public final class Generator {
     }
   }
 
-  /** The kept rows of each sequence of {@code h} (b, rows, hidden), right-padded with copies of row 0. */
+  /**
+   * The kept rows of each sequence of {@code h} (b, rows, hidden), right-padded with copies of row
+   * 0.
+   */
   private static NDArray gatherRows(NDManager m, NDArray h, long[][] rows, long hidden) {
     long stride = h.getShape().get(1);
     int longest = Arrays.stream(rows).mapToInt(r -> r.length).max().orElseThrow();
@@ -356,14 +423,18 @@ public final class Generator {
         flat[s * longest + i] = s * stride + (i < rows[s].length ? rows[s][i] : 0);
       }
     }
-    // torch.gather with the row ids broadcast over the hidden axis: a third to half the time of h[ids] (measured)
+    // torch.gather with the row ids broadcast over the hidden axis: a third to half the time of
+    // h[ids] (measured)
     NDArray index = m.create(flat).reshape(flat.length, 1).broadcast(flat.length, hidden);
-    return h.reshape(rows.length * stride, hidden).gather(index, 0).reshape(rows.length, longest, hidden);
+    return h.reshape(rows.length * stride, hidden)
+        .gather(index, 0)
+        .reshape(rows.length, longest, hidden);
   }
 
   /**
-   * The RoPE tables (b, 1, rows, headDim) of each sequence's position ids (padding rows take position 0) in a
-   * prefill segment of {@code rows} rows, registered with no scope: the segment's layers share them.
+   * The RoPE tables (b, 1, rows, headDim) of each sequence's position ids (padding rows take
+   * position 0) in a prefill segment of {@code rows} rows, registered with no scope: the segment's
+   * layers share them.
    */
   private AttentionInputs prefillInputs(NDManager m, Sequence[] seqs, long rows) {
     long[] flat = new long[(int) (seqs.length * rows)];
@@ -404,8 +475,8 @@ public final class Generator {
   }
 
   /**
-   * (b, 1, 1, columns + room) additive mask hiding each sequence's padding columns [real, columns) of a layer's
-   * cache; null when no sequence is padded (a single sequence never is).
+   * (b, 1, 1, columns + room) additive mask hiding each sequence's padding columns [real, columns)
+   * of a layer's cache; null when no sequence is padded (a single sequence never is).
    */
   private static NDArray paddingMask(NDManager m, int[] real, long columns, int room) {
     if (Arrays.stream(real).allMatch(r -> r == columns)) {
@@ -414,7 +485,8 @@ public final class Generator {
     long width = columns + room;
     float[] mask = new float[(int) (real.length * width)];
     for (int s = 0; s < real.length; s++) {
-      Arrays.fill(mask, (int) (s * width + real[s]), (int) (s * width + columns), Float.NEGATIVE_INFINITY);
+      Arrays.fill(
+          mask, (int) (s * width + real[s]), (int) (s * width + columns), Float.NEGATIVE_INFINITY);
     }
     return m.create(mask, new Shape(real.length, 1, 1, width));
   }
@@ -474,7 +546,8 @@ public final class Generator {
       }
     }
     if (j != rows.length) {
-      throw new IllegalStateException("kept positions " + Arrays.toString(kept) + " are not all alive vision tokens");
+      throw new IllegalStateException(
+          "kept positions " + Arrays.toString(kept) + " are not all alive vision tokens");
     }
     return rows;
   }

@@ -6,10 +6,11 @@ import ai.djl.ndarray.types.Shape;
 import org.v2drop.core.model.Rope;
 
 /**
- * Builds cos/signed-sin arrays for position ids from the model's inverse frequencies (headDim = 2 x their count).
- * Position ids are integers, so the rows of positions 0..N-1 are computed once ({@link Rope#cosSin}) and copied;
- * the table grows when a longer sequence comes. Safe for concurrent generations: a table is never changed after it
- * is published, only replaced by a longer one.
+ * Builds cos/signed-sin arrays for position ids from the model's inverse frequencies (headDim = 2 x
+ * their count). Position ids are integers, so the rows of positions 0..N-1 are computed once
+ * ({@link Rope#cosSin}) and copied; the table grows when a longer sequence comes. Safe for
+ * concurrent generations: a table is never changed after it is published, only replaced by a longer
+ * one.
  */
 final class RopeTables {
   private static final int INITIAL_POSITIONS = 1024;
@@ -26,10 +27,11 @@ final class RopeTables {
   }
 
   /**
-   * {cos, signed sin} ({@link Rope#cosSin}) for {@code batch * rows} positions (row-major per sequence), owned by
-   * {@code m}, created directly as (batch, 1, rows, headDim). Never reshape them instead: DJL's CPU arrays made from
-   * Java data wrap a buffer that only the created array keeps alive, so a view that outlives it reads memory the
-   * garbage collector may free (GarbageCollectionIT).
+   * {cos, signed sin} ({@link Rope#cosSin}) for {@code batch * rows} positions (row-major per
+   * sequence), owned by {@code m}, created directly as (batch, 1, rows, headDim). Never reshape
+   * them instead: DJL's CPU arrays made from Java data wrap a buffer that only the created array
+   * keeps alive, so a view that outlives it reads memory the garbage collector may free
+   * (GarbageCollectionIT).
    */
   NDArray[] cosSin(NDManager m, long[] positions, long batch, long rows) {
     return create(m, positions, new Shape(batch, 1, rows, headDim()));
@@ -45,7 +47,9 @@ final class RopeTables {
     return new NDArray[] {m.create(rows[0], shape), m.create(rows[1], shape)};
   }
 
-  /** The table's rows for {@code positions}: {cos, signed sin}, each (positions, headDim) row-major. */
+  /**
+   * The table's rows for {@code positions}: {cos, signed sin}, each (positions, headDim) row-major.
+   */
   float[][] rows(long[] positions) {
     Table t = coveringTable(positions);
     int dim = (int) headDim();

@@ -11,8 +11,9 @@ import org.v2drop.core.drop.TopK;
  */
 public record TopLogits(int[] ids, float[] values) {
   /**
-   * Top {@code k} of a logits row in one pass, keeping the best {@code k} ids in order (a vocabulary-sized sort of
-   * boxed ids took 10-40 ms of every prefill). Order: {@link TopK#descending} of the logits, then by id.
+   * Top {@code k} of a logits row in one pass, keeping the best {@code k} ids in order (a
+   * vocabulary-sized sort of boxed ids took 10-40 ms of every prefill). Order: {@link
+   * TopK#descending} of the logits, then by id.
    */
   public static TopLogits of(float[] logits, int k) {
     int size = Math.max(0, Math.min(k, logits.length));
@@ -36,7 +37,10 @@ public record TopLogits(int[] ids, float[] values) {
     return new TopLogits(ids, values);
   }
 
-  /** Whether id {@code i} ranks before id {@code j}: larger logit in {@link TopK}'s order (NaN last), then lower id. */
+  /**
+   * Whether id {@code i} ranks before id {@code j}: larger logit in {@link TopK}'s order (NaN
+   * last), then lower id.
+   */
   static boolean ranksBefore(float[] logits, int i, int j) {
     long a = TopK.descending(logits[i]);
     long b = TopK.descending(logits[j]);

@@ -11,10 +11,11 @@ public final class Attention {
   private Attention() {}
 
   /**
-   * HF's {@code x * cos + rotate_half(x) * sin} over the last axis, as {@code x * cos + swap_halves(x) * signedSin}
-   * with {@code signedSin = cat(-sin, sin)} from {@link Rope#cosSin} ({@code -a * s == a * -s} exactly, one op
-   * fewer). x: (..., n, headDim), cos/signedSin broadcastable to x, e.g. (n, headDim) for (heads, n, headDim) or
-   * (batch, 1, n, headDim) for (batch, heads, n, headDim).
+   * HF's {@code x * cos + rotate_half(x) * sin} over the last axis, as {@code x * cos +
+   * swap_halves(x) * signedSin} with {@code signedSin = cat(-sin, sin)} from {@link Rope#cosSin}
+   * ({@code -a * s == a * -s} exactly, one op fewer). x: (..., n, headDim), cos/signedSin
+   * broadcastable to x, e.g. (n, headDim) for (heads, n, headDim) or (batch, 1, n, headDim) for
+   * (batch, heads, n, headDim).
    */
   public static NDArray rotate(NDArray x, NDArray cos, NDArray signedSin) {
     int last = x.getShape().dimension() - 1;
@@ -25,16 +26,17 @@ public final class Attention {
 
   /**
    * Attention of {@code n} new queries per sequence over all cached keys with torch's fused kernel
-   * ({@link TorchAttention}, as HF's default "sdpa" attention): query i sees keys 0..past+i (the causal rule),
-   * except the key columns {@code keyMask} hides (padding between ragged sequences of a batch). A prefill with
-   * nothing cached and no padding columns uses the kernel's own causal flag; one query sees every key; anything
-   * else gets an explicit mask. Grouped kv heads are repeated first, as HF's repeat_kv; the scale is HF's
-   * {@code head_dim ** -0.5}.
+   * ({@link TorchAttention}, as HF's default "sdpa" attention): query i sees keys 0..past+i (the
+   * causal rule), except the key columns {@code keyMask} hides (padding between ragged sequences of
+   * a batch). A prefill with nothing cached and no padding columns uses the kernel's own causal
+   * flag; one query sees every key; anything else gets an explicit mask. Grouped kv heads are
+   * repeated first, as HF's repeat_kv; the scale is HF's {@code head_dim ** -0.5}.
    *
    * @param q (batch, heads, n, headDim)
    * @param k (batch, kvHeads, past + n, headDim)
    * @param v (batch, kvHeads, past + n, headDim)
-   * @param keyMask (batch, 1, 1, past + n) additive (0 or -inf), or null when every key column is real
+   * @param keyMask (batch, 1, 1, past + n) additive (0 or -inf), or null when every key column is
+   *     real
    * @return (batch, n, heads * headDim)
    */
   public static NDArray causal(NDArray q, NDArray k, NDArray v, NDArray keyMask) {
@@ -49,20 +51,24 @@ public final class Attention {
     double scale = Math.pow(hd, -0.5);
     NDArray out;
     if (n == 1) {
-      out = keyMask == null ? TorchAttention.full(q, keys, values, scale)
-          : TorchAttention.masked(q, keys, values, keyMask, scale);
+      out =
+          keyMask == null
+              ? TorchAttention.full(q, keys, values, scale)
+              : TorchAttention.masked(q, keys, values, keyMask, scale);
     } else if (n == total && keyMask == null) {
       out = TorchAttention.causal(q, keys, values, scale);
     } else {
       NDArray mask = causalMask(q.getManager(), n, total);
-      out = TorchAttention.masked(q, keys, values, keyMask == null ? mask : mask.add(keyMask), scale);
+      out =
+          TorchAttention.masked(q, keys, values, keyMask == null ? mask : mask.add(keyMask), scale);
     }
     return out.transpose(0, 2, 1, 3).reshape(batch, n, heads * hd);
   }
 
   /**
-   * Repeats each kv head {@code groups} times, HF's repeat_kv: (..., kvHeads, t, headDim) → (..., kvHeads * groups,
-   * t, headDim), head h of the result being kv head h / groups; the array itself when groups == 1.
+   * Repeats each kv head {@code groups} times, HF's repeat_kv: (..., kvHeads, t, headDim) → (...,
+   * kvHeads * groups, t, headDim), head h of the result being kv head h / groups; the array itself
+   * when groups == 1.
    */
   static NDArray repeatKv(NDArray kv, int groups) {
     if (groups == 1) {
@@ -83,16 +89,17 @@ public final class Attention {
   }
 
   /**
-   * {@code (q @ kT) * scale}, as HF's eager attention. (Full attention runs in the fused kernel; this serves the one
-   * query row of {@link #rowProbabilities}, whose scores are no larger than q, so nothing is gained by scaling q.)
+   * {@code (q @ kT) * scale}, as HF's eager attention. (Full attention runs in the fused kernel;
+   * this serves the one query row of {@link #rowProbabilities}, whose scores are no larger than q,
+   * so nothing is gained by scaling q.)
    */
   static NDArray scaledScores(NDArray q, NDArray kT, float scale) {
     return q.matMul(kT).muli(Scalars.of(scale));
   }
 
   /**
-   * (n, total) additive mask of n queries that are the last n of total tokens: 0 where key j <= total - n + i, -inf
-   * elsewhere; built by the engine, not copied in.
+   * (n, total) additive mask of n queries that are the last n of total tokens: 0 where key j <=
+   * total - n + i, -inf elsewhere; built by the engine, not copied in.
    */
   public static NDArray causalMask(NDManager manager, long n, long total) {
     long past = total - n;
@@ -117,7 +124,8 @@ public final class Attention {
     long hd = q.getShape().get(2);
     int groups = (int) (heads / k.getShape().get(0));
     NDArray keys = repeatKv(k.get(new NDIndex(":, 0:" + (queryIndex + 1) + ", :")), groups);
-    NDArray probs = scaledScores(q, keys.transpose(0, 2, 1), (float) (1.0 / Math.sqrt(hd))).softmax(-1);
+    NDArray probs =
+        scaledScores(q, keys.transpose(0, 2, 1), (float) (1.0 / Math.sqrt(hd))).softmax(-1);
     return probs.mean(new int[] {0}).toFloatArray(); // (1, queryIndex + 1) → flat
   }
 }

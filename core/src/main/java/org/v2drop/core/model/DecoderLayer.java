@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import org.v2drop.core.checkpoint.TextConfig;
 
-/** One Llama decoder layer: RMSNorm → GQA attention with RoPE and a KV cache → RMSNorm → SwiGLU MLP. */
+/**
+ * One Llama decoder layer: RMSNorm → GQA attention with RoPE and a KV cache → RMSNorm → SwiGLU MLP.
+ */
 public final class DecoderLayer {
   private final TextConfig c;
   private final DecoderWeights.Layer w;
@@ -16,10 +18,11 @@ public final class DecoderLayer {
   }
 
   /**
-   * Runs the layer on {@code n} new tokens of each sequence in a batch, appending their keys/values to {@code cache}.
-   * The fused q/k/v projection is viewed as (batch, heads + 2 kvHeads, n, headDim) once and split, not indexed;
-   * queries and keys are rotated together. Gate and up are two products, not one fused and split: SiLU on a
-   * contiguous gate costs about half what it costs on half of a fused output (measured at 66 tokens).
+   * Runs the layer on {@code n} new tokens of each sequence in a batch, appending their keys/values
+   * to {@code cache}. The fused q/k/v projection is viewed as (batch, heads + 2 kvHeads, n,
+   * headDim) once and split, not indexed; queries and keys are rotated together. Gate and up are
+   * two products, not one fused and split: SiLU on a contiguous gate costs about half what it costs
+   * on half of a fused output (measured at 66 tokens).
    *
    * @param x (batch, n, hidden) layer input
    * @param in the tokens' RoPE tables and attention masks
@@ -31,8 +34,11 @@ public final class DecoderLayer {
     long n = x.getShape().get(1);
     int heads = c.numAttentionHeads();
     int kvHeads = c.numKeyValueHeads();
-    NDArray qkv = Ops.rmsNorm(x, w.inputNorm(), (float) c.rmsNormEps()).matMul(w.qkvT())
-        .reshape(b, n, heads + 2L * kvHeads, c.headDim()).transpose(0, 2, 1, 3); // (b, all heads, n, hd)
+    NDArray qkv =
+        Ops.rmsNorm(x, w.inputNorm(), (float) c.rmsNormEps())
+            .matMul(w.qkvT())
+            .reshape(b, n, heads + 2L * kvHeads, c.headDim())
+            .transpose(0, 2, 1, 3); // (b, all heads, n, hd)
     NDList qkAndV = qkv.split(new long[] {heads + kvHeads}, 1);
     NDList qAndK = Attention.rotate(qkAndV.get(0), in.cos(), in.sin()).split(new long[] {heads}, 1);
     cache.append(qAndK.get(1), qkAndV.get(1));
@@ -44,8 +50,9 @@ public final class DecoderLayer {
   }
 
   /**
-   * Head-averaged attention of the token at row {@code queryIndex} over rows 0..queryIndex, computed with this
-   * layer's input_layernorm, q/k projections and RoPE on {@code x} (one query row; no full attention matrix).
+   * Head-averaged attention of the token at row {@code queryIndex} over rows 0..queryIndex,
+   * computed with this layer's input_layernorm, q/k projections and RoPE on {@code x} (one query
+   * row; no full attention matrix).
    *
    * @param x (n, hidden)
    * @param cos (n, headDim)
@@ -54,7 +61,8 @@ public final class DecoderLayer {
    */
   public float[] lastRowAttention(NDArray x, NDArray cos, NDArray sin, long queryIndex) {
     long n = queryIndex + 1;
-    NDArray normed = Ops.rmsNorm(x.get(new NDIndex("0:" + n + ", :")), w.inputNorm(), (float) c.rmsNormEps());
+    NDArray normed =
+        Ops.rmsNorm(x.get(new NDIndex("0:" + n + ", :")), w.inputNorm(), (float) c.rmsNormEps());
     NDIndex row = new NDIndex(queryIndex + ":" + n + ", :");
     NDArray q = heads(normed.get(row).matMul(w.qT()), 1, c.numAttentionHeads());
     NDArray k = heads(normed.matMul(w.kT()), n, c.numKeyValueHeads());
@@ -68,5 +76,4 @@ public final class DecoderLayer {
   private NDArray heads(NDArray x, long n, int numHeads) {
     return x.reshape(n, numHeads, c.headDim()).transpose(1, 0, 2);
   }
-
 }

@@ -10,7 +10,8 @@ import java.util.List;
  * @param finalNorm (hidden)
  * @param lmHeadT (hidden, vocab)
  */
-public record DecoderWeights(NDArray embedTokens, List<Layer> layers, NDArray finalNorm, NDArray lmHeadT) {
+public record DecoderWeights(
+    NDArray embedTokens, List<Layer> layers, NDArray finalNorm, NDArray lmHeadT) {
 
   /**
    * One decoder layer.
@@ -25,6 +26,14 @@ public record DecoderWeights(NDArray embedTokens, List<Layer> layers, NDArray fi
    * @param upT (hidden, intermediate)
    * @param downT (intermediate, hidden)
    */
-  public record Layer(NDArray inputNorm, NDArray qkvT, NDArray qT, NDArray kT, NDArray oT, NDArray postNorm,
-      NDArray gateT, NDArray upT, NDArray downT) {}
+  public record Layer(
+      NDArray inputNorm,
+      NDArray qkvT,
+      NDArray qT,
+      NDArray kT,
+      NDArray oT,
+      NDArray postNorm,
+      NDArray gateT,
+      NDArray upT,
+      NDArray downT) {}
 }

@@ -6,11 +6,12 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * One decoder layer's keys and values. Lengths differ per layer once tokens are dropped; dropped tokens never enter
- * the caches of later layers. The first append (the prefill) allocates room for {@code reserve} more tokens (the
- * decode steps), so decoding writes each new key/value in place instead of copying the whole cache per token; a
- * cache that outgrows its room is reallocated with room to spare. In a batch, all sequences share the time axis:
- * columns a shorter sequence does not fill are padding, hidden from attention by the caller's key mask.
+ * One decoder layer's keys and values. Lengths differ per layer once tokens are dropped; dropped
+ * tokens never enter the caches of later layers. The first append (the prefill) allocates room for
+ * {@code reserve} more tokens (the decode steps), so decoding writes each new key/value in place
+ * instead of copying the whole cache per token; a cache that outgrows its room is reallocated with
+ * room to spare. In a batch, all sequences share the time axis: columns a shorter sequence does not
+ * fill are padding, hidden from attention by the caller's key mask.
  */
 public final class KvCache {
   private final int reserve;
@@ -43,13 +44,15 @@ public final class KvCache {
   private void grow(NDArray like, NDArray likeValues, long capacity) {
     Shape s = like.getShape();
     Shape room = new Shape(s.get(0), s.get(1), capacity, s.get(3));
-    // uninitialized (torch.empty): columns are read only after they are written, so no memset per layer
+    // uninitialized (torch.empty): columns are read only after they are written, so no memset per
+    // layer
     NDArray k = like.getManager().create(room, like.getDataType());
     NDArray v = likeValues.getManager().create(room, likeValues.getDataType());
     NDScope.unregister(k, v); // the cache outlives the layer call that allocates it
     if (keys != null) {
       NDIndex old = columns(0, length);
-      try (NDArray ok = keys.get(old); NDArray ov = values.get(old)) {
+      try (NDArray ok = keys.get(old);
+          NDArray ov = values.get(old)) {
         k.set(old, ok);
         v.set(old, ov);
       }
@@ -60,12 +63,17 @@ public final class KvCache {
     values = v;
   }
 
-  /** The written keys (batch, kvHeads, length, headDim): a view, to be closed by the caller's scope. */
+  /**
+   * The written keys (batch, kvHeads, length, headDim): a view, to be closed by the caller's scope.
+   */
   public NDArray keys() {
     return view(keys);
   }
 
-  /** The written values (batch, kvHeads, length, headDim): a view, to be closed by the caller's scope. */
+  /**
+   * The written values (batch, kvHeads, length, headDim): a view, to be closed by the caller's
+   * scope.
+   */
   public NDArray values() {
     return view(values);
   }
@@ -74,7 +82,10 @@ public final class KvCache {
     return full.get(columns(0, length));
   }
 
-  /** Columns [from, to) of the time axis, built without parsing an index string (this runs per layer per token). */
+  /**
+   * Columns [from, to) of the time axis, built without parsing an index string (this runs per layer
+   * per token).
+   */
   private static NDIndex columns(long from, long to) {
     return new NDIndex().addAllDim(2).addSliceDim(from, to);
   }

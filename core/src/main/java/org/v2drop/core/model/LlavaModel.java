@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 import org.v2drop.core.checkpoint.LlavaConfig;
 
 /**
- * A loaded LLaVA model: vision tower, projector, Llama decoder and LM head, with its weights in one NDManager.
- * Generations use sub-managers of {@link #newGenerationManager()}; nothing of a sample attaches to the model's.
+ * A loaded LLaVA model: vision tower, projector, Llama decoder and LM head, with its weights in one
+ * NDManager. Generations use sub-managers of {@link #newGenerationManager()}; nothing of a sample
+ * attaches to the model's.
  */
 public final class LlavaModel implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LlavaModel.class);
@@ -44,13 +45,19 @@ public final class LlavaModel implements AutoCloseable {
   /** Loads config and weights from a HF checkpoint directory onto {@code device}. */
   public static LlavaModel load(Path dir, Device device) {
     LlavaConfig config = LlavaConfig.load(dir);
-    Ops.checkActivation(config.vision().hiddenAct(), dir.resolve(LlavaConfig.CONFIG) + ": vision_config.hidden_act");
-    Ops.checkActivation(config.projectorHiddenAct(), dir.resolve(LlavaConfig.CONFIG) + ": projector_hidden_act");
+    Ops.checkActivation(
+        config.vision().hiddenAct(),
+        dir.resolve(LlavaConfig.CONFIG) + ": vision_config.hidden_act");
+    Ops.checkActivation(
+        config.projectorHiddenAct(), dir.resolve(LlavaConfig.CONFIG) + ": projector_hidden_act");
     NDManager manager = NDManager.newBaseManager(device, "PyTorch");
     try {
       LlavaWeightsLoader.Loaded w = LlavaWeightsLoader.load(dir, config, manager);
       if (!w.unused().isEmpty()) {
-        LOG.info("{}: {} checkpoint tensors not used by the model: {}", dir, w.unused().size(),
+        LOG.info(
+            "{}: {} checkpoint tensors not used by the model: {}",
+            dir,
+            w.unused().size(),
             w.unused().size() > 8 ? w.unused().subList(0, 8) + " ..." : w.unused());
       }
       return new LlavaModel(config, manager, w);
@@ -89,7 +96,8 @@ public final class LlavaModel implements AutoCloseable {
    * @return (images * tokensPerImage, textHidden)
    */
   public NDArray imageFeatures(NDArray pixels) {
-    NDArray feats = projector.project(vision.features(pixels)); // (images, tokensPerImage, textHidden)
+    NDArray feats =
+        projector.project(vision.features(pixels)); // (images, tokensPerImage, textHidden)
     Shape s = feats.getShape();
     return feats.reshape(s.get(0) * s.get(1), s.get(2));
   }
@@ -101,7 +109,8 @@ public final class LlavaModel implements AutoCloseable {
 
   /** Final RMSNorm and LM head on the given rows: (n, hidden) → (n, vocab). */
   public NDArray logits(NDArray hidden) {
-    return Ops.rmsNorm(hidden, decoder.finalNorm(), (float) config.text().rmsNormEps()).matMul(decoder.lmHeadT());
+    return Ops.rmsNorm(hidden, decoder.finalNorm(), (float) config.text().rmsNormEps())
+        .matMul(decoder.lmHeadT());
   }
 
   @Override

@@ -21,8 +21,9 @@ import org.v2drop.core.checkpoint.VisionConfig;
 import org.v2drop.core.checkpoint.WeightLayout;
 
 /**
- * The loading boundary: finds every tensor the model needs under its HF key (in any known layout), checks its shape,
- * widens it to fp32 and places it in the model's manager. The only class that knows HF tensor names.
+ * The loading boundary: finds every tensor the model needs under its HF key (in any known layout),
+ * checks its shape, widens it to fp32 and places it in the model's manager. The only class that
+ * knows HF tensor names.
  */
 public final class LlavaWeightsLoader {
   private final Path dir;
@@ -41,15 +42,24 @@ public final class LlavaWeightsLoader {
       }
       TensorInfo prev = byCanonical.put(canonical, t);
       if (prev != null) {
-        throw new CheckpointException(dir + ": tensors '" + prev.name() + "' and '" + t.name()
-            + "' are the same weight in two key layouts");
+        throw new CheckpointException(
+            dir
+                + ": tensors '"
+                + prev.name()
+                + "' and '"
+                + t.name()
+                + "' are the same weight in two key layouts");
       }
     }
     byCanonical.values().forEach(t -> unused.add(t.name()));
   }
 
   /** Everything the model needs from {@code dir}. */
-  public record Loaded(VisionWeights vision, ProjectorWeights projector, DecoderWeights decoder, List<String> unused) {}
+  public record Loaded(
+      VisionWeights vision,
+      ProjectorWeights projector,
+      DecoderWeights decoder,
+      List<String> unused) {}
 
   /** Loads the weights for {@code config} into {@code manager}. */
   public static Loaded load(Path dir, LlavaConfig config, NDManager manager) {
@@ -64,32 +74,56 @@ public final class LlavaWeightsLoader {
     int d = c.hiddenSize();
     int p = c.patchSize();
     String e = "vision.embeddings.";
-    NDArray patch = create(read(e + "patch_embedding.weight", d, c.numChannels(), p, p), d,
-        (long) c.numChannels() * p * p);
+    NDArray patch =
+        create(
+            read(e + "patch_embedding.weight", d, c.numChannels(), p, p),
+            d,
+            (long) c.numChannels() * p * p);
     List<VisionWeights.Layer> layers = new ArrayList<>();
     for (int i = 0; i < layersNeeded; i++) {
       String L = "vision.encoder.layers." + i + ".";
       String a = L + "self_attn.";
-      float[] qkv = concat(read(a + "q_proj.weight", d, d), read(a + "k_proj.weight", d, d),
-          read(a + "v_proj.weight", d, d));
-      float[] qkvBias = concat(read(a + "q_proj.bias", d), read(a + "k_proj.bias", d), read(a + "v_proj.bias", d));
-      layers.add(new VisionWeights.Layer(vec(L + "layer_norm1.weight", d), vec(L + "layer_norm1.bias", d),
-          create(qkv, 3L * d, d).transpose(), create(qkvBias, 3L * d), matT(a + "out_proj.weight", d, d),
-          vec(a + "out_proj.bias", d), vec(L + "layer_norm2.weight", d), vec(L + "layer_norm2.bias", d),
-          matT(L + "mlp.fc1.weight", c.intermediateSize(), d), vec(L + "mlp.fc1.bias", c.intermediateSize()),
-          matT(L + "mlp.fc2.weight", d, c.intermediateSize()), vec(L + "mlp.fc2.bias", d)));
+      float[] qkv =
+          concat(
+              read(a + "q_proj.weight", d, d),
+              read(a + "k_proj.weight", d, d),
+              read(a + "v_proj.weight", d, d));
+      float[] qkvBias =
+          concat(
+              read(a + "q_proj.bias", d), read(a + "k_proj.bias", d), read(a + "v_proj.bias", d));
+      layers.add(
+          new VisionWeights.Layer(
+              vec(L + "layer_norm1.weight", d),
+              vec(L + "layer_norm1.bias", d),
+              create(qkv, 3L * d, d).transpose(),
+              create(qkvBias, 3L * d),
+              matT(a + "out_proj.weight", d, d),
+              vec(a + "out_proj.bias", d),
+              vec(L + "layer_norm2.weight", d),
+              vec(L + "layer_norm2.bias", d),
+              matT(L + "mlp.fc1.weight", c.intermediateSize(), d),
+              vec(L + "mlp.fc1.bias", c.intermediateSize()),
+              matT(L + "mlp.fc2.weight", d, c.intermediateSize()),
+              vec(L + "mlp.fc2.bias", d)));
     }
-    return new VisionWeights(patch.transpose(), vec(e + "class_embedding", d),
+    return new VisionWeights(
+        patch.transpose(),
+        vec(e + "class_embedding", d),
         create(read(e + "position_embedding.weight", c.numPatches() + 1, d), c.numPatches() + 1, d),
-        vec("vision.pre_layrnorm.weight", d), vec("vision.pre_layrnorm.bias", d), List.copyOf(layers));
+        vec("vision.pre_layrnorm.weight", d),
+        vec("vision.pre_layrnorm.bias", d),
+        List.copyOf(layers));
   }
 
   private ProjectorWeights projector(LlavaConfig c) {
     int in = c.vision().hiddenSize() * c.visionFeatureLayers().length;
     int d = c.text().hiddenSize();
     boolean bias = c.projectorBias();
-    return new ProjectorWeights(matT("projector.linear_1.weight", d, in), bias ? vec("projector.linear_1.bias", d)
-        : null, matT("projector.linear_2.weight", d, d), bias ? vec("projector.linear_2.bias", d) : null);
+    return new ProjectorWeights(
+        matT("projector.linear_1.weight", d, in),
+        bias ? vec("projector.linear_1.bias", d) : null,
+        matT("projector.linear_2.weight", d, d),
+        bias ? vec("projector.linear_2.bias", d) : null);
   }
 
   private DecoderWeights decoder(TextConfig c) {
@@ -102,13 +136,25 @@ public final class LlavaWeightsLoader {
     for (int i = 0; i < c.numHiddenLayers(); i++) {
       String L = "text.layers." + i + ".";
       String a = L + "self_attn.";
-      NDArray qkv = create(concat(read(a + "q_proj.weight", qOut, d), read(a + "k_proj.weight", kvOut, d),
-          read(a + "v_proj.weight", kvOut, d)), (long) qOut + 2L * kvOut, d);
-      layers.add(new DecoderWeights.Layer(vec(L + "input_layernorm.weight", d), qkv.transpose(),
-          qkv.get(new NDIndex("0:" + qOut + ", :")).transpose(),
-          qkv.get(new NDIndex(qOut + ":" + (qOut + kvOut) + ", :")).transpose(), matT(a + "o_proj.weight", d, qOut),
-          vec(L + "post_attention_layernorm.weight", d), matT(L + "mlp.gate_proj.weight", m, d),
-          matT(L + "mlp.up_proj.weight", m, d), matT(L + "mlp.down_proj.weight", d, m)));
+      NDArray qkv =
+          create(
+              concat(
+                  read(a + "q_proj.weight", qOut, d),
+                  read(a + "k_proj.weight", kvOut, d),
+                  read(a + "v_proj.weight", kvOut, d)),
+              (long) qOut + 2L * kvOut,
+              d);
+      layers.add(
+          new DecoderWeights.Layer(
+              vec(L + "input_layernorm.weight", d),
+              qkv.transpose(),
+              qkv.get(new NDIndex("0:" + qOut + ", :")).transpose(),
+              qkv.get(new NDIndex(qOut + ":" + (qOut + kvOut) + ", :")).transpose(),
+              matT(a + "o_proj.weight", d, qOut),
+              vec(L + "post_attention_layernorm.weight", d),
+              matT(L + "mlp.gate_proj.weight", m, d),
+              matT(L + "mlp.up_proj.weight", m, d),
+              matT(L + "mlp.down_proj.weight", d, m)));
     }
     NDArray lmHeadT;
     if (byCanonical.containsKey("lm_head.weight") || !c.tieWordEmbeddings()) {
@@ -135,13 +181,24 @@ public final class LlavaWeightsLoader {
   private float[] read(String canonical, long... expected) {
     TensorInfo t = byCanonical.get(canonical);
     if (t == null) {
-      throw new CheckpointException(dir + ": missing tensor for '" + canonical + "' (expected shape "
-          + Arrays.toString(expected) + "); looked for it under the Hub, recent-transformers and transformers-5 key "
-          + "layouts");
+      throw new CheckpointException(
+          dir
+              + ": missing tensor for '"
+              + canonical
+              + "' (expected shape "
+              + Arrays.toString(expected)
+              + "); looked for it under the Hub, recent-transformers and transformers-5 key "
+              + "layouts");
     }
     if (!Arrays.equals(t.shape(), expected)) {
-      throw new CheckpointException(t.file() + ": tensor '" + t.name() + "' has shape " + t.shapeString()
-          + ", expected " + Arrays.toString(expected));
+      throw new CheckpointException(
+          t.file()
+              + ": tensor '"
+              + t.name()
+              + "' has shape "
+              + t.shapeString()
+              + ", expected "
+              + Arrays.toString(expected));
     }
     unused.remove(t.name());
     return SafetensorsFile.readAsFloat(t);

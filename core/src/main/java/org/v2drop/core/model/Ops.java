@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Small tensor functions shared by the vision tower and the decoder. The input always comes first, so every result
- * belongs to the input's (per-generation) manager, never to the model's.
+ * Small tensor functions shared by the vision tower and the decoder. The input always comes first,
+ * so every result belongs to the input's (per-generation) manager, never to the model's.
  */
 public final class Ops {
   private Ops() {}
@@ -17,51 +17,71 @@ public final class Ops {
   }
 
   /**
-   * Llama RMSNorm over the last axis as HF computes it, {@code w * (x * rsqrt(mean(x^2) + eps))}: DJL has no rsqrt,
-   * so the reciprocal of the root is taken on the (..., 1) column and then multiplied in. Dividing x by the root
-   * instead rounds differently from HF in about a quarter of the elements; the reciprocal agrees with torch's rsqrt
-   * in over 99%.
+   * Llama RMSNorm over the last axis as HF computes it, {@code w * (x * rsqrt(mean(x^2) + eps))}:
+   * DJL has no rsqrt, so the reciprocal of the root is taken on the (..., 1) column and then
+   * multiplied in. Dividing x by the root instead rounds differently from HF in about a quarter of
+   * the elements; the reciprocal agrees with torch's rsqrt in over 99%.
    */
   public static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
     NDArray root = x.square().mean(new int[] {-1}, true).addi(Scalars.of(eps)).sqrt();
     return x.mul(root.onesLike().divi(root)).muli(weight);
   }
 
-  /** LayerNorm over the last axis with biased variance: torch's own layer_norm kernel (one native call). */
+  /**
+   * LayerNorm over the last axis with biased variance: torch's own layer_norm kernel (one native
+   * call).
+   */
   public static NDArray layerNorm(NDArray x, NDArray weight, NDArray bias, double eps) {
     long last = x.getShape().get(x.getShape().dimension() - 1);
-    return x.getNDArrayInternal().layerNorm(x, new Shape(last), weight, bias, (float) eps).singletonOrThrow();
+    return x.getNDArrayInternal()
+        .layerNorm(x, new Shape(last), weight, bias, (float) eps)
+        .singletonOrThrow();
   }
 
-  /** Applies a named HF activation: gelu (erf), quick_gelu, gelu_pytorch_tanh / gelu_new, silu, relu. */
+  /**
+   * Applies a named HF activation: gelu (erf), quick_gelu, gelu_pytorch_tanh / gelu_new, silu,
+   * relu.
+   */
   public static NDArray activation(NDArray x, String name) {
     switch (name) {
       case "gelu": // exact (erf) GELU, torch's kernel
         return x.getNDArrayInternal().gelu();
-      case "quick_gelu": // the products in place: a fresh output costs more than the multiply on 2 cores
+      case "quick_gelu": // the products in place: a fresh output costs more than the multiply on 2
+        // cores
         return sigmoid(x.mul(Scalars.of(1.702f))).muli(x);
       case "gelu_pytorch_tanh":
-      case "gelu_new": {
-        NDArray inner = x.pow(Scalars.of(3f)).muli(Scalars.of(0.044715f)).addi(x)
-            .muli(Scalars.of((float) Math.sqrt(2.0 / Math.PI)));
-        return inner.tanh().addi(Scalars.of(1f)).muli(x).muli(Scalars.of(0.5f));
-      }
-      case "silu": // sigmoid(x) * x == x * sigmoid(x) exactly; multiplying in place saves an allocation
+      case "gelu_new":
+        {
+          NDArray inner =
+              x.pow(Scalars.of(3f))
+                  .muli(Scalars.of(0.044715f))
+                  .addi(x)
+                  .muli(Scalars.of((float) Math.sqrt(2.0 / Math.PI)));
+          return inner.tanh().addi(Scalars.of(1f)).muli(x).muli(Scalars.of(0.5f));
+        }
+      case "silu": // sigmoid(x) * x == x * sigmoid(x) exactly; multiplying in place saves an
+        // allocation
         return sigmoid(x).muli(x);
       case "relu":
         return x.maximum(Scalars.of(0f));
       default:
-        throw new IllegalArgumentException("unsupported activation '" + name
-            + "'; supported: gelu, quick_gelu, gelu_pytorch_tanh, gelu_new, silu, relu");
+        throw new IllegalArgumentException(
+            "unsupported activation '"
+                + name
+                + "'; supported: gelu, quick_gelu, gelu_pytorch_tanh, gelu_new, silu, relu");
     }
   }
 
   /** Checks an activation name at load time. */
   public static void checkActivation(String name, String where) {
     switch (name) {
-      case "gelu", "quick_gelu", "gelu_pytorch_tanh", "gelu_new", "silu", "relu" -> { }
-      default -> throw new org.v2drop.core.checkpoint.CheckpointException(where + ": unsupported activation '" + name
-          + "'; supported: gelu, quick_gelu, gelu_pytorch_tanh, gelu_new, silu, relu");
+      case "gelu", "quick_gelu", "gelu_pytorch_tanh", "gelu_new", "silu", "relu" -> {}
+      default ->
+          throw new org.v2drop.core.checkpoint.CheckpointException(
+              where
+                  + ": unsupported activation '"
+                  + name
+                  + "'; supported: gelu, quick_gelu, gelu_pytorch_tanh, gelu_new, silu, relu");
     }
   }
 

@@ -14,7 +14,9 @@ public final class Projector {
 
   /** (..., visionFeatures) → (..., textHidden). */
   public NDArray project(NDArray features) {
-    return Ops.linear(Ops.activation(Ops.linear(features, w.linear1T(), w.bias1()), activation), w.linear2T(),
+    return Ops.linear(
+        Ops.activation(Ops.linear(features, w.linear1T(), w.bias1()), activation),
+        w.linear2T(),
         w.bias2());
   }
 }

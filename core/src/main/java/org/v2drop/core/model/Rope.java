@@ -3,8 +3,9 @@ package org.v2drop.core.model;
 import org.v2drop.core.checkpoint.RopeConfig;
 
 /**
- * Rotary position embeddings computed from position ids (never from a physical length), so tokens that survive a
- * drop keep their original rotation. Pure functions over Java arrays; HF's rope_init functions are the reference.
+ * Rotary position embeddings computed from position ids (never from a physical length), so tokens
+ * that survive a drop keep their original rotation. Pure functions over Java arrays; HF's rope_init
+ * functions are the reference.
  */
 public final class Rope {
   private Rope() {}
@@ -25,12 +26,15 @@ public final class Rope {
         }
       }
       case "llama3" -> llama3(cfg, inv);
-      default -> { }
+      default -> {}
     }
     return inv;
   }
 
-  /** Llama 3.1 frequency smoothing: long wavelengths divided by factor, short kept, a linear blend between. */
+  /**
+   * Llama 3.1 frequency smoothing: long wavelengths divided by factor, short kept, a linear blend
+   * between.
+   */
   private static void llama3(RopeConfig cfg, float[] inv) {
     double oldContext = cfg.originalMaxPositionEmbeddings();
     double lowFreqWavelen = oldContext / cfg.lowFreqFactor();
@@ -40,7 +44,9 @@ public final class Rope {
       double scaled = wavelen > lowFreqWavelen ? inv[i] / cfg.factor() : inv[i];
       boolean medium = !(wavelen < highFreqWavelen) && !(wavelen > lowFreqWavelen);
       if (medium) {
-        double smooth = (oldContext / wavelen - cfg.lowFreqFactor()) / (cfg.highFreqFactor() - cfg.lowFreqFactor());
+        double smooth =
+            (oldContext / wavelen - cfg.lowFreqFactor())
+                / (cfg.highFreqFactor() - cfg.lowFreqFactor());
         scaled = (1 - smooth) * scaled / cfg.factor() + smooth * scaled;
       }
       inv[i] = (float) scaled;
@@ -48,10 +54,11 @@ public final class Rope {
   }
 
   /**
-   * Cos and signed sin tables for the given positions: two arrays of (positions, headDim) laid out row-major. Each cos
-   * row is the half-dimension angles' cosines repeated twice (HF's {@code cos(cat(freqs, freqs))}); each sin row is
-   * {@code cat(-sin(freqs), sin(freqs))}, the sign HF's {@code rotate_half} puts on the first half, so that
-   * {@link Attention#rotate} needs no negation (the products are the same floats).
+   * Cos and signed sin tables for the given positions: two arrays of (positions, headDim) laid out
+   * row-major. Each cos row is the half-dimension angles' cosines repeated twice (HF's {@code
+   * cos(cat(freqs, freqs))}); each sin row is {@code cat(-sin(freqs), sin(freqs))}, the sign HF's
+   * {@code rotate_half} puts on the first half, so that {@link Attention#rotate} needs no negation
+   * (the products are the same floats).
    */
   public static float[][] cosSin(float[] inverseFrequencies, long[] positions) {
     int half = inverseFrequencies.length;

@@ -13,17 +13,19 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * Torch's fused {@code scaled_dot_product_attention}, the kernel HF's default ("sdpa") attention calls. DJL 0.36 has
- * no such op but runs TorchScript methods, so a parameter-free TorchScript module ({@code sdpa.pt}, written by
- * {@code tools/make_sdpa_module.py}) forwards to it. The kernel never materialises the (queries, keys) score matrix
- * and skips the masked half of a causal prefill: at 641 tokens it took about half the time of the same computation
- * in separate DJL ops, at 4,673 tokens two thirds.
+ * Torch's fused {@code scaled_dot_product_attention}, the kernel HF's default ("sdpa") attention
+ * calls. DJL 0.36 has no such op but runs TorchScript methods, so a parameter-free TorchScript
+ * module ({@code sdpa.pt}, written by {@code tools/make_sdpa_module.py}) forwards to it. The kernel
+ * never materialises the (queries, keys) score matrix and skips the masked half of a causal
+ * prefill: at 641 tokens it took about half the time of the same computation in separate DJL ops,
+ * at 4,673 tokens two thirds.
  *
- * <p>All tensors are (batch, heads, tokens, headDim) with as many key/value heads as query heads; the result is
- * (batch, heads, queries, headDim) and belongs to {@code q}'s manager. DJL runs TorchScript methods in torch's
- * inference mode, so the result is an inference tensor: never update it, or a view of it, in place (torch refuses);
- * any op that makes a new tensor from it is fine. The module is loaded once per JVM and is safe to call from
- * several threads (TorchScript methods hold no state).
+ * <p>All tensors are (batch, heads, tokens, headDim) with as many key/value heads as query heads;
+ * the result is (batch, heads, queries, headDim) and belongs to {@code q}'s manager. DJL runs
+ * TorchScript methods in torch's inference mode, so the result is an inference tensor: never update
+ * it, or a view of it, in place (torch refuses); any op that makes a new tensor from it is fine.
+ * The module is loaded once per JVM and is safe to call from several threads (TorchScript methods
+ * hold no state).
  */
 final class TorchAttention {
   static final String RESOURCE = "sdpa.pt";
@@ -47,8 +49,9 @@ final class TorchAttention {
 
   private static NDArray run(String method, double scale, NDArray... tensors) {
     if (!(tensors[0].getManager() instanceof PtNDManager manager)) {
-      throw new IllegalStateException("fused attention needs PyTorch-engine arrays, found "
-          + tensors[0].getManager().getEngine().getEngineName());
+      throw new IllegalStateException(
+          "fused attention needs PyTorch-engine arrays, found "
+              + tensors[0].getManager().getEngine().getEngineName());
     }
     IValue[] args = new IValue[tensors.length + 1];
     try {

@@ -10,8 +10,9 @@ import org.v2drop.core.checkpoint.LlavaConfig;
 import org.v2drop.core.checkpoint.VisionConfig;
 
 /**
- * The CLIP vision tower up to the hidden state LLaVA reads: patch embedding, class + position embeddings,
- * pre-layernorm, encoder layers; features from {@code vision_feature_layer} (CLS dropped for "default").
+ * The CLIP vision tower up to the hidden state LLaVA reads: patch embedding, class + position
+ * embeddings, pre-layernorm, encoder layers; features from {@code vision_feature_layer} (CLS
+ * dropped for "default").
  */
 public final class VisionTower {
   private final LlavaConfig config;
@@ -22,7 +23,10 @@ public final class VisionTower {
     this.w = weights;
   }
 
-  /** Hidden-state index of a (possibly negative) vision_feature_layer: 0 = embeddings, i = after layer i. */
+  /**
+   * Hidden-state index of a (possibly negative) vision_feature_layer: 0 = embeddings, i = after
+   * layer i.
+   */
   static int hiddenStateIndex(int featureLayer, int numLayers) {
     return featureLayer < 0 ? numLayers + 1 + featureLayer : featureLayer;
   }
@@ -48,9 +52,17 @@ public final class VisionTower {
     int g = c.patchesPerSide();
     int p = c.patchSize();
     // patch embedding as a matmul over unfolded patches (conv stride = kernel = patch)
-    NDArray patches = pixels.reshape(b, c.numChannels(), g, p, g, p).transpose(0, 2, 4, 1, 3, 5)
-        .reshape(b, (long) g * g, (long) c.numChannels() * p * p).matMul(w.patchT()); // (b, patches, hidden)
-    NDArray cls = patches.get(new NDIndex(":, 0:1, :")).zerosLike().addi(w.classEmbedding()); // (b, 1, hidden)
+    NDArray patches =
+        pixels
+            .reshape(b, c.numChannels(), g, p, g, p)
+            .transpose(0, 2, 4, 1, 3, 5)
+            .reshape(b, (long) g * g, (long) c.numChannels() * p * p)
+            .matMul(w.patchT()); // (b, patches, hidden)
+    NDArray cls =
+        patches
+            .get(new NDIndex(":, 0:1, :"))
+            .zerosLike()
+            .addi(w.classEmbedding()); // (b, 1, hidden)
     NDArray x = cls.concat(patches, 1).addi(w.positionEmbedding()); // (b, patches + 1, hidden)
     x = Ops.layerNorm(x, w.preNormWeight(), w.preNormBias(), c.layerNormEps());
     int[] wanted = new int[config.visionFeatureLayers().length];
@@ -70,15 +82,19 @@ public final class VisionTower {
       x = nextLayer(x, w.layers().get(layer), c, selected);
     }
     NDArray feats = selected.length == 1 ? selected[0] : NDArrays.concat(new NDList(selected), 2);
-    return config.visionFeatureSelectStrategy().equals("default") ? feats.get(new NDIndex(":, 1:, :")) : feats;
+    return config.visionFeatureSelectStrategy().equals("default")
+        ? feats.get(new NDIndex(":, 1:, :"))
+        : feats;
   }
 
   /**
-   * One encoder layer in a scope of its own: its intermediates (at 8 images, ~70 MB per layer of scores,
-   * probabilities and MLP activations) are freed when it ends, not after all layers, and its input is freed too
-   * unless it is a selected feature layer. The output joins the caller's scope.
+   * One encoder layer in a scope of its own: its intermediates (at 8 images, ~70 MB per layer of
+   * scores, probabilities and MLP activations) are freed when it ends, not after all layers, and
+   * its input is freed too unless it is a selected feature layer. The output joins the caller's
+   * scope.
    */
-  private static NDArray nextLayer(NDArray x, VisionWeights.Layer l, VisionConfig c, NDArray[] selected) {
+  private static NDArray nextLayer(
+      NDArray x, VisionWeights.Layer l, VisionConfig c, NDArray[] selected) {
     NDArray out;
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
@@ -99,17 +115,24 @@ public final class VisionTower {
     int h = c.numAttentionHeads();
     int hd = c.headDim();
     NDArray normed = Ops.layerNorm(x, l.norm1Weight(), l.norm1Bias(), c.layerNormEps());
-    NDArray qkv = Ops.linear(normed, l.qkvT(), l.qkvBias()).reshape(b, n, 3, h, hd)
-        .transpose(2, 0, 3, 1, 4); // (3, b, heads, n, headDim)
+    NDArray qkv =
+        Ops.linear(normed, l.qkvT(), l.qkvBias())
+            .reshape(b, n, 3, h, hd)
+            .transpose(2, 0, 3, 1, 4); // (3, b, heads, n, headDim)
     NDArray q = qkv.get(0);
     NDArray k = qkv.get(1);
     NDArray v = qkv.get(2);
-    NDArray attn = TorchAttention.full(q, k, v, Math.pow(hd, -0.5)) // HF's CLIP scale, head_dim ** -0.5
-        .transpose(0, 2, 1, 3).reshape(b, n, d); // (b, n, hidden)
+    NDArray attn =
+        TorchAttention.full(q, k, v, Math.pow(hd, -0.5)) // HF's CLIP scale, head_dim ** -0.5
+            .transpose(0, 2, 1, 3)
+            .reshape(b, n, d); // (b, n, hidden)
     x = x.add(Ops.linear(attn, l.outT(), l.outBias()));
     NDArray mlp = Ops.layerNorm(x, l.norm2Weight(), l.norm2Bias(), c.layerNormEps());
-    mlp = Ops.linear(Ops.activation(Ops.linear(mlp, l.fc1T(), l.fc1Bias()), c.hiddenAct()), l.fc2T(), l.fc2Bias());
+    mlp =
+        Ops.linear(
+            Ops.activation(Ops.linear(mlp, l.fc1T(), l.fc1Bias()), c.hiddenAct()),
+            l.fc2T(),
+            l.fc2Bias());
     return x.addi(mlp);
   }
-
 }

@@ -12,8 +12,13 @@ import java.util.List;
  * @param preNormWeight (hidden)
  * @param preNormBias (hidden)
  */
-public record VisionWeights(NDArray patchT, NDArray classEmbedding, NDArray positionEmbedding, NDArray preNormWeight,
-    NDArray preNormBias, List<Layer> layers) {
+public record VisionWeights(
+    NDArray patchT,
+    NDArray classEmbedding,
+    NDArray positionEmbedding,
+    NDArray preNormWeight,
+    NDArray preNormBias,
+    List<Layer> layers) {
 
   /**
    * One encoder layer.
@@ -24,7 +29,17 @@ public record VisionWeights(NDArray patchT, NDArray classEmbedding, NDArray posi
    * @param fc1T (hidden, intermediate)
    * @param fc2T (intermediate, hidden)
    */
-  public record Layer(NDArray norm1Weight, NDArray norm1Bias, NDArray qkvT, NDArray qkvBias, NDArray outT,
-      NDArray outBias, NDArray norm2Weight, NDArray norm2Bias, NDArray fc1T, NDArray fc1Bias, NDArray fc2T,
+  public record Layer(
+      NDArray norm1Weight,
+      NDArray norm1Bias,
+      NDArray qkvT,
+      NDArray qkvBias,
+      NDArray outT,
+      NDArray outBias,
+      NDArray norm2Weight,
+      NDArray norm2Bias,
+      NDArray fc1T,
+      NDArray fc1Bias,
+      NDArray fc2T,
       NDArray fc2Bias) {}
 }

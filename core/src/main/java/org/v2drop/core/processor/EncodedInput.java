@@ -9,7 +9,12 @@ package org.v2drop.core.processor;
  * @param imageSize side of each preprocessed image
  * @param sampleId identifies the sample (seeds the random baseline)
  */
-public record EncodedInput(long[] inputIds, float[] pixelValues, int numImages, int imageHeight, int imageWidth,
+public record EncodedInput(
+    long[] inputIds,
+    float[] pixelValues,
+    int numImages,
+    int imageHeight,
+    int imageWidth,
     String sampleId) {
 
   /** Sum of all pixel values (a cheap fingerprint of preprocessing). */

@@ -10,8 +10,9 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
 /**
- * Decodes PNG/JPEG bytes to RGB the way PIL's {@code convert("RGB")} does: grey is replicated, alpha is dropped
- * (not composited), palettes are looked up. Samples are read from the raster, so no colour management is applied.
+ * Decodes PNG/JPEG bytes to RGB the way PIL's {@code convert("RGB")} does: grey is replicated,
+ * alpha is dropped (not composited), palettes are looked up. Samples are read from the raster, so
+ * no colour management is applied.
  */
 public final class ImageDecoder {
   private ImageDecoder() {}
@@ -31,11 +32,12 @@ public final class ImageDecoder {
     try {
       img = ImageIO.read(new ByteArrayInputStream(bytes));
     } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException(source + ": corrupt or unsupported image (" + e.getMessage() + ")", e);
+      throw new IllegalArgumentException(
+          source + ": corrupt or unsupported image (" + e.getMessage() + ")", e);
     }
     if (img == null) {
-      throw new IllegalArgumentException(source + ": not a decodable image (" + bytes.length
-          + " bytes; expected PNG or JPEG)");
+      throw new IllegalArgumentException(
+          source + ": not a decodable image (" + bytes.length + " bytes; expected PNG or JPEG)");
     }
     int w = img.getWidth();
     int h = img.getHeight();

@@ -1,8 +1,9 @@
 package org.v2drop.core.processor;
 
 /**
- * CLIPImageProcessor semantics (PIL backend): optional pad-to-square with the mean colour (LlavaImageProcessor),
- * resize of the shortest edge with PIL bicubic, center crop, rescale, normalize. Output is (3, cropH, cropW) fp32.
+ * CLIPImageProcessor semantics (PIL backend): optional pad-to-square with the mean colour
+ * (LlavaImageProcessor), resize of the shortest edge with PIL bicubic, center crop, rescale,
+ * normalize. Output is (3, cropH, cropW) fp32.
  */
 public final class ImageProcessor {
   private final ImageProcessorConfig c;
@@ -68,7 +69,10 @@ public final class ImageProcessor {
     return new RgbImage(size, size, out);
   }
 
-  /** HF center_crop: top = (h - ch) // 2, left = (w - cw) // 2, zero padding when the image is smaller. */
+  /**
+   * HF center_crop: top = (h - ch) // 2, left = (w - cw) // 2, zero padding when the image is
+   * smaller.
+   */
   static RgbImage centerCrop(RgbImage img, int cropH, int cropW) {
     int h = img.height();
     int w = img.width();

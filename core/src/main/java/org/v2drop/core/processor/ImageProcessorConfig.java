@@ -7,19 +7,34 @@ import org.v2drop.core.checkpoint.CheckpointException;
 import org.v2drop.core.checkpoint.JsonFiles;
 
 /**
- * CLIPImageProcessor / LlavaImageProcessor settings and the LlavaProcessor's image-token arithmetic, read from the
- * Hub layout ({@code preprocessor_config.json}, flat) or a {@code processor_config.json} with a nested
- * {@code image_processor}.
+ * CLIPImageProcessor / LlavaImageProcessor settings and the LlavaProcessor's image-token
+ * arithmetic, read from the Hub layout ({@code preprocessor_config.json}, flat) or a {@code
+ * processor_config.json} with a nested {@code image_processor}.
  *
- * @param shortestEdge resize target of the shorter side, or 0 when {@code resizeHeight/Width} are set
+ * @param shortestEdge resize target of the shorter side, or 0 when {@code resizeHeight/Width} are
+ *     set
  * @param doPad LlavaImageProcessor: pad to a square with the mean colour before resizing
  * @param patchSize LlavaProcessor patch size (0 = take the vision tower's)
  * @param numAdditionalImageTokens LlavaProcessor: extra tokens such as CLS
  * @param imageToken the placeholder text in prompts
  */
-public record ImageProcessorConfig(boolean doResize, int shortestEdge, int resizeHeight, int resizeWidth,
-    boolean doCenterCrop, int cropHeight, int cropWidth, boolean doRescale, double rescaleFactor, boolean doNormalize,
-    float[] mean, float[] std, boolean doPad, boolean doConvertRgb, int patchSize, int numAdditionalImageTokens,
+public record ImageProcessorConfig(
+    boolean doResize,
+    int shortestEdge,
+    int resizeHeight,
+    int resizeWidth,
+    boolean doCenterCrop,
+    int cropHeight,
+    int cropWidth,
+    boolean doRescale,
+    double rescaleFactor,
+    boolean doNormalize,
+    float[] mean,
+    float[] std,
+    boolean doPad,
+    boolean doConvertRgb,
+    int patchSize,
+    int numAdditionalImageTokens,
     String imageToken) {
 
   public static final String PREPROCESSOR = "preprocessor_config.json";
@@ -40,14 +55,20 @@ public record ImageProcessorConfig(boolean doResize, int shortestEdge, int resiz
       image = processor.get("image_processor");
       file = nested;
     } else {
-      throw new CheckpointException(dir + ": no image processor config (" + PREPROCESSOR + ", or " + PROCESSOR
-          + " with an 'image_processor' object)");
+      throw new CheckpointException(
+          dir
+              + ": no image processor config ("
+              + PREPROCESSOR
+              + ", or "
+              + PROCESSOR
+              + " with an 'image_processor' object)");
     }
     JsonNode proc = processor != null ? processor : image;
     Path procFile = processor != null ? nested : file;
     int resample = JsonFiles.optInt(image, "resample", PIL_BICUBIC, file);
     if (resample != PIL_BICUBIC) {
-      throw new CheckpointException(file + ": resample " + resample + " is not supported; expected 3 (bicubic)");
+      throw new CheckpointException(
+          file + ": resample " + resample + " is not supported; expected 3 (bicubic)");
     }
     JsonNode size = image.get("size");
     int shortest = 0;
@@ -72,15 +93,28 @@ public record ImageProcessorConfig(boolean doResize, int shortestEdge, int resiz
       ch = JsonFiles.requireInt(crop, "height", file);
       cw = JsonFiles.requireInt(crop, "width", file);
     }
-    float[] mean = floats(image, "image_mean", new float[] {0.48145466f, 0.4578275f, 0.40821073f}, file);
-    float[] std = floats(image, "image_std", new float[] {0.26862954f, 0.26130258f, 0.27577711f}, file);
+    float[] mean =
+        floats(image, "image_mean", new float[] {0.48145466f, 0.4578275f, 0.40821073f}, file);
+    float[] std =
+        floats(image, "image_std", new float[] {0.26862954f, 0.26130258f, 0.27577711f}, file);
     if (shortest < 0 || rh < 0 || rw < 0 || ch <= 0 || cw <= 0) {
       throw new CheckpointException(file + ": image sizes must be positive");
     }
-    return new ImageProcessorConfig(image.path("do_resize").asBoolean(true), shortest, rh, rw,
-        image.path("do_center_crop").asBoolean(true), ch, cw, image.path("do_rescale").asBoolean(true),
-        JsonFiles.optDouble(image, "rescale_factor", 1.0 / 255, file), image.path("do_normalize").asBoolean(true),
-        mean, std, image.path("do_pad").asBoolean(false), image.path("do_convert_rgb").asBoolean(true),
+    return new ImageProcessorConfig(
+        image.path("do_resize").asBoolean(true),
+        shortest,
+        rh,
+        rw,
+        image.path("do_center_crop").asBoolean(true),
+        ch,
+        cw,
+        image.path("do_rescale").asBoolean(true),
+        JsonFiles.optDouble(image, "rescale_factor", 1.0 / 255, file),
+        image.path("do_normalize").asBoolean(true),
+        mean,
+        std,
+        image.path("do_pad").asBoolean(false),
+        image.path("do_convert_rgb").asBoolean(true),
         JsonFiles.optInt(proc, "patch_size", 0, procFile),
         JsonFiles.optInt(proc, "num_additional_image_tokens", 0, procFile),
         JsonFiles.optString(proc, "image_token", "<image>", procFile));
@@ -92,7 +126,8 @@ public record ImageProcessorConfig(boolean doResize, int shortestEdge, int resiz
       return dflt;
     }
     if (!v.isArray() || v.size() != 3) {
-      throw new CheckpointException(file + ": '" + key + "' must be a list of 3 numbers, found " + v);
+      throw new CheckpointException(
+          file + ": '" + key + "' must be a list of 3 numbers, found " + v);
     }
     float[] out = new float[3];
     for (int i = 0; i < 3; i++) {
@@ -102,8 +137,8 @@ public record ImageProcessorConfig(boolean doResize, int shortestEdge, int resiz
   }
 
   /**
-   * Image tokens per image as LlavaProcessor computes them:
-   * {@code (crop_h / patch) * (crop_w / patch) + num_additional_image_tokens - (1 if strategy is "default")}.
+   * Image tokens per image as LlavaProcessor computes them: {@code (crop_h / patch) * (crop_w /
+   * patch) + num_additional_image_tokens - (1 if strategy is "default")}.
    */
   public int imageTokens(int patch, String strategy) {
     int n = (cropHeight / patch) * (cropWidth / patch) + numAdditionalImageTokens;

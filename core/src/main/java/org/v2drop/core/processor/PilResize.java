@@ -1,9 +1,10 @@
 package org.v2drop.core.processor;
 
 /**
- * PIL-compatible antialiased bicubic resize of 8-bit images ({@code Image.resize(size, BICUBIC)}): separable
- * convolution, horizontal pass first, support scaled by the downscale factor, coefficients normalised and rounded
- * to 22-bit fixed point, each pass rounded and clipped to 8 bits.
+ * PIL-compatible antialiased bicubic resize of 8-bit images ({@code Image.resize(size, BICUBIC)}):
+ * separable convolution, horizontal pass first, support scaled by the downscale factor,
+ * coefficients normalised and rounded to 22-bit fixed point, each pass rounded and clipped to 8
+ * bits.
  */
 public final class PilResize {
   private static final int PRECISION_BITS = 32 - 8 - 2;
@@ -35,7 +36,9 @@ public final class PilResize {
     return 0.0;
   }
 
-  /** Fixed-point coefficients for one axis: bounds[2*o] = first input index, bounds[2*o+1] = count. */
+  /**
+   * Fixed-point coefficients for one axis: bounds[2*o] = first input index, bounds[2*o+1] = count.
+   */
   private record Coefficients(int[] bounds, int[][] weights) {}
 
   static Coefficients coefficients(int inSize, int outSize) {
@@ -66,7 +69,8 @@ public final class PilResize {
       int[] fixed = new int[xmax];
       for (int x = 0; x < xmax; x++) {
         double v = ww != 0.0 ? k[x] / ww : k[x];
-        fixed[x] = (int) (v < 0 ? -0.5 + v * (1 << PRECISION_BITS) : 0.5 + v * (1 << PRECISION_BITS));
+        fixed[x] =
+            (int) (v < 0 ? -0.5 + v * (1 << PRECISION_BITS) : 0.5 + v * (1 << PRECISION_BITS));
       }
       bounds[2 * o] = xmin;
       bounds[2 * o + 1] = xmax;

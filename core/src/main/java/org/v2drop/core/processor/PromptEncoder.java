@@ -3,8 +3,8 @@ package org.v2drop.core.processor;
 import java.util.List;
 
 /**
- * LlavaProcessor: preprocesses the images and expands each image placeholder in the text into the image's tokens
- * before tokenizing. The prompt is taken as written (no chat template added here).
+ * LlavaProcessor: preprocesses the images and expands each image placeholder in the text into the
+ * image's tokens before tokenizing. The prompt is taken as written (no chat template added here).
  */
 public final class PromptEncoder {
   private final TextTokenizer tokenizer;
@@ -22,8 +22,14 @@ public final class PromptEncoder {
     String token = images.config().imageToken();
     int placeholders = count(prompt, token);
     if (placeholders != imageList.size()) {
-      throw new IllegalArgumentException("the prompt has " + placeholders + " '" + token + "' placeholder(s) but "
-          + imageList.size() + " image(s) were given; give one image per placeholder");
+      throw new IllegalArgumentException(
+          "the prompt has "
+              + placeholders
+              + " '"
+              + token
+              + "' placeholder(s) but "
+              + imageList.size()
+              + " image(s) were given; give one image per placeholder");
     }
     String expanded = prompt.replace(token, token.repeat(tokensPerImage));
     long[] ids = tokenizer.encode(expanded);
@@ -33,8 +39,14 @@ public final class PromptEncoder {
     for (int i = 0; i < imageList.size(); i++) {
       float[] p = images.preprocess(imageList.get(i));
       if (p.length != 3 * h * w) {
-        throw new IllegalArgumentException("image " + i + " preprocessed to " + p.length + " values, expected "
-            + (3 * h * w) + " (check do_center_crop / size in the processor config)");
+        throw new IllegalArgumentException(
+            "image "
+                + i
+                + " preprocessed to "
+                + p.length
+                + " values, expected "
+                + (3 * h * w)
+                + " (check do_center_crop / size in the processor config)");
       }
       System.arraycopy(p, 0, pixels, i * p.length, p.length);
     }

@@ -8,8 +8,15 @@ package org.v2drop.core.processor;
 public record RgbImage(int width, int height, byte[] pixels) {
   public RgbImage {
     if (width <= 0 || height <= 0 || pixels.length != 3 * width * height) {
-      throw new IllegalArgumentException("RGB image " + width + "x" + height + " needs " + (3L * width * height)
-          + " bytes, found " + pixels.length);
+      throw new IllegalArgumentException(
+          "RGB image "
+              + width
+              + "x"
+              + height
+              + " needs "
+              + (3L * width * height)
+              + " bytes, found "
+              + pixels.length);
     }
   }
 

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.v2drop.core.checkpoint.CheckpointException;
 
-/** The checkpoint's {@code tokenizer.json} through DJL's HF tokenizers, loaded from the local path only. */
+/**
+ * The checkpoint's {@code tokenizer.json} through DJL's HF tokenizers, loaded from the local path
+ * only.
+ */
 public final class TextTokenizer implements AutoCloseable {
   public static final String FILE = "tokenizer.json";
 
@@ -24,8 +27,9 @@ public final class TextTokenizer implements AutoCloseable {
       throw new CheckpointException(file + ": tokenizer file not found");
     }
     try {
-      return new TextTokenizer(HuggingFaceTokenizer.newInstance(file, Map.of("addSpecialTokens", "true",
-          "truncation", "false", "padding", "false")));
+      return new TextTokenizer(
+          HuggingFaceTokenizer.newInstance(
+              file, Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false")));
     } catch (IOException | RuntimeException e) {
       throw new CheckpointException(file + ": cannot load tokenizer: " + e.getMessage(), e);
     }

@@ -23,56 +23,85 @@ class BenchmarkPromptsTest {
 
   @Test
   void popeAndGqaAndMme() {
-    assertEquals("Is there a dog in the image?\nAnswer the question using a single word or phrase.",
+    assertEquals(
+        "Is there a dog in the image?\nAnswer the question using a single word or phrase.",
         Benchmarks.byName("pope").question(s("question", "  Is there a dog in the image? ")));
-    assertEquals("what is it?\nAnswer the question using a single word or phrase.",
+    assertEquals(
+        "what is it?\nAnswer the question using a single word or phrase.",
         Benchmarks.byName("gqa").question(s("question", "what is it?")));
-    assertEquals("Is this a cat?\nAnswer the question using a single word or phrase.",
-        Benchmarks.byName("mme").question(s("question", "Is this a cat? Please answer yes or no.")));
+    assertEquals(
+        "Is this a cat?\nAnswer the question using a single word or phrase.",
+        Benchmarks.byName("mme")
+            .question(s("question", "Is this a cat? Please answer yes or no.")));
   }
 
   @Test
   void vqaCapitalisesLikePython() {
-    assertEquals("What does the sign say?\nAnswer the question using a single word or phrase.",
+    assertEquals(
+        "What does the sign say?\nAnswer the question using a single word or phrase.",
         Benchmarks.byName("textvqa_val").question(s("question", "what does the SIGN say?")));
-    assertTrue(Benchmarks.byName("vizwiz_vqa_val").question(s("question", "what is this"))
-        .endsWith("\nWhen the provided information is insufficient, respond with 'Unanswerable'.\nAnswer the question "
-            + "using a single word or phrase."));
+    assertTrue(
+        Benchmarks.byName("vizwiz_vqa_val")
+            .question(s("question", "what is this"))
+            .endsWith(
+                "\nWhen the provided information is insufficient, respond with 'Unanswerable'.\nAnswer the question "
+                    + "using a single word or phrase."));
   }
 
   @Test
   void scienceQaWithAndWithoutHint() {
     Benchmark b = Benchmarks.byName("scienceqa_img");
-    assertEquals("Context: It is cold.\nWhich is warmer?\nA. ice\nB. fire\nAnswer with the option's letter from the "
-        + "given choices directly.", b.question(s("question", "Which is warmer?", "choices", List.of("ice", "fire"),
-        "hint", "It is cold.")));
-    assertEquals("Which?\nA. x\nAnswer with the option's letter from the given choices directly.",
+    assertEquals(
+        "Context: It is cold.\nWhich is warmer?\nA. ice\nB. fire\nAnswer with the option's letter from the "
+            + "given choices directly.",
+        b.question(
+            s(
+                "question",
+                "Which is warmer?",
+                "choices",
+                List.of("ice", "fire"),
+                "hint",
+                "It is cold.")));
+    assertEquals(
+        "Which?\nA. x\nAnswer with the option's letter from the given choices directly.",
         b.question(s("question", "Which?", "choices", List.of("x"), "hint", "")));
   }
 
   @Test
   void mmbenchOptionsHintAndDoubleNewline() {
     Benchmark b = Benchmarks.byName("mmbench_en_dev");
-    assertEquals("Look. What is it? There are several options:\nA. cat\nB. dog\n\nAnswer with the option's letter "
-        + "from the given choices directly.", b.question(s("question", "What is it?", "hint", "Look.", "A", "cat",
-        "B", "dog", "C", "nan")));
-    assertEquals("What is it? There are several options:\nA. cat\nB. dog\nC. cow\n\nAnswer with the option's letter "
-        + "from the given choices directly.", b.question(s("question", "What is it?", "A", "cat", "B", "dog", "C",
-        "cow")));
+    assertEquals(
+        "Look. What is it? There are several options:\nA. cat\nB. dog\n\nAnswer with the option's letter "
+            + "from the given choices directly.",
+        b.question(
+            s("question", "What is it?", "hint", "Look.", "A", "cat", "B", "dog", "C", "nan")));
+    assertEquals(
+        "What is it? There are several options:\nA. cat\nB. dog\nC. cow\n\nAnswer with the option's letter "
+            + "from the given choices directly.",
+        b.question(s("question", "What is it?", "A", "cat", "B", "dog", "C", "cow")));
   }
 
   @Test
   void conversationTemplateIsVicunaV1() {
-    assertEquals(Conversation.SYSTEM + " USER: <image>\nQ? ASSISTANT:", Conversation.llava15("Q?", 1));
-    assertEquals(Conversation.SYSTEM + " USER: <image> <image>\nQ? ASSISTANT:", Conversation.llava15("Q?", 2));
+    assertEquals(
+        Conversation.SYSTEM + " USER: <image>\nQ? ASSISTANT:", Conversation.llava15("Q?", 1));
+    assertEquals(
+        Conversation.SYSTEM + " USER: <image> <image>\nQ? ASSISTANT:",
+        Conversation.llava15("Q?", 2));
   }
 
   @Test
   void popeAggregatesPerSplitAndMeanF1() {
     Benchmark b = Benchmarks.byName("pope");
     List<Scored> rows = new ArrayList<>();
-    String[][] data = {{"yes", "yes", "random"}, {"no", "yes", "random"}, {"yes", "no", "random"},
-        {"no", "no", "popular"}, {"yes", "yes", "popular"}, {"no", "Yes.", "popular"}};
+    String[][] data = {
+      {"yes", "yes", "random"},
+      {"no", "yes", "random"},
+      {"yes", "no", "random"},
+      {"no", "no", "popular"},
+      {"yes", "yes", "popular"},
+      {"no", "Yes.", "popular"}
+    };
     for (String[] d : data) {
       Sample smp = s("answer", d[0], "category", d[2]);
       rows.add(new Scored(smp, d[1], b.score(smp, d[1])));
@@ -92,9 +121,14 @@ class BenchmarkPromptsTest {
   void mmeScoresPairsAndRejectsBrokenPairs() {
     Benchmark b = Benchmarks.byName("mme");
     List<Scored> rows = new ArrayList<>();
-    Object[][] data = {{"1.png", "Yes", "yes", "existence"}, {"1.png", "No", "no", "existence"},
-        {"2.png", "Yes", "no", "existence"}, {"2.png", "No", "no", "existence"},
-        {"3.png", "Yes", "yes", "code_reasoning"}, {"3.png", "No", "yes", "code_reasoning"}};
+    Object[][] data = {
+      {"1.png", "Yes", "yes", "existence"},
+      {"1.png", "No", "no", "existence"},
+      {"2.png", "Yes", "no", "existence"},
+      {"2.png", "No", "no", "existence"},
+      {"3.png", "Yes", "yes", "code_reasoning"},
+      {"3.png", "No", "yes", "code_reasoning"}
+    };
     for (Object[] d : data) {
       Sample smp = s("question_id", d[0], "answer", d[1], "category", d[3]);
       rows.add(new Scored(smp, (String) d[2], b.score(smp, (String) d[2])));
@@ -103,7 +137,8 @@ class BenchmarkPromptsTest {
     assertEquals((200 + 50) / 2.0, m.get("category/existence"), 1e-9);
     assertEquals(125.0, m.get("perception"), 1e-9);
     assertEquals(50.0, m.get("cognition"), 1e-9);
-    BenchmarkDataException e = assertThrows(BenchmarkDataException.class, () -> b.aggregate(rows.subList(0, 3)));
+    BenchmarkDataException e =
+        assertThrows(BenchmarkDataException.class, () -> b.aggregate(rows.subList(0, 3)));
     assertTrue(e.getMessage().contains("image '2.png' has 1 rows"), e.getMessage());
   }
 
@@ -111,10 +146,29 @@ class BenchmarkPromptsTest {
   void mmbenchCircularGroupsNeedEveryRotationRight() {
     Benchmark b = Benchmarks.byName("mmbench_en_dev");
     List<Scored> rows = new ArrayList<>();
-    Object[][] data = {{5L, "A", "A", "x"}, {1_000_005L, "B", "B", "x"}, {7L, "C", "C", "y"},
-        {1_000_007L, "D", "A", "y"}};
+    Object[][] data = {
+      {5L, "A", "A", "x"},
+      {1_000_005L, "B", "B", "x"},
+      {7L, "C", "C", "y"},
+      {1_000_007L, "D", "A", "y"}
+    };
     for (Object[] d : data) {
-      Sample smp = s("index", d[0], "answer", d[1], "A", "a", "B", "b", "C", "c", "D", "d", "category", d[3]);
+      Sample smp =
+          s(
+              "index",
+              d[0],
+              "answer",
+              d[1],
+              "A",
+              "a",
+              "B",
+              "b",
+              "C",
+              "c",
+              "D",
+              "d",
+              "category",
+              d[3]);
       rows.add(new Scored(smp, (String) d[2], b.score(smp, (String) d[2])));
     }
     Map<String, Double> m = b.aggregate(rows);
@@ -126,16 +180,30 @@ class BenchmarkPromptsTest {
 
   @Test
   void unknownBenchmarkListsKnownOnes() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Benchmarks.byName("vqav2"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Benchmarks.byName("vqav2"));
     assertTrue(e.getMessage().contains("textvqa_val"), e.getMessage());
-    assertTrue(Benchmarks.names().containsAll(Arrays.asList("pope", "mme", "gqa", "textvqa_val", "vizwiz_vqa_val",
-        "scienceqa_img", "mmbench_en_dev", "videomme", "shapes_video")));
+    assertTrue(
+        Benchmarks.names()
+            .containsAll(
+                Arrays.asList(
+                    "pope",
+                    "mme",
+                    "gqa",
+                    "textvqa_val",
+                    "vizwiz_vqa_val",
+                    "scienceqa_img",
+                    "mmbench_en_dev",
+                    "videomme",
+                    "shapes_video")));
   }
 
   @Test
   void missingColumnsNameColumnAndSample() {
-    BenchmarkDataException e = assertThrows(BenchmarkDataException.class,
-        () -> Benchmarks.byName("gqa").question(s("answer", "x")));
+    BenchmarkDataException e =
+        assertThrows(
+            BenchmarkDataException.class,
+            () -> Benchmarks.byName("gqa").question(s("answer", "x")));
     assertEquals("test: sample s: column 'question' is missing or null", e.getMessage());
   }
 }

@@ -14,12 +14,17 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every vector of spec/scoring-vectors.json (computed by the reference scoring functions) is a test case. */
+/**
+ * Every vector of spec/scoring-vectors.json (computed by the reference scoring functions) is a test
+ * case.
+ */
 class ScoringVectorsTest {
   static JsonNode vectors() {
-    try (InputStream in = ScoringVectorsTest.class.getResourceAsStream("/spec/scoring-vectors.json")) {
+    try (InputStream in =
+        ScoringVectorsTest.class.getResourceAsStream("/spec/scoring-vectors.json")) {
       if (in == null) {
-        throw new AssertionError("missing test resource spec/scoring-vectors.json (copy of shared/spec)");
+        throw new AssertionError(
+            "missing test resource spec/scoring-vectors.json (copy of shared/spec)");
       }
       return new ObjectMapper().readTree(in);
     } catch (java.io.IOException e) {
@@ -65,7 +70,8 @@ class ScoringVectorsTest {
   @ParameterizedTest
   @MethodSource("evalai")
   void evalAiNormalize(JsonNode v) {
-    assertEquals(v.get("out").asText(), EvalAiNormalizer.normalize(v.get("in").asText()), v.toString());
+    assertEquals(
+        v.get("out").asText(), EvalAiNormalizer.normalize(v.get("in").asText()), v.toString());
   }
 
   @ParameterizedTest
@@ -73,7 +79,11 @@ class ScoringVectorsTest {
   void vqaAccuracy(JsonNode v) {
     List<String> answers = new ArrayList<>();
     v.get("answers").forEach(a -> answers.add(a.asText()));
-    assertEquals(v.get("acc").asDouble(), VqaAccuracy.score(v.get("pred").asText(), answers), 1e-9, v.toString());
+    assertEquals(
+        v.get("acc").asDouble(),
+        VqaAccuracy.score(v.get("pred").asText(), answers),
+        1e-9,
+        v.toString());
   }
 
   @ParameterizedTest
@@ -81,7 +91,8 @@ class ScoringVectorsTest {
   void extractMcqAnswer(JsonNode v) {
     List<String> choices = new ArrayList<>();
     v.get("choices").forEach(c -> choices.add(c.asText()));
-    assertEquals(v.get("out").asText(), McqExtraction.extract(v.get("in").asText(), choices), v.toString());
+    assertEquals(
+        v.get("out").asText(), McqExtraction.extract(v.get("in").asText(), choices), v.toString());
   }
 
   @ParameterizedTest
@@ -102,17 +113,30 @@ class ScoringVectorsTest {
   @ParameterizedTest
   @MethodSource("sqa")
   void scienceQa(JsonNode v) {
-    Sample s = Sample.textOnly("t", Map.of("question", "q", "choices", List.of("cat", "dog", "cow"), "answer",
-        v.get("answer_index").asLong()), "vectors");
-    assertEquals(v.get("score").asDouble(), Benchmarks.byName("scienceqa_img").score(s, v.get("in").asText())
-        .score(), v.toString());
+    Sample s =
+        Sample.textOnly(
+            "t",
+            Map.of(
+                "question",
+                "q",
+                "choices",
+                List.of("cat", "dog", "cow"),
+                "answer",
+                v.get("answer_index").asLong()),
+            "vectors");
+    assertEquals(
+        v.get("score").asDouble(),
+        Benchmarks.byName("scienceqa_img").score(s, v.get("in").asText()).score(),
+        v.toString());
   }
 
   @ParameterizedTest
   @MethodSource("pope")
   void pope(JsonNode v) {
     Sample s = Sample.textOnly("t", Map.of("answer", v.get("gt").asText()), "vectors");
-    assertEquals(v.get("score").asDouble(), Benchmarks.byName("pope").score(s, v.get("in").asText()).score(),
+    assertEquals(
+        v.get("score").asDouble(),
+        Benchmarks.byName("pope").score(s, v.get("in").asText()).score(),
         v.toString());
   }
 }

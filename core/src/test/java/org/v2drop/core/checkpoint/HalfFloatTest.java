@@ -17,6 +17,7 @@ class HalfFloatTest {
     assertEquals(Float.POSITIVE_INFINITY, HalfFloat.toFloat((short) 0x7C00));
     assertEquals(Float.NEGATIVE_INFINITY, HalfFloat.toFloat((short) 0xFC00));
     assertTrue(Float.isNaN(HalfFloat.toFloat((short) 0x7E00)));
-    assertEquals(Float.floatToIntBits(-0.0f), Float.floatToIntBits(HalfFloat.toFloat((short) 0x8000)));
+    assertEquals(
+        Float.floatToIntBits(-0.0f), Float.floatToIntBits(HalfFloat.toFloat((short) 0x8000)));
   }
 }

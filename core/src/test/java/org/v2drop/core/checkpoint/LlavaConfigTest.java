@@ -44,7 +44,9 @@ class LlavaConfigTest {
 
   @Test
   void hubDefaultsFillMissingKeysAndEosComesFromGenerationConfig() throws Exception {
-    Files.writeString(dir.resolve("config.json"), """
+    Files.writeString(
+        dir.resolve("config.json"),
+        """
         {"model_type": "llava", "image_token_index": 32000, "text_config": {"model_type": "llama",
          "vocab_size": 32064}, "vision_config": {"hidden_size": 1024, "image_size": 336, "intermediate_size": 4096,
          "num_attention_heads": 16, "num_hidden_layers": 24, "patch_size": 14, "projection_dim": 768},
@@ -74,25 +76,38 @@ class LlavaConfigTest {
 
   @Test
   void unsupportedArchitecturesAndBadValuesAreClear() throws Exception {
-    expect(c -> c.put("model_type", "qwen2_vl"), "unsupported model_type 'qwen2_vl'; expected 'llava'");
-    expect(c -> ((ObjectNode) c.get("text_config")).put("model_type", "mistral"),
+    expect(
+        c -> c.put("model_type", "qwen2_vl"),
+        "unsupported model_type 'qwen2_vl'; expected 'llava'");
+    expect(
+        c -> ((ObjectNode) c.get("text_config")).put("model_type", "mistral"),
         "unsupported text_config.model_type 'mistral'");
-    expect(c -> c.remove("vision_config"), "'text_config' and 'vision_config' objects are required");
-    expect(c -> ((ObjectNode) c.get("text_config")).put("num_key_value_heads", 3),
+    expect(
+        c -> c.remove("vision_config"), "'text_config' and 'vision_config' objects are required");
+    expect(
+        c -> ((ObjectNode) c.get("text_config")).put("num_key_value_heads", 3),
         "num_attention_heads 4 must be a multiple of num_key_value_heads 3");
-    expect(c -> ((ObjectNode) c.get("text_config")).put("hidden_size", "big"),
+    expect(
+        c -> ((ObjectNode) c.get("text_config")).put("hidden_size", "big"),
         "key 'hidden_size' must be an integer, found \"big\"");
     expect(c -> c.put("vision_feature_layer", -9), "vision_feature_layer -9 is outside");
     expect(c -> c.put("vision_feature_select_strategy", "cls"), "must be 'default' or 'full'");
-    expect(c -> ((ObjectNode) c.get("text_config")).putObject("rope_parameters").put("rope_type", "yarn"),
+    expect(
+        c ->
+            ((ObjectNode) c.get("text_config"))
+                .putObject("rope_parameters")
+                .put("rope_type", "yarn"),
         "unsupported rope type 'yarn'");
     expect(c -> ((ObjectNode) c.get("text_config")).put("attention_bias", true), "attention_bias");
-    expect(c -> c.put("image_token_index", 99999), "image_token_index 99999 is outside the vocabulary");
+    expect(
+        c -> c.put("image_token_index", 99999),
+        "image_token_index 99999 is outside the vocabulary");
   }
 
   private void expect(Consumer<ObjectNode> edit, String problem) throws Exception {
     ObjectMapper json = new ObjectMapper();
-    ObjectNode c = (ObjectNode) json.readTree(Fixtures.dir("tiny-llava-a").resolve("config.json").toFile());
+    ObjectNode c =
+        (ObjectNode) json.readTree(Fixtures.dir("tiny-llava-a").resolve("config.json").toFile());
     edit.accept(c);
     Files.writeString(dir.resolve("config.json"), json.writeValueAsString(c));
     CheckpointException e = assertThrows(CheckpointException.class, () -> LlavaConfig.load(dir));

@@ -40,10 +40,13 @@ class SafetensorsFileTest {
   @Test
   void unsupportedDtypeIsRefusedWhenRead() throws Exception {
     Path f = dir.resolve("m.safetensors");
-    SafetensorsWriter.write(f, SafetensorsWriter.one("ids", new Raw("I64", new long[] {1}, new byte[8])));
+    SafetensorsWriter.write(
+        f, SafetensorsWriter.one("ids", new Raw("I64", new long[] {1}, new byte[8])));
     TensorInfo t = SafetensorsFile.open(f).tensors().get("ids");
-    CheckpointException e = assertThrows(CheckpointException.class, () -> SafetensorsFile.readAsFloat(t));
-    assertTrue(e.getMessage().contains("'ids' has dtype I64; supported: F32, F16, BF16"), e.getMessage());
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> SafetensorsFile.readAsFloat(t));
+    assertTrue(
+        e.getMessage().contains("'ids' has dtype I64; supported: F32, F16, BF16"), e.getMessage());
   }
 
   @Test
@@ -63,43 +66,63 @@ class SafetensorsFileTest {
   @Test
   void absurdHeaderLengthsAreRefusedBeforeAllocation() throws Exception {
     Path f = dir.resolve("huge.safetensors");
-    Files.write(f, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(Long.MAX_VALUE).array());
+    Files.write(
+        f, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(Long.MAX_VALUE).array());
     assertMessage(f, "header length " + Long.MAX_VALUE + " is outside");
     Files.write(f, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(-5).array());
     assertMessage(f, "header length -5 is outside");
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "not json|is not valid JSON",
-      "[1,2]|must be a JSON object",
-      "{\"a\": {\"dtype\": \"F32\", \"shape\": [2]}}|must have dtype, shape and two data_offsets",
-      "{\"a\": {\"dtype\": \"Q4\", \"shape\": [2], \"data_offsets\": [0, 8]}}|unknown dtype 'Q4'",
-      "{\"a\": {\"dtype\": \"F32\", \"shape\": [-2], \"data_offsets\": [0, 8]}}|non-negative integers",
-      "{\"a\": {\"dtype\": \"F32\", \"shape\": [3], \"data_offsets\": [0, 8]}}|does not match shape [3]",
-      "{\"a\": {\"dtype\": \"F32\", \"shape\": [4], \"data_offsets\": [0, 16]}}|lie outside the data section",
-      "{\"a\": {\"dtype\": \"F32\", \"shape\": [4000000000, 4000000000, 4000000000], \"data_offsets\": [0, 8]}}|larger than the file's data",
-      "{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [4, 2]}}|lie outside the data section",
-      "{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]}, \"b\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}|overlap"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "not json|is not valid JSON",
+        "[1,2]|must be a JSON object",
+        "{\"a\": {\"dtype\": \"F32\", \"shape\": [2]}}|must have dtype, shape and two data_offsets",
+        "{\"a\": {\"dtype\": \"Q4\", \"shape\": [2], \"data_offsets\": [0, 8]}}|unknown dtype 'Q4'",
+        "{\"a\": {\"dtype\": \"F32\", \"shape\": [-2], \"data_offsets\": [0, 8]}}|non-negative integers",
+        "{\"a\": {\"dtype\": \"F32\", \"shape\": [3], \"data_offsets\": [0, 8]}}|does not match shape [3]",
+        "{\"a\": {\"dtype\": \"F32\", \"shape\": [4], \"data_offsets\": [0, 16]}}|lie outside the data section",
+        "{\"a\": {\"dtype\": \"F32\", \"shape\": [4000000000, 4000000000, 4000000000], \"data_offsets\": [0, 8]}}|larger than the file's data",
+        "{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [4, 2]}}|lie outside the data section",
+        "{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]}, \"b\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}|overlap"
+      })
   void lyingHeadersAreRejectedWithTheTensorName(String header, String problem) throws Exception {
     Path f = dir.resolve("lie.safetensors");
     SafetensorsWriter.writeRaw(f, header, List.of(new byte[8]));
     assertMessage(f, problem);
   }
 
-  /** A tensor stored beyond the 2 GiB mark of a (sparse) file is read through its own memory map. */
+  /**
+   * A tensor stored beyond the 2 GiB mark of a (sparse) file is read through its own memory map.
+   */
   @Test
   void readsTensorsBeyondTwoGibibytes() throws Exception {
     long gap = (1L << 31) + 4096;
-    String header = "{\"pad\": {\"dtype\": \"U8\", \"shape\": [" + gap + "], \"data_offsets\": [0, " + gap + "]},"
-        + " \"w\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [" + gap + ", " + (gap + 8) + "]}}";
+    String header =
+        "{\"pad\": {\"dtype\": \"U8\", \"shape\": ["
+            + gap
+            + "], \"data_offsets\": [0, "
+            + gap
+            + "]},"
+            + " \"w\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": ["
+            + gap
+            + ", "
+            + (gap + 8)
+            + "]}}";
     byte[] h = header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     Path f = dir.resolve("big.safetensors");
     try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
       raf.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).array());
       raf.write(h);
       raf.seek(8 + h.length + gap);
-      raf.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(0.25f).putFloat(-7f).array());
+      raf.write(
+          ByteBuffer.allocate(8)
+              .order(ByteOrder.LITTLE_ENDIAN)
+              .putFloat(0.25f)
+              .putFloat(-7f)
+              .array());
     }
     assertTrue(Files.size(f) > (1L << 31));
     TensorInfo w = SafetensorsFile.open(f).tensors().get("w");
@@ -127,18 +150,28 @@ class SafetensorsFileTest {
 
   @Test
   void shardNamesMustStayInsideTheDirectory() throws Exception {
-    SafetensorsWriter.write(dir.resolve("model-1.safetensors"), SafetensorsWriter.one("x",
-        Raw.f32(new long[] {1}, 1f)));
-    for (String bad : new String[] {"../model-1.safetensors", "/etc/passwd", "sub/model-1.safetensors", ""}) {
-      Files.writeString(dir.resolve(CheckpointFiles.INDEX), "{\"weight_map\": {\"x\": \"" + bad + "\"}}");
-      CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointFiles.tensors(dir));
-      assertTrue(e.getMessage().contains("escapes the checkpoint directory"), bad + ": " + e.getMessage());
+    SafetensorsWriter.write(
+        dir.resolve("model-1.safetensors"),
+        SafetensorsWriter.one("x", Raw.f32(new long[] {1}, 1f)));
+    for (String bad :
+        new String[] {"../model-1.safetensors", "/etc/passwd", "sub/model-1.safetensors", ""}) {
+      Files.writeString(
+          dir.resolve(CheckpointFiles.INDEX), "{\"weight_map\": {\"x\": \"" + bad + "\"}}");
+      CheckpointException e =
+          assertThrows(CheckpointException.class, () -> CheckpointFiles.tensors(dir));
+      assertTrue(
+          e.getMessage().contains("escapes the checkpoint directory"), bad + ": " + e.getMessage());
     }
-    Files.writeString(dir.resolve(CheckpointFiles.INDEX), "{\"weight_map\": {\"y\": \"model-1.safetensors\"}}");
-    CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointFiles.tensors(dir));
-    assertTrue(e.getMessage().contains("tensor 'y' is mapped to model-1.safetensors but that shard does not"),
+    Files.writeString(
+        dir.resolve(CheckpointFiles.INDEX), "{\"weight_map\": {\"y\": \"model-1.safetensors\"}}");
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> CheckpointFiles.tensors(dir));
+    assertTrue(
+        e.getMessage()
+            .contains("tensor 'y' is mapped to model-1.safetensors but that shard does not"),
         e.getMessage());
-    Files.writeString(dir.resolve(CheckpointFiles.INDEX), "{\"weight_map\": {\"x\": \"model-1.safetensors\"}}");
+    Files.writeString(
+        dir.resolve(CheckpointFiles.INDEX), "{\"weight_map\": {\"x\": \"model-1.safetensors\"}}");
     assertEquals(1, CheckpointFiles.tensors(dir).size());
     Files.writeString(dir.resolve(CheckpointFiles.INDEX), "{\"metadata\": {}}");
     assertThrows(CheckpointException.class, () -> CheckpointFiles.tensors(dir));
@@ -146,7 +179,10 @@ class SafetensorsFileTest {
 
   @Test
   void emptyDirectoryNamesBothLayouts() {
-    CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointFiles.tensors(dir));
-    assertTrue(e.getMessage().contains("no model.safetensors or model.safetensors.index.json"), e.getMessage());
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> CheckpointFiles.tensors(dir));
+    assertTrue(
+        e.getMessage().contains("no model.safetensors or model.safetensors.index.json"),
+        e.getMessage());
   }
 }

@@ -41,25 +41,28 @@ class MethodSpecTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "''|empty",
-      "fastdrop@2:0.5|unknown method 'fastdrop'",
-      "vanilla@2:0.5|vanilla takes no schedule",
-      "v2drop|needs a schedule",
-      "v2drop@|needs a schedule",
-      "v2drop@2|is not <layer>:<ratio>",
-      "v2drop@llava-100|is not <layer>:<ratio> and 'llava-100' is not a preset",
-      "v2drop@x:0.5|layer 'x' is not an integer",
-      "v2drop@2:half|ratio 'half' is not a number",
-      "v2drop@0:0.5|layer 0 must be >= 1",
-      "v2drop@2:1.5|ratio 1.5 is outside [0, 1]",
-      "v2drop@2:-0.1|ratio -0.1 is outside [0, 1]",
-      "v2drop@2:NaN|ratio NaN is outside [0, 1]",
-      "v2drop@4:0.5,4:0.5|strictly increasing",
-      "v2drop@5:0.5,3:0.5|strictly increasing",
-      "fastv@2:0.5,4:0.5|fastv drops once",
-      "fastv@llava-192|fastv drops once",
-      "v2drop@2:0.5,|is not <layer>:<ratio>"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "''|empty",
+        "fastdrop@2:0.5|unknown method 'fastdrop'",
+        "vanilla@2:0.5|vanilla takes no schedule",
+        "v2drop|needs a schedule",
+        "v2drop@|needs a schedule",
+        "v2drop@2|is not <layer>:<ratio>",
+        "v2drop@llava-100|is not <layer>:<ratio> and 'llava-100' is not a preset",
+        "v2drop@x:0.5|layer 'x' is not an integer",
+        "v2drop@2:half|ratio 'half' is not a number",
+        "v2drop@0:0.5|layer 0 must be >= 1",
+        "v2drop@2:1.5|ratio 1.5 is outside [0, 1]",
+        "v2drop@2:-0.1|ratio -0.1 is outside [0, 1]",
+        "v2drop@2:NaN|ratio NaN is outside [0, 1]",
+        "v2drop@4:0.5,4:0.5|strictly increasing",
+        "v2drop@5:0.5,3:0.5|strictly increasing",
+        "fastv@2:0.5,4:0.5|fastv drops once",
+        "fastv@llava-192|fastv drops once",
+        "v2drop@2:0.5,|is not <layer>:<ratio>"
+      })
   void rejectsMalformedSpecs(String spec, String problem) {
     MethodSpecException e = assertThrows(MethodSpecException.class, () -> MethodSpec.parse(spec));
     assertTrue(e.getMessage().contains(problem), e.getMessage());
@@ -76,8 +79,9 @@ class MethodSpecTest {
 
   @Test
   void rejectsPresetsThatCannotBeScaled() {
-    MethodSpecException e = assertThrows(MethodSpecException.class,
-        () -> MethodSpec.parse("v2drop@llava-64").schedule(3));
+    MethodSpecException e =
+        assertThrows(
+            MethodSpecException.class, () -> MethodSpec.parse("v2drop@llava-64").schedule(3));
     assertTrue(e.getMessage().contains("cannot be scaled to 3 layers"), e.getMessage());
   }
 

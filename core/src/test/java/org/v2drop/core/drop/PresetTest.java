@@ -20,7 +20,10 @@ class PresetTest {
     assertEquals(202.8125, Preset.LLAVA_192.referenceAverage(), 1e-9);
   }
 
-  /** llava-128 / llava-64: the 0.01-grid ratio (shape r, r, 0 at layers 3, 17, 22) closest to the target. */
+  /**
+   * llava-128 / llava-64: the 0.01-grid ratio (shape r, r, 0 at layers 3, 17, 22) closest to the
+   * target.
+   */
   @Test
   void smallerPresetsAreClosestOnTheGrid() {
     assertClosest(Preset.LLAVA_128, 128);
@@ -33,8 +36,10 @@ class PresetTest {
     double best = Double.MAX_VALUE;
     int bestR = -1;
     for (int r = 0; r <= 100; r++) {
-      double avg = new DropSchedule(List.of(new Stage(3, r / 100.0), new Stage(17, r / 100.0), new Stage(22, 0)))
-          .averageVisionTokens(576, 32);
+      double avg =
+          new DropSchedule(
+                  List.of(new Stage(3, r / 100.0), new Stage(17, r / 100.0), new Stage(22, 0)))
+              .averageVisionTokens(576, 32);
       if (Math.abs(avg - target) < best) {
         best = Math.abs(avg - target);
         bestR = r;

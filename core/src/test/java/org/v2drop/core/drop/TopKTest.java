@@ -12,27 +12,38 @@ import org.junit.jupiter.api.Test;
 
 class TopKTest {
   /**
-   * The primitive selection equals sorting boxed indices by (-score, position) and by (unsigned key, position), the
-   * definition, on random inputs with many ties, +-0, infinities and NaN, for every k.
+   * The primitive selection equals sorting boxed indices by (-score, position) and by (unsigned
+   * key, position), the definition, on random inputs with many ties, +-0, infinities and NaN, for
+   * every k.
    */
   @Test
   void equalsTheComparatorDefinition() {
     Random random = new Random(5);
-    float[] special = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1f, -1f};
+    float[] special = {
+      0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1f, -1f
+    };
     for (int trial = 0; trial < 200; trial++) {
       int n = 1 + random.nextInt(40);
       float[] scores = new float[n];
       long[] keys = new long[n];
       for (int i = 0; i < n; i++) {
-        scores[i] = random.nextInt(3) == 0 ? special[random.nextInt(special.length)] : random.nextInt(5) * 0.25f;
+        scores[i] =
+            random.nextInt(3) == 0
+                ? special[random.nextInt(special.length)]
+                : random.nextInt(5) * 0.25f;
         keys[i] = random.nextInt(3) == 0 ? random.nextLong() : random.nextInt(4) - 2L;
       }
       long[] positions = IntStream.range(0, n).mapToLong(i -> 3L * i + 1).toArray();
       for (int k = 0; k <= n; k++) {
-        assertArrayEquals(reference(n, k, Comparator.<Integer>comparingDouble(i -> -scores[i])),
-            TopK.largest(scores, positions, k), Arrays.toString(scores) + " k=" + k);
-        assertArrayEquals(reference(n, k, Comparator.<Integer, Long>comparing(i -> keys[i], Long::compareUnsigned)),
-            TopK.smallestUnsigned(keys, positions, k), Arrays.toString(keys) + " k=" + k);
+        assertArrayEquals(
+            reference(n, k, Comparator.<Integer>comparingDouble(i -> -scores[i])),
+            TopK.largest(scores, positions, k),
+            Arrays.toString(scores) + " k=" + k);
+        assertArrayEquals(
+            reference(
+                n, k, Comparator.<Integer, Long>comparing(i -> keys[i], Long::compareUnsigned)),
+            TopK.smallestUnsigned(keys, positions, k),
+            Arrays.toString(keys) + " k=" + k);
       }
     }
   }
@@ -69,8 +80,10 @@ class TopKTest {
 
   @Test
   void rejectsBadArguments() {
-    assertThrows(IllegalArgumentException.class, () -> TopK.largest(new float[2], new long[] {0, 1}, 3));
-    assertThrows(IllegalArgumentException.class, () -> TopK.largest(new float[2], new long[] {1, 1}, 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> TopK.largest(new float[2], new long[] {0, 1}, 3));
+    assertThrows(
+        IllegalArgumentException.class, () -> TopK.largest(new float[2], new long[] {1, 1}, 1));
     assertEquals(0, TopK.largest(new float[0], new long[0], 0).length);
   }
 }

@@ -23,7 +23,10 @@ import org.v2drop.core.testing.Checkpoints;
 import org.v2drop.core.testing.Fixtures;
 import org.v2drop.core.testing.SafetensorsWriter.Raw;
 
-/** Bad checkpoints and inputs end in clear exceptions naming what and where, never an abort or an NPE. */
+/**
+ * Bad checkpoints and inputs end in clear exceptions naming what and where, never an abort or an
+ * NPE.
+ */
 class BadInputIT {
   @TempDir Path tmp;
 
@@ -33,33 +36,47 @@ class BadInputIT {
   void missingTensorNamesTheWeightAndShape() throws Exception {
     Path dir = Checkpoints.copy("tiny-llava-a", tmp.resolve("a"));
     Checkpoints.rewrite(dir, t -> without(t, Q));
-    CheckpointException e = assertThrows(CheckpointException.class, () -> LlavaEngine.load(dir, Device.cpu()));
-    assertTrue(e.getMessage().contains("missing tensor for 'text.layers.2.self_attn.q_proj.weight' (expected shape "
-        + "[64, 64])"), e.getMessage());
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> LlavaEngine.load(dir, Device.cpu()));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "missing tensor for 'text.layers.2.self_attn.q_proj.weight' (expected shape "
+                    + "[64, 64])"),
+        e.getMessage());
   }
 
   @Test
   void misShapedTensorNamesFileKeyAndShapes() throws Exception {
     Path dir = Checkpoints.copy("tiny-llava-a", tmp.resolve("a"));
-    Checkpoints.rewrite(dir, t -> {
-      Raw q = t.get(Q);
-      t.put(Q, new Raw(q.dtype(), new long[] {32, 128}, q.data()));
-      return t;
-    });
-    CheckpointException e = assertThrows(CheckpointException.class, () -> LlavaEngine.load(dir, Device.cpu()));
-    assertTrue(e.getMessage().contains("model.safetensors: tensor '" + Q + "' has shape [32, 128], expected [64, 64]"),
+    Checkpoints.rewrite(
+        dir,
+        t -> {
+          Raw q = t.get(Q);
+          t.put(Q, new Raw(q.dtype(), new long[] {32, 128}, q.data()));
+          return t;
+        });
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> LlavaEngine.load(dir, Device.cpu()));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "model.safetensors: tensor '" + Q + "' has shape [32, 128], expected [64, 64]"),
         e.getMessage());
   }
 
   @Test
   void unsupportedDtypeIsNamed() throws Exception {
     Path dir = Checkpoints.copy("tiny-llava-a", tmp.resolve("a"));
-    Checkpoints.rewrite(dir, t -> {
-      Raw q = t.get(Q);
-      t.put(Q, new Raw("I16", q.shape(), q.data()));
-      return t;
-    });
-    CheckpointException e = assertThrows(CheckpointException.class, () -> LlavaEngine.load(dir, Device.cpu()));
+    Checkpoints.rewrite(
+        dir,
+        t -> {
+          Raw q = t.get(Q);
+          t.put(Q, new Raw("I16", q.shape(), q.data()));
+          return t;
+        });
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> LlavaEngine.load(dir, Device.cpu()));
     assertTrue(e.getMessage().contains("'" + Q + "' has dtype I16"), e.getMessage());
   }
 
@@ -69,7 +86,8 @@ class BadInputIT {
     Path shard = dir.resolve("model-00002-of-00003.safetensors");
     byte[] all = Files.readAllBytes(shard);
     Files.write(shard, java.util.Arrays.copyOf(all, all.length / 2));
-    CheckpointException e = assertThrows(CheckpointException.class, () -> LlavaEngine.load(dir, Device.cpu()));
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> LlavaEngine.load(dir, Device.cpu()));
     assertTrue(e.getMessage().startsWith(shard.toString()), e.getMessage());
   }
 
@@ -77,32 +95,48 @@ class BadInputIT {
   void missingTokenizerAndProcessorAreNamed() throws Exception {
     Path dir = Checkpoints.copy("tiny-llava-a", tmp.resolve("a"));
     Files.delete(dir.resolve("tokenizer.json"));
-    CheckpointException e = assertThrows(CheckpointException.class, () -> LlavaEngine.load(dir, Device.cpu()));
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> LlavaEngine.load(dir, Device.cpu()));
     assertTrue(e.getMessage().contains("tokenizer.json: tokenizer file not found"), e.getMessage());
     Files.delete(dir.resolve("preprocessor_config.json"));
-    CheckpointException p = assertThrows(CheckpointException.class, () -> LlavaEngine.load(dir, Device.cpu()));
+    CheckpointException p =
+        assertThrows(CheckpointException.class, () -> LlavaEngine.load(dir, Device.cpu()));
     assertTrue(p.getMessage().contains("no image processor config"), p.getMessage());
-    CheckpointException none = assertThrows(CheckpointException.class,
-        () -> LlavaEngine.load(tmp.resolve("nowhere"), Device.cpu()));
+    CheckpointException none =
+        assertThrows(
+            CheckpointException.class,
+            () -> LlavaEngine.load(tmp.resolve("nowhere"), Device.cpu()));
     assertTrue(none.getMessage().contains("checkpoint directory not found"), none.getMessage());
   }
 
   @Test
   void hubKeyLayoutLoadsToTheSameModel() throws Exception {
     Path dir = Checkpoints.copy("tiny-llava-a", tmp.resolve("hub"));
-    Checkpoints.rewrite(dir, t -> {
-      Map<String, Raw> out = new LinkedHashMap<>();
-      t.forEach((k, v) -> out.put(k.startsWith("vision_tower.") ? "vision_tower.vision_model."
-          + k.substring("vision_tower.".length()) : k, v));
-      out.put("vision_tower.vision_model.embeddings.position_ids", new Raw("I64", new long[] {1}, new byte[8]));
-      return out;
-    });
+    Checkpoints.rewrite(
+        dir,
+        t -> {
+          Map<String, Raw> out = new LinkedHashMap<>();
+          t.forEach(
+              (k, v) ->
+                  out.put(
+                      k.startsWith("vision_tower.")
+                          ? "vision_tower.vision_model." + k.substring("vision_tower.".length())
+                          : k,
+                      v));
+          out.put(
+              "vision_tower.vision_model.embeddings.position_ids",
+              new Raw("I64", new long[] {1}, new byte[8]));
+          return out;
+        });
     try (LlavaEngine hub = LlavaEngine.load(dir, Device.cpu())) {
-      assertTrue(hub.model().unusedTensors().contains("vision_tower.vision_model.embeddings.position_ids"),
+      assertTrue(
+          hub.model().unusedTensors().contains("vision_tower.vision_model.embeddings.position_ids"),
           "unused tensors are reported: " + hub.model().unusedTensors());
       Generation g = hub.generate(encode(hub, "tiny-llava-a"), MethodSpec.parse("vanilla"), 8);
-      long[] expected = Fixtures.longs(Fixtures.json(Fixtures.dir("tiny-llava-a").resolve("reference.json"))
-          .get("hf_generated_ids"));
+      long[] expected =
+          Fixtures.longs(
+              Fixtures.json(Fixtures.dir("tiny-llava-a").resolve("reference.json"))
+                  .get("hf_generated_ids"));
       assertArrayEquals(expected, g.tokens());
     }
   }
@@ -110,30 +144,48 @@ class BadInputIT {
   @Test
   void inputMistakesAreClearErrors() throws Exception {
     try (LlavaEngine engine = LlavaEngine.load(Fixtures.dir("tiny-llava-a"), Device.cpu())) {
-      RgbImage img = ImageDecoder.read(Fixtures.dir("tiny-llava-a").resolve("images/img0_45x31_RGB.png"));
-      IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
-          () -> engine.encode("USER: <image>\n<image>\nhi ASSISTANT:", List.of(img), "s"));
-      assertTrue(count.getMessage().contains("2 '<image>' placeholder(s) but 1 image(s)"), count.getMessage());
+      RgbImage img =
+          ImageDecoder.read(Fixtures.dir("tiny-llava-a").resolve("images/img0_45x31_RGB.png"));
+      IllegalArgumentException count =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> engine.encode("USER: <image>\n<image>\nhi ASSISTANT:", List.of(img), "s"));
+      assertTrue(
+          count.getMessage().contains("2 '<image>' placeholder(s) but 1 image(s)"),
+          count.getMessage());
       EncodedInput good = encode(engine, "tiny-llava-a");
       long[] ids = good.inputIds().clone();
       ids[ids.length - 1] = engine.model().config().imageTokenId(); // one image token too many
-      EncodedInput bad = new EncodedInput(ids, good.pixelValues(), 1, good.imageHeight(), good.imageWidth(), "s");
-      IllegalArgumentException mismatch = assertThrows(IllegalArgumentException.class,
-          () -> engine.generate(bad, MethodSpec.parse("vanilla"), 2));
-      assertTrue(mismatch.getMessage().contains("17 image tokens (id 300) but 1 image(s) give 16 features"),
+      EncodedInput bad =
+          new EncodedInput(ids, good.pixelValues(), 1, good.imageHeight(), good.imageWidth(), "s");
+      IllegalArgumentException mismatch =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> engine.generate(bad, MethodSpec.parse("vanilla"), 2));
+      assertTrue(
+          mismatch
+              .getMessage()
+              .contains("17 image tokens (id 300) but 1 image(s) give 16 features"),
           mismatch.getMessage());
-      MethodSpecException layer = assertThrows(MethodSpecException.class,
-          () -> engine.generate(good, MethodSpec.parse("v2drop@6:0.5"), 2));
+      MethodSpecException layer =
+          assertThrows(
+              MethodSpecException.class,
+              () -> engine.generate(good, MethodSpec.parse("v2drop@6:0.5"), 2));
       assertTrue(layer.getMessage().contains("layer 6 is out of range [1, 6)"), layer.getMessage());
-      IllegalArgumentException corrupt = assertThrows(IllegalArgumentException.class,
-          () -> ImageDecoder.read(Fixtures.dir("tiny-llava-a").resolve("config.json")));
-      assertTrue(corrupt.getMessage().contains("config.json: not a decodable image"), corrupt.getMessage());
+      IllegalArgumentException corrupt =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> ImageDecoder.read(Fixtures.dir("tiny-llava-a").resolve("config.json")));
+      assertTrue(
+          corrupt.getMessage().contains("config.json: not a decodable image"),
+          corrupt.getMessage());
     }
   }
 
   static EncodedInput encode(LlavaEngine engine, String fixture) {
     var ref = Fixtures.json(Fixtures.dir(fixture).resolve("reference.json"));
-    RgbImage img = ImageDecoder.read(Fixtures.dir(fixture).resolve(ref.get("images").get(0).asText()));
+    RgbImage img =
+        ImageDecoder.read(Fixtures.dir(fixture).resolve(ref.get("images").get(0).asText()));
     return engine.encode(ref.get("prompt").asText(), List.of(img), "trace");
   }
 

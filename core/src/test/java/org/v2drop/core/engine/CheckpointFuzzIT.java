@@ -30,16 +30,30 @@ import org.v2drop.core.checkpoint.CheckpointException;
 import org.v2drop.core.testing.Checkpoints;
 
 /**
- * Untrusted checkpoints: 1,200 seeded mutations of safetensors headers and data, sharded index files and config.json.
- * Every case must either load (a data-only change) or fail with a {@link CheckpointException} that says what is
- * wrong — never another exception type, an abort, a hang (20 s per case) or an out-of-memory error.
+ * Untrusted checkpoints: 1,200 seeded mutations of safetensors headers and data, sharded index
+ * files and config.json. Every case must either load (a data-only change) or fail with a {@link
+ * CheckpointException} that says what is wrong — never another exception type, an abort, a hang (20
+ * s per case) or an out-of-memory error.
  */
 class CheckpointFuzzIT {
   static final long SEED = 20261126L;
   static final int CASES = 1200;
   static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?");
-  static final List<String> EXTREMES = List.of("-1", "0", "1", "3", "2147483647", "2147483648", "-2147483649",
-      "9223372036854775807", "18446744073709551616", "1e308", "4.5", "99999999999999999999999", "-0");
+  static final List<String> EXTREMES =
+      List.of(
+          "-1",
+          "0",
+          "1",
+          "3",
+          "2147483647",
+          "2147483648",
+          "-2147483649",
+          "9223372036854775807",
+          "18446744073709551616",
+          "1e308",
+          "4.5",
+          "99999999999999999999999",
+          "-0");
 
   @TempDir Path tmp;
 
@@ -49,25 +63,36 @@ class CheckpointFuzzIT {
     Path shardedSrc = Checkpoints.copy("tiny-llava-b", tmp.resolve("src-b"));
     SplittableRandom rng = new SplittableRandom(SEED);
     Map<String, Integer> outcomes = new TreeMap<>();
-    ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "fuzz-load");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "fuzz-load");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       for (int i = 0; i < CASES; i++) {
         SplittableRandom caseRng = rng.split();
         int kind = caseRng.nextInt(5);
         Path dir = tmp.resolve("case");
         deleteTree(dir);
-        String what = switch (kind) {
-          case 0 -> mutateSafetensorsHeader(copy(singleSrc, dir).resolve("model.safetensors"), caseRng);
-          case 1 -> mutateSafetensorsData(copy(singleSrc, dir).resolve("model.safetensors"), caseRng);
-          case 2 -> mutateJson(copy(shardedSrc, dir).resolve("model.safetensors.index.json"), caseRng);
-          case 3 -> mutateJson(copy(caseRng.nextBoolean() ? singleSrc : shardedSrc, dir).resolve("config.json"),
-              caseRng);
-          default -> mutateShardHeader(copy(shardedSrc, dir), caseRng);
-        };
+        String what =
+            switch (kind) {
+              case 0 ->
+                  mutateSafetensorsHeader(
+                      copy(singleSrc, dir).resolve("model.safetensors"), caseRng);
+              case 1 ->
+                  mutateSafetensorsData(copy(singleSrc, dir).resolve("model.safetensors"), caseRng);
+              case 2 ->
+                  mutateJson(
+                      copy(shardedSrc, dir).resolve("model.safetensors.index.json"), caseRng);
+              case 3 ->
+                  mutateJson(
+                      copy(caseRng.nextBoolean() ? singleSrc : shardedSrc, dir)
+                          .resolve("config.json"),
+                      caseRng);
+              default -> mutateShardHeader(copy(shardedSrc, dir), caseRng);
+            };
         String label = "case " + i + " (" + what + ")";
         Future<String> f = pool.submit(() -> attempt(dir));
         String outcome;
@@ -79,7 +104,8 @@ class CheckpointFuzzIT {
           return;
         } catch (ExecutionException e) {
           Throwable c = e.getCause();
-          throw new AssertionError(label + ": expected a CheckpointException or a successful load, got " + c, c);
+          throw new AssertionError(
+              label + ": expected a CheckpointException or a successful load, got " + c, c);
         }
         outcomes.merge(outcome, 1, Integer::sum);
       }
@@ -88,8 +114,11 @@ class CheckpointFuzzIT {
     }
     System.out.println("checkpoint fuzz outcomes: " + outcomes);
     assertEquals(CASES, outcomes.values().stream().mapToInt(Integer::intValue).sum());
-    assertTrue(outcomes.getOrDefault("rejected", 0) > CASES / 2, "most mutations are refused: " + outcomes);
-    assertTrue(outcomes.getOrDefault("loaded", 0) > 0, "data-only mutations still load: " + outcomes);
+    assertTrue(
+        outcomes.getOrDefault("rejected", 0) > CASES / 2,
+        "most mutations are refused: " + outcomes);
+    assertTrue(
+        outcomes.getOrDefault("loaded", 0) > 0, "data-only mutations still load: " + outcomes);
   }
 
   /** "loaded" or "rejected"; anything but a CheckpointException (or an Error) propagates. */
@@ -97,12 +126,15 @@ class CheckpointFuzzIT {
     try (LlavaEngine e = LlavaEngine.load(dir, Device.cpu())) {
       return "loaded";
     } catch (CheckpointException e) {
-      assertTrue(e.getMessage() != null && e.getMessage().length() > 10, "a message that says what: " + e);
+      assertTrue(
+          e.getMessage() != null && e.getMessage().length() > 10, "a message that says what: " + e);
       return "rejected";
     }
   }
 
-  /** Edits the JSON header of a safetensors file; sometimes its length prefix, sometimes the text. */
+  /**
+   * Edits the JSON header of a safetensors file; sometimes its length prefix, sometimes the text.
+   */
   static String mutateSafetensorsHeader(Path file, SplittableRandom rng) throws IOException {
     byte[] all = Files.readAllBytes(file);
     long n = ByteBuffer.wrap(all, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
@@ -110,7 +142,9 @@ class CheckpointFuzzIT {
     byte[] data = Arrays.copyOfRange(all, 8 + (int) n, all.length);
     int op = rng.nextInt(4);
     if (op == 0) {
-      long[] lengths = {0, 1, 7, n - 1, n + 1, all.length, Long.MAX_VALUE, -1, 1L << 40, Integer.MAX_VALUE + 1L};
+      long[] lengths = {
+        0, 1, 7, n - 1, n + 1, all.length, Long.MAX_VALUE, -1, 1L << 40, Integer.MAX_VALUE + 1L
+      };
       long len = lengths[rng.nextInt(lengths.length)];
       ByteBuffer.wrap(all, 0, 8).order(ByteOrder.LITTLE_ENDIAN).putLong(len);
       Files.write(file, all);
@@ -155,7 +189,10 @@ class CheckpointFuzzIT {
     return file.getFileName().toString();
   }
 
-  /** One of: a number replaced by an extreme, a byte changed, a span deleted or duplicated, a path escaped. */
+  /**
+   * One of: a number replaced by an extreme, a byte changed, a span deleted or duplicated, a path
+   * escaped.
+   */
   static String mutateText(String text, SplittableRandom rng) {
     int op = rng.nextInt(6);
     if (op <= 1) {
@@ -166,7 +203,9 @@ class CheckpointFuzzIT {
       }
       if (!spans.isEmpty()) {
         int[] s = spans.get(rng.nextInt(spans.size()));
-        return text.substring(0, s[0]) + EXTREMES.get(rng.nextInt(EXTREMES.size())) + text.substring(s[1]);
+        return text.substring(0, s[0])
+            + EXTREMES.get(rng.nextInt(EXTREMES.size()))
+            + text.substring(s[1]);
       }
     }
     if (op == 2) {
@@ -185,10 +224,18 @@ class CheckpointFuzzIT {
       int b = Math.min(text.length(), a + 1 + rng.nextInt(40));
       return text.substring(0, b) + text.substring(a, b) + text.substring(b);
     }
-    String[] swaps = {"model-00002-of-00003.safetensors", "../../outside.safetensors", "F32", "BF16", "I64", "U8",
-        "F64"};
+    String[] swaps = {
+      "model-00002-of-00003.safetensors",
+      "../../outside.safetensors",
+      "F32",
+      "BF16",
+      "I64",
+      "U8",
+      "F64"
+    };
     String from = text.contains("safetensors\"") ? "model-00001-of-00003.safetensors" : "F16";
-    return text.replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(swaps[rng.nextInt(swaps.length)]));
+    return text.replaceFirst(
+        Pattern.quote(from), Matcher.quoteReplacement(swaps[rng.nextInt(swaps.length)]));
   }
 
   private static Path copy(Path src, Path dst) throws IOException {

@@ -25,8 +25,9 @@ import org.v2drop.core.testing.Fixtures;
 import org.v2drop.core.testing.Parity;
 
 /**
- * The engine against HF transformers (vanilla) and the independent dropping reference (every method) on each tiny
- * checkpoint: pixel values, input ids, kept positions, top-5 logits, greedy ids.
+ * The engine against HF transformers (vanilla) and the independent dropping reference (every
+ * method) on each tiny checkpoint: pixel values, input ids, kept positions, top-5 logits, greedy
+ * ids.
  */
 class ConformanceIT {
   static final String[] FIXTURES = {"tiny-llava-a", "tiny-llava-b"};
@@ -52,7 +53,8 @@ class ConformanceIT {
     for (JsonNode f : ref.get("images")) {
       images.add(ImageDecoder.read(Fixtures.dir(fixture).resolve(f.asText())));
     }
-    return engine(fixture).encode(ref.get("prompt").asText(), images, ref.get("sample_id").asText());
+    return engine(fixture)
+        .encode(ref.get("prompt").asText(), images, ref.get("sample_id").asText());
   }
 
   static Stream<Arguments> cases() {
@@ -71,8 +73,11 @@ class ConformanceIT {
     JsonNode ref = reference(fixture);
     EncodedInput input = encode(fixture);
     assertArrayEquals(Fixtures.longs(ref.get("input_ids")), input.inputIds(), "input_ids");
-    Parity.assertMeanAbsDiff(fixture + " pixel_values", Fixtures.floats(ref.get("pixel_values")),
-        input.pixelValues(), 2e-3);
+    Parity.assertMeanAbsDiff(
+        fixture + " pixel_values",
+        Fixtures.floats(ref.get("pixel_values")),
+        input.pixelValues(),
+        2e-3);
   }
 
   static Stream<String> fixtures() {
@@ -83,11 +88,16 @@ class ConformanceIT {
   @MethodSource("fixtures")
   void vanillaMatchesTransformersGenerate(String fixture) {
     JsonNode ref = reference(fixture);
-    Generation gen = engine(fixture).generate(encode(fixture), MethodSpec.parse("vanilla"),
-        ref.get("max_new_tokens").asInt());
+    Generation gen =
+        engine(fixture)
+            .generate(
+                encode(fixture), MethodSpec.parse("vanilla"), ref.get("max_new_tokens").asInt());
     assertTop5(fixture + " vanilla last_logits_top5 (HF)", ref.get("hf_last_logits_top5"), gen);
-    assertGreedy(fixture + " vanilla", Fixtures.longs(ref.get("hf_generated_ids")),
-        ref.get("methods").get("vanilla").get("top2_margins"), gen.tokens());
+    assertGreedy(
+        fixture + " vanilla",
+        Fixtures.longs(ref.get("hf_generated_ids")),
+        ref.get("methods").get("vanilla").get("top2_margins"),
+        gen.tokens());
     assertEquals(ref.get("hf_text").asText(), engine(fixture).decode(gen.tokens()), "decoded text");
   }
 
@@ -97,11 +107,15 @@ class ConformanceIT {
     JsonNode ref = reference(fixture);
     JsonNode m = ref.get("methods").get(method);
     MethodSpec spec = MethodSpec.parse(method);
-    Generation gen = engine(fixture).generate(encode(fixture), spec, ref.get("max_new_tokens").asInt());
+    Generation gen =
+        engine(fixture).generate(encode(fixture), spec, ref.get("max_new_tokens").asInt());
     // expanded schedule equals the reference's
     StringBuilder sched = new StringBuilder();
     for (JsonNode s : m.get("schedule")) {
-      sched.append(sched.length() == 0 ? "" : ",").append(s.get(0).asInt()).append(':')
+      sched
+          .append(sched.length() == 0 ? "" : ",")
+          .append(s.get(0).asInt())
+          .append(':')
           .append(new org.v2drop.core.drop.Stage(1, s.get(1).asDouble()).toString().substring(2));
     }
     String expected = spec.method().id() + (sched.length() == 0 ? "" : "@" + sched);
@@ -111,11 +125,16 @@ class ConformanceIT {
       KeptStage st = gen.stages().get(i);
       JsonNode rs = m.get("stages").get(i);
       assertEquals(rs.get("layer").asInt(), st.layer(), "stage " + i + " layer");
-      assertArrayEquals(Fixtures.longs(rs.get("kept_positions")), st.keptPositions(),
+      assertArrayEquals(
+          Fixtures.longs(rs.get("kept_positions")),
+          st.keptPositions(),
           fixture + " " + method + " kept positions at layer " + st.layer());
     }
     assertTop5(fixture + " " + method + " last_logits_top5", m.get("last_logits_top5"), gen);
-    assertGreedy(fixture + " " + method, Fixtures.longs(m.get("generated_ids")), m.get("top2_margins"),
+    assertGreedy(
+        fixture + " " + method,
+        Fixtures.longs(m.get("generated_ids")),
+        m.get("top2_margins"),
         gen.tokens());
   }
 
@@ -125,8 +144,9 @@ class ConformanceIT {
     Parity.assertAllClose(name + " values", values, gen.lastLogitsTop5().values(), 1e-3, 0);
     for (int i = 0; i < ids.length; i++) {
       // ids must agree unless two reference values are within the tolerance (an honest tie)
-      boolean tie = (i > 0 && values[i - 1] - values[i] <= 1e-3) || (i < ids.length - 1
-          && values[i] - values[i + 1] <= 1e-3);
+      boolean tie =
+          (i > 0 && values[i - 1] - values[i] <= 1e-3)
+              || (i < ids.length - 1 && values[i] - values[i + 1] <= 1e-3);
       if (!tie) {
         assertEquals(ids[i], gen.lastLogitsTop5().ids()[i], name + " id at rank " + i);
       }

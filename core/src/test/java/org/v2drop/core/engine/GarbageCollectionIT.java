@@ -15,10 +15,11 @@ import org.v2drop.core.processor.EncodedInput;
 import org.v2drop.core.testing.Fixtures;
 
 /**
- * Answers and logits do not change while the garbage collector runs. An array made from Java data (DJL's CPU
- * {@code create} wraps a direct buffer that only its own NDArray keeps alive) must outlive every view of it: a view
- * kept after its owner was closed reads memory the collector may free at any time, which showed up as rare empty or
- * wrong answers. A thread forcing collections during generation makes such a lifetime error fail here every run.
+ * Answers and logits do not change while the garbage collector runs. An array made from Java data
+ * (DJL's CPU {@code create} wraps a direct buffer that only its own NDArray keeps alive) must
+ * outlive every view of it: a view kept after its owner was closed reads memory the collector may
+ * free at any time, which showed up as rare empty or wrong answers. A thread forcing collections
+ * during generation makes such a lifetime error fail here every run.
  */
 class GarbageCollectionIT {
   @Test
@@ -32,17 +33,22 @@ class GarbageCollectionIT {
       }
       AtomicBoolean stop = new AtomicBoolean();
       AtomicInteger collections = new AtomicInteger();
-      Thread collector = new Thread(() -> {
-        while (!stop.get()) {
-          System.gc();
-          collections.incrementAndGet();
-          try {
-            Thread.sleep(1); // collections stop the world: leave the generations time to run between them
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "gc-stress");
+      Thread collector =
+          new Thread(
+              () -> {
+                while (!stop.get()) {
+                  System.gc();
+                  collections.incrementAndGet();
+                  try {
+                    Thread.sleep(
+                        1); // collections stop the world: leave the generations time to run between
+                    // them
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "gc-stress");
       collector.setDaemon(true);
       collector.start();
       try {
@@ -51,15 +57,18 @@ class GarbageCollectionIT {
           Generation g = engine.generate(input, MethodSpec.parse(m), 6);
           Generation ref = quiet.get(i % methods.length);
           assertArrayEquals(ref.tokens(), g.tokens(), m + ", generation " + i + ": tokens");
-          assertArrayEquals(ref.lastLogitsTop5().values(), g.lastLogitsTop5().values(), m + ", generation " + i
-              + ": last prompt token's top-5 logits");
+          assertArrayEquals(
+              ref.lastLogitsTop5().values(),
+              g.lastLogitsTop5().values(),
+              m + ", generation " + i + ": last prompt token's top-5 logits");
         }
       } finally {
         stop.set(true);
         collector.interrupt();
         collector.join();
       }
-      assertEquals(true, collections.get() > 20, "the collector ran " + collections.get() + " times");
+      assertEquals(
+          true, collections.get() > 20, "the collector ran " + collections.get() + " times");
     }
   }
 }

@@ -9,7 +9,10 @@ class FlopsTest {
   void sumsThePerLayerFormula() {
     // n=10, d=4, m=8: 4*10*16 + 2*100*4 + 3*10*4*8 = 640 + 800 + 960 = 2400
     assertEquals(2400.0, Flops.prefill(4, 8, new int[] {10}), 0);
-    assertEquals(2400.0 + 4 * 5 * 16 + 2 * 25 * 4 + 3 * 5 * 4 * 8, Flops.prefill(4, 8, new int[] {10, 5}), 0);
+    assertEquals(
+        2400.0 + 4 * 5 * 16 + 2 * 25 * 4 + 3 * 5 * 4 * 8,
+        Flops.prefill(4, 8, new int[] {10, 5}),
+        0);
   }
 
   @Test

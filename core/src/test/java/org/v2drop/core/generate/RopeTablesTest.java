@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 import org.v2drop.core.checkpoint.RopeConfig;
 import org.v2drop.core.model.Rope;
 
-/** The cached table's rows are exactly {@link Rope#cosSin} of the same positions, before and after it grows. */
+/**
+ * The cached table's rows are exactly {@link Rope#cosSin} of the same positions, before and after
+ * it grows.
+ */
 class RopeTablesTest {
   private final float[] inv = Rope.inverseFrequencies(RopeConfig.plain(10000), 16);
 
@@ -26,7 +29,8 @@ class RopeTablesTest {
 
   @Test
   void rejectsNegativePositions() {
-    assertThrows(IllegalArgumentException.class, () -> new RopeTables(inv).rows(new long[] {2, -1}));
+    assertThrows(
+        IllegalArgumentException.class, () -> new RopeTables(inv).rows(new long[] {2, -1}));
   }
 
   private void assertEqualRows(RopeTables tables, long[] positions) {

@@ -7,12 +7,18 @@ import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** The one-pass top-k equals a full sort (descending, ties by lower id), with ties, zeros, NaN and k beyond n. */
+/**
+ * The one-pass top-k equals a full sort (descending, ties by lower id), with ties, zeros, NaN and k
+ * beyond n.
+ */
 class TopLogitsTest {
   private static int[] bySorting(float[] logits, int k) {
-    return IntStream.range(0, logits.length).boxed()
+    return IntStream.range(0, logits.length)
+        .boxed()
         .sorted(Comparator.<Integer>comparingDouble(i -> -logits[i]).thenComparingInt(i -> i))
-        .limit(k).mapToInt(Integer::intValue).toArray();
+        .limit(k)
+        .mapToInt(Integer::intValue)
+        .toArray();
   }
 
   @Test

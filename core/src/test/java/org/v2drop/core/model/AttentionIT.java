@@ -11,10 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.v2drop.core.testing.Parity;
 
 /**
- * The fused attention equals the textbook computation, softmax(q kT * scale + causal mask + key mask) v with the
- * grouped kv heads repeated, in each of its three forms: a prefill (the kernel's causal flag), a single decode query
- * (no mask or a key mask) and queries after a cache prefix or next to padding (an explicit mask). A mask that did not
- * reach the scores would let queries see future keys or padding; the tolerance is rounding of other summation orders.
+ * The fused attention equals the textbook computation, softmax(q kT * scale + causal mask + key
+ * mask) v with the grouped kv heads repeated, in each of its three forms: a prefill (the kernel's
+ * causal flag), a single decode query (no mask or a key mask) and queries after a cache prefix or
+ * next to padding (an explicit mask). A mask that did not reach the scores would let queries see
+ * future keys or padding; the tolerance is rounding of other summation orders.
  */
 class AttentionIT {
   @Test
@@ -51,7 +52,10 @@ class AttentionIT {
     }
   }
 
-  /** Each kv head repeated for its query heads in HF's order (head h reads kv head h / groups), 3-d and 4-d. */
+  /**
+   * Each kv head repeated for its query heads in HF's order (head h reads kv head h / groups), 3-d
+   * and 4-d.
+   */
   @Test
   void repeatKvMatchesRepeatInterleave() {
     try (NDManager m = NDManager.newBaseManager()) {
@@ -64,26 +68,37 @@ class AttentionIT {
     }
   }
 
-  private static void check(NDManager m, int batch, int heads, int kvHeads, long past, long n, int hd,
-      NDArray keyMask) {
+  private static void check(
+      NDManager m, int batch, int heads, int kvHeads, long past, long n, int hd, NDArray keyMask) {
     long total = past + n;
     NDArray q = m.randomNormal(new Shape(batch, heads, n, hd));
     NDArray k = m.randomNormal(new Shape(batch, kvHeads, total, hd));
     NDArray v = m.randomNormal(new Shape(batch, kvHeads, total, hd));
-    NDArray scores = q.matMul(k.repeat(1, heads / kvHeads).transpose(0, 1, 3, 2)).muli((float) (1.0 / Math.sqrt(hd)))
-        .addi(Attention.causalMask(m, n, total));
+    NDArray scores =
+        q.matMul(k.repeat(1, heads / kvHeads).transpose(0, 1, 3, 2))
+            .muli((float) (1.0 / Math.sqrt(hd)))
+            .addi(Attention.causalMask(m, n, total));
     NDArray probs = (keyMask == null ? scores : scores.addi(keyMask)).softmax(-1);
-    float[] expected = probs.matMul(v.repeat(1, heads / kvHeads)).transpose(0, 2, 1, 3)
-        .reshape(batch, n, (long) heads * hd).toFloatArray();
+    float[] expected =
+        probs
+            .matMul(v.repeat(1, heads / kvHeads))
+            .transpose(0, 2, 1, 3)
+            .reshape(batch, n, (long) heads * hd)
+            .toFloatArray();
     NDArray actual = Attention.causal(q, k, v, keyMask);
     assertArrayEquals(new long[] {batch, n, (long) heads * hd}, actual.getShape().getShape());
-    Parity.assertAllClose("past " + past + ", " + n + " queries, key mask " + (keyMask != null), expected,
-        actual.toFloatArray(), 1e-6, 1e-5);
+    Parity.assertAllClose(
+        "past " + past + ", " + n + " queries, key mask " + (keyMask != null),
+        expected,
+        actual.toFloatArray(),
+        1e-6,
+        1e-5);
   }
 
   /**
-   * The fused kernel's result is an inference tensor (DJL runs TorchScript in inference mode): writing it in place
-   * fails, which is why no caller does; a new tensor made from it is an ordinary one that may be written.
+   * The fused kernel's result is an inference tensor (DJL runs TorchScript in inference mode):
+   * writing it in place fails, which is why no caller does; a new tensor made from it is an
+   * ordinary one that may be written.
    */
   @Test
   void fusedResultIsReadOnlyButItsProductsAreNot() {
@@ -97,7 +112,9 @@ class AttentionIT {
     }
   }
 
-  /** (2, 1, 1, total) key mask of a batch of two: the second sequence hides key columns [from, to). */
+  /**
+   * (2, 1, 1, total) key mask of a batch of two: the second sequence hides key columns [from, to).
+   */
   private static NDArray secondSequencePads(NDManager m, long total, int from, int to) {
     float[] pad = new float[(int) (2 * total)];
     java.util.Arrays.fill(pad, (int) total + from, (int) total + to, Float.NEGATIVE_INFINITY);
@@ -114,7 +131,9 @@ class AttentionIT {
       float[] onScores = q.matMul(kT).muli(0.125f).toFloatArray();
       assertArrayEquals(onScores, Attention.scaledScores(q, kT, 0.125f).toFloatArray());
       float odd = (float) (1.0 / Math.sqrt(128));
-      assertArrayEquals(q.matMul(kT).muli(odd).toFloatArray(), Attention.scaledScores(q, kT, odd).toFloatArray(),
+      assertArrayEquals(
+          q.matMul(kT).muli(odd).toFloatArray(),
+          Attention.scaledScores(q, kT, odd).toFloatArray(),
           "other scales stay on the scores");
     }
   }

@@ -10,7 +10,10 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 
-/** Shared scalar tensors: one per value, outliving the scope they were first asked for in, same floats as DJL's. */
+/**
+ * Shared scalar tensors: one per value, outliving the scope they were first asked for in, same
+ * floats as DJL's.
+ */
 class ScalarsIT {
   @Test
   void sharedScalarsSurviveScopesAndGiveDjlsFloats() {
@@ -25,7 +28,8 @@ class ScalarsIT {
       NDArray x = m.randomNormal(new Shape(4, 33));
       NDArray viaShared = x.add(eps); // still open although its first scope closed
       assertArrayEquals(x.add(1e-5f).toFloatArray(), viaShared.toFloatArray());
-      assertSame(m, viaShared.getManager(), "an op's result belongs to its first operand's manager");
+      assertSame(
+          m, viaShared.getManager(), "an op's result belongs to its first operand's manager");
       assertArrayEquals(x.mul(0.125f).toFloatArray(), x.mul(Scalars.of(0.125f)).toFloatArray());
       assertEquals(0, eps.getShape().dimension(), "a 0-d tensor broadcasts like a scalar");
     }
@@ -38,7 +42,8 @@ class ScalarsIT {
       NDArray x = m.randomNormal(new Shape(3, 16));
       NDArray w = m.randomNormal(new Shape(16));
       NDArray root = x.square().mean(new int[] {-1}, true).add(1e-6f).sqrt();
-      // HF: weight * (x * rsqrt(variance + eps)); DJL has no rsqrt; 1 / sqrt is the nearest it gives
+      // HF: weight * (x * rsqrt(variance + eps)); DJL has no rsqrt; 1 / sqrt is the nearest it
+      // gives
       NDArray expected = w.mul(x.mul(root.onesLike().div(root)));
       assertArrayEquals(expected.toFloatArray(), Ops.rmsNorm(x, w, 1e-6f).toFloatArray());
     }

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The TorchScript module shipped in the core jar is what {@code tools/make_sdpa_module.py} describes: its methods
- * call nothing but {@code scaled_dot_product_attention}, with no dropout, the causal flag only in {@code causal}, a
- * mask only in {@code masked}, and the caller's scale. (A binary resource otherwise escapes review.)
+ * The TorchScript module shipped in the core jar is what {@code tools/make_sdpa_module.py}
+ * describes: its methods call nothing but {@code scaled_dot_product_attention}, with no dropout,
+ * the causal flag only in {@code causal}, a mask only in {@code masked}, and the caller's scale. (A
+ * binary resource otherwise escapes review.)
  */
 class TorchAttentionTest {
   @TempDir Path dir;
@@ -29,21 +30,27 @@ class TorchAttentionTest {
   void moduleCallsOnlyTheFusedKernelWithTheDocumentedArguments() throws IOException {
     String code = moduleCode();
     List<String> calls = new ArrayList<>();
-    Matcher m = Pattern.compile("def (\\w+)\\(self[^)]*\\)[^:]*:\\s*(.*?)(?=\\n  def |\\z)", Pattern.DOTALL)
-        .matcher(code);
+    Matcher m =
+        Pattern.compile("def (\\w+)\\(self[^)]*\\)[^:]*:\\s*(.*?)(?=\\n  def |\\z)", Pattern.DOTALL)
+            .matcher(code);
     while (m.find()) {
       String body = m.group(2).replaceAll("\\s+", " ").trim();
       calls.add(m.group(1) + ": " + body);
     }
-    assertEquals(List.of(
-        "forward: return (self).causal(q, k, v, scale, )",
-        "causal: _0 = torch.scaled_dot_product_attention(q, k, v, None, 0., True, scale=scale) return _0",
-        "full: _1 = torch.scaled_dot_product_attention(q, k, v, None, 0., False, scale=scale) return _1",
-        "masked: _2 = torch.scaled_dot_product_attention(q, k, v, mask, 0., False, scale=scale) return _2"),
-        calls, code);
+    assertEquals(
+        List.of(
+            "forward: return (self).causal(q, k, v, scale, )",
+            "causal: _0 = torch.scaled_dot_product_attention(q, k, v, None, 0., True, scale=scale) return _0",
+            "full: _1 = torch.scaled_dot_product_attention(q, k, v, None, 0., False, scale=scale) return _1",
+            "masked: _2 = torch.scaled_dot_product_attention(q, k, v, mask, 0., False, scale=scale) return _2"),
+        calls,
+        code);
   }
 
-  /** The module's code; read from a copy on disk, because torch writes stored entries that ZipInputStream refuses. */
+  /**
+   * The module's code; read from a copy on disk, because torch writes stored entries that
+   * ZipInputStream refuses.
+   */
   private String moduleCode() throws IOException {
     Path copy = dir.resolve("sdpa.pt");
     try (InputStream in = TorchAttention.class.getResourceAsStream(TorchAttention.RESOURCE)) {
@@ -51,8 +58,12 @@ class TorchAttentionTest {
       Files.copy(in, copy);
     }
     try (ZipFile zip = new ZipFile(copy.toFile())) {
-      ZipEntry code = zip.stream().filter(e -> e.getName().endsWith("/code/__torch__.py")).findFirst()
-          .orElseThrow(() -> new AssertionError(TorchAttention.RESOURCE + " has no code/__torch__.py"));
+      ZipEntry code =
+          zip.stream()
+              .filter(e -> e.getName().endsWith("/code/__torch__.py"))
+              .findFirst()
+              .orElseThrow(
+                  () -> new AssertionError(TorchAttention.RESOURCE + " has no code/__torch__.py"));
       return new String(zip.getInputStream(code).readAllBytes(), StandardCharsets.UTF_8);
     }
   }

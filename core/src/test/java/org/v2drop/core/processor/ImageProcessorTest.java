@@ -18,8 +18,24 @@ class ImageProcessorTest {
   private static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
 
   static ImageProcessorConfig config(int shortest, int crop, boolean pad) {
-    return new ImageProcessorConfig(true, shortest, 0, 0, true, crop, crop, true, 1.0 / 255, true, CLIP_MEAN,
-        new float[] {0.26862954f, 0.26130258f, 0.27577711f}, pad, true, 14, 1, "<image>");
+    return new ImageProcessorConfig(
+        true,
+        shortest,
+        0,
+        0,
+        true,
+        crop,
+        crop,
+        true,
+        1.0 / 255,
+        true,
+        CLIP_MEAN,
+        new float[] {0.26862954f, 0.26130258f, 0.27577711f},
+        pad,
+        true,
+        14,
+        1,
+        "<image>");
   }
 
   @Test
@@ -76,17 +92,24 @@ class ImageProcessorTest {
 
   @Test
   void corruptImagesNameTheirSource() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ImageDecoder.decode(new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3}, "row 7 image"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ImageDecoder.decode(
+                    new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3}, "row 7 image"));
     assertTrue(e.getMessage().startsWith("row 7 image: "), e.getMessage());
-    IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
-        () -> ImageDecoder.decode(new byte[0], "empty.png"));
+    IllegalArgumentException e2 =
+        assertThrows(
+            IllegalArgumentException.class, () -> ImageDecoder.decode(new byte[0], "empty.png"));
     assertTrue(e2.getMessage().contains("empty.png"), e2.getMessage());
   }
 
   @Test
   void loadsFlatAndNestedConfigs(@TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("processor_config.json"), """
+    Files.writeString(
+        dir.resolve("processor_config.json"),
+        """
         {"image_processor": {"size": {"shortest_edge": 35}, "crop_size": {"height": 35, "width": 35},
           "do_pad": true, "resample": 3},
          "patch_size": 7, "num_additional_image_tokens": 1, "vision_feature_select_strategy": "full"}""");
@@ -95,13 +118,18 @@ class ImageProcessorTest {
     assertEquals(35, nested.shortestEdge());
     assertEquals(26, nested.imageTokens(7, "full"));
     assertEquals(25, nested.imageTokens(7, "default"));
-    Files.writeString(dir.resolve("preprocessor_config.json"), """
+    Files.writeString(
+        dir.resolve("preprocessor_config.json"),
+        """
         {"size": {"shortest_edge": 336}, "crop_size": 336, "resample": 2}""");
-    CheckpointException e = assertThrows(CheckpointException.class, () -> ImageProcessorConfig.load(dir));
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> ImageProcessorConfig.load(dir));
     assertTrue(e.getMessage().contains("resample 2 is not supported"), e.getMessage());
     Files.writeString(dir.resolve("preprocessor_config.json"), "{\"size\": ");
-    CheckpointException bad = assertThrows(CheckpointException.class, () -> ImageProcessorConfig.load(dir));
-    assertTrue(bad.getMessage().contains("preprocessor_config.json: malformed JSON"), bad.getMessage());
+    CheckpointException bad =
+        assertThrows(CheckpointException.class, () -> ImageProcessorConfig.load(dir));
+    assertTrue(
+        bad.getMessage().contains("preprocessor_config.json: malformed JSON"), bad.getMessage());
   }
 
   private static byte[] png(BufferedImage img) throws Exception {

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.v2drop.core.testing.Fixtures;
 
-/** Bit-exactness against Pillow's {@code Image.resize(BICUBIC)} on odd sizes, down and up, per axis and both. */
+/**
+ * Bit-exactness against Pillow's {@code Image.resize(BICUBIC)} on odd sizes, down and up, per axis
+ * and both.
+ */
 class PilResizeTest {
   @Test
   void matchesPillowByteForByte() {
@@ -32,8 +35,20 @@ class PilResizeTest {
           }
         }
       }
-      assertEquals(0, mismatches, w + "x" + h + " -> " + tw + "x" + th + ": " + mismatches
-          + " bytes differ from Pillow, max diff " + maxDiff);
+      assertEquals(
+          0,
+          mismatches,
+          w
+              + "x"
+              + h
+              + " -> "
+              + tw
+              + "x"
+              + th
+              + ": "
+              + mismatches
+              + " bytes differ from Pillow, max diff "
+              + maxDiff);
       cases++;
     }
     assertTrue(cases >= 5, "expected at least 5 resize vectors, found " + cases);

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 
 /** Locates committed test fixtures; a missing fixture fails the test (never a skip). */
 public final class Fixtures {
-  public static final String REGENERATE = "python tools/make_fixtures.py core/src/test/resources/fixtures";
+  public static final String REGENERATE =
+      "python tools/make_fixtures.py core/src/test/resources/fixtures";
+
   /** Reference files written by a different generator version are rejected. */
   public static final int VERSION = 1;
 
@@ -20,7 +22,8 @@ public final class Fixtures {
   public static Path dir(String name) {
     URL url = Fixtures.class.getClassLoader().getResource("fixtures/" + name);
     if (url == null) {
-      throw new AssertionError("missing test fixture fixtures/" + name + "; regenerate with: " + REGENERATE);
+      throw new AssertionError(
+          "missing test fixture fixtures/" + name + "; regenerate with: " + REGENERATE);
     }
     try {
       return Path.of(url.toURI());
@@ -35,8 +38,14 @@ public final class Fixtures {
       JsonNode n = new ObjectMapper().readTree(Files.readString(file));
       int v = n.path("fixture_version").asInt(-1);
       if (v != VERSION) {
-        throw new AssertionError(file + ": fixture_version " + v + " but the tests expect " + VERSION
-            + "; regenerate with: " + REGENERATE);
+        throw new AssertionError(
+            file
+                + ": fixture_version "
+                + v
+                + " but the tests expect "
+                + VERSION
+                + "; regenerate with: "
+                + REGENERATE);
       }
       return n;
     } catch (IOException e) {

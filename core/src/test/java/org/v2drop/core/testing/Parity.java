@@ -2,14 +2,19 @@ package org.v2drop.core.testing;
 
 import java.util.Arrays;
 
-/** Reference comparisons whose failures name the tensor, show the first values and the largest difference. */
+/**
+ * Reference comparisons whose failures name the tensor, show the first values and the largest
+ * difference.
+ */
 public final class Parity {
   private Parity() {}
 
   /** Every element within {@code atol + rtol * |expected|} (DJL allClose convention). */
-  public static void assertAllClose(String name, float[] expected, float[] actual, double atol, double rtol) {
+  public static void assertAllClose(
+      String name, float[] expected, float[] actual, double atol, double rtol) {
     if (expected.length != actual.length) {
-      throw new AssertionError(name + ": length " + actual.length + ", expected " + expected.length);
+      throw new AssertionError(
+          name + ": length " + actual.length + ", expected " + expected.length);
     }
     double maxDiff = 0;
     int worst = -1;
@@ -25,15 +30,23 @@ public final class Parity {
       }
     }
     if (!ok) {
-      throw new AssertionError(describe(name, expected, actual, maxDiff, worst) + " (atol " + atol + ", rtol " + rtol
-          + "); regenerate fixtures with: " + Fixtures.REGENERATE);
+      throw new AssertionError(
+          describe(name, expected, actual, maxDiff, worst)
+              + " (atol "
+              + atol
+              + ", rtol "
+              + rtol
+              + "); regenerate fixtures with: "
+              + Fixtures.REGENERATE);
     }
   }
 
   /** Mean absolute difference at most {@code tolerance}. */
-  public static void assertMeanAbsDiff(String name, float[] expected, float[] actual, double tolerance) {
+  public static void assertMeanAbsDiff(
+      String name, float[] expected, float[] actual, double tolerance) {
     if (expected.length != actual.length) {
-      throw new AssertionError(name + ": length " + actual.length + ", expected " + expected.length);
+      throw new AssertionError(
+          name + ": length " + actual.length + ", expected " + expected.length);
     }
     double sum = 0;
     double maxDiff = 0;
@@ -48,14 +61,25 @@ public final class Parity {
     }
     double mean = sum / Math.max(1, expected.length);
     if (!(mean <= tolerance)) {
-      throw new AssertionError(describe(name, expected, actual, maxDiff, worst) + ", mean abs diff " + mean
-          + " > " + tolerance);
+      throw new AssertionError(
+          describe(name, expected, actual, maxDiff, worst)
+              + ", mean abs diff "
+              + mean
+              + " > "
+              + tolerance);
     }
   }
 
-  private static String describe(String name, float[] expected, float[] actual, double maxDiff, int worst) {
-    return name + ": max abs diff " + maxDiff + " at index " + worst + "; first values expected "
-        + Arrays.toString(Arrays.copyOf(expected, Math.min(6, expected.length))) + " actual "
+  private static String describe(
+      String name, float[] expected, float[] actual, double maxDiff, int worst) {
+    return name
+        + ": max abs diff "
+        + maxDiff
+        + " at index "
+        + worst
+        + "; first values expected "
+        + Arrays.toString(Arrays.copyOf(expected, Math.min(6, expected.length)))
+        + " actual "
         + Arrays.toString(Arrays.copyOf(actual, Math.min(6, actual.length)));
   }
 }

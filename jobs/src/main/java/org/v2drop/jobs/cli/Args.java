@@ -7,7 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Minimal {@code --key value} parsing with errors that name the option; unknown options are errors. */
+/**
+ * Minimal {@code --key value} parsing with errors that name the option; unknown options are errors.
+ */
 final class Args {
   private final Map<String, List<String>> values = new LinkedHashMap<>();
   private final List<String> flags = new ArrayList<>();

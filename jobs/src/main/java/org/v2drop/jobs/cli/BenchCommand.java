@@ -22,7 +22,8 @@ import org.v2drop.udf.TorchThreads;
 
 /** {@code v2drop bench}: times one generation with synthetic inputs and prints ONE JSON object. */
 final class BenchCommand {
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: v2drop bench --model DIR --method SPEC [--prompt-tokens N] [--images N] [--new-tokens N]
                           [--warmup N] [--repeat N] [--threads N]
 
@@ -57,7 +58,8 @@ final class BenchCommand {
     boolean serve = args.flag("--serve");
     for (String option : new String[] {"--method", "--warmup", "--repeat"}) {
       if (serve && args.has(option)) {
-        throw new Args.UsageException("bench --serve takes the method and repeats per request, not " + option);
+        throw new Args.UsageException(
+            "bench --serve takes the method and repeats per request, not " + option);
       }
     }
     MethodSpec method = serve ? null : MethodSpec.parse(args.required("--method"));
@@ -74,7 +76,8 @@ final class BenchCommand {
     if (warmup < 0) {
       throw new Args.UsageException("--warmup must be >= 0, found " + warmup);
     }
-    TorchThreads.request(threads); // read by DJL's PyTorch engine when it starts (the first load below)
+    TorchThreads.request(
+        threads); // read by DJL's PyTorch engine when it starts (the first load below)
     try (LlavaEngine engine = LlavaEngine.load(model, Device.cpu())) {
       EncodedInput input = syntheticInput(engine.model().config(), promptTokens, images);
       if (serve) {
@@ -83,16 +86,19 @@ final class BenchCommand {
       }
       generations(engine, input, method, newTokens, warmup); // untimed
       List<Generation> runs = generations(engine, input, method, newTokens, repeat);
-      System.out.println(toJson(method, runs, input, newTokens, warmup, TorchThreads.effective(threads)));
+      System.out.println(
+          toJson(method, runs, input, newTokens, warmup, TorchThreads.effective(threads)));
     }
     return 0;
   }
 
   /** Answers "SPEC N" lines from stdin with one JSON object each until end of input. */
-  private static void serve(LlavaEngine engine, EncodedInput input, int newTokens, int threads) throws IOException {
+  private static void serve(LlavaEngine engine, EncodedInput input, int newTokens, int threads)
+      throws IOException {
     System.out.println("{\"ready\": true}");
     System.out.flush();
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line; (line = in.readLine()) != null; ) {
       if (line.isBlank()) {
         continue;
@@ -105,7 +111,8 @@ final class BenchCommand {
         repeat = -1;
       }
       if (repeat < 1) {
-        throw new Args.UsageException("bench --serve: expected a request line \"SPEC N\" (N >= 1), found: " + line);
+        throw new Args.UsageException(
+            "bench --serve: expected a request line \"SPEC N\" (N >= 1), found: " + line);
       }
       MethodSpec method = MethodSpec.parse(parts[0]);
       List<Generation> runs = generations(engine, input, method, newTokens, repeat);
@@ -115,8 +122,8 @@ final class BenchCommand {
   }
 
   /** {@code count} generations of the sample with exactly {@code newTokens} decode steps each. */
-  private static List<Generation> generations(LlavaEngine engine, EncodedInput input, MethodSpec method,
-      int newTokens, int count) {
+  private static List<Generation> generations(
+      LlavaEngine engine, EncodedInput input, MethodSpec method, int newTokens, int count) {
     List<Generation> runs = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       runs.add(engine.generateFixed(input, method, newTokens));
@@ -124,15 +131,23 @@ final class BenchCommand {
     return runs;
   }
 
-  static String toJson(MethodSpec method, List<Generation> runs, EncodedInput input, int newTokens, int warmup,
-      int threads) throws IOException {
+  static String toJson(
+      MethodSpec method,
+      List<Generation> runs,
+      EncodedInput input,
+      int newTokens,
+      int warmup,
+      int threads)
+      throws IOException {
     ObjectNode out = new ObjectMapper().createObjectNode();
     Generation first = runs.get(0);
     out.put("method", method.text());
     out.put("schedule", first.schedule());
     out.put("vision_ms", median(runs.stream().mapToDouble(Generation::visionMs).toArray()));
     out.put("prefill_ms", median(runs.stream().mapToDouble(Generation::prefillMs).toArray()));
-    out.put("decode_ms_per_token", median(runs.stream().mapToDouble(Generation::decodeMsPerToken).toArray()));
+    out.put(
+        "decode_ms_per_token",
+        median(runs.stream().mapToDouble(Generation::decodeMsPerToken).toArray()));
     out.put("llm_total_ms", median(runs.stream().mapToDouble(Generation::totalMs).toArray()));
     ArrayNode perLayer = out.putArray("vision_tokens_per_layer");
     Arrays.stream(first.visionTokensPerLayer()).forEach(perLayer::add);
@@ -155,8 +170,9 @@ final class BenchCommand {
   }
 
   /**
-   * A deterministic sample: BOS, one text token, the image tokens, then the remaining text tokens; text ids cycle
-   * through the vocabulary avoiding the image token and EOS; pixel values are a smooth pattern in CLIP's range.
+   * A deterministic sample: BOS, one text token, the image tokens, then the remaining text tokens;
+   * text ids cycle through the vocabulary avoiding the image token and EOS; pixel values are a
+   * smooth pattern in CLIP's range.
    */
   static EncodedInput syntheticInput(LlavaConfig config, int textTokens, int images) {
     long[] text = new long[textTokens];
@@ -164,7 +180,8 @@ final class BenchCommand {
     for (int i = 0; i < textTokens; i++) {
       do {
         candidate = 3 + (candidate * 7919 + 13) % (config.text().vocabSize() - 3);
-      } while (candidate == config.imageTokenId() || config.eosTokenIds().contains((int) candidate));
+      } while (candidate == config.imageTokenId()
+          || config.eosTokenIds().contains((int) candidate));
       text[i] = candidate;
     }
     int head = Math.min(1, textTokens);
@@ -172,7 +189,8 @@ final class BenchCommand {
     ids[0] = 1; // BOS
     System.arraycopy(text, 0, ids, 1, head);
     Arrays.fill(ids, 1 + head, 1 + head + images * config.tokensPerImage(), config.imageTokenId());
-    System.arraycopy(text, head, ids, 1 + head + images * config.tokensPerImage(), textTokens - head);
+    System.arraycopy(
+        text, head, ids, 1 + head + images * config.tokensPerImage(), textTokens - head);
     int size = config.vision().imageSize();
     float[] pixels = new float[images * 3 * size * size];
     for (int i = 0; i < pixels.length; i++) {
@@ -200,5 +218,4 @@ final class BenchCommand {
     }
     return -1;
   }
-
 }

@@ -9,7 +9,8 @@ import org.v2drop.jobs.sweep.SweepParser;
 
 /** {@code v2drop eval}: runs a sweep file on an embedded (or given) Spark master. */
 final class EvalCommand {
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: v2drop eval --sweep FILE [--master URL] [--conf k=v ...] [--batch-size N] [--force]
 
       Runs a sweep (models x methods x benchmarks; see cluster-configs/sweeps/ for examples) and writes

@@ -3,9 +3,12 @@ package org.v2drop.jobs.cli;
 import java.util.List;
 import org.v2drop.core.drop.Preset;
 
-/** {@code bin/v2drop}: the command-line entry point. Each command prints its own usage with --help. */
+/**
+ * {@code bin/v2drop}: the command-line entry point. Each command prints its own usage with --help.
+ */
 public final class Main {
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: v2drop <command> [options]     (v2drop <command> --help for details)
 
       commands:
@@ -33,17 +36,18 @@ public final class Main {
       return argv.length == 0 ? 2 : 0;
     }
     String command = argv[0];
-    String usage = switch (command) {
-      case "trace" -> TraceCommand.USAGE;
-      case "bench" -> BenchCommand.USAGE;
-      case "throughput" -> ThroughputCommand.USAGE;
-      case "score" -> ScoreCommand.USAGE;
-      case "eval" -> EvalCommand.USAGE;
-      case "demo" -> DemoCommand.USAGE;
-      case "shapes" -> ShapesCommand.USAGE;
-      case "methods" -> "usage: v2drop methods\n";
-      default -> null;
-    };
+    String usage =
+        switch (command) {
+          case "trace" -> TraceCommand.USAGE;
+          case "bench" -> BenchCommand.USAGE;
+          case "throughput" -> ThroughputCommand.USAGE;
+          case "score" -> ScoreCommand.USAGE;
+          case "eval" -> EvalCommand.USAGE;
+          case "demo" -> DemoCommand.USAGE;
+          case "shapes" -> ShapesCommand.USAGE;
+          case "methods" -> "usage: v2drop methods\n";
+          default -> null;
+        };
     if (usage == null) {
       System.err.println("v2drop: unknown command '" + command + "'\n\n" + USAGE);
       return 2;
@@ -81,12 +85,20 @@ public final class Main {
     args.finish();
     StringBuilder sb = new StringBuilder();
     sb.append("method spec: vanilla | <method>@<layer>:<ratio>[,...] | <method>@<preset>\n");
-    sb.append("  methods: vanilla, v2drop, fastv (one stage), pdrop (renumbers positions), random\n");
-    sb.append("  ratio = fraction of the alive vision tokens kept; k = max(1, floor(alive * ratio))\n");
-    sb.append("presets (layers for 32-layer LLaVA-1.5, scaled by round(layer * depth / 32) for other depths):\n");
+    sb.append(
+        "  methods: vanilla, v2drop, fastv (one stage), pdrop (renumbers positions), random\n");
+    sb.append(
+        "  ratio = fraction of the alive vision tokens kept; k = max(1, floor(alive * ratio))\n");
+    sb.append(
+        "presets (layers for 32-layer LLaVA-1.5, scaled by round(layer * depth / 32) for other depths):\n");
     for (Preset p : Preset.values()) {
-      sb.append(String.format("  %-10s %-22s layer-averaged vision tokens %.1f (of %d)%n", p.id(),
-          p.scaledTo(Preset.REFERENCE_LAYERS), p.referenceAverage(), Preset.REFERENCE_VISION_TOKENS));
+      sb.append(
+          String.format(
+              "  %-10s %-22s layer-averaged vision tokens %.1f (of %d)%n",
+              p.id(),
+              p.scaledTo(Preset.REFERENCE_LAYERS),
+              p.referenceAverage(),
+              Preset.REFERENCE_VISION_TOKENS));
     }
     System.out.print(sb);
     return 0;

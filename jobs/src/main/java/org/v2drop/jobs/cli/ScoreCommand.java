@@ -19,14 +19,16 @@ import org.v2drop.udf.SampleRows;
 
 /** {@code v2drop score}: rescoring predictions made elsewhere with our lmms-eval scorers. */
 final class ScoreCommand {
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: v2drop score --benchmark NAME --input FILE.jsonl
 
       Each input line is a JSON object with the benchmark's own columns (as in its Parquet layout) plus "response".
       Prints ONE JSON object: {"benchmark": NAME, "samples": [{"score", "parsed"}, ...], "metrics": {...}},
       samples in input order; "parsed" is the normalised / extracted answer the score came from.
       Benchmarks: %s
-      """.formatted(String.join(", ", Benchmarks.names()));
+      """
+          .formatted(String.join(", ", Benchmarks.names()));
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -74,8 +76,12 @@ final class ScoreCommand {
     if (response == null || !response.isTextual()) {
       throw new IllegalArgumentException(where + ": missing string field 'response'");
     }
-    String id = n.hasNonNull("question_id") ? n.get("question_id").asText()
-        : n.hasNonNull("index") ? n.get("index").asText() : n.hasNonNull("id") ? n.get("id").asText() : where;
+    String id =
+        n.hasNonNull("question_id")
+            ? n.get("question_id").asText()
+            : n.hasNonNull("index")
+                ? n.get("index").asText()
+                : n.hasNonNull("id") ? n.get("id").asText() : where;
     Sample sample = SampleRows.fromJson(id, line, where);
     SampleScore score = benchmark.score(sample, response.asText());
     return new Scored(sample, response.asText(), score);

@@ -9,7 +9,8 @@ import org.v2drop.jobs.shapes.ShapesSuite;
 
 /** {@code v2drop shapes}: writes the ShapesVQA suite to any Hadoop path. */
 final class ShapesCommand {
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: v2drop shapes --out PATH [--split test|train|both] [--seed N] [--scale F]
 
       Writes the deterministic ShapesVQA suite (shapes_pope, shapes_mme, shapes_gqa, shapes_textvqa, shapes_sqa,
@@ -18,7 +19,8 @@ final class ShapesCommand {
       --split   default test;  --seed default 0 (same seed -> byte-identical files)
       --scale   multiplies the default sample counts (default 1.0)
       Default counts per task (test / train): %s / %s
-      """.formatted(ShapesSuite.TEST_COUNTS.values(), ShapesSuite.TRAIN_COUNTS.values());
+      """
+          .formatted(ShapesSuite.TEST_COUNTS.values(), ShapesSuite.TRAIN_COUNTS.values());
 
   private ShapesCommand() {}
 
@@ -39,7 +41,9 @@ final class ShapesCommand {
       Map<String, Integer> counts = new LinkedHashMap<>();
       (s.equals("train") ? ShapesSuite.TRAIN_COUNTS : ShapesSuite.TEST_COUNTS)
           .forEach((k, v) -> counts.put(k, Math.max(1, (int) Math.round(v * scale))));
-      int n = ShapesSuite.write(new Path(out), s, counts, seed, conf, msg -> System.err.println("shapes: " + msg));
+      int n =
+          ShapesSuite.write(
+              new Path(out), s, counts, seed, conf, msg -> System.err.println("shapes: " + msg));
       System.err.println("shapes: wrote " + n + " " + s + " samples under " + out);
     }
     return 0;

@@ -19,11 +19,13 @@ import org.v2drop.udf.SampleEvaluator;
 import org.v2drop.udf.TorchThreads;
 
 /**
- * {@code v2drop throughput}: the demo sweep's samples evaluated in one JVM without Spark, one batch after another —
- * the baseline for Spark's overhead and the measure of batching. Prints ONE JSON object.
+ * {@code v2drop throughput}: the demo sweep's samples evaluated in one JVM without Spark, one batch
+ * after another — the baseline for Spark's overhead and the measure of batching. Prints ONE JSON
+ * object.
  */
 final class ThroughputCommand {
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: v2drop throughput --model DIR [--method SPEC] [--batch-size N] [--limit N] [--threads N]
                                [--answers FILE]
 
@@ -52,8 +54,13 @@ final class ThroughputCommand {
     args.finish();
     org.v2drop.core.drop.MethodSpec.parse(method); // a bad spec fails before any work
     TorchThreads.request(threads);
-    EngineSpec spec = new EngineSpec("throughput", model.getFileName().toString(), model.toString(),
-        DemoCommand.MAX_NEW_TOKENS, Map.of());
+    EngineSpec spec =
+        new EngineSpec(
+            "throughput",
+            model.getFileName().toString(),
+            model.toString(),
+            DemoCommand.MAX_NEW_TOKENS,
+            Map.of());
     ObjectMapper json = new ObjectMapper();
     ObjectNode out = json.createObjectNode();
     ObjectNode perBenchmark = json.createObjectNode();
@@ -64,18 +71,22 @@ final class ThroughputCommand {
     try (LlavaEngine engine = LlavaEngine.load(model, Device.cpu());
         BufferedWriter w = answers == null ? null : Files.newBufferedWriter(Path.of(answers))) {
       for (ShapesTask task : ShapesSuite.TASKS) {
-        List<Sample> all = new ArrayList<>(ShapesSuite.generate(task, "test",
-            ShapesSuite.TEST_COUNTS.get(task.name()), 0).samples());
+        List<Sample> all =
+            new ArrayList<>(
+                ShapesSuite.generate(task, "test", ShapesSuite.TEST_COUNTS.get(task.name()), 0)
+                    .samples());
         all.sort(Comparator.comparing(Sample::id));
         List<Sample> chosen = limit > 0 && all.size() > limit ? all.subList(0, limit) : all;
         // warm-up: first use of every op at this benchmark's shapes
-        SampleEvaluator.evaluate(engine, spec, task.name(), chosen.subList(0, Math.min(batch, chosen.size())), method);
+        SampleEvaluator.evaluate(
+            engine, spec, task.name(), chosen.subList(0, Math.min(batch, chosen.size())), method);
         double score = 0;
         double[] ms = new double[3];
         long t0 = System.nanoTime();
         for (int i = 0; i < chosen.size(); i += batch) {
           List<Sample> part = chosen.subList(i, Math.min(chosen.size(), i + batch));
-          List<SampleEvaluator.Outcome> outcomes = SampleEvaluator.evaluate(engine, spec, task.name(), part, method);
+          List<SampleEvaluator.Outcome> outcomes =
+              SampleEvaluator.evaluate(engine, spec, task.name(), part, method);
           for (int k = 0; k < part.size(); k++) {
             SampleEvaluator.Outcome o = outcomes.get(k);
             errors += o.error() != null ? 1 : 0;

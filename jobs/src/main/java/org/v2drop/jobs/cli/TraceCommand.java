@@ -15,9 +15,13 @@ import org.v2drop.core.processor.EncodedInput;
 import org.v2drop.core.processor.ImageDecoder;
 import org.v2drop.core.processor.RgbImage;
 
-/** {@code v2drop trace}: one generation, printed as one JSON object (the contract other tools rely on). */
+/**
+ * {@code v2drop trace}: one generation, printed as one JSON object (the contract other tools rely
+ * on).
+ */
 final class TraceCommand {
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: v2drop trace --model DIR --image FILE [--image FILE ...] --prompt TEXT --method SPEC
                           [--max-new-tokens N] [--sample-id ID]
 

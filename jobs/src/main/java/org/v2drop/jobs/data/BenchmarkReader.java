@@ -1,7 +1,5 @@
 package org.v2drop.jobs.data;
 
-import org.v2drop.udf.SampleRows;
-
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
@@ -32,11 +30,13 @@ import org.apache.spark.sql.types.StructType;
 import org.v2drop.core.bench.Benchmark;
 import org.v2drop.core.bench.Benchmarks;
 import org.v2drop.core.bench.DatasetLayout;
+import org.v2drop.udf.SampleRows;
 
 /**
- * Reads a benchmark's Hugging Face Parquet shards as they are (local, HDFS or S3) into uniform sample rows
- * ({@link SampleRows#SCHEMA}): the benchmark's own columns as JSON, the encoded images, and a stable sample id.
- * Every shard's schema is checked first; a wrong or missing column fails naming the column and the file.
+ * Reads a benchmark's Hugging Face Parquet shards as they are (local, HDFS or S3) into uniform
+ * sample rows ({@link SampleRows#SCHEMA}): the benchmark's own columns as JSON, the encoded images,
+ * and a stable sample id. Every shard's schema is checked first; a wrong or missing column fails
+ * naming the column and the file.
  */
 public final class BenchmarkReader {
   private BenchmarkReader() {}
@@ -46,7 +46,8 @@ public final class BenchmarkReader {
    * @param split split override, or null for the benchmark's default
    * @param limit keep the first {@code limit} samples by id (0 = all)
    */
-  public static Dataset<Row> read(SparkSession spark, String benchmarkName, String location, String split, int limit) {
+  public static Dataset<Row> read(
+      SparkSession spark, String benchmarkName, String location, String split, int limit) {
     Benchmark benchmark = Benchmarks.byName(benchmarkName);
     DatasetLayout layout = DatasetLayout.of(benchmarkName);
     boolean direct = location.endsWith(".parquet") || location.contains("*");
@@ -56,7 +57,8 @@ public final class BenchmarkReader {
     String imagesGlob = direct ? null : layout.imageShards(location, split);
     if (imagesGlob != null) {
       wanted.removeIf(c -> c.name().equals(layout.imageColumn()));
-      wanted.add(org.v2drop.core.bench.Column.of("imageId", org.v2drop.core.bench.Column.Kind.STRING));
+      wanted.add(
+          org.v2drop.core.bench.Column.of("imageId", org.v2drop.core.bench.Column.Kind.STRING));
     }
     for (String f : files) {
       check(spark.read().parquet(f).schema(), wanted, f, benchmarkName);
@@ -64,33 +66,52 @@ public final class BenchmarkReader {
     Dataset<Row> df = spark.read().parquet(files.toArray(String[]::new));
     if (imagesGlob != null) {
       List<String> imageFiles = expand(spark, imagesGlob, benchmarkName);
-      List<org.v2drop.core.bench.Column> imageCols = List.of(
-          org.v2drop.core.bench.Column.of("id", org.v2drop.core.bench.Column.Kind.STRING),
-          org.v2drop.core.bench.Column.of(layout.imageColumn(), org.v2drop.core.bench.Column.Kind.IMAGE));
+      List<org.v2drop.core.bench.Column> imageCols =
+          List.of(
+              org.v2drop.core.bench.Column.of("id", org.v2drop.core.bench.Column.Kind.STRING),
+              org.v2drop.core.bench.Column.of(
+                  layout.imageColumn(), org.v2drop.core.bench.Column.Kind.IMAGE));
       for (String f : imageFiles) {
         check(spark.read().parquet(f).schema(), imageCols, f, benchmarkName);
       }
-      Dataset<Row> images = spark.read().parquet(imageFiles.toArray(String[]::new))
-          .select(col("id").as("__image_id"), col(layout.imageColumn()));
+      Dataset<Row> images =
+          spark
+              .read()
+              .parquet(imageFiles.toArray(String[]::new))
+              .select(col("id").as("__image_id"), col(layout.imageColumn()));
       df = df.join(images, df.col("imageId").equalTo(images.col("__image_id")), "left");
     }
     List<Column> jsonCols = new ArrayList<>();
     for (org.v2drop.core.bench.Column c : benchmark.columns()) {
-      boolean isImage = c.kind() == org.v2drop.core.bench.Column.Kind.IMAGE
-          || c.kind() == org.v2drop.core.bench.Column.Kind.IMAGE_LIST;
+      boolean isImage =
+          c.kind() == org.v2drop.core.bench.Column.Kind.IMAGE
+              || c.kind() == org.v2drop.core.bench.Column.Kind.IMAGE_LIST;
       if (!isImage && Arrays.asList(df.columns()).contains(c.name())) {
         jsonCols.add(col("`" + c.name() + "`"));
       }
     }
     Column json = to_json(struct(jsonCols.toArray(Column[]::new)));
-    Column images = layout.imageList() ? transform(col(layout.imageColumn()), x -> x.getField("bytes"))
-        : array(col(layout.imageColumn()).getField("bytes"));
-    Column id = layout.idColumns().isEmpty()
-        ? sha2(concat_ws("|", json, sha2(col(layout.imageColumn()).getField("bytes"), 256)), 256).substr(1, 16)
-        : concat_ws("#", layout.idColumns().stream().map(c -> col("`" + c + "`").cast("string"))
-            .toArray(Column[]::new));
-    Dataset<Row> out = df.select(lit(benchmarkName).as(SampleRows.BENCHMARK), id.as(SampleRows.SAMPLE_ID),
-        json.as(SampleRows.SAMPLE_JSON), images.as(SampleRows.IMAGES));
+    Column images =
+        layout.imageList()
+            ? transform(col(layout.imageColumn()), x -> x.getField("bytes"))
+            : array(col(layout.imageColumn()).getField("bytes"));
+    Column id =
+        layout.idColumns().isEmpty()
+            ? sha2(
+                    concat_ws("|", json, sha2(col(layout.imageColumn()).getField("bytes"), 256)),
+                    256)
+                .substr(1, 16)
+            : concat_ws(
+                "#",
+                layout.idColumns().stream()
+                    .map(c -> col("`" + c + "`").cast("string"))
+                    .toArray(Column[]::new));
+    Dataset<Row> out =
+        df.select(
+            lit(benchmarkName).as(SampleRows.BENCHMARK),
+            id.as(SampleRows.SAMPLE_ID),
+            json.as(SampleRows.SAMPLE_JSON),
+            images.as(SampleRows.IMAGES));
     if (limit > 0) {
       out = out.orderBy(SampleRows.SAMPLE_ID).limit(limit);
     }
@@ -111,29 +132,52 @@ public final class BenchmarkReader {
         }
       }
       if (out.isEmpty()) {
-        throw new IllegalArgumentException("benchmark " + benchmark + ": no Parquet shards match " + glob);
+        throw new IllegalArgumentException(
+            "benchmark " + benchmark + ": no Parquet shards match " + glob);
       }
       out.sort(String::compareTo);
       return out;
     } catch (IOException e) {
-      throw new IllegalArgumentException("benchmark " + benchmark + ": cannot list " + glob + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "benchmark " + benchmark + ": cannot list " + glob + ": " + e.getMessage(), e);
     }
   }
 
   /** Fails on the first missing or mistyped column, naming it and the file. */
-  static void check(StructType schema, List<org.v2drop.core.bench.Column> wanted, String file, String benchmark) {
+  static void check(
+      StructType schema, List<org.v2drop.core.bench.Column> wanted, String file, String benchmark) {
     for (org.v2drop.core.bench.Column c : wanted) {
-      StructField f = Arrays.stream(schema.fields()).filter(x -> x.name().equals(c.name())).findFirst().orElse(null);
+      StructField f =
+          Arrays.stream(schema.fields())
+              .filter(x -> x.name().equals(c.name()))
+              .findFirst()
+              .orElse(null);
       if (f == null) {
         if (c.required()) {
-          throw new IllegalArgumentException(file + ": benchmark " + benchmark + " needs column '" + c.name()
-              + "' (" + c.kind() + "), which the file does not have; it has " + Arrays.toString(schema.fieldNames()));
+          throw new IllegalArgumentException(
+              file
+                  + ": benchmark "
+                  + benchmark
+                  + " needs column '"
+                  + c.name()
+                  + "' ("
+                  + c.kind()
+                  + "), which the file does not have; it has "
+                  + Arrays.toString(schema.fieldNames()));
         }
         continue;
       }
       if (!matches(f.dataType(), c.kind())) {
-        throw new IllegalArgumentException(file + ": column '" + c.name() + "' of benchmark " + benchmark + " is "
-            + f.dataType().simpleString() + ", expected " + expected(c.kind()));
+        throw new IllegalArgumentException(
+            file
+                + ": column '"
+                + c.name()
+                + "' of benchmark "
+                + benchmark
+                + " is "
+                + f.dataType().simpleString()
+                + ", expected "
+                + expected(c.kind()));
       }
     }
   }
@@ -149,7 +193,8 @@ public final class BenchmarkReader {
   }
 
   private static boolean isImage(DataType t) {
-    return t instanceof StructType s && Arrays.asList(s.fieldNames()).contains("bytes")
+    return t instanceof StructType s
+        && Arrays.asList(s.fieldNames()).contains("bytes")
         && s.apply("bytes").dataType() instanceof BinaryType;
   }
 

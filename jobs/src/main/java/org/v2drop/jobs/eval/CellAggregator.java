@@ -13,11 +13,14 @@ import org.v2drop.core.bench.Scored;
 import org.v2drop.udf.Predictions;
 import org.v2drop.udf.SampleRows;
 
-/** Aggregates one cell's prediction rows with its benchmark's own aggregation (pure; no Spark job). */
+/**
+ * Aggregates one cell's prediction rows with its benchmark's own aggregation (pure; no Spark job).
+ */
 public final class CellAggregator {
   private CellAggregator() {}
 
-  public static CellResult aggregate(String model, String method, String benchmarkName, List<Row> rows) {
+  public static CellResult aggregate(
+      String model, String method, String benchmarkName, List<Row> rows) {
     Benchmark benchmark = Benchmarks.byName(benchmarkName);
     List<Scored> scored = new ArrayList<>();
     List<Double> latencies = new ArrayList<>();
@@ -32,9 +35,14 @@ public final class CellAggregator {
         continue;
       }
       schedule = r.getAs(Predictions.SCHEDULE);
-      Sample s = SampleRows.fromJson(r.getAs(Predictions.SAMPLE_ID), r.getAs(Predictions.SAMPLE_JSON), benchmarkName);
-      scored.add(new Scored(s, r.getAs(Predictions.RESPONSE), new SampleScore(r.<Double>getAs(Predictions.SCORE),
-          r.getAs(Predictions.PARSED))));
+      Sample s =
+          SampleRows.fromJson(
+              r.getAs(Predictions.SAMPLE_ID), r.getAs(Predictions.SAMPLE_JSON), benchmarkName);
+      scored.add(
+          new Scored(
+              s,
+              r.getAs(Predictions.RESPONSE),
+              new SampleScore(r.<Double>getAs(Predictions.SCORE), r.getAs(Predictions.PARSED))));
       double total = r.<Double>getAs(Predictions.TOTAL_MS);
       latencies.add(total);
       sumTime += total + r.<Double>getAs(Predictions.VISION_MS);
@@ -43,10 +51,21 @@ public final class CellAggregator {
     }
     int ok = scored.size();
     Map<String, Double> metrics = ok == 0 ? Map.of() : benchmark.aggregate(scored);
-    return new CellResult(model, method, schedule, benchmarkName, benchmark.mainMetric(), metrics, rows.size(), errors,
-        sumTime == 0 ? 0 : ok / (sumTime / 1000), percentile(latencies, 50), percentile(latencies, 95),
-        ok == 0 ? 0 : sumVision / ok, ok == 0 ? 0 : sumFlops / ok, ok == 0 ? 0 : latencies.stream()
-            .mapToDouble(Double::doubleValue).average().orElse(0));
+    return new CellResult(
+        model,
+        method,
+        schedule,
+        benchmarkName,
+        benchmark.mainMetric(),
+        metrics,
+        rows.size(),
+        errors,
+        sumTime == 0 ? 0 : ok / (sumTime / 1000),
+        percentile(latencies, 50),
+        percentile(latencies, 95),
+        ok == 0 ? 0 : sumVision / ok,
+        ok == 0 ? 0 : sumFlops / ok,
+        ok == 0 ? 0 : latencies.stream().mapToDouble(Double::doubleValue).average().orElse(0));
   }
 
   /** Nearest-rank percentile; NaN for no values. */

@@ -10,9 +10,21 @@ import java.util.Map;
  * @param meanFlops mean theoretical prefill FLOPs
  * @param meanTotalMs mean LLM generate time
  */
-public record CellResult(String model, String method, String schedule, String benchmark, String mainMetric,
-    Map<String, Double> metrics, long samples, long errors, double samplesPerS, double latencyP50, double latencyP95,
-    double meanVisionTokens, double meanFlops, double meanTotalMs) {
+public record CellResult(
+    String model,
+    String method,
+    String schedule,
+    String benchmark,
+    String mainMetric,
+    Map<String, Double> metrics,
+    long samples,
+    long errors,
+    double samplesPerS,
+    double latencyP50,
+    double latencyP95,
+    double meanVisionTokens,
+    double meanFlops,
+    double meanTotalMs) {
 
   public double errorRate() {
     return samples == 0 ? 0 : (double) errors / samples;

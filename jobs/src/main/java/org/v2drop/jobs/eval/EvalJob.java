@@ -22,26 +22,34 @@ import org.v2drop.udf.EvaluatePartition;
 import org.v2drop.udf.Predictions;
 
 /**
- * The sweep job: read samples → cross with methods → {@code mapPartitions(EvaluatePartition)} → write predictions →
- * aggregate cells → write metrics → print the summary. Complete cells of the same run id are skipped unless forced.
- * Each cell is one partition directory ({@code run_id=/model=/benchmark=/method=}) replaced by a static overwrite of
- * that directory alone, so reruns replace only their cells and the writes work with the S3A committers (which do not
- * support Spark's dynamic partition overwrite). Cells are evaluated one model × benchmark at a time and committed as
- * they finish, so a rerun after a crash skips the committed cells (their {@code _SUCCESS} marker) and recomputes the
- * rest.
+ * The sweep job: read samples → cross with methods → {@code mapPartitions(EvaluatePartition)} →
+ * write predictions → aggregate cells → write metrics → print the summary. Complete cells of the
+ * same run id are skipped unless forced. Each cell is one partition directory ({@code
+ * run_id=/model=/benchmark=/method=}) replaced by a static overwrite of that directory alone, so
+ * reruns replace only their cells and the writes work with the S3A committers (which do not support
+ * Spark's dynamic partition overwrite). Cells are evaluated one model × benchmark at a time and
+ * committed as they finish, so a rerun after a crash skips the committed cells (their {@code
+ * _SUCCESS} marker) and recomputes the rest.
  */
 public final class EvalJob {
   /** The outcome of a run. */
-  public record Result(List<MetricRow> metrics, List<String> skippedCells, List<String> failedCells) {}
+  public record Result(
+      List<MetricRow> metrics, List<String> skippedCells, List<String> failedCells) {}
 
   private EvalJob() {}
 
-  public static Result run(SparkSession spark, Sweep sweep, boolean force, Consumer<String> progress) {
+  public static Result run(
+      SparkSession spark, Sweep sweep, boolean force, Consumer<String> progress) {
     removeDeadStaging(spark, sweep, progress);
     List<String> skipped = new ArrayList<>();
     for (Sweep.ModelRef model : sweep.models()) {
-      EngineSpec spec = new EngineSpec(sweep.runId(), model.name(), model.path(), sweep.maxNewTokens(),
-          remoteFetchConf(spark));
+      EngineSpec spec =
+          new EngineSpec(
+              sweep.runId(),
+              model.name(),
+              model.path(),
+              sweep.maxNewTokens(),
+              remoteFetchConf(spark));
       for (Sweep.BenchmarkRef b : sweep.benchmarks()) {
         List<String> todo = new ArrayList<>();
         for (String m : sweep.methods()) {
@@ -52,8 +60,12 @@ public final class EvalJob {
           }
         }
         if (todo.isEmpty()) {
-          progress.accept(model.name() + " × " + b.name() + ": every cell is complete; skipped (use --force to "
-              + "recompute)");
+          progress.accept(
+              model.name()
+                  + " × "
+                  + b.name()
+                  + ": every cell is complete; skipped (use --force to "
+                  + "recompute)");
           continue;
         }
         evaluate(spark, sweep, spec, b, todo, progress);
@@ -62,13 +74,24 @@ public final class EvalJob {
     List<CellResult> cells = aggregate(spark, sweep);
     List<MetricRow> metrics = MetricsBuilder.rows(sweep.runId(), cells);
     // every cell of the run is re-aggregated, so the run's metrics partition is replaced whole
-    spark.createDataFrame(metrics.stream().map(MetricRow::toRow).toList(), MetricsTable.SCHEMA)
-        .drop("run_id").coalesce(1).write().mode(SaveMode.Overwrite).partitionBy("model", "benchmark", "method")
-        .parquet(CellWriter.partitionPath(ReportPaths.metrics(sweep.output()), "run_id", sweep.runId()));
+    spark
+        .createDataFrame(metrics.stream().map(MetricRow::toRow).toList(), MetricsTable.SCHEMA)
+        .drop("run_id")
+        .coalesce(1)
+        .write()
+        .mode(SaveMode.Overwrite)
+        .partitionBy("model", "benchmark", "method")
+        .parquet(
+            CellWriter.partitionPath(ReportPaths.metrics(sweep.output()), "run_id", sweep.runId()));
     List<String> failed = new ArrayList<>();
     for (CellResult c : cells) {
       if (c.errorRate() > sweep.errorRateThreshold()) {
-        failed.add(cell(c.model(), c.method(), c.benchmark()) + " error rate " + c.errors() + "/" + c.samples());
+        failed.add(
+            cell(c.model(), c.method(), c.benchmark())
+                + " error rate "
+                + c.errors()
+                + "/"
+                + c.samples());
       }
     }
     return new Result(metrics, skipped, failed);
@@ -76,15 +99,38 @@ public final class EvalJob {
 
   /** Aggregates every cell of the sweep from the written predictions (this run id only). */
   private static List<CellResult> aggregate(SparkSession spark, Sweep sweep) {
-    Dataset<Row> all = spark.read().parquet(ReportPaths.predictions(sweep.output()))
-        .filter(col("run_id").equalTo(sweep.runId()));
+    Dataset<Row> all =
+        spark
+            .read()
+            .parquet(ReportPaths.predictions(sweep.output()))
+            .filter(col("run_id").equalTo(sweep.runId()));
     Map<String, List<Row>> byCell = new LinkedHashMap<>();
-    for (Row r : all.select(Predictions.MODEL, Predictions.METHOD, Predictions.BENCHMARK, Predictions.SAMPLE_ID,
-        Predictions.SAMPLE_JSON, Predictions.STATUS, Predictions.SCHEDULE, Predictions.RESPONSE, Predictions.PARSED,
-        Predictions.SCORE, Predictions.TOTAL_MS, Predictions.VISION_MS, Predictions.MEAN_VISION_TOKENS,
-        Predictions.FLOPS).orderBy(Predictions.SAMPLE_ID).collectAsList()) {
-      byCell.computeIfAbsent(cell(r.getAs(Predictions.MODEL), r.getAs(Predictions.METHOD),
-          r.getAs(Predictions.BENCHMARK)), k -> new ArrayList<>()).add(r);
+    for (Row r :
+        all.select(
+                Predictions.MODEL,
+                Predictions.METHOD,
+                Predictions.BENCHMARK,
+                Predictions.SAMPLE_ID,
+                Predictions.SAMPLE_JSON,
+                Predictions.STATUS,
+                Predictions.SCHEDULE,
+                Predictions.RESPONSE,
+                Predictions.PARSED,
+                Predictions.SCORE,
+                Predictions.TOTAL_MS,
+                Predictions.VISION_MS,
+                Predictions.MEAN_VISION_TOKENS,
+                Predictions.FLOPS)
+            .orderBy(Predictions.SAMPLE_ID)
+            .collectAsList()) {
+      byCell
+          .computeIfAbsent(
+              cell(
+                  r.getAs(Predictions.MODEL),
+                  r.getAs(Predictions.METHOD),
+                  r.getAs(Predictions.BENCHMARK)),
+              k -> new ArrayList<>())
+          .add(r);
     }
     List<CellResult> out = new ArrayList<>();
     for (Sweep.ModelRef m : sweep.models()) {
@@ -101,40 +147,72 @@ public final class EvalJob {
   }
 
   /**
-   * One evaluation pass for one model × benchmark: every pending method in one Spark job written to a private
-   * staging folder, then each cell committed to its own report partition. A driver that dies mid-pass leaves only
-   * staging files (ignored by readers, replaced by the rerun) and the cells committed before it.
+   * One evaluation pass for one model × benchmark: every pending method in one Spark job written to
+   * a private staging folder, then each cell committed to its own report partition. A driver that
+   * dies mid-pass leaves only staging files (ignored by readers, replaced by the rerun) and the
+   * cells committed before it.
    */
-  private static void evaluate(SparkSession spark, Sweep sweep, EngineSpec spec, Sweep.BenchmarkRef b,
-      List<String> methods, Consumer<String> progress) {
+  private static void evaluate(
+      SparkSession spark,
+      Sweep sweep,
+      EngineSpec spec,
+      Sweep.BenchmarkRef b,
+      List<String> methods,
+      Consumer<String> progress) {
     Dataset<Row> read = BenchmarkReader.read(spark, b.name(), b.path(), b.split(), b.limit());
-    Dataset<Row> samples = read.crossJoin(spark.createDataset(methods, Encoders.STRING())
-        .toDF(EvaluatePartition.METHOD));
-    int partitions = sweep.partitions() > 0 ? sweep.partitions()
-        : Math.max(2, 2 * spark.sparkContext().defaultParallelism());
-    Dataset<Row> distributed = sweep.batchSize() == 1
-        ? samples.repartition(partitions, col("sample_id"), col(EvaluatePartition.METHOD))
-        : batched(spark, read, samples, sweep.batchSize(), partitions);
-    Dataset<Row> predictions = distributed.mapPartitions(new EvaluatePartition(spec, sweep.batchSize()),
-        Encoders.row(Predictions.SCHEMA));
-    progress.accept(spec.model() + " × " + b.name() + ": evaluating " + methods.size() + " method(s) on "
-        + partitions + " partitions" + (sweep.batchSize() > 1 ? ", " + sweep.batchSize() + " samples per batch" : ""));
+    Dataset<Row> samples =
+        read.crossJoin(
+            spark.createDataset(methods, Encoders.STRING()).toDF(EvaluatePartition.METHOD));
+    int partitions =
+        sweep.partitions() > 0
+            ? sweep.partitions()
+            : Math.max(2, 2 * spark.sparkContext().defaultParallelism());
+    Dataset<Row> distributed =
+        sweep.batchSize() == 1
+            ? samples.repartition(partitions, col("sample_id"), col(EvaluatePartition.METHOD))
+            : batched(spark, read, samples, sweep.batchSize(), partitions);
+    Dataset<Row> predictions =
+        distributed.mapPartitions(
+            new EvaluatePartition(spec, sweep.batchSize()), Encoders.row(Predictions.SCHEMA));
+    progress.accept(
+        spec.model()
+            + " × "
+            + b.name()
+            + ": evaluating "
+            + methods.size()
+            + " method(s) on "
+            + partitions
+            + " partitions"
+            + (sweep.batchSize() > 1 ? ", " + sweep.batchSize() + " samples per batch" : ""));
     String staging = ReportPaths.staging(sweep.output(), sweep.runId());
     try {
       long t0 = System.nanoTime();
       predictions.write().mode(SaveMode.Overwrite).partitionBy(Predictions.METHOD).parquet(staging);
       double seconds = (System.nanoTime() - t0) / 1e9;
       long rows = spark.read().schema(Predictions.SCHEMA).parquet(staging).count();
-      progress.accept(String.format(java.util.Locale.ROOT, "%s × %s: %d rows evaluated in %.1f s (%.2f rows/s)",
-          spec.model(), b.name(), rows, seconds, rows / seconds));
+      progress.accept(
+          String.format(
+              java.util.Locale.ROOT,
+              "%s × %s: %d rows evaluated in %.1f s (%.2f rows/s)",
+              spec.model(),
+              b.name(),
+              rows,
+              seconds,
+              rows / seconds));
       for (String m : methods) {
         String cellDir = CellWriter.partitionPath(staging, Predictions.METHOD, m);
         if (!exists(spark, cellDir)) {
-          progress.accept(spec.model() + ": " + b.name() + " has no samples; nothing to write for " + m);
+          progress.accept(
+              spec.model() + ": " + b.name() + " has no samples; nothing to write for " + m);
           continue;
         }
-        CellWriter.overwrite(spark.read().parquet(cellDir), ReportPaths.predictions(sweep.output()), sweep.runId(),
-            spec.model(), b.name(), m);
+        CellWriter.overwrite(
+            spark.read().parquet(cellDir),
+            ReportPaths.predictions(sweep.output()),
+            sweep.runId(),
+            spec.model(),
+            b.name(),
+            m);
       }
     } finally {
       delete(spark, staging);
@@ -142,37 +220,58 @@ public final class EvalJob {
   }
 
   /**
-   * Rows with a batch key: the benchmark's sample ids in sorted order, cut into groups of {@code size}. Each batch
-   * lands whole in one partition, its rows adjacent and in id order, so what is generated together — and so every
-   * prediction — is the same whatever the partitioning.
+   * Rows with a batch key: the benchmark's sample ids in sorted order, cut into groups of {@code
+   * size}. Each batch lands whole in one partition, its rows adjacent and in id order, so what is
+   * generated together — and so every prediction — is the same whatever the partitioning.
    */
-  static Dataset<Row> batched(SparkSession spark, Dataset<Row> read, Dataset<Row> samples, int size,
-      int partitions) {
-    List<String> ids = new ArrayList<>(read.select("sample_id").distinct().as(Encoders.STRING()).collectAsList());
+  static Dataset<Row> batched(
+      SparkSession spark, Dataset<Row> read, Dataset<Row> samples, int size, int partitions) {
+    List<String> ids =
+        new ArrayList<>(read.select("sample_id").distinct().as(Encoders.STRING()).collectAsList());
     ids.removeIf(java.util.Objects::isNull);
     java.util.Collections.sort(ids);
     List<Row> keys = new ArrayList<>(ids.size());
     for (int i = 0; i < ids.size(); i++) {
       keys.add(org.apache.spark.sql.RowFactory.create(ids.get(i), i / size));
     }
-    Dataset<Row> batches = spark.createDataFrame(keys, new org.apache.spark.sql.types.StructType()
-        .add("sample_id", org.apache.spark.sql.types.DataTypes.StringType, false)
-        .add(EvaluatePartition.BATCH, org.apache.spark.sql.types.DataTypes.IntegerType, false));
-    return samples.join(org.apache.spark.sql.functions.broadcast(batches), samples.col("sample_id")
-            .equalTo(batches.col("sample_id")), "left_outer").drop(batches.col("sample_id"))
+    Dataset<Row> batches =
+        spark.createDataFrame(
+            keys,
+            new org.apache.spark.sql.types.StructType()
+                .add("sample_id", org.apache.spark.sql.types.DataTypes.StringType, false)
+                .add(
+                    EvaluatePartition.BATCH,
+                    org.apache.spark.sql.types.DataTypes.IntegerType,
+                    false));
+    return samples
+        .join(
+            org.apache.spark.sql.functions.broadcast(batches),
+            samples.col("sample_id").equalTo(batches.col("sample_id")),
+            "left_outer")
+        .drop(batches.col("sample_id"))
         .repartition(partitions, col(EvaluatePartition.METHOD), col(EvaluatePartition.BATCH))
-        .sortWithinPartitions(col(EvaluatePartition.METHOD), col(EvaluatePartition.BATCH), col("sample_id"));
+        .sortWithinPartitions(
+            col(EvaluatePartition.METHOD), col(EvaluatePartition.BATCH), col("sample_id"));
   }
 
-  /** A cell is complete when its predictions partition was committed (the committer's _SUCCESS marker is there). */
-  private static boolean isComplete(SparkSession spark, Sweep sweep, String model, String benchmark,
-      String method) {
-    return exists(spark, CellWriter.cellPath(ReportPaths.predictions(sweep.output()), sweep.runId(), model,
-        benchmark, method) + "/_SUCCESS");
+  /**
+   * A cell is complete when its predictions partition was committed (the committer's _SUCCESS
+   * marker is there).
+   */
+  private static boolean isComplete(
+      SparkSession spark, Sweep sweep, String model, String benchmark, String method) {
+    return exists(
+        spark,
+        CellWriter.cellPath(
+                ReportPaths.predictions(sweep.output()), sweep.runId(), model, benchmark, method)
+            + "/_SUCCESS");
   }
 
-  /** Staging folders of this run id left by a driver that died (one driver per run id at a time). */
-  private static void removeDeadStaging(SparkSession spark, Sweep sweep, Consumer<String> progress) {
+  /**
+   * Staging folders of this run id left by a driver that died (one driver per run id at a time).
+   */
+  private static void removeDeadStaging(
+      SparkSession spark, Sweep sweep, Consumer<String> progress) {
     try {
       Path glob = new Path(ReportPaths.stagingGlob(sweep.output(), sweep.runId()));
       FileSystem fs = glob.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -182,8 +281,8 @@ public final class EvalJob {
         fs.delete(d.getPath(), true);
       }
     } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot clean staging folders under " + sweep.output() + ": " + e.getMessage(),
-          e);
+      throw new IllegalStateException(
+          "cannot clean staging folders under " + sweep.output() + ": " + e.getMessage(), e);
     }
   }
 
@@ -210,8 +309,9 @@ public final class EvalJob {
   }
 
   /**
-   * Hadoop settings executors need to fetch remote checkpoints: every {@code fs.s3a.*} setting except secrets, and the
-   * credential provider path. Keys, secrets and tokens never leave the driver's configuration.
+   * Hadoop settings executors need to fetch remote checkpoints: every {@code fs.s3a.*} setting
+   * except secrets, and the credential provider path. Keys, secrets and tokens never leave the
+   * driver's configuration.
    */
   static Map<String, String> remoteFetchConf(SparkSession spark) {
     Map<String, String> out = new LinkedHashMap<>();
@@ -227,7 +327,10 @@ public final class EvalJob {
 
   static boolean isSecret(String key) {
     String k = key.toLowerCase(java.util.Locale.ROOT);
-    return k.contains("secret") || k.contains("access.key") || k.contains("session.token") || k.contains("password")
+    return k.contains("secret")
+        || k.contains("access.key")
+        || k.contains("session.token")
+        || k.contains("password")
         || k.contains("encryption.key");
   }
 }

@@ -10,8 +10,9 @@ import org.v2drop.jobs.sweep.Sweep;
 import org.v2drop.jobs.sweep.SweepParser;
 
 /**
- * {@code spark-submit --class org.v2drop.jobs.eval.EvalMain app.jar --sweep FILE [--force] [--conf k=v ...]}: parse
- * options → session → evaluate → write reports → print summary, inside try/finally spark.stop().
+ * {@code spark-submit --class org.v2drop.jobs.eval.EvalMain app.jar --sweep FILE [--force] [--conf
+ * k=v ...]}: parse options → session → evaluate → write reports → print summary, inside try/finally
+ * spark.stop().
  */
 public final class EvalMain {
   private EvalMain() {}
@@ -28,8 +29,11 @@ public final class EvalMain {
           String[] kv = args[++i].split("=", 2);
           conf.put(kv[0], kv.length > 1 ? kv[1] : "");
         }
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + "; usage: EvalMain --sweep FILE [--force] [--conf k=v ...]");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown argument "
+                    + args[i]
+                    + "; usage: EvalMain --sweep FILE [--force] [--conf k=v ...]");
       }
     }
     if (sweepFile == null) {
@@ -47,17 +51,33 @@ public final class EvalMain {
     try {
       spark.sparkContext().addSparkListener(new Progress());
       long t0 = System.nanoTime();
-      EvalJob.Result result = EvalJob.run(spark, sweep, force, msg -> System.err.println("eval: " + msg));
+      EvalJob.Result result =
+          EvalJob.run(spark, sweep, force, msg -> System.err.println("eval: " + msg));
       if (!result.skippedCells().isEmpty()) {
-        System.err.println("eval: skipped " + result.skippedCells().size() + " complete cell(s) of run "
-            + sweep.runId() + " (use --force to recompute)");
+        System.err.println(
+            "eval: skipped "
+                + result.skippedCells().size()
+                + " complete cell(s) of run "
+                + sweep.runId()
+                + " (use --force to recompute)");
       }
-      List<MetricRow> mains = result.metrics().stream().filter(MetricRow::main).collect(Collectors.toList());
-      System.out.println("run " + sweep.runId() + ": reports under " + sweep.output() + " ("
-          + String.format("%.1f", (System.nanoTime() - t0) / 1e9) + " s)");
+      List<MetricRow> mains =
+          result.metrics().stream().filter(MetricRow::main).collect(Collectors.toList());
+      System.out.println(
+          "run "
+              + sweep.runId()
+              + ": reports under "
+              + sweep.output()
+              + " ("
+              + String.format("%.1f", (System.nanoTime() - t0) / 1e9)
+              + " s)");
       System.out.print(Summary.table(mains));
       for (String f : result.failedCells()) {
-        System.err.println("eval: FAILED cell over the error-rate threshold " + sweep.errorRateThreshold() + ": " + f);
+        System.err.println(
+            "eval: FAILED cell over the error-rate threshold "
+                + sweep.errorRateThreshold()
+                + ": "
+                + f);
       }
       return result.failedCells().size();
     } finally {

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns cell results into metric rows, adding the comparisons with the vanilla cell of the same model and benchmark:
- * FLOPs and latency ratios, and retained % (this method's value as % of vanilla's; null without a vanilla cell).
+ * Turns cell results into metric rows, adding the comparisons with the vanilla cell of the same
+ * model and benchmark: FLOPs and latency ratios, and retained % (this method's value as % of
+ * vanilla's; null without a vanilla cell).
  */
 public final class MetricsBuilder {
   private MetricsBuilder() {}
@@ -14,23 +15,66 @@ public final class MetricsBuilder {
   public static List<MetricRow> rows(String runId, List<CellResult> cells) {
     List<MetricRow> out = new ArrayList<>();
     for (CellResult c : cells) {
-      CellResult vanilla = cells.stream().filter(v -> v.method().equals("vanilla") && v.model().equals(c.model())
-          && v.benchmark().equals(c.benchmark())).findFirst().orElse(null);
+      CellResult vanilla =
+          cells.stream()
+              .filter(
+                  v ->
+                      v.method().equals("vanilla")
+                          && v.model().equals(c.model())
+                          && v.benchmark().equals(c.benchmark()))
+              .findFirst()
+              .orElse(null);
       Map<String, Double> base = vanilla == null ? Map.of() : vanilla.metrics();
-      Double flops = vanilla == null || vanilla.meanFlops() == 0 ? null : c.meanFlops() / vanilla.meanFlops();
-      Double latency = vanilla == null || vanilla.meanTotalMs() == 0 ? null : c.meanTotalMs() / vanilla.meanTotalMs();
+      Double flops =
+          vanilla == null || vanilla.meanFlops() == 0 ? null : c.meanFlops() / vanilla.meanFlops();
+      Double latency =
+          vanilla == null || vanilla.meanTotalMs() == 0
+              ? null
+              : c.meanTotalMs() / vanilla.meanTotalMs();
       if (c.metrics().isEmpty()) {
-        out.add(new MetricRow(runId, c.model(), c.method(), c.schedule(), c.benchmark(), c.mainMetric(), null,
-            c.samples(), c.errors(), c.samplesPerS(), c.latencyP50(), c.latencyP95(), c.meanVisionTokens(), flops,
-            latency, null, true));
+        out.add(
+            new MetricRow(
+                runId,
+                c.model(),
+                c.method(),
+                c.schedule(),
+                c.benchmark(),
+                c.mainMetric(),
+                null,
+                c.samples(),
+                c.errors(),
+                c.samplesPerS(),
+                c.latencyP50(),
+                c.latencyP95(),
+                c.meanVisionTokens(),
+                flops,
+                latency,
+                null,
+                true));
         continue;
       }
       for (Map.Entry<String, Double> m : c.metrics().entrySet()) {
         Double b = base.get(m.getKey());
         Double retained = b == null || b == 0 ? null : 100 * m.getValue() / b;
-        out.add(new MetricRow(runId, c.model(), c.method(), c.schedule(), c.benchmark(), m.getKey(), m.getValue(),
-            c.samples(), c.errors(), c.samplesPerS(), c.latencyP50(), c.latencyP95(), c.meanVisionTokens(), flops,
-            latency, retained, m.getKey().equals(c.mainMetric())));
+        out.add(
+            new MetricRow(
+                runId,
+                c.model(),
+                c.method(),
+                c.schedule(),
+                c.benchmark(),
+                m.getKey(),
+                m.getValue(),
+                c.samples(),
+                c.errors(),
+                c.samplesPerS(),
+                c.latencyP50(),
+                c.latencyP95(),
+                c.meanVisionTokens(),
+                flops,
+                latency,
+                retained,
+                m.getKey().equals(c.mainMetric())));
       }
     }
     return out;

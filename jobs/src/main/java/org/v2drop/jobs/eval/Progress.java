@@ -23,7 +23,9 @@ public final class Progress extends SparkListener {
     int done = finished.incrementAndGet();
     long now = System.currentTimeMillis();
     long last = lastPrint.get();
-    if ((now - last > 10_000 || done == total.get()) && total.get() > 1 && lastPrint.compareAndSet(last, now)) {
+    if ((now - last > 10_000 || done == total.get())
+        && total.get() > 1
+        && lastPrint.compareAndSet(last, now)) {
       System.err.printf("  progress: %d/%d tasks of the current stage%n", done, total.get());
     }
   }

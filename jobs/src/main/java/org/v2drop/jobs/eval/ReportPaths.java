@@ -15,7 +15,10 @@ public final class ReportPaths {
     return trim(output) + "/metrics";
   }
 
-  /** A private folder for one evaluation pass (removed afterwards; readers ignore names starting with "_"). */
+  /**
+   * A private folder for one evaluation pass (removed afterwards; readers ignore names starting
+   * with "_").
+   */
   public static String staging(String output, String runId) {
     return trim(output) + "/_staging/" + runId + "-" + java.util.UUID.randomUUID();
   }

@@ -4,8 +4,9 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Spark sessions for the jobs. Precedence (lowest → highest): our defaults → spark-defaults / spark-submit
- * (already in the SparkConf) → {@code --conf k=v} from the command line. The embedded default is {@code local[*]}.
+ * Spark sessions for the jobs. Precedence (lowest → highest): our defaults → spark-defaults /
+ * spark-submit (already in the SparkConf) → {@code --conf k=v} from the command line. The embedded
+ * default is {@code local[*]}.
  */
 public final class Sessions {
   private Sessions() {}

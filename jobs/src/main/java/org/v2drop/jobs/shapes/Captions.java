@@ -8,9 +8,10 @@ import java.util.SplittableRandom;
 import org.v2drop.core.bench.Conversation;
 
 /**
- * Stage-1 alignment data for the demo model (LLaVA's caption pretraining, in miniature): each scene described as
- * its objects from left to right, e.g. "red circle, blue square, green cross". Every target token depends on the
- * image, which gets a from-scratch model off the answer-prior plateau that the benchmark questions alone leave it on.
+ * Stage-1 alignment data for the demo model (LLaVA's caption pretraining, in miniature): each scene
+ * described as its objects from left to right, e.g. "red circle, blue square, green cross". Every
+ * target token depends on the image, which gets a from-scratch model off the answer-prior plateau
+ * that the benchmark questions alone leave it on.
  */
 public final class Captions {
   public static final String QUESTION = "List the objects in the image from left to right.";
@@ -30,8 +31,18 @@ public final class Captions {
     for (int i = 0; i < count; i++) {
       Scene scene = TaskRows.scene(rng);
       String id = "caption_" + i;
-      out.add(TaskRows.row("task", "caption", "sample_id", id, "prompt", Conversation.llava15(QUESTION, 1), "target",
-          caption(scene), "images", List.of(TaskRows.image(scene, id))));
+      out.add(
+          TaskRows.row(
+              "task",
+              "caption",
+              "sample_id",
+              id,
+              "prompt",
+              Conversation.llava15(QUESTION, 1),
+              "target",
+              caption(scene),
+              "images",
+              List.of(TaskRows.image(scene, id))));
     }
     return out;
   }

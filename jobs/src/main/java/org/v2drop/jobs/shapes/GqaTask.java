@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * shapes_gqa: short answers (colour of a unique kind, kind of a unique colour, left/right relation), in GQA's two-config
- * layout: questions in testdev_balanced_instructions joined to images in testdev_balanced_images by imageId.
+ * shapes_gqa: short answers (colour of a unique kind, kind of a unique colour, left/right
+ * relation), in GQA's two-config layout: questions in testdev_balanced_instructions joined to
+ * images in testdev_balanced_images by imageId.
  */
 public final class GqaTask implements ShapesTask {
   @Override
@@ -29,50 +30,80 @@ public final class GqaTask implements ShapesTask {
       String imageId = "img_" + id;
       ParquetTable.Image img = TaskRows.image(scene, imageId);
       images.add(TaskRows.row("id", imageId, "image", img));
-      t.add(id, TaskRows.row("id", id, "imageId", imageId, "question", qa[0], "answer", qa[1], "fullAnswer", qa[1],
-          "image", img), qa[1]);
+      t.add(
+          id,
+          TaskRows.row(
+              "id",
+              id,
+              "imageId",
+              imageId,
+              "question",
+              qa[0],
+              "answer",
+              qa[1],
+              "fullAnswer",
+              qa[1],
+              "image",
+              img),
+          qa[1]);
       made++;
     }
     t.rows.forEach(r -> r.remove("image")); // the instructions table holds no images
-    return new GeneratedTask(Map.of(
-        "testdev_balanced_instructions/" + split + "-00000-of-00001.parquet", new ParquetTable(ParquetTable.schema(
-            ParquetTable.string("id"), ParquetTable.string("imageId"), ParquetTable.string("question"),
-            ParquetTable.string("answer"), ParquetTable.string("fullAnswer")), t.rows),
-        "testdev_balanced_images/" + split + "-00000-of-00001.parquet", new ParquetTable(ParquetTable.schema(
-            ParquetTable.string("id"), ParquetTable.image("image")), images)), t.samples, t.targets);
+    return new GeneratedTask(
+        Map.of(
+            "testdev_balanced_instructions/" + split + "-00000-of-00001.parquet",
+                new ParquetTable(
+                    ParquetTable.schema(
+                        ParquetTable.string("id"),
+                        ParquetTable.string("imageId"),
+                        ParquetTable.string("question"),
+                        ParquetTable.string("answer"),
+                        ParquetTable.string("fullAnswer")),
+                    t.rows),
+            "testdev_balanced_images/" + split + "-00000-of-00001.parquet",
+                new ParquetTable(
+                    ParquetTable.schema(ParquetTable.string("id"), ParquetTable.image("image")),
+                    images)),
+        t.samples,
+        t.targets);
   }
 
   static String[] question(SplittableRandom rng, Scene scene, int kind) {
     switch (kind) {
-      case 0: {
-        List<SceneObject> u = scene.uniqueShapes();
-        if (u.isEmpty()) {
-          return null;
+      case 0:
+        {
+          List<SceneObject> u = scene.uniqueShapes();
+          if (u.isEmpty()) {
+            return null;
+          }
+          SceneObject o = SceneSampler.pick(rng, u);
+          return new String[] {"What color is the " + o.shape() + "?", o.color()};
         }
-        SceneObject o = SceneSampler.pick(rng, u);
-        return new String[] {"What color is the " + o.shape() + "?", o.color()};
-      }
-      case 1: {
-        List<SceneObject> u = scene.uniqueColors();
-        if (u.isEmpty()) {
-          return null;
+      case 1:
+        {
+          List<SceneObject> u = scene.uniqueColors();
+          if (u.isEmpty()) {
+            return null;
+          }
+          SceneObject o = SceneSampler.pick(rng, u);
+          return new String[] {"What shape is the " + o.color() + " object?", o.shape()};
         }
-        SceneObject o = SceneSampler.pick(rng, u);
-        return new String[] {"What shape is the " + o.color() + " object?", o.shape()};
-      }
-      default: {
-        List<SceneObject> u = scene.uniqueCombos();
-        if (u.size() < 2) {
-          return null;
+      default:
+        {
+          List<SceneObject> u = scene.uniqueCombos();
+          if (u.size() < 2) {
+            return null;
+          }
+          SceneObject a = SceneSampler.pick(rng, u);
+          SceneObject b = SceneSampler.pick(rng, u);
+          if (a == b || Math.abs(a.cx() - b.cx()) < 12) {
+            return null;
+          }
+          return new String[] {
+            "Is the " + a.name() + " to the left or to the right of the " + b.name() + "?",
+            a.cx() < b.cx() ? "left" : "right"
+          };
         }
-        SceneObject a = SceneSampler.pick(rng, u);
-        SceneObject b = SceneSampler.pick(rng, u);
-        if (a == b || Math.abs(a.cx() - b.cx()) < 12) {
-          return null;
-        }
-        return new String[] {"Is the " + a.name() + " to the left or to the right of the " + b.name() + "?",
-            a.cx() < b.cx() ? "left" : "right"};
-      }
     }
   }
 }

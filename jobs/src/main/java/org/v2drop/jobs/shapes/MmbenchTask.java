@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * shapes_mmbench: four-option questions (colour, shape, count, position) with MMBench's circular copies: the same
- * question with its options rotated, at index + k * 1,000,000. {@code count} counts questions (each gives 4 rows).
+ * shapes_mmbench: four-option questions (colour, shape, count, position) with MMBench's circular
+ * copies: the same question with its options rotated, at index + k * 1,000,000. {@code count}
+ * counts questions (each gives 4 rows).
  */
 public final class MmbenchTask implements ShapesTask {
   private static final List<String> LETTERS = List.of("A", "B", "C", "D");
@@ -36,49 +37,110 @@ public final class MmbenchTask implements ShapesTask {
         }
         String answer = LETTERS.get(opts.indexOf(q.correct));
         long index = made + k * 1_000_000L;
-        t.add(Long.toString(index), TaskRows.row("index", index, "question", q.text, "hint", hint, "answer", answer,
-            "A", opts.get(0), "B", opts.get(1), "C", opts.get(2), "D", opts.get(3), "category", q.category,
-            "image", img, "source", "shapes", "L2-category", q.l2, "comment", null, "split", "dev"), answer);
+        t.add(
+            Long.toString(index),
+            TaskRows.row(
+                "index",
+                index,
+                "question",
+                q.text,
+                "hint",
+                hint,
+                "answer",
+                answer,
+                "A",
+                opts.get(0),
+                "B",
+                opts.get(1),
+                "C",
+                opts.get(2),
+                "D",
+                opts.get(3),
+                "category",
+                q.category,
+                "image",
+                img,
+                "source",
+                "shapes",
+                "L2-category",
+                q.l2,
+                "comment",
+                null,
+                "split",
+                "dev"),
+            answer);
       }
       made++;
     }
-    return new GeneratedTask(Map.of("en/" + split + "-00000-of-00001.parquet", new ParquetTable(
-        ParquetTable.schema(ParquetTable.int64("index"), ParquetTable.string("question"), ParquetTable.string("hint"),
-            ParquetTable.string("answer"), ParquetTable.string("A"), ParquetTable.string("B"),
-            ParquetTable.string("C"), ParquetTable.string("D"), ParquetTable.string("category"),
-            ParquetTable.image("image"), ParquetTable.string("source"), ParquetTable.string("L2-category"),
-            ParquetTable.string("comment"), ParquetTable.string("split")), t.rows)), t.samples, t.targets);
+    return new GeneratedTask(
+        Map.of(
+            "en/" + split + "-00000-of-00001.parquet",
+            new ParquetTable(
+                ParquetTable.schema(
+                    ParquetTable.int64("index"),
+                    ParquetTable.string("question"),
+                    ParquetTable.string("hint"),
+                    ParquetTable.string("answer"),
+                    ParquetTable.string("A"),
+                    ParquetTable.string("B"),
+                    ParquetTable.string("C"),
+                    ParquetTable.string("D"),
+                    ParquetTable.string("category"),
+                    ParquetTable.image("image"),
+                    ParquetTable.string("source"),
+                    ParquetTable.string("L2-category"),
+                    ParquetTable.string("comment"),
+                    ParquetTable.string("split")),
+                t.rows)),
+        t.samples,
+        t.targets);
   }
 
-  private record Question(String text, List<String> options, String correct, String category, String l2) {}
+  private record Question(
+      String text, List<String> options, String correct, String category, String l2) {}
 
   private static Question question(SplittableRandom rng, Scene scene, int kind) {
     switch (kind) {
-      case 0: {
-        List<SceneObject> u = scene.uniqueShapes();
-        if (u.isEmpty()) {
-          return null;
+      case 0:
+        {
+          List<SceneObject> u = scene.uniqueShapes();
+          if (u.isEmpty()) {
+            return null;
+          }
+          SceneObject o = SceneSampler.pick(rng, u);
+          return new Question(
+              "What color is the " + o.shape() + "?",
+              four(rng, Palette.COLORS, o.color()),
+              o.color(),
+              "color",
+              "attribute");
         }
-        SceneObject o = SceneSampler.pick(rng, u);
-        return new Question("What color is the " + o.shape() + "?", four(rng, Palette.COLORS, o.color()), o.color(),
-            "color", "attribute");
-      }
-      case 1: {
-        List<SceneObject> u = scene.uniqueColors();
-        if (u.isEmpty()) {
-          return null;
+      case 1:
+        {
+          List<SceneObject> u = scene.uniqueColors();
+          if (u.isEmpty()) {
+            return null;
+          }
+          SceneObject o = SceneSampler.pick(rng, u);
+          return new Question(
+              "What is the shape of the " + o.color() + " object?",
+              four(rng, Palette.SHAPES, o.shape()),
+              o.shape(),
+              "shape",
+              "attribute");
         }
-        SceneObject o = SceneSampler.pick(rng, u);
-        return new Question("What is the shape of the " + o.color() + " object?", four(rng, Palette.SHAPES,
-            o.shape()), o.shape(), "shape", "attribute");
-      }
-      default: {
-        String shape = SceneSampler.pick(rng, scene.objects()).shape();
-        int n = (int) scene.countShape(shape);
-        List<String> nums = new ArrayList<>(List.of("1", "2", "3", "4", "5", "6"));
-        return new Question("How many " + Palette.plural(shape) + " are there?", four(rng, nums,
-            Integer.toString(n)), Integer.toString(n), "count", "relation");
-      }
+      default:
+        {
+          String shape = SceneSampler.pick(rng, scene.objects()).shape();
+          int n = (int) scene.countShape(shape);
+          List<String> nums = new ArrayList<>(List.of("1", "2", "3", "4", "5", "6"));
+          return new Question(
+              "How many " + Palette.plural(shape) + " are there?",
+              four(rng, nums, Integer.toString(n)),
+              Integer.toString(n),
+              "count",
+              "relation");
+        }
     }
   }
 

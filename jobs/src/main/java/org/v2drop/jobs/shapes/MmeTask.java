@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * shapes_mme: MME's yes/no pairs (one yes, one no per image) in the perception categories existence, count, position
- * and color. {@code count} is the number of images (each gives two rows).
+ * shapes_mme: MME's yes/no pairs (one yes, one no per image) in the perception categories
+ * existence, count, position and color. {@code count} is the number of images (each gives two
+ * rows).
  */
 public final class MmeTask implements ShapesTask {
   static final List<String> CATEGORIES = List.of("existence", "count", "position", "color");
@@ -30,59 +31,108 @@ public final class MmeTask implements ShapesTask {
       }
       String key = category + "/" + split + "_" + made + ".png";
       ParquetTable.Image img = TaskRows.image(scene, split + "_" + made);
-      t.add(key + "#yes", TaskRows.row("question_id", key, "image", img, "question", qs[0] + SUFFIX, "answer", "Yes",
-          "category", category), "Yes");
-      t.add(key + "#no", TaskRows.row("question_id", key, "image", img, "question", qs[1] + SUFFIX, "answer", "No",
-          "category", category), "No");
+      t.add(
+          key + "#yes",
+          TaskRows.row(
+              "question_id",
+              key,
+              "image",
+              img,
+              "question",
+              qs[0] + SUFFIX,
+              "answer",
+              "Yes",
+              "category",
+              category),
+          "Yes");
+      t.add(
+          key + "#no",
+          TaskRows.row(
+              "question_id",
+              key,
+              "image",
+              img,
+              "question",
+              qs[1] + SUFFIX,
+              "answer",
+              "No",
+              "category",
+              category),
+          "No");
       made++;
     }
-    return new GeneratedTask(Map.of("data/" + split + "-00000-of-00001.parquet", new ParquetTable(
-        ParquetTable.schema(ParquetTable.string("question_id"), ParquetTable.image("image"),
-            ParquetTable.string("question"), ParquetTable.string("answer"), ParquetTable.string("category")),
-        t.rows)), t.samples, t.targets);
+    return new GeneratedTask(
+        Map.of(
+            "data/" + split + "-00000-of-00001.parquet",
+            new ParquetTable(
+                ParquetTable.schema(
+                    ParquetTable.string("question_id"),
+                    ParquetTable.image("image"),
+                    ParquetTable.string("question"),
+                    ParquetTable.string("answer"),
+                    ParquetTable.string("category")),
+                t.rows)),
+        t.samples,
+        t.targets);
   }
 
   /** {yes question, no question}, or null when the scene cannot support the category. */
   static String[] pair(SplittableRandom rng, Scene scene, String category) {
     switch (category) {
-      case "existence": {
-        String[] yes = PopeTask.present(rng, scene);
-        String[] no = PopeTask.absent(rng, scene, "adversarial");
-        return no == null ? null : new String[] {"Is there a " + yes[0] + " " + yes[1] + " in this image?",
-            "Is there a " + no[0] + " " + no[1] + " in this image?"};
-      }
-      case "count": {
-        String shape = SceneSampler.pick(rng, scene.objects()).shape();
-        int n = (int) scene.countShape(shape);
-        int wrong = n == 1 || rng.nextBoolean() ? n + 1 : n - 1;
-        return new String[] {"Are there " + n + " " + noun(shape, n) + " in this image?",
-            "Are there " + wrong + " " + noun(shape, wrong) + " in this image?"};
-      }
-      case "position": {
-        List<SceneObject> u = scene.uniqueCombos();
-        if (u.size() < 2) {
-          return null;
+      case "existence":
+        {
+          String[] yes = PopeTask.present(rng, scene);
+          String[] no = PopeTask.absent(rng, scene, "adversarial");
+          return no == null
+              ? null
+              : new String[] {
+                "Is there a " + yes[0] + " " + yes[1] + " in this image?",
+                "Is there a " + no[0] + " " + no[1] + " in this image?"
+              };
         }
-        SceneObject a = SceneSampler.pick(rng, u);
-        SceneObject b = SceneSampler.pick(rng, u);
-        if (a == b || Math.abs(a.cx() - b.cx()) < 12) {
-          return null;
+      case "count":
+        {
+          String shape = SceneSampler.pick(rng, scene.objects()).shape();
+          int n = (int) scene.countShape(shape);
+          int wrong = n == 1 || rng.nextBoolean() ? n + 1 : n - 1;
+          return new String[] {
+            "Are there " + n + " " + noun(shape, n) + " in this image?",
+            "Are there " + wrong + " " + noun(shape, wrong) + " in this image?"
+          };
         }
-        SceneObject left = a.cx() < b.cx() ? a : b;
-        SceneObject right = left == a ? b : a;
-        return new String[] {"Is the " + left.name() + " on the left of the " + right.name() + "?",
-            "Is the " + right.name() + " on the left of the " + left.name() + "?"};
-      }
-      default: {
-        List<SceneObject> u = scene.uniqueShapes();
-        if (u.isEmpty()) {
-          return null;
+      case "position":
+        {
+          List<SceneObject> u = scene.uniqueCombos();
+          if (u.size() < 2) {
+            return null;
+          }
+          SceneObject a = SceneSampler.pick(rng, u);
+          SceneObject b = SceneSampler.pick(rng, u);
+          if (a == b || Math.abs(a.cx() - b.cx()) < 12) {
+            return null;
+          }
+          SceneObject left = a.cx() < b.cx() ? a : b;
+          SceneObject right = left == a ? b : a;
+          return new String[] {
+            "Is the " + left.name() + " on the left of the " + right.name() + "?",
+            "Is the " + right.name() + " on the left of the " + left.name() + "?"
+          };
         }
-        SceneObject o = SceneSampler.pick(rng, u);
-        String other = SceneSampler.pick(rng, Palette.COLORS.stream().filter(c -> !c.equals(o.color())).toList());
-        return new String[] {"Is the " + o.shape() + " in this image " + o.color() + "?",
-            "Is the " + o.shape() + " in this image " + other + "?"};
-      }
+      default:
+        {
+          List<SceneObject> u = scene.uniqueShapes();
+          if (u.isEmpty()) {
+            return null;
+          }
+          SceneObject o = SceneSampler.pick(rng, u);
+          String other =
+              SceneSampler.pick(
+                  rng, Palette.COLORS.stream().filter(c -> !c.equals(o.color())).toList());
+          return new String[] {
+            "Is the " + o.shape() + " in this image " + o.color() + "?",
+            "Is the " + o.shape() + " in this image " + other + "?"
+          };
+        }
     }
   }
 

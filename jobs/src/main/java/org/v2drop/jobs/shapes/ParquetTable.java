@@ -21,9 +21,10 @@ import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Types;
 
 /**
- * Rows written as one Parquet file in the Hugging Face {@code datasets} layout: strings as UTF8 binary, images as
- * {@code struct<bytes: binary, path: string>}, lists as 3-level {@code list<element>}. Values: String, Long, Integer,
- * Byte, Boolean, {@link Image}, List of String or Image; null leaves the field empty.
+ * Rows written as one Parquet file in the Hugging Face {@code datasets} layout: strings as UTF8
+ * binary, images as {@code struct<bytes: binary, path: string>}, lists as 3-level {@code
+ * list<element>}. Values: String, Long, Integer, Byte, Boolean, {@link Image}, List of String or
+ * Image; null leaves the field empty.
  */
 public record ParquetTable(MessageType schema, List<Map<String, Object>> rows) {
 
@@ -31,7 +32,9 @@ public record ParquetTable(MessageType schema, List<Map<String, Object>> rows) {
   public record Image(byte[] bytes, String path) {}
 
   public static Type string(String name) {
-    return Types.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(name);
+    return Types.optional(PrimitiveTypeName.BINARY)
+        .as(LogicalTypeAnnotation.stringType())
+        .named(name);
   }
 
   public static Type int64(String name) {
@@ -39,16 +42,22 @@ public record ParquetTable(MessageType schema, List<Map<String, Object>> rows) {
   }
 
   public static Type int8(String name) {
-    return Types.optional(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.intType(8, true)).named(name);
+    return Types.optional(PrimitiveTypeName.INT32)
+        .as(LogicalTypeAnnotation.intType(8, true))
+        .named(name);
   }
 
   public static Type image(String name) {
-    return Types.optionalGroup().addField(Types.optional(PrimitiveTypeName.BINARY).named("bytes"))
-        .addField(string("path")).named(name);
+    return Types.optionalGroup()
+        .addField(Types.optional(PrimitiveTypeName.BINARY).named("bytes"))
+        .addField(string("path"))
+        .named(name);
   }
 
   public static Type stringList(String name) {
-    return Types.optionalList().optionalElement(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType())
+    return Types.optionalList()
+        .optionalElement(PrimitiveTypeName.BINARY)
+        .as(LogicalTypeAnnotation.stringType())
         .named(name);
   }
 
@@ -64,9 +73,13 @@ public record ParquetTable(MessageType schema, List<Map<String, Object>> rows) {
   public void write(Path path, Configuration conf) throws IOException {
     SimpleGroupFactory factory = new SimpleGroupFactory(schema);
     path.getFileSystem(conf).setWriteChecksum(false); // no .crc side files beside the dataset
-    try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(HadoopOutputFile.fromPath(path, conf))
-        .withType(schema).withConf(conf).withCompressionCodec(CompressionCodecName.SNAPPY)
-        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
+    try (ParquetWriter<Group> writer =
+        ExampleParquetWriter.builder(HadoopOutputFile.fromPath(path, conf))
+            .withType(schema)
+            .withConf(conf)
+            .withCompressionCodec(CompressionCodecName.SNAPPY)
+            .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+            .build()) {
       for (Map<String, Object> row : rows) {
         Group g = factory.newGroup();
         for (Type field : schema.getFields()) {

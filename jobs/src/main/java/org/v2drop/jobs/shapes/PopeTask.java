@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * shapes_pope: "Is there a {colour} {shape} in the image?" with POPE's three negative samplings: random (any absent
- * combination), popular (a kind present in the scene, in an absent colour) and adversarial (colour and kind both
- * present, never together).
+ * shapes_pope: "Is there a {colour} {shape} in the image?" with POPE's three negative samplings:
+ * random (any absent combination), popular (a kind present in the scene, in an absent colour) and
+ * adversarial (colour and kind both present, never together).
  */
 public final class PopeTask implements ShapesTask {
   static final List<String> CATEGORIES = List.of("random", "popular", "adversarial");
@@ -31,15 +31,41 @@ public final class PopeTask implements ShapesTask {
         continue;
       }
       String id = split + "_" + made;
-      t.add(id, TaskRows.row("id", id, "question_id", id, "question", "Is there a " + combo[0] + " " + combo[1]
-          + " in the image?", "answer", yes ? "yes" : "no", "image_source", "scene_" + id,
-          "image", TaskRows.image(scene, "scene_" + id), "category", category), yes ? "yes" : "no");
+      t.add(
+          id,
+          TaskRows.row(
+              "id",
+              id,
+              "question_id",
+              id,
+              "question",
+              "Is there a " + combo[0] + " " + combo[1] + " in the image?",
+              "answer",
+              yes ? "yes" : "no",
+              "image_source",
+              "scene_" + id,
+              "image",
+              TaskRows.image(scene, "scene_" + id),
+              "category",
+              category),
+          yes ? "yes" : "no");
       made++;
     }
-    return new GeneratedTask(Map.of("data/" + split + "-00000-of-00001.parquet", new ParquetTable(
-        ParquetTable.schema(ParquetTable.string("id"), ParquetTable.string("question_id"),
-            ParquetTable.string("question"), ParquetTable.string("answer"), ParquetTable.string("image_source"),
-            ParquetTable.image("image"), ParquetTable.string("category")), t.rows)), t.samples, t.targets);
+    return new GeneratedTask(
+        Map.of(
+            "data/" + split + "-00000-of-00001.parquet",
+            new ParquetTable(
+                ParquetTable.schema(
+                    ParquetTable.string("id"),
+                    ParquetTable.string("question_id"),
+                    ParquetTable.string("question"),
+                    ParquetTable.string("answer"),
+                    ParquetTable.string("image_source"),
+                    ParquetTable.image("image"),
+                    ParquetTable.string("category")),
+                t.rows)),
+        t.samples,
+        t.targets);
   }
 
   static String[] present(SplittableRandom rng, Scene scene) {
@@ -54,11 +80,12 @@ public final class PopeTask implements ShapesTask {
         if (scene.has(c, s)) {
           continue;
         }
-        boolean ok = switch (category) {
-          case "random" -> true;
-          case "popular" -> scene.hasShape(s);
-          default -> scene.hasShape(s) && scene.hasColor(c);
-        };
+        boolean ok =
+            switch (category) {
+              case "random" -> true;
+              case "popular" -> scene.hasShape(s);
+              default -> scene.hasShape(s) && scene.hasColor(c);
+            };
         if (ok) {
           candidates.add(new String[] {c, s});
         }

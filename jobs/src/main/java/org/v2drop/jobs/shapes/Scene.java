@@ -2,7 +2,10 @@ package org.v2drop.jobs.shapes;
 
 import java.util.List;
 
-/** A picture of small coloured shapes on a plain background, with the queries the question writers need. */
+/**
+ * A picture of small coloured shapes on a plain background, with the queries the question writers
+ * need.
+ */
 public record Scene(int width, int height, List<SceneObject> objects) {
   public Scene {
     objects = List.copyOf(objects);
@@ -40,7 +43,13 @@ public record Scene(int width, int height, List<SceneObject> objects) {
 
   /** Objects whose (colour, shape) combination occurs once. */
   public List<SceneObject> uniqueCombos() {
-    return objects.stream().filter(o -> objects.stream().filter(p -> p.color().equals(o.color())
-        && p.shape().equals(o.shape())).count() == 1).toList();
+    return objects.stream()
+        .filter(
+            o ->
+                objects.stream()
+                        .filter(p -> p.color().equals(o.color()) && p.shape().equals(o.shape()))
+                        .count()
+                    == 1)
+        .toList();
   }
 }

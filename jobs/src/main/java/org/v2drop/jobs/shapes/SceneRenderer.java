@@ -10,14 +10,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import javax.imageio.ImageIO;
 
-/** Renders scenes to PNG bytes, without antialiasing, so the same scene always gives the same bytes. */
+/**
+ * Renders scenes to PNG bytes, without antialiasing, so the same scene always gives the same bytes.
+ */
 public final class SceneRenderer {
   private static final Color BACKGROUND = new Color(0xF2F2EE);
 
   private SceneRenderer() {}
 
   public static byte[] png(Scene scene) {
-    BufferedImage img = new BufferedImage(scene.width(), scene.height(), BufferedImage.TYPE_3BYTE_BGR);
+    BufferedImage img =
+        new BufferedImage(scene.width(), scene.height(), BufferedImage.TYPE_3BYTE_BGR);
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
     g.setColor(BACKGROUND);
@@ -43,9 +46,12 @@ public final class SceneRenderer {
     switch (o.shape()) {
       case "circle" -> g.fillOval(x, y, s, s);
       case "square" -> g.fillRect(x + 1, y + 1, s - 2, s - 2);
-      case "triangle" -> g.fillPolygon(new Polygon(new int[] {o.cx(), x + s, x}, new int[] {y, y + s, y + s}, 3));
-      case "diamond" -> g.fillPolygon(new Polygon(new int[] {o.cx(), x + s, o.cx(), x},
-          new int[] {y, o.cy(), y + s, o.cy()}, 4));
+      case "triangle" ->
+          g.fillPolygon(new Polygon(new int[] {o.cx(), x + s, x}, new int[] {y, y + s, y + s}, 3));
+      case "diamond" ->
+          g.fillPolygon(
+              new Polygon(
+                  new int[] {o.cx(), x + s, o.cx(), x}, new int[] {y, o.cy(), y + s, o.cy()}, 4));
       case "cross" -> {
         int t = Math.max(3, s / 3);
         g.fillRect(o.cx() - t / 2, y, t, s);

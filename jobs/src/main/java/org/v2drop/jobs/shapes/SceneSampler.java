@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** Draws random scenes: several small, non-overlapping shapes, many sharing colour or kind with another. */
+/**
+ * Draws random scenes: several small, non-overlapping shapes, many sharing colour or kind with
+ * another.
+ */
 public final class SceneSampler {
   public static final int SIZE = 96;
   private static final int MIN_OBJECT = 14;
@@ -25,8 +28,12 @@ public final class SceneSampler {
     return new Scene(SIZE, SIZE, objects);
   }
 
-  /** Places an object of the given kind and colour where it overlaps nothing, or null after 200 tries. */
-  public static SceneObject place(SplittableRandom rng, String shape, String color, List<SceneObject> others) {
+  /**
+   * Places an object of the given kind and colour where it overlaps nothing, or null after 200
+   * tries.
+   */
+  public static SceneObject place(
+      SplittableRandom rng, String shape, String color, List<SceneObject> others) {
     for (int attempt = 0; attempt < 200; attempt++) {
       int size = MIN_OBJECT + rng.nextInt(MAX_OBJECT - MIN_OBJECT + 1);
       int half = size / 2 + MARGIN;

@@ -15,19 +15,29 @@ import org.v2drop.core.bench.Sample;
 import org.v2drop.core.drop.SeededKeys;
 
 /**
- * ShapesVQA: a deterministic synthetic suite in the real lmms-eval layouts. Each task is written under
- * {@code <root>/<task>/} exactly as its benchmark's Hub repository lays it out, so the real readers and scorers run on
- * it unchanged; {@code <root>/_prompts/<split>.parquet} holds every sample's full prompt, images and target answer
- * (what the demo-model trainer and the HF parity runner read). Same seed, same counts → byte-identical files.
+ * ShapesVQA: a deterministic synthetic suite in the real lmms-eval layouts. Each task is written
+ * under {@code <root>/<task>/} exactly as its benchmark's Hub repository lays it out, so the real
+ * readers and scorers run on it unchanged; {@code <root>/_prompts/<split>.parquet} holds every
+ * sample's full prompt, images and target answer (what the demo-model trainer and the HF parity
+ * runner read). Same seed, same counts → byte-identical files.
  */
 public final class ShapesSuite {
   /** The tasks in suite order. */
-  public static final List<ShapesTask> TASKS = List.of(new PopeTask(), new MmeTask(), new GqaTask(),
-      new TextVqaTask(), new SqaTask(), new MmbenchTask(), new VideoTask());
+  public static final List<ShapesTask> TASKS =
+      List.of(
+          new PopeTask(),
+          new MmeTask(),
+          new GqaTask(),
+          new TextVqaTask(),
+          new SqaTask(),
+          new MmbenchTask(),
+          new VideoTask());
 
   /** Default sizes (samples; MME counts images, MMBench counts questions). */
   public static final Map<String, Integer> TEST_COUNTS = counts(300, 150, 300, 200, 200, 100, 150);
-  public static final Map<String, Integer> TRAIN_COUNTS = counts(6000, 3000, 6000, 4000, 4000, 1500, 3000);
+
+  public static final Map<String, Integer> TRAIN_COUNTS =
+      counts(6000, 3000, 6000, 4000, 4000, 1500, 3000);
 
   private ShapesSuite() {}
 
@@ -39,7 +49,9 @@ public final class ShapesSuite {
     return m;
   }
 
-  /** How the requested counts compare with the default train counts (scales the caption set alike). */
+  /**
+   * How the requested counts compare with the default train counts (scales the caption set alike).
+   */
   private static double captionScale(Map<String, Integer> counts) {
     return (double) counts.getOrDefault("shapes_pope", 0) / TRAIN_COUNTS.get("shapes_pope");
   }
@@ -54,8 +66,14 @@ public final class ShapesSuite {
   public static final int TRAIN_CAPTIONS = 20000;
 
   /** Writes one split of every task under {@code root}; returns the number of samples written. */
-  public static int write(Path root, String split, Map<String, Integer> counts, long seed, Configuration conf,
-      java.util.function.Consumer<String> progress) throws IOException {
+  public static int write(
+      Path root,
+      String split,
+      Map<String, Integer> counts,
+      long seed,
+      Configuration conf,
+      java.util.function.Consumer<String> progress)
+      throws IOException {
     List<Map<String, Object>> prompts = new ArrayList<>();
     int total = 0;
     for (ShapesTask task : TASKS) {
@@ -74,15 +92,31 @@ public final class ShapesSuite {
         for (int k = 0; k < s.images().size(); k++) {
           images.add(new ParquetTable.Image(s.images().get(k), s.id() + "_" + k + ".png"));
         }
-        prompts.add(TaskRows.row("task", task.name(), "sample_id", s.id(), "prompt", b.prompt(s), "target",
-            g.targets().get(i), "images", images));
+        prompts.add(
+            TaskRows.row(
+                "task",
+                task.name(),
+                "sample_id",
+                s.id(),
+                "prompt",
+                b.prompt(s),
+                "target",
+                g.targets().get(i),
+                "images",
+                images));
       }
       total += g.samples().size();
       progress.accept(task.name() + " " + split + ": " + g.samples().size() + " samples");
     }
-    MessageType promptSchema = ParquetTable.schema(ParquetTable.string("task"), ParquetTable.string("sample_id"),
-        ParquetTable.string("prompt"), ParquetTable.string("target"), ParquetTable.imageList("images"));
-    new ParquetTable(promptSchema, prompts).write(new Path(new Path(root, "_prompts"), split + ".parquet"), conf);
+    MessageType promptSchema =
+        ParquetTable.schema(
+            ParquetTable.string("task"),
+            ParquetTable.string("sample_id"),
+            ParquetTable.string("prompt"),
+            ParquetTable.string("target"),
+            ParquetTable.imageList("images"));
+    new ParquetTable(promptSchema, prompts)
+        .write(new Path(new Path(root, "_prompts"), split + ".parquet"), conf);
     if (split.equals("train")) {
       int captions = (int) Math.round(TRAIN_CAPTIONS * captionScale(counts));
       long s = SeededKeys.splitmix64(seed ^ SeededKeys.fnv1a64("caption/" + split));

@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-/** shapes_sqa: ScienceQA-IMG-style multiple choice (2-4 choices, int8 answer index, optional hint). */
+/**
+ * shapes_sqa: ScienceQA-IMG-style multiple choice (2-4 choices, int8 answer index, optional hint).
+ */
 public final class SqaTask implements ShapesTask {
   @Override
   public String name() {
@@ -25,7 +27,8 @@ public final class SqaTask implements ShapesTask {
       }
       SceneObject o = SceneSampler.pick(rng, u);
       boolean askShape = made % 2 == 0;
-      String question = askShape ? "Which shape is " + o.color() + "?" : "Which color is the " + o.shape() + "?";
+      String question =
+          askShape ? "Which shape is " + o.color() + "?" : "Which color is the " + o.shape() + "?";
       String correct = askShape ? o.shape() : o.color();
       List<String> pool = new ArrayList<>(askShape ? Palette.SHAPES : Palette.COLORS);
       pool.remove(correct);
@@ -35,18 +38,53 @@ public final class SqaTask implements ShapesTask {
       choices.add(correct);
       shuffle(choices, rng);
       int answer = choices.indexOf(correct);
-      String hint = rng.nextBoolean() ? "" : "The picture shows " + scene.objects().size() + " objects.";
+      String hint =
+          rng.nextBoolean() ? "" : "The picture shows " + scene.objects().size() + " objects.";
       String id = split + "_" + made;
-      t.add(id, TaskRows.row("image", TaskRows.image(scene, id), "question", question, "choices", choices, "answer",
-          answer, "hint", hint, "task", "closed choice", "grade", "grade1", "subject", "shapes", "topic", "shapes",
-          "category", askShape ? "shape" : "color"), ScienceLetter.of(answer));
+      t.add(
+          id,
+          TaskRows.row(
+              "image",
+              TaskRows.image(scene, id),
+              "question",
+              question,
+              "choices",
+              choices,
+              "answer",
+              answer,
+              "hint",
+              hint,
+              "task",
+              "closed choice",
+              "grade",
+              "grade1",
+              "subject",
+              "shapes",
+              "topic",
+              "shapes",
+              "category",
+              askShape ? "shape" : "color"),
+          ScienceLetter.of(answer));
       made++;
     }
-    return new GeneratedTask(Map.of("ScienceQA-IMG/" + split + "-00000-of-00001.parquet", new ParquetTable(
-        ParquetTable.schema(ParquetTable.image("image"), ParquetTable.string("question"),
-            ParquetTable.stringList("choices"), ParquetTable.int8("answer"), ParquetTable.string("hint"),
-            ParquetTable.string("task"), ParquetTable.string("grade"), ParquetTable.string("subject"),
-            ParquetTable.string("topic"), ParquetTable.string("category")), t.rows)), t.samples, t.targets);
+    return new GeneratedTask(
+        Map.of(
+            "ScienceQA-IMG/" + split + "-00000-of-00001.parquet",
+            new ParquetTable(
+                ParquetTable.schema(
+                    ParquetTable.image("image"),
+                    ParquetTable.string("question"),
+                    ParquetTable.stringList("choices"),
+                    ParquetTable.int8("answer"),
+                    ParquetTable.string("hint"),
+                    ParquetTable.string("task"),
+                    ParquetTable.string("grade"),
+                    ParquetTable.string("subject"),
+                    ParquetTable.string("topic"),
+                    ParquetTable.string("category")),
+                t.rows)),
+        t.samples,
+        t.targets);
   }
 
   static <T> void shuffle(List<T> list, SplittableRandom rng) {

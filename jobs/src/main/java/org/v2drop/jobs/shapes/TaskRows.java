@@ -25,15 +25,18 @@ final class TaskRows {
     rows.add(row);
     Map<String, Object> columns = new LinkedHashMap<>();
     List<byte[]> images = new ArrayList<>();
-    row.forEach((k, v) -> {
-      if (v instanceof ParquetTable.Image img) {
-        images.add(img.bytes());
-      } else if (v instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof ParquetTable.Image) {
-        l.forEach(x -> images.add(((ParquetTable.Image) x).bytes()));
-      } else {
-        columns.put(k, v instanceof Integer i ? Long.valueOf(i) : v);
-      }
-    });
+    row.forEach(
+        (k, v) -> {
+          if (v instanceof ParquetTable.Image img) {
+            images.add(img.bytes());
+          } else if (v instanceof List<?> l
+              && !l.isEmpty()
+              && l.get(0) instanceof ParquetTable.Image) {
+            l.forEach(x -> images.add(((ParquetTable.Image) x).bytes()));
+          } else {
+            columns.put(k, v instanceof Integer i ? Long.valueOf(i) : v);
+          }
+        });
     samples.add(new Sample(id, columns, images, task + "/" + split));
     targets.add(target);
   }

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * shapes_textvqa: counting and colour questions with ten human-style answers that differ in form ("2", "two",
- * "Two.", "2 objects"), so that EvalAI normalisation decides the score as on TextVQA.
+ * shapes_textvqa: counting and colour questions with ten human-style answers that differ in form
+ * ("2", "two", "Two.", "2 objects"), so that EvalAI normalisation decides the score as on TextVQA.
  */
 public final class TextVqaTask implements ShapesTask {
   @Override
@@ -31,8 +31,14 @@ public final class TextVqaTask implements ShapesTask {
         target = Integer.toString(n);
         for (int i = 0; i < 10; i++) {
           int form = rng.nextInt(10);
-          answers.add(form < 5 ? target : form < 8 ? Palette.word(n) : form < 9 ? capital(Palette.word(n)) + "."
-              : target + " " + (n == 1 ? "object" : "objects"));
+          answers.add(
+              form < 5
+                  ? target
+                  : form < 8
+                      ? Palette.word(n)
+                      : form < 9
+                          ? capital(Palette.word(n)) + "."
+                          : target + " " + (n == 1 ? "object" : "objects"));
         }
       } else {
         List<SceneObject> u = scene.uniqueShapes();
@@ -44,18 +50,42 @@ public final class TextVqaTask implements ShapesTask {
         target = o.color();
         for (int i = 0; i < 10; i++) {
           int form = rng.nextInt(10);
-          answers.add(form < 6 ? target : form < 8 ? capital(target) : form < 9 ? target + "." : "the " + target);
+          answers.add(
+              form < 6
+                  ? target
+                  : form < 8 ? capital(target) : form < 9 ? target + "." : "the " + target);
         }
       }
       String id = split + "_" + made;
-      t.add(id, TaskRows.row("image_id", "img_" + id, "question_id", (long) made, "question", question, "image",
-          TaskRows.image(scene, "img_" + id), "answers", answers), target);
+      t.add(
+          id,
+          TaskRows.row(
+              "image_id",
+              "img_" + id,
+              "question_id",
+              (long) made,
+              "question",
+              question,
+              "image",
+              TaskRows.image(scene, "img_" + id),
+              "answers",
+              answers),
+          target);
       made++;
     }
-    return new GeneratedTask(Map.of("data/" + split + "-00000-of-00001.parquet", new ParquetTable(
-        ParquetTable.schema(ParquetTable.string("image_id"), ParquetTable.int64("question_id"),
-            ParquetTable.string("question"), ParquetTable.image("image"), ParquetTable.stringList("answers")),
-        t.rows)), t.samples, t.targets);
+    return new GeneratedTask(
+        Map.of(
+            "data/" + split + "-00000-of-00001.parquet",
+            new ParquetTable(
+                ParquetTable.schema(
+                    ParquetTable.string("image_id"),
+                    ParquetTable.int64("question_id"),
+                    ParquetTable.string("question"),
+                    ParquetTable.image("image"),
+                    ParquetTable.stringList("answers")),
+                t.rows)),
+        t.samples,
+        t.targets);
   }
 
   static String capital(String s) {

@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * shapes_video: Video-MME-shaped questions over 4 frames (a list of image structs per row): which way one object
- * moves, in which frame an object appears (it is in one frame only), and the colour an object has in the last frame.
+ * shapes_video: Video-MME-shaped questions over 4 frames (a list of image structs per row): which
+ * way one object moves, in which frame an object appears (it is in one frame only), and the colour
+ * an object has in the last frame.
  */
 public final class VideoTask implements ShapesTask {
   public static final int FRAMES = 4;
@@ -24,11 +25,12 @@ public final class VideoTask implements ShapesTask {
     int made = 0;
     while (made < count) {
       String id = split + "_" + made;
-      Clip clip = switch (made % 3) {
-        case 0 -> motion(rng);
-        case 1 -> appearance(rng);
-        default -> colourChange(rng);
-      };
+      Clip clip =
+          switch (made % 3) {
+            case 0 -> motion(rng);
+            case 1 -> appearance(rng);
+            default -> colourChange(rng);
+          };
       if (clip == null) {
         continue;
       }
@@ -41,19 +43,51 @@ public final class VideoTask implements ShapesTask {
         options.add((char) ('A' + i) + ". " + clip.options.get(i));
       }
       String answer = String.valueOf((char) ('A' + clip.answer));
-      t.add(id, TaskRows.row("question_id", id, "video_id", "clip_" + id, "duration", "short", "domain", "shapes",
-          "task_type", clip.type, "question", clip.question, "options", options, "answer", answer, "frames", frames),
+      t.add(
+          id,
+          TaskRows.row(
+              "question_id",
+              id,
+              "video_id",
+              "clip_" + id,
+              "duration",
+              "short",
+              "domain",
+              "shapes",
+              "task_type",
+              clip.type,
+              "question",
+              clip.question,
+              "options",
+              options,
+              "answer",
+              answer,
+              "frames",
+              frames),
           answer);
       made++;
     }
-    return new GeneratedTask(Map.of("data/" + split + "-00000-of-00001.parquet", new ParquetTable(
-        ParquetTable.schema(ParquetTable.string("question_id"), ParquetTable.string("video_id"),
-            ParquetTable.string("duration"), ParquetTable.string("domain"), ParquetTable.string("task_type"),
-            ParquetTable.string("question"), ParquetTable.stringList("options"), ParquetTable.string("answer"),
-            ParquetTable.imageList("frames")), t.rows)), t.samples, t.targets);
+    return new GeneratedTask(
+        Map.of(
+            "data/" + split + "-00000-of-00001.parquet",
+            new ParquetTable(
+                ParquetTable.schema(
+                    ParquetTable.string("question_id"),
+                    ParquetTable.string("video_id"),
+                    ParquetTable.string("duration"),
+                    ParquetTable.string("domain"),
+                    ParquetTable.string("task_type"),
+                    ParquetTable.string("question"),
+                    ParquetTable.stringList("options"),
+                    ParquetTable.string("answer"),
+                    ParquetTable.imageList("frames")),
+                t.rows)),
+        t.samples,
+        t.targets);
   }
 
-  private record Clip(List<Scene> frames, String question, List<String> options, int answer, String type) {}
+  private record Clip(
+      List<Scene> frames, String question, List<String> options, int answer, String type) {}
 
   /** Static distractors plus one object moving steadily in one direction. */
   private static Clip motion(SplittableRandom rng) {
@@ -74,12 +108,17 @@ public final class VideoTask implements ShapesTask {
       int cx = dir < 2 ? along : other;
       int cy = dir < 2 ? other : along;
       SceneObject mover = new SceneObject(shape, color, cx, cy, size);
-      List<SceneObject> objs = new ArrayList<>(base.objects().stream()
-          .filter(o -> !SceneSampler.overlaps(o, mover)).toList());
+      List<SceneObject> objs =
+          new ArrayList<>(
+              base.objects().stream().filter(o -> !SceneSampler.overlaps(o, mover)).toList());
       objs.add(mover);
       frames.add(new Scene(SceneSampler.SIZE, SceneSampler.SIZE, objs));
     }
-    return new Clip(frames, "In which direction does the " + color + " " + shape + " move?", DIRECTIONS, dir,
+    return new Clip(
+        frames,
+        "In which direction does the " + color + " " + shape + " move?",
+        DIRECTIONS,
+        dir,
         "motion");
   }
 
@@ -104,8 +143,12 @@ public final class VideoTask implements ShapesTask {
       }
       frames.add(new Scene(SceneSampler.SIZE, SceneSampler.SIZE, objs));
     }
-    return new Clip(frames, "In which frame does the " + color + " " + shape + " appear?",
-        List.of("frame 1", "frame 2", "frame 3", "frame 4"), when, "which_frame");
+    return new Clip(
+        frames,
+        "In which frame does the " + color + " " + shape + " appear?",
+        List.of("frame 1", "frame 2", "frame 3", "frame 4"),
+        when,
+        "which_frame");
   }
 
   /** An object that changes colour once; asks for its colour at the end. */
@@ -132,7 +175,11 @@ public final class VideoTask implements ShapesTask {
     }
     List<String> options = new ArrayList<>(colors.subList(0, 4));
     SqaTask.shuffle(options, rng);
-    return new Clip(frames, "What color is the " + shape + " in the last frame?", options, options.indexOf(last),
+    return new Clip(
+        frames,
+        "What color is the " + shape + " in the last frame?",
+        options,
+        options.indexOf(last),
         "color_change");
   }
 }

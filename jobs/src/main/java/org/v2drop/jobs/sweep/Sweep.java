@@ -6,15 +6,23 @@ import java.util.Map;
 /**
  * A sweep: models × methods × benchmarks, evaluated into one report location.
  *
- * @param runId identifies the run in every report row; re-running the same id replaces or skips its cells
+ * @param runId identifies the run in every report row; re-running the same id replaces or skips its
+ *     cells
  * @param output report root (local, hdfs://, s3a://)
  * @param errorRateThreshold a cell whose share of error rows exceeds this fails the job
  * @param maxNewTokens benchmark → max_new_tokens override ("*" = every benchmark)
  * @param partitions Spark partitions per model (0 = twice the default parallelism)
  * @param batchSize samples of one benchmark and method generated together (1 = one at a time)
  */
-public record Sweep(String runId, String output, List<ModelRef> models, List<String> methods,
-    List<BenchmarkRef> benchmarks, Map<String, Integer> maxNewTokens, double errorRateThreshold, int partitions,
+public record Sweep(
+    String runId,
+    String output,
+    List<ModelRef> models,
+    List<String> methods,
+    List<BenchmarkRef> benchmarks,
+    Map<String, Integer> maxNewTokens,
+    double errorRateThreshold,
+    int partitions,
     int batchSize) {
 
   public Sweep {
@@ -24,14 +32,39 @@ public record Sweep(String runId, String output, List<ModelRef> models, List<Str
   }
 
   /** A sweep that generates one sample at a time. */
-  public Sweep(String runId, String output, List<ModelRef> models, List<String> methods,
-      List<BenchmarkRef> benchmarks, Map<String, Integer> maxNewTokens, double errorRateThreshold, int partitions) {
-    this(runId, output, models, methods, benchmarks, maxNewTokens, errorRateThreshold, partitions, 1);
+  public Sweep(
+      String runId,
+      String output,
+      List<ModelRef> models,
+      List<String> methods,
+      List<BenchmarkRef> benchmarks,
+      Map<String, Integer> maxNewTokens,
+      double errorRateThreshold,
+      int partitions) {
+    this(
+        runId,
+        output,
+        models,
+        methods,
+        benchmarks,
+        maxNewTokens,
+        errorRateThreshold,
+        partitions,
+        1);
   }
 
   /** This sweep with another batch size. */
   public Sweep withBatchSize(int size) {
-    return new Sweep(runId, output, models, methods, benchmarks, maxNewTokens, errorRateThreshold, partitions, size);
+    return new Sweep(
+        runId,
+        output,
+        models,
+        methods,
+        benchmarks,
+        maxNewTokens,
+        errorRateThreshold,
+        partitions,
+        size);
   }
 
   /** A checkpoint and its name in reports. */

@@ -16,8 +16,8 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * Reads a sweep YAML file. Unknown keys and bad values are errors that name the key (and the file); method specs and
- * benchmark names are validated before any work starts.
+ * Reads a sweep YAML file. Unknown keys and bad values are errors that name the key (and the file);
+ * method specs and benchmark names are validated before any work starts.
  *
  * <pre>
  * run_id: llava15-pope
@@ -36,8 +36,17 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * </pre>
  */
 public final class SweepParser {
-  private static final Set<String> TOP = Set.of("run_id", "output", "models", "methods", "benchmarks", "generation",
-      "error_rate_threshold", "partitions", "batch_size");
+  private static final Set<String> TOP =
+      Set.of(
+          "run_id",
+          "output",
+          "models",
+          "methods",
+          "benchmarks",
+          "generation",
+          "error_rate_threshold",
+          "partitions",
+          "batch_size");
 
   private SweepParser() {}
 
@@ -61,7 +70,8 @@ public final class SweepParser {
     unknownKeys(m, TOP, "", where);
     String runId = string(m, "run_id", where, true);
     if (!runId.matches("[A-Za-z0-9._-]+")) {
-      throw new SweepException(where + ": run_id '" + runId + "' may only hold letters, digits, '.', '_' and '-'");
+      throw new SweepException(
+          where + ": run_id '" + runId + "' may only hold letters, digits, '.', '_' and '-'");
     }
     String output = string(m, "output", where, true);
     List<Sweep.ModelRef> models = new ArrayList<>();
@@ -69,14 +79,20 @@ public final class SweepParser {
       Map<String, Object> mm = map(o, "models[]", where);
       unknownKeys(mm, Set.of("name", "path"), "models[].", where);
       String path = string(mm, "path", where, true);
-      String name = mm.containsKey("name") ? string(mm, "name", where, true) : Path.of(path).getFileName().toString();
+      String name =
+          mm.containsKey("name")
+              ? string(mm, "name", where, true)
+              : Path.of(path).getFileName().toString();
       models.add(new Sweep.ModelRef(name, path));
     }
     List<String> methods = new ArrayList<>();
     for (Object o : list(m, "methods", where)) {
       if (!(o instanceof String s)) {
-        throw new SweepException(where + ": methods must hold method spec strings, found " + o
-            + " (quote specs with commas inside [...] lists, e.g. \"v2drop@2:0.5,4:0.25\")");
+        throw new SweepException(
+            where
+                + ": methods must hold method spec strings, found "
+                + o
+                + " (quote specs with commas inside [...] lists, e.g. \"v2drop@2:0.5,4:0.25\")");
       }
       try {
         MethodSpec.parse(s);
@@ -95,27 +111,44 @@ public final class SweepParser {
       } catch (IllegalArgumentException e) {
         throw new SweepException(where + ": benchmarks[].name: " + e.getMessage());
       }
-      benchmarks.add(new Sweep.BenchmarkRef(name, string(bm, "path", where, true), string(bm, "split", where, false),
-          integer(bm, "limit", 0, where)));
+      benchmarks.add(
+          new Sweep.BenchmarkRef(
+              name,
+              string(bm, "path", where, true),
+              string(bm, "split", where, false),
+              integer(bm, "limit", 0, where)));
     }
     Map<String, Integer> maxNew = new LinkedHashMap<>();
     if (m.containsKey("generation")) {
       Map<String, Object> g = map(m.get("generation"), "generation", where);
-      unknownKeys(g, Set.of("max_new_tokens", "max_new_tokens_per_benchmark"), "generation.", where);
+      unknownKeys(
+          g, Set.of("max_new_tokens", "max_new_tokens_per_benchmark"), "generation.", where);
       if (g.containsKey("max_new_tokens")) {
-        maxNew.put("*", positive(integer(g, "max_new_tokens", 0, where), "generation.max_new_tokens", where));
+        maxNew.put(
+            "*",
+            positive(integer(g, "max_new_tokens", 0, where), "generation.max_new_tokens", where));
       }
       if (g.containsKey("max_new_tokens_per_benchmark")) {
-        Map<String, Object> per = map(g.get("max_new_tokens_per_benchmark"),
-            "generation.max_new_tokens_per_benchmark", where);
+        Map<String, Object> per =
+            map(
+                g.get("max_new_tokens_per_benchmark"),
+                "generation.max_new_tokens_per_benchmark",
+                where);
         for (String k : per.keySet()) {
-          maxNew.put(k, positive(integer(per, k, 0, where), "generation.max_new_tokens_per_benchmark." + k, where));
+          maxNew.put(
+              k,
+              positive(
+                  integer(per, k, 0, where),
+                  "generation.max_new_tokens_per_benchmark." + k,
+                  where));
         }
       }
     }
-    double threshold = m.containsKey("error_rate_threshold") ? number(m, "error_rate_threshold", where) : 0.05;
+    double threshold =
+        m.containsKey("error_rate_threshold") ? number(m, "error_rate_threshold", where) : 0.05;
     if (!(threshold >= 0 && threshold <= 1)) {
-      throw new SweepException(where + ": error_rate_threshold must be in [0, 1], found " + threshold);
+      throw new SweepException(
+          where + ": error_rate_threshold must be in [0, 1], found " + threshold);
     }
     int partitions = integer(m, "partitions", 0, where);
     if (partitions < 0) {
@@ -126,16 +159,27 @@ public final class SweepParser {
       throw new SweepException(where + ": batch_size must be >= 1, found " + batchSize);
     }
     if (models.isEmpty() || methods.isEmpty() || benchmarks.isEmpty()) {
-      throw new SweepException(where + ": models, methods and benchmarks must each list at least one entry");
+      throw new SweepException(
+          where + ": models, methods and benchmarks must each list at least one entry");
     }
-    return new Sweep(runId, output, List.copyOf(models), List.copyOf(methods), List.copyOf(benchmarks),
-        Map.copyOf(maxNew), threshold, partitions, batchSize);
+    return new Sweep(
+        runId,
+        output,
+        List.copyOf(models),
+        List.copyOf(methods),
+        List.copyOf(benchmarks),
+        Map.copyOf(maxNew),
+        threshold,
+        partitions,
+        batchSize);
   }
 
-  private static void unknownKeys(Map<String, Object> m, Set<String> known, String prefix, String where) {
+  private static void unknownKeys(
+      Map<String, Object> m, Set<String> known, String prefix, String where) {
     for (String k : m.keySet()) {
       if (!known.contains(k)) {
-        throw new SweepException(where + ": unknown key '" + prefix + k + "'; known: " + new java.util.TreeSet<>(known));
+        throw new SweepException(
+            where + ": unknown key '" + prefix + k + "'; known: " + new java.util.TreeSet<>(known));
       }
     }
   }
@@ -151,8 +195,12 @@ public final class SweepParser {
   private static List<?> list(Map<String, Object> m, String key, String where) {
     Object o = m.get(key);
     if (!(o instanceof List<?> l)) {
-      throw new SweepException(where + ": key '" + key + "' must be a list" + (o == null ? " (missing)" : ", found "
-          + o));
+      throw new SweepException(
+          where
+              + ": key '"
+              + key
+              + "' must be a list"
+              + (o == null ? " (missing)" : ", found " + o));
     }
     return l;
   }
@@ -166,7 +214,8 @@ public final class SweepParser {
       return null;
     }
     if (!(o instanceof String) || ((String) o).isBlank()) {
-      throw new SweepException(where + ": key '" + key + "' must be a non-empty string, found " + o);
+      throw new SweepException(
+          where + ": key '" + key + "' must be a non-empty string, found " + o);
     }
     return ((String) o).trim();
   }

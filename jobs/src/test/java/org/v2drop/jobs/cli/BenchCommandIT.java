@@ -10,15 +10,35 @@ import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The bench contract: ONE JSON object with the specified fields, consistent with the method and the inputs. */
+/**
+ * The bench contract: ONE JSON object with the specified fields, consistent with the method and the
+ * inputs.
+ */
 class BenchCommandIT {
-  static final String MODEL = TraceCommandIT.ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-b").toString();
+  static final String MODEL =
+      TraceCommandIT.ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-b").toString();
 
   static JsonNode bench(String method, String images) throws Exception {
-    TraceCommandIT.Result r = TraceCommandIT.run("bench", "--model", MODEL, "--method", method, "--images", images,
-        "--prompt-tokens", "20", "--new-tokens", "5", "--repeat", "3", "--threads", "1");
+    TraceCommandIT.Result r =
+        TraceCommandIT.run(
+            "bench",
+            "--model",
+            MODEL,
+            "--method",
+            method,
+            "--images",
+            images,
+            "--prompt-tokens",
+            "20",
+            "--new-tokens",
+            "5",
+            "--repeat",
+            "3",
+            "--threads",
+            "1");
     assertEquals(0, r.code(), r.err());
-    assertEquals(1, r.out().strip().lines().count(), "exactly one line of JSON on stdout: " + r.out());
+    assertEquals(
+        1, r.out().strip().lines().count(), "exactly one line of JSON on stdout: " + r.out());
     return new ObjectMapper().readTree(r.out());
   }
 
@@ -29,11 +49,26 @@ class BenchCommandIT {
     for (Iterator<String> it = vanilla.fieldNames(); it.hasNext(); ) {
       fields.add(it.next());
     }
-    assertEquals(List.of("method", "schedule", "vision_ms", "prefill_ms", "decode_ms_per_token", "llm_total_ms",
-        "vision_tokens_per_layer", "flops", "threads", "peak_rss_mb"), fields.subList(0, 10));
+    assertEquals(
+        List.of(
+            "method",
+            "schedule",
+            "vision_ms",
+            "prefill_ms",
+            "decode_ms_per_token",
+            "llm_total_ms",
+            "vision_tokens_per_layer",
+            "flops",
+            "threads",
+            "peak_rss_mb"),
+        fields.subList(0, 10));
     int vision = vanilla.get("vision_tokens").asInt();
-    assertEquals(2 * 26, vision, "tiny-llava-b: 35 px / patch 7 = 25 patches + CLS (strategy full) per image");
-    assertEquals(1 + 20 + vision, vanilla.get("prompt_tokens").asInt(), "BOS + text + image tokens");
+    assertEquals(
+        2 * 26,
+        vision,
+        "tiny-llava-b: 35 px / patch 7 = 25 patches + CLS (strategy full) per image");
+    assertEquals(
+        1 + 20 + vision, vanilla.get("prompt_tokens").asInt(), "BOS + text + image tokens");
     assertEquals(1, vanilla.get("threads").asInt());
     assertEquals(5, vanilla.get("new_tokens").asInt());
     assertEquals(3, vanilla.get("llm_total_ms_runs").size());
@@ -47,13 +82,18 @@ class BenchCommandIT {
       assertEquals(vision, n.asInt(), "vanilla keeps every vision token in every layer");
     }
     JsonNode layerMs = vanilla.get("prefill_layer_ms");
-    assertEquals(vanilla.get("vision_tokens_per_layer").size(), layerMs.size(), "one prefill time per layer");
+    assertEquals(
+        vanilla.get("vision_tokens_per_layer").size(),
+        layerMs.size(),
+        "one prefill time per layer");
     double inLayers = 0;
     for (JsonNode ms : layerMs) {
       assertTrue(ms.asDouble() > 0, "layer time > 0: " + layerMs);
       inLayers += ms.asDouble();
     }
-    assertTrue(inLayers <= vanilla.get("prefill_ms").asDouble() * 1.2, "per-layer medians within the prefill: " + vanilla);
+    assertTrue(
+        inLayers <= vanilla.get("prefill_ms").asDouble() * 1.2,
+        "per-layer medians within the prefill: " + vanilla);
 
     JsonNode dropped = bench("v2drop@1:0.5,5:0.5,6:0", "2");
     assertEquals("v2drop@1:0.5,5:0.5,6:0", dropped.get("schedule").asText());
@@ -64,11 +104,29 @@ class BenchCommandIT {
     assertTrue(dropped.get("flops").asDouble() < vanilla.get("flops").asDouble());
   }
 
-  /** --serve: one model load, then one JSON object per "SPEC N" request line, in order, until end of input. */
+  /**
+   * --serve: one model load, then one JSON object per "SPEC N" request line, in order, until end of
+   * input.
+   */
   @Test
   void servesRequestsFromStdin() throws Exception {
-    TraceCommandIT.Result r = withStdin("vanilla 2\n\nv2drop@1:0.5,5:0.5,6:0 1\n", () -> TraceCommandIT.run("bench",
-        "--model", MODEL, "--serve", "--images", "2", "--prompt-tokens", "20", "--new-tokens", "3", "--threads", "1"));
+    TraceCommandIT.Result r =
+        withStdin(
+            "vanilla 2\n\nv2drop@1:0.5,5:0.5,6:0 1\n",
+            () ->
+                TraceCommandIT.run(
+                    "bench",
+                    "--model",
+                    MODEL,
+                    "--serve",
+                    "--images",
+                    "2",
+                    "--prompt-tokens",
+                    "20",
+                    "--new-tokens",
+                    "3",
+                    "--threads",
+                    "1"));
     assertEquals(0, r.code(), r.err());
     List<String> lines = r.out().strip().lines().toList();
     assertEquals(3, lines.size(), r.out());
@@ -82,9 +140,15 @@ class BenchCommandIT {
     JsonNode dropped = json.readTree(lines.get(2));
     assertEquals("v2drop@1:0.5,5:0.5,6:0", dropped.get("schedule").asText());
     assertEquals(1, dropped.get("llm_total_ms_runs").size());
-    assertEquals(26, dropped.get("vision_tokens_per_layer").get(1).asInt(), "half of 52 kept before layer 1");
+    assertEquals(
+        26,
+        dropped.get("vision_tokens_per_layer").get(1).asInt(),
+        "half of 52 kept before layer 1");
 
-    r = withStdin("vanilla\n", () -> TraceCommandIT.run("bench", "--model", MODEL, "--serve", "--threads", "1"));
+    r =
+        withStdin(
+            "vanilla\n",
+            () -> TraceCommandIT.run("bench", "--model", MODEL, "--serve", "--threads", "1"));
     assertEquals(2, r.code());
     assertTrue(r.err().contains("expected a request line \"SPEC N\""), r.err());
     r = TraceCommandIT.run("bench", "--model", MODEL, "--serve", "--method", "vanilla");
@@ -92,10 +156,11 @@ class BenchCommandIT {
     assertTrue(r.err().contains("not --method"), r.err());
   }
 
-  private static TraceCommandIT.Result withStdin(String input,
-      java.util.function.Supplier<TraceCommandIT.Result> body) {
+  private static TraceCommandIT.Result withStdin(
+      String input, java.util.function.Supplier<TraceCommandIT.Result> body) {
     java.io.InputStream old = System.in;
-    System.setIn(new java.io.ByteArrayInputStream(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    System.setIn(
+        new java.io.ByteArrayInputStream(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     try {
       return body.get();
     } finally {
@@ -105,7 +170,8 @@ class BenchCommandIT {
 
   @Test
   void rejectsBadValues() {
-    TraceCommandIT.Result r = TraceCommandIT.run("bench", "--model", MODEL, "--method", "vanilla", "--repeat", "0");
+    TraceCommandIT.Result r =
+        TraceCommandIT.run("bench", "--model", MODEL, "--method", "vanilla", "--repeat", "0");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--repeat must be >= 1"), r.err());
     r = TraceCommandIT.run("bench", "--model", MODEL, "--method", "vanilla", "--warmup", "-1");

@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.v2drop.udf.ExecutorModelCache;
 
-/** The README's main command: suite, demo model, every method, embedded Spark, reports and the summary table. */
+/**
+ * The README's main command: suite, demo model, every method, embedded Spark, reports and the
+ * summary table.
+ */
 class DemoCommandIT {
   @AfterAll
   static void release() {
@@ -19,23 +22,39 @@ class DemoCommandIT {
 
   @Test
   void demoWritesReportsAndPrintsTheSummary(@TempDir Path tmp) throws Exception {
-    Path model = Path.of(System.getProperty("user.dir")).getParent().resolve(DemoCommand.DEFAULT_MODEL);
-    TraceCommandIT.Result r = TraceCommandIT.run("demo", "--out", tmp.toString(), "--model", model.toString(),
-        "--limit", "2");
+    Path model =
+        Path.of(System.getProperty("user.dir")).getParent().resolve(DemoCommand.DEFAULT_MODEL);
+    TraceCommandIT.Result r =
+        TraceCommandIT.run(
+            "demo", "--out", tmp.toString(), "--model", model.toString(), "--limit", "2");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("run demo: reports under " + tmp), r.out());
     for (String method : DemoCommand.methods(8)) {
-      assertTrue(r.out().contains(method.length() > 30 ? method.substring(0, 29) : method), method + "\n" + r.out());
+      assertTrue(
+          r.out().contains(method.length() > 30 ? method.substring(0, 29) : method),
+          method + "\n" + r.out());
     }
-    for (String b : new String[] {"shapes_pope", "shapes_mme", "shapes_gqa", "shapes_textvqa", "shapes_sqa",
-        "shapes_mmbench", "shapes_video"}) {
+    for (String b :
+        new String[] {
+          "shapes_pope",
+          "shapes_mme",
+          "shapes_gqa",
+          "shapes_textvqa",
+          "shapes_sqa",
+          "shapes_mmbench",
+          "shapes_video"
+        }) {
       assertTrue(r.out().contains(b), b);
-      assertTrue(Files.isDirectory(tmp.resolve("predictions/run_id=demo/model=shapes-llava-v2/benchmark=" + b)), b);
+      assertTrue(
+          Files.isDirectory(
+              tmp.resolve("predictions/run_id=demo/model=shapes-llava-v2/benchmark=" + b)),
+          b);
     }
     assertTrue(Files.isDirectory(tmp.resolve("metrics/run_id=demo")));
     assertTrue(Files.isRegularFile(tmp.resolve("suite/_prompts/test.parquet")));
-    TraceCommandIT.Result again = TraceCommandIT.run("demo", "--out", tmp.toString(), "--model", model.toString(),
-        "--limit", "2");
+    TraceCommandIT.Result again =
+        TraceCommandIT.run(
+            "demo", "--out", tmp.toString(), "--model", model.toString(), "--limit", "2");
     assertEquals(0, again.code(), again.err());
     assertTrue(again.err().contains("skipped 49 complete cell(s)"), again.err());
   }

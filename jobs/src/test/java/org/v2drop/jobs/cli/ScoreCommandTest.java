@@ -16,12 +16,15 @@ class ScoreCommandTest {
   @Test
   void scoresTextVqaInInputOrderWithMetrics() throws Exception {
     Path in = dir.resolve("p.jsonl");
-    Files.writeString(in, """
+    Files.writeString(
+        in,
+        """
         {"question_id": 1, "answers": ["two", "2", "2", "2", "two", "2", "2", "2", "2", "2"], "response": "Two."}
         {"question_id": 2, "answers": ["red", "red", "blue", "red", "red", "red", "red", "red", "red", "red"], "response": "blue"}
 
         """);
-    TraceCommandIT.Result r = TraceCommandIT.run("score", "--benchmark", "textvqa_val", "--input", in.toString());
+    TraceCommandIT.Result r =
+        TraceCommandIT.run("score", "--benchmark", "textvqa_val", "--input", in.toString());
     assertEquals(0, r.code(), r.err());
     JsonNode out = new ObjectMapper().readTree(r.out());
     assertEquals("textvqa_val", out.get("benchmark").asText());
@@ -35,27 +38,43 @@ class ScoreCommandTest {
   @Test
   void scoresPopeMmeSqaMmbench() throws Exception {
     Path pope = dir.resolve("pope.jsonl");
-    Files.writeString(pope, """
+    Files.writeString(
+        pope,
+        """
         {"question_id": "1", "answer": "yes", "category": "random", "response": "Yes"}
         {"question_id": "2", "answer": "no", "category": "random", "response": "No."}
         """);
-    JsonNode p = new ObjectMapper().readTree(TraceCommandIT.run("score", "--benchmark", "pope", "--input",
-        pope.toString()).out());
+    JsonNode p =
+        new ObjectMapper()
+            .readTree(
+                TraceCommandIT.run("score", "--benchmark", "pope", "--input", pope.toString())
+                    .out());
     assertEquals(0.5, p.get("metrics").get("accuracy").asDouble());
     assertEquals("no.", p.get("samples").get(1).get("parsed").asText());
     Path mmb = dir.resolve("mmb.jsonl");
-    Files.writeString(mmb, """
+    Files.writeString(
+        mmb,
+        """
         {"index": 3, "answer": "B", "A": "cat", "B": "dog", "C": null, "D": "nan", "category": "c", "response": "(B)"}
         {"index": 1000003, "answer": "A", "A": "dog", "B": "cat", "C": null, "D": "nan", "category": "c", "response": "A"}
         """);
-    JsonNode m = new ObjectMapper().readTree(TraceCommandIT.run("score", "--benchmark", "mmbench_en_dev", "--input",
-        mmb.toString()).out());
+    JsonNode m =
+        new ObjectMapper()
+            .readTree(
+                TraceCommandIT.run(
+                        "score", "--benchmark", "mmbench_en_dev", "--input", mmb.toString())
+                    .out());
     assertEquals(1.0, m.get("metrics").get("circular_accuracy").asDouble());
     assertEquals("B", m.get("samples").get(0).get("parsed").asText());
     Path sqa = dir.resolve("sqa.jsonl");
-    Files.writeString(sqa, "{\"answer\": 1, \"choices\": [\"x\", \"y\"], \"response\": \"B. y\"}\n");
-    JsonNode s = new ObjectMapper().readTree(TraceCommandIT.run("score", "--benchmark", "scienceqa_img", "--input",
-        sqa.toString()).out());
+    Files.writeString(
+        sqa, "{\"answer\": 1, \"choices\": [\"x\", \"y\"], \"response\": \"B. y\"}\n");
+    JsonNode s =
+        new ObjectMapper()
+            .readTree(
+                TraceCommandIT.run(
+                        "score", "--benchmark", "scienceqa_img", "--input", sqa.toString())
+                    .out());
     assertEquals(1.0, s.get("samples").get(0).get("score").asDouble());
   }
 
@@ -63,14 +82,19 @@ class ScoreCommandTest {
   void badLinesNameFileLineAndColumn() throws Exception {
     Path in = dir.resolve("bad.jsonl");
     Files.writeString(in, "{\"answer\": \"yes\", \"response\": \"yes\"}\n{\"answer\": \"yes\"}\n");
-    TraceCommandIT.Result r = TraceCommandIT.run("score", "--benchmark", "pope", "--input", in.toString());
+    TraceCommandIT.Result r =
+        TraceCommandIT.run("score", "--benchmark", "pope", "--input", in.toString());
     assertEquals(1, r.code());
     assertTrue(r.err().contains("bad.jsonl:2: missing string field 'response'"), r.err());
     Files.writeString(in, "{\"response\": \"yes\"}\n");
-    TraceCommandIT.Result col = TraceCommandIT.run("score", "--benchmark", "pope", "--input", in.toString());
-    assertTrue(col.err().contains("bad.jsonl:1: sample bad.jsonl:1: column 'answer' is missing or null")
-        || col.err().contains("column 'answer' is missing or null"), col.err());
-    TraceCommandIT.Result unknown = TraceCommandIT.run("score", "--benchmark", "nope", "--input", in.toString());
+    TraceCommandIT.Result col =
+        TraceCommandIT.run("score", "--benchmark", "pope", "--input", in.toString());
+    assertTrue(
+        col.err().contains("bad.jsonl:1: sample bad.jsonl:1: column 'answer' is missing or null")
+            || col.err().contains("column 'answer' is missing or null"),
+        col.err());
+    TraceCommandIT.Result unknown =
+        TraceCommandIT.run("score", "--benchmark", "nope", "--input", in.toString());
     assertTrue(unknown.err().contains("unknown benchmark 'nope'"), unknown.err());
   }
 }

@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The trace contract: one JSON object on stdout with the specified fields; errors on stderr with exit codes. */
+/**
+ * The trace contract: one JSON object on stdout with the specified fields; errors on stderr with
+ * exit codes.
+ */
 class TraceCommandIT {
   static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
   static final Path FIXTURE = ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-b");
@@ -30,7 +33,8 @@ class TraceCommandIT {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       int code = Main.run(args);
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return new Result(
+          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(oldOut);
       System.setErr(oldErr);
@@ -44,7 +48,9 @@ class TraceCommandIT {
       a.add("--image");
       a.add(FIXTURE.resolve(img.asText()).toString());
     }
-    a.addAll(List.of("--prompt", ref.get("prompt").asText(), "--method", method, "--max-new-tokens", "8"));
+    a.addAll(
+        List.of(
+            "--prompt", ref.get("prompt").asText(), "--method", method, "--max-new-tokens", "8"));
     return a;
   }
 
@@ -56,10 +62,13 @@ class TraceCommandIT {
     JsonNode out = new ObjectMapper().readTree(r.out());
     assertEquals(1, r.out().strip().lines().count(), "exactly one line of JSON on stdout");
     assertEquals(ref.get("input_ids"), out.get("input_ids"));
-    assertEquals(ref.get("pixel_values_sum").asDouble(), out.get("pixel_values_sum").asDouble(), 1e-3);
+    assertEquals(
+        ref.get("pixel_values_sum").asDouble(), out.get("pixel_values_sum").asDouble(), 1e-3);
     JsonNode m = ref.get("methods").get("v2drop@1:0.5,5:0.5,6:0");
     for (int i = 0; i < 3; i++) {
-      assertEquals(m.get("stages").get(i).get("kept_positions"), out.get("stages").get(i).get("kept_positions"));
+      assertEquals(
+          m.get("stages").get(i).get("kept_positions"),
+          out.get("stages").get(i).get("kept_positions"));
       assertEquals(m.get("stages").get(i).get("layer"), out.get("stages").get(i).get("layer"));
     }
     assertEquals(m.get("last_logits_top5").get("ids"), out.get("last_logits_top5").get("ids"));
@@ -79,29 +88,62 @@ class TraceCommandIT {
     assertTrue(usage.err().contains("missing required option --prompt"), usage.err());
     Result unknown = run("trace", "--modle", "x");
     assertEquals(2, unknown.code());
-    Result images = run("trace", "--model", FIXTURE.toString(), "--prompt", "USER: <image>\nhi", "--method",
-        "vanilla");
+    Result images =
+        run(
+            "trace",
+            "--model",
+            FIXTURE.toString(),
+            "--prompt",
+            "USER: <image>\nhi",
+            "--method",
+            "vanilla");
     assertEquals(1, images.code());
     assertTrue(images.err().contains("1 '<image>' placeholder(s) but 0 image(s)"), images.err());
     Result methods = run("methods");
-    assertTrue(methods.out().contains("llava-192  3:0.5,17:0.5,22:0") && methods.out().contains("202.8"),
+    assertTrue(
+        methods.out().contains("llava-192  3:0.5,17:0.5,22:0") && methods.out().contains("202.8"),
         methods.out());
   }
 
   /** bin/v2drop eval: the launcher's class path runs embedded Spark (a sweep on a tiny suite). */
   @Test
-  void launcherRunsAnEmbeddedSparkSweep(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+  void launcherRunsAnEmbeddedSparkSweep(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws Exception {
     java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
     counts.put("shapes_pope", 2);
-    org.v2drop.jobs.shapes.ShapesSuite.write(new org.apache.hadoop.fs.Path(tmp.resolve("suite").toUri()), "test",
-        counts, 0, new org.apache.hadoop.conf.Configuration(), m -> { });
+    org.v2drop.jobs.shapes.ShapesSuite.write(
+        new org.apache.hadoop.fs.Path(tmp.resolve("suite").toUri()),
+        "test",
+        counts,
+        0,
+        new org.apache.hadoop.conf.Configuration(),
+        m -> {});
     Path sweep = tmp.resolve("sweep.yaml");
-    java.nio.file.Files.writeString(sweep, String.join("\n", "run_id: launcher", "output: " + tmp.resolve("reports"),
-        "models:", "  - {name: tiny-a, path: " + ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-a") + "}",
-        "methods: [vanilla]", "benchmarks:", "  - {name: shapes_pope, path: " + tmp.resolve("suite/shapes_pope")
-            + "}", "generation: {max_new_tokens: 2}") + "\n");
-    Process p = new ProcessBuilder(ROOT.resolve("bin/v2drop").toString(), "eval", "--sweep", sweep.toString(),
-        "--master", "local[1]").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    java.nio.file.Files.writeString(
+        sweep,
+        String.join(
+                "\n",
+                "run_id: launcher",
+                "output: " + tmp.resolve("reports"),
+                "models:",
+                "  - {name: tiny-a, path: "
+                    + ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-a")
+                    + "}",
+                "methods: [vanilla]",
+                "benchmarks:",
+                "  - {name: shapes_pope, path: " + tmp.resolve("suite/shapes_pope") + "}",
+                "generation: {max_new_tokens: 2}")
+            + "\n");
+    Process p =
+        new ProcessBuilder(
+                ROOT.resolve("bin/v2drop").toString(),
+                "eval",
+                "--sweep",
+                sweep.toString(),
+                "--master",
+                "local[1]")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(300, TimeUnit.SECONDS), "launcher timed out");
     assertEquals(0, p.exitValue(), out);
@@ -119,6 +161,7 @@ class TraceCommandIT {
     assertEquals(0, p.exitValue(), out);
     JsonNode json = new ObjectMapper().readTree(out);
     JsonNode ref = new ObjectMapper().readTree(FIXTURE.resolve("reference.json").toFile());
-    assertEquals(ref.get("methods").get("fastv@3:0.25").get("generated_ids"), json.get("generated_ids"));
+    assertEquals(
+        ref.get("methods").get("fastv@3:0.25").get("generated_ids"), json.get("generated_ids"));
   }
 }

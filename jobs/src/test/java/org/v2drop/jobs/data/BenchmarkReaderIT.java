@@ -22,16 +22,26 @@ import org.v2drop.core.bench.Sample;
 import org.v2drop.core.processor.ImageDecoder;
 import org.v2drop.udf.SampleRows;
 
-/** The readers read the Hub layouts (files written by HF datasets) unchanged, and reject wrong schemas clearly. */
+/**
+ * The readers read the Hub layouts (files written by HF datasets) unchanged, and reject wrong
+ * schemas clearly.
+ */
 class BenchmarkReaderIT {
-  static final Path LAYOUTS = Path.of(System.getProperty("user.dir")).getParent()
-      .resolve("core/src/test/resources/lmms-layouts");
+  static final Path LAYOUTS =
+      Path.of(System.getProperty("user.dir"))
+          .getParent()
+          .resolve("core/src/test/resources/lmms-layouts");
   static SparkSession spark;
 
   @BeforeAll
   static void start() {
-    spark = SparkSession.builder().master("local[2]").appName("reader-test").config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2").getOrCreate();
+    spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("reader-test")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "2")
+            .getOrCreate();
   }
 
   @AfterAll
@@ -40,12 +50,22 @@ class BenchmarkReaderIT {
   }
 
   @ParameterizedTest
-  @CsvSource({"pope, POPE, 12", "pope_adv, POPE, 4", "pope_pop, POPE, 4", "pope_random, POPE, 4", "mme, MME, 12",
-      "gqa, GQA, 12", "textvqa_val, textvqa, 12", "vizwiz_vqa_val, VizWiz-VQA, 12", "scienceqa_img, ScienceQA, 12",
-      "mmbench_en_dev, MMBench, 12"})
+  @CsvSource({
+    "pope, POPE, 12",
+    "pope_adv, POPE, 4",
+    "pope_pop, POPE, 4",
+    "pope_random, POPE, 4",
+    "mme, MME, 12",
+    "gqa, GQA, 12",
+    "textvqa_val, textvqa, 12",
+    "vizwiz_vqa_val, VizWiz-VQA, 12",
+    "scienceqa_img, ScienceQA, 12",
+    "mmbench_en_dev, MMBench, 12"
+  })
   void readsHubLayoutsUnchanged(String benchmark, String dir, int rows) {
-    List<Row> got = BenchmarkReader.read(spark, benchmark, LAYOUTS.resolve(dir).toString(), null, 0)
-        .collectAsList();
+    List<Row> got =
+        BenchmarkReader.read(spark, benchmark, LAYOUTS.resolve(dir).toString(), null, 0)
+            .collectAsList();
     assertEquals(rows, got.size());
     Benchmark b = Benchmarks.byName(benchmark);
     Set<String> ids = new HashSet<>();
@@ -61,19 +81,32 @@ class BenchmarkReaderIT {
   }
 
   @ParameterizedTest
-  @CsvSource({"textvqa_val, question, 'needs column ''answers''', answers",
-      "mmbench_en_dev, index, 'column ''index'' of benchmark mmbench_en_dev is string', none"})
-  void wrongSchemaNamesColumnAndFile(String benchmark, String castColumn, String problem, String dropColumn,
-      @TempDir Path tmp) {
+  @CsvSource({
+    "textvqa_val, question, 'needs column ''answers''', answers",
+    "mmbench_en_dev, index, 'column ''index'' of benchmark mmbench_en_dev is string', none"
+  })
+  void wrongSchemaNamesColumnAndFile(
+      String benchmark, String castColumn, String problem, String dropColumn, @TempDir Path tmp) {
     Path src = LAYOUTS.resolve(benchmark.equals("textvqa_val") ? "textvqa" : "MMBench");
-    var df = spark.read().parquet(src + "/" + (benchmark.equals("textvqa_val") ? "data/validation-*.parquet"
-        : "en/dev-*.parquet"));
-    df = dropColumn.equals("none") ? df.withColumn(castColumn, df.col(castColumn).cast("string"))
-        : df.drop(dropColumn);
+    var df =
+        spark
+            .read()
+            .parquet(
+                src
+                    + "/"
+                    + (benchmark.equals("textvqa_val")
+                        ? "data/validation-*.parquet"
+                        : "en/dev-*.parquet"));
+    df =
+        dropColumn.equals("none")
+            ? df.withColumn(castColumn, df.col(castColumn).cast("string"))
+            : df.drop(dropColumn);
     Path out = tmp.resolve("bad");
     df.coalesce(1).write().parquet(out.toString());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> BenchmarkReader.read(spark, benchmark, out + "/*.parquet", null, 0));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> BenchmarkReader.read(spark, benchmark, out + "/*.parquet", null, 0));
     assertTrue(e.getMessage().contains(problem), e.getMessage());
     assertTrue(e.getMessage().contains(".parquet"), "names the file: " + e.getMessage());
   }
@@ -81,8 +114,12 @@ class BenchmarkReaderIT {
   @ParameterizedTest
   @CsvSource({"pope"})
   void missingShardsAreNamed(String benchmark, @TempDir Path tmp) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> BenchmarkReader.read(spark, benchmark, tmp.toString(), null, 0));
-    assertTrue(e.getMessage().contains("no Parquet shards match " + tmp + "/data/test-*.parquet"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> BenchmarkReader.read(spark, benchmark, tmp.toString(), null, 0));
+    assertTrue(
+        e.getMessage().contains("no Parquet shards match " + tmp + "/data/test-*.parquet"),
+        e.getMessage());
   }
 }

@@ -25,26 +25,40 @@ import org.v2drop.jobs.sweep.SweepParser;
 import org.v2drop.udf.ExecutorModelCache;
 
 /**
- * The driver dies mid-sweep (SIGKILL of a {@code bin/v2drop eval} process once its first cells are committed).
- * Readers then see only whole cells; rerunning the same sweep skips the committed cells, recomputes the others, and
- * the final reports equal a clean run's.
+ * The driver dies mid-sweep (SIGKILL of a {@code bin/v2drop eval} process once its first cells are
+ * committed). Readers then see only whole cells; rerunning the same sweep skips the committed
+ * cells, recomputes the others, and the final reports equal a clean run's.
  */
 class DriverRestartIT {
   static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
-  static final List<String> BENCHMARKS = List.of("shapes_pope", "shapes_gqa", "shapes_mme", "shapes_textvqa");
+  static final List<String> BENCHMARKS =
+      List.of("shapes_pope", "shapes_gqa", "shapes_mme", "shapes_textvqa");
 
   @Test
   void aKilledDriverIsResumedByRerunningTheSameCommand(@TempDir Path tmp) throws Exception {
     Path suite = tmp.resolve("suite");
     Map<String, Integer> counts = new LinkedHashMap<>();
     BENCHMARKS.forEach(b -> counts.put(b, 6));
-    ShapesSuite.write(new org.apache.hadoop.fs.Path(suite.toUri()), "test", counts, 11, new Configuration(), m -> { });
+    ShapesSuite.write(
+        new org.apache.hadoop.fs.Path(suite.toUri()),
+        "test",
+        counts,
+        11,
+        new Configuration(),
+        m -> {});
     Path killed = sweepFile(tmp, "killed", suite);
     Path predictions = tmp.resolve("killed-reports/predictions/run_id=restart");
 
-    ProcessBuilder driver = new ProcessBuilder(ROOT.resolve("bin/v2drop").toString(), "eval", "--sweep",
-        killed.toString(), "--master", "local[1]").redirectErrorStream(true)
-        .redirectOutput(tmp.resolve("driver.log").toFile());
+    ProcessBuilder driver =
+        new ProcessBuilder(
+                ROOT.resolve("bin/v2drop").toString(),
+                "eval",
+                "--sweep",
+                killed.toString(),
+                "--master",
+                "local[1]")
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("driver.log").toFile());
     driver.environment().put("V2DROP_SKIP_BUILD", "1"); // the build made the jars this test runs
     driver.environment().put("V2DROP_JAVA_OPTS", "-Xmx1g");
     Process p = driver.start();
@@ -52,7 +66,9 @@ class DriverRestartIT {
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
       // the first benchmark's two cells are committed: the driver is now evaluating the next one
-      while (committedCells(predictions).size() < 2 && p.isAlive() && System.nanoTime() < deadline) {
+      while (committedCells(predictions).size() < 2
+          && p.isAlive()
+          && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
       p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -63,35 +79,55 @@ class DriverRestartIT {
       p.destroyForcibly();
     }
     String log = Files.readString(tmp.resolve("driver.log"));
-    assertFalse(committedAtKill.isEmpty(), "the driver committed a cell before it was killed:\n" + log);
-    assertTrue(committedAtKill.size() < 2 * BENCHMARKS.size(), "the driver was killed mid-sweep, not after it: "
-        + committedAtKill);
+    assertFalse(
+        committedAtKill.isEmpty(), "the driver committed a cell before it was killed:\n" + log);
+    assertTrue(
+        committedAtKill.size() < 2 * BENCHMARKS.size(),
+        "the driver was killed mid-sweep, not after it: " + committedAtKill);
 
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("restart-test")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate();
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("restart-test")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "2")
+            .getOrCreate();
     try {
       // readers see whole cells only: every visible cell holds all its samples
-      List<Row> visible = spark.read().parquet(tmp.resolve("killed-reports/predictions").toString())
-          .groupBy("benchmark", "method").count().collectAsList();
-      assertEquals(committedAtKill.size(), visible.size(), "readers see the committed cells: " + visible);
+      List<Row> visible =
+          spark
+              .read()
+              .parquet(tmp.resolve("killed-reports/predictions").toString())
+              .groupBy("benchmark", "method")
+              .count()
+              .collectAsList();
+      assertEquals(
+          committedAtKill.size(), visible.size(), "readers see the committed cells: " + visible);
       for (Row cell : visible) {
-        assertEquals(expectedRows(cell.getString(0)), cell.getLong(2), "cell " + cell + " is whole");
+        assertEquals(
+            expectedRows(cell.getString(0)), cell.getLong(2), "cell " + cell + " is whole");
       }
 
       Sweep sweep = SweepParser.parse(killed);
-      EvalJob.Result rerun = EvalJob.run(spark, sweep, false, m -> { });
-      assertEquals(committedAtKill.size(), rerun.skippedCells().size(), "committed cells are skipped: "
-          + rerun.skippedCells());
+      EvalJob.Result rerun = EvalJob.run(spark, sweep, false, m -> {});
+      assertEquals(
+          committedAtKill.size(),
+          rerun.skippedCells().size(),
+          "committed cells are skipped: " + rerun.skippedCells());
       assertTrue(rerun.failedCells().isEmpty(), rerun.failedCells().toString());
 
       Sweep clean = SweepParser.parse(sweepFile(tmp, "clean", suite));
-      EvalJob.run(spark, clean, false, m -> { });
-      assertEquals(ReportRows.predictions(spark, clean.output(), "restart"), ReportRows.predictions(spark,
-          sweep.output(), "restart"), "the resumed reports equal a clean run's");
-      assertEquals(ReportRows.metrics(spark, clean.output(), "restart"), ReportRows.metrics(spark, sweep.output(),
-          "restart"));
+      EvalJob.run(spark, clean, false, m -> {});
+      assertEquals(
+          ReportRows.predictions(spark, clean.output(), "restart"),
+          ReportRows.predictions(spark, sweep.output(), "restart"),
+          "the resumed reports equal a clean run's");
+      assertEquals(
+          ReportRows.metrics(spark, clean.output(), "restart"),
+          ReportRows.metrics(spark, sweep.output(), "restart"));
       try (Stream<Path> staged = Files.walk(tmp.resolve("killed-reports"))) {
-        assertTrue(staged.noneMatch(f -> f.toString().contains("/_staging/") && Files.isRegularFile(f)),
+        assertTrue(
+            staged.noneMatch(f -> f.toString().contains("/_staging/") && Files.isRegularFile(f)),
             "no staging files are left behind");
       }
     } finally {
@@ -105,9 +141,17 @@ class DriverRestartIT {
   }
 
   static Path sweepFile(Path tmp, String name, Path suite) throws Exception {
-    List<String> lines = new ArrayList<>(List.of("run_id: restart", "output: " + tmp.resolve(name + "-reports"),
-        "models:", "  - {name: tiny-a, path: " + ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-a") + "}",
-        "methods: [vanilla, \"v2drop@2:0.5,4:0.25\"]", "benchmarks:"));
+    List<String> lines =
+        new ArrayList<>(
+            List.of(
+                "run_id: restart",
+                "output: " + tmp.resolve(name + "-reports"),
+                "models:",
+                "  - {name: tiny-a, path: "
+                    + ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-a")
+                    + "}",
+                "methods: [vanilla, \"v2drop@2:0.5,4:0.25\"]",
+                "benchmarks:"));
     BENCHMARKS.forEach(b -> lines.add("  - {name: " + b + ", path: " + suite.resolve(b) + "}"));
     lines.addAll(List.of("generation: {max_new_tokens: 3}", "partitions: 2"));
     Path f = tmp.resolve(name + ".yaml");
@@ -122,9 +166,16 @@ class DriverRestartIT {
       return out;
     }
     for (int attempt = 0; ; attempt++) {
-      try (Stream<Path> files = Files.walk(runDir)) { // the driver is writing: folders come and go during the walk
-        files.filter(f -> f.getFileName().toString().equals("_SUCCESS")).forEach(f -> out.add(
-            f.getParent().getParent().getFileName() + "/" + f.getParent().getFileName()));
+      try (Stream<Path> files =
+          Files.walk(runDir)) { // the driver is writing: folders come and go during the walk
+        files
+            .filter(f -> f.getFileName().toString().equals("_SUCCESS"))
+            .forEach(
+                f ->
+                    out.add(
+                        f.getParent().getParent().getFileName()
+                            + "/"
+                            + f.getParent().getFileName()));
         return out;
       } catch (java.io.UncheckedIOException e) {
         if (attempt == 20) {

@@ -30,28 +30,42 @@ import org.v2drop.jobs.sweep.Sweep;
 import org.v2drop.udf.ExecutorModelCache;
 
 /**
- * The sweep job on local[2]: report schemas, one row per sample, skip/force, determinism (partitioning, reruns,
- * batching), error rows.
+ * The sweep job on local[2]: report schemas, one row per sample, skip/force, determinism
+ * (partitioning, reruns, batching), error rows.
  */
 class EvalJobIT {
-  static final Path MODEL = Path.of(System.getProperty("user.dir")).getParent()
-      .resolve("core/src/test/resources/fixtures/tiny-llava-a");
-  static final List<String> METHODS = List.of("vanilla", "v2drop@2:0.5,4:0.25", "fastv@2:0.5", "random@2:0.3");
+  static final Path MODEL =
+      Path.of(System.getProperty("user.dir"))
+          .getParent()
+          .resolve("core/src/test/resources/fixtures/tiny-llava-a");
+  static final List<String> METHODS =
+      List.of("vanilla", "v2drop@2:0.5,4:0.25", "fastv@2:0.5", "random@2:0.3");
   @TempDir static Path tmp;
   static SparkSession spark;
   static Path suite;
 
   @BeforeAll
   static void start() throws Exception {
-    spark = SparkSession.builder().master("local[2]").appName("eval-test").config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2").getOrCreate();
+    spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("eval-test")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "2")
+            .getOrCreate();
     suite = tmp.resolve("suite");
     Map<String, Integer> counts = new LinkedHashMap<>();
     counts.put("shapes_pope", 6);
     counts.put("shapes_mme", 2);
     counts.put("shapes_gqa", 3);
     counts.put("shapes_video", 2);
-    ShapesSuite.write(new org.apache.hadoop.fs.Path(suite.toUri()), "test", counts, 7, new Configuration(), m -> { });
+    ShapesSuite.write(
+        new org.apache.hadoop.fs.Path(suite.toUri()),
+        "test",
+        counts,
+        7,
+        new Configuration(),
+        m -> {});
   }
 
   @AfterAll
@@ -60,9 +74,21 @@ class EvalJobIT {
     ExecutorModelCache.closeAll();
   }
 
-  static Sweep sweep(String runId, Path out, int partitions, List<Sweep.BenchmarkRef> benchmarks, double threshold) {
-    return new Sweep(runId, out.toString(), List.of(new Sweep.ModelRef("tiny-a", MODEL.toString())), METHODS,
-        benchmarks, Map.of("*", 3), threshold, partitions);
+  static Sweep sweep(
+      String runId,
+      Path out,
+      int partitions,
+      List<Sweep.BenchmarkRef> benchmarks,
+      double threshold) {
+    return new Sweep(
+        runId,
+        out.toString(),
+        List.of(new Sweep.ModelRef("tiny-a", MODEL.toString())),
+        METHODS,
+        benchmarks,
+        Map.of("*", 3),
+        threshold,
+        partitions);
   }
 
   static List<Sweep.BenchmarkRef> suiteBenchmarks() {
@@ -80,26 +106,72 @@ class EvalJobIT {
   @Test
   void writesOneRowPerSampleAndMethodWithPinnedSchemasAndSkipsCompleteCells() {
     Path out = tmp.resolve("reports");
-    EvalJob.Result first = EvalJob.run(spark, sweep("r1", out, 3, suiteBenchmarks(), 0.0), false, m -> { });
+    EvalJob.Result first =
+        EvalJob.run(spark, sweep("r1", out, 3, suiteBenchmarks(), 0.0), false, m -> {});
     assertTrue(first.failedCells().isEmpty(), first.failedCells().toString());
     Dataset<Row> preds = spark.read().parquet(ReportPaths.predictions(out.toString()));
-    assertEquals(List.of("schedule", "sample_id", "prompt_hash", "response", "parsed", "score", "status", "error",
-        "vision_tokens_per_layer", "prefill_ms", "decode_ms", "total_ms", "new_tokens", "flops", "executor_id",
-        "device", "vision_ms", "prompt_tokens", "mean_vision_tokens", "kept_positions", "vision_positions",
-        "sample_json", "jvm_engine_loads", "batch_size", "run_id", "model", "benchmark", "method"),
+    assertEquals(
+        List.of(
+            "schedule",
+            "sample_id",
+            "prompt_hash",
+            "response",
+            "parsed",
+            "score",
+            "status",
+            "error",
+            "vision_tokens_per_layer",
+            "prefill_ms",
+            "decode_ms",
+            "total_ms",
+            "new_tokens",
+            "flops",
+            "executor_id",
+            "device",
+            "vision_ms",
+            "prompt_tokens",
+            "mean_vision_tokens",
+            "kept_positions",
+            "vision_positions",
+            "sample_json",
+            "jvm_engine_loads",
+            "batch_size",
+            "run_id",
+            "model",
+            "benchmark",
+            "method"),
         List.of(preds.columns()));
     long samples = 6 + 4 + 3 + 2; // MME counts images (2 rows each)
     assertEquals(samples * METHODS.size(), preds.count());
-    assertEquals(samples * METHODS.size(), preds.select("benchmark", "method", "sample_id").distinct().count());
+    assertEquals(
+        samples * METHODS.size(),
+        preds.select("benchmark", "method", "sample_id").distinct().count());
     assertEquals(0, preds.filter("status != 'ok'").count());
     Row v2 = preds.filter("method = 'v2drop@2:0.5,4:0.25' and benchmark = 'shapes_pope'").first();
     assertEquals("v2drop@2:0.5,4:0.25", v2.getAs("schedule"));
     assertEquals(List.of(16, 16, 8, 8, 2, 2), v2.getList(v2.fieldIndex("vision_tokens_per_layer")));
 
     Dataset<Row> metrics = spark.read().parquet(ReportPaths.metrics(out.toString()));
-    assertEquals(List.of("schedule", "metric", "value", "samples", "errors", "samples_per_s", "latency_p50_ms",
-        "latency_p95_ms", "mean_vision_tokens", "flops_ratio_vs_vanilla", "latency_ratio_vs_vanilla", "retained_pct",
-        "is_main_metric", "run_id", "model", "benchmark", "method"), List.of(metrics.columns()));
+    assertEquals(
+        List.of(
+            "schedule",
+            "metric",
+            "value",
+            "samples",
+            "errors",
+            "samples_per_s",
+            "latency_p50_ms",
+            "latency_p95_ms",
+            "mean_vision_tokens",
+            "flops_ratio_vs_vanilla",
+            "latency_ratio_vs_vanilla",
+            "retained_pct",
+            "is_main_metric",
+            "run_id",
+            "model",
+            "benchmark",
+            "method"),
+        List.of(metrics.columns()));
     for (Row r : metrics.filter("method = 'vanilla' and value > 0").collectAsList()) {
       assertEquals(100.0, r.<Double>getAs("retained_pct"), 1e-9, r.toString());
       assertEquals(1.0, r.<Double>getAs("flops_ratio_vs_vanilla"), 1e-9);
@@ -109,8 +181,10 @@ class EvalJobIT {
     assertEquals(4 * METHODS.size(), metrics.filter("is_main_metric").count());
 
     List<String> before = predictionKeys(out, "r1");
-    EvalJob.Result again = EvalJob.run(spark, sweep("r1", out, 3, suiteBenchmarks(), 0.0), false, m -> { });
-    assertEquals(4 * METHODS.size(), again.skippedCells().size(), "a rerun skips every complete cell");
+    EvalJob.Result again =
+        EvalJob.run(spark, sweep("r1", out, 3, suiteBenchmarks(), 0.0), false, m -> {});
+    assertEquals(
+        4 * METHODS.size(), again.skippedCells().size(), "a rerun skips every complete cell");
     assertEquals(before, predictionKeys(out, "r1"));
   }
 
@@ -118,30 +192,41 @@ class EvalJobIT {
   void predictionsDoNotDependOnPartitioningOrReruns() {
     List<Sweep.BenchmarkRef> b = suiteBenchmarks().subList(0, 2);
     Path one = tmp.resolve("p1");
-    EvalJob.run(spark, sweep("d", one, 1, b, 0.0), false, m -> { });
+    EvalJob.run(spark, sweep("d", one, 1, b, 0.0), false, m -> {});
     List<String> a = predictionKeys(one, "d");
     assertFalse(a.isEmpty());
     for (int partitions : new int[] {2, 8}) {
       Path many = tmp.resolve("p" + partitions);
-      EvalJob.run(spark, sweep("d", many, partitions, b, 0.0), false, m -> { });
-      assertEquals(a, predictionKeys(many, "d"), partitions + " partitions give the predictions of 1");
+      EvalJob.run(spark, sweep("d", many, partitions, b, 0.0), false, m -> {});
+      assertEquals(
+          a, predictionKeys(many, "d"), partitions + " partitions give the predictions of 1");
     }
-    EvalJob.run(spark, sweep("d", one, 3, b, 0.0), true, m -> { });
+    EvalJob.run(spark, sweep("d", one, 3, b, 0.0), true, m -> {});
     assertEquals(a, predictionKeys(one, "d"), "a forced rerun gives the same predictions");
   }
 
   @Test
   void batchesGiveTheAnswersOfOneAtATimeWhateverThePartitioning() {
     Path alone = tmp.resolve("b1");
-    EvalJob.run(spark, sweep("b", alone, 2, suiteBenchmarks(), 0.0), false, m -> { });
+    EvalJob.run(spark, sweep("b", alone, 2, suiteBenchmarks(), 0.0), false, m -> {});
     List<String> expected = predictionKeys(alone, "b");
     for (int partitions : new int[] {1, 3}) {
       Path out = tmp.resolve("b4-" + partitions);
-      EvalJob.run(spark, sweep("b", out, partitions, suiteBenchmarks(), 0.0).withBatchSize(4), false, m -> { });
-      assertEquals(expected, predictionKeys(out, "b"), "batches of 4 on " + partitions + " partition(s)");
+      EvalJob.run(
+          spark,
+          sweep("b", out, partitions, suiteBenchmarks(), 0.0).withBatchSize(4),
+          false,
+          m -> {});
+      assertEquals(
+          expected, predictionKeys(out, "b"), "batches of 4 on " + partitions + " partition(s)");
       List<Integer> sizes = new ArrayList<>();
-      for (Row r : spark.read().parquet(ReportPaths.predictions(out.toString()))
-          .filter("benchmark = 'shapes_pope' and method = 'vanilla'").select("batch_size").collectAsList()) {
+      for (Row r :
+          spark
+              .read()
+              .parquet(ReportPaths.predictions(out.toString()))
+              .filter("benchmark = 'shapes_pope' and method = 'vanilla'")
+              .select("batch_size")
+              .collectAsList()) {
         sizes.add(r.getInt(0));
       }
       sizes.sort(Integer::compareTo);
@@ -156,7 +241,9 @@ class EvalJobIT {
     Map.Entry<String, ParquetTable> file = g.files().entrySet().iterator().next();
     List<Map<String, Object>> rows = new ArrayList<>(file.getValue().rows());
     Map<String, Object> broken = new LinkedHashMap<>(rows.get(1));
-    broken.put("image", new ParquetTable.Image(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1}, "broken.png"));
+    broken.put(
+        "image",
+        new ParquetTable.Image(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1}, "broken.png"));
     rows.set(1, broken);
     Map<String, Object> missing = new LinkedHashMap<>(rows.get(2));
     missing.remove("image");
@@ -168,12 +255,26 @@ class EvalJobIT {
     noAnswer.put("answer", null);
     rows.set(4, noAnswer);
     Path root = tmp.resolve("bad_pope" + batchSize);
-    new ParquetTable(file.getValue().schema(), rows).write(new org.apache.hadoop.fs.Path(root.resolve(file.getKey())
-        .toUri()), new Configuration());
+    new ParquetTable(file.getValue().schema(), rows)
+        .write(
+            new org.apache.hadoop.fs.Path(root.resolve(file.getKey()).toUri()),
+            new Configuration());
     Path out = tmp.resolve("bad-reports" + batchSize);
-    EvalJob.Result r = EvalJob.run(spark, new Sweep("bad", out.toString(), List.of(new Sweep.ModelRef("tiny-a",
-        MODEL.toString())), List.of("vanilla"), List.of(new Sweep.BenchmarkRef("shapes_pope", root.toString(), null,
-        0)), Map.of("*", 2), 0.2, 2, batchSize), false, m -> { });
+    EvalJob.Result r =
+        EvalJob.run(
+            spark,
+            new Sweep(
+                "bad",
+                out.toString(),
+                List.of(new Sweep.ModelRef("tiny-a", MODEL.toString())),
+                List.of("vanilla"),
+                List.of(new Sweep.BenchmarkRef("shapes_pope", root.toString(), null, 0)),
+                Map.of("*", 2),
+                0.2,
+                2,
+                batchSize),
+            false,
+            m -> {});
     Dataset<Row> preds = spark.read().parquet(ReportPaths.predictions(out.toString()));
     assertEquals(7, preds.count(), "nothing is silently dropped");
     assertEquals(3, preds.filter("status = 'ok'").count(), "the rest of the cell completes");
@@ -181,13 +282,23 @@ class EvalJobIT {
     assertEquals(4, errors.size());
     Set<String> messages = new TreeSet<>();
     errors.forEach(e -> messages.add(e.getAs("error")));
-    assertTrue(messages.stream().anyMatch(m -> m.contains("corrupt or unsupported image")
-        || m.contains("not a decodable image")), messages.toString());
+    assertTrue(
+        messages.stream()
+            .anyMatch(
+                m ->
+                    m.contains("corrupt or unsupported image")
+                        || m.contains("not a decodable image")),
+        messages.toString());
     assertTrue(messages.stream().anyMatch(m -> m.contains("missing image")), messages.toString());
-    assertTrue(messages.stream().anyMatch(m -> m.contains("column 'question' is missing or null")), messages.toString());
-    assertTrue(messages.stream().anyMatch(m -> m.contains("column 'answer' is missing or null")), messages.toString());
+    assertTrue(
+        messages.stream().anyMatch(m -> m.contains("column 'question' is missing or null")),
+        messages.toString());
+    assertTrue(
+        messages.stream().anyMatch(m -> m.contains("column 'answer' is missing or null")),
+        messages.toString());
     assertEquals(1, r.failedCells().size(), "4/7 errors exceed the 0.2 threshold");
-    Row main = spark.read().parquet(ReportPaths.metrics(out.toString())).filter("is_main_metric").first();
+    Row main =
+        spark.read().parquet(ReportPaths.metrics(out.toString())).filter("is_main_metric").first();
     assertEquals(4L, main.<Long>getAs("errors"));
     assertNotNull(main.getAs("value"));
   }

@@ -7,26 +7,57 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** One run's reports read back as sorted lines of the columns that must not differ between two runs. */
+/**
+ * One run's reports read back as sorted lines of the columns that must not differ between two runs.
+ */
 final class ReportRows {
   private ReportRows() {}
 
-  /** Predictions: what was answered and scored, and which tokens were kept (no timings, executors or devices). */
+  /**
+   * Predictions: what was answered and scored, and which tokens were kept (no timings, executors or
+   * devices).
+   */
   static List<String> predictions(SparkSession spark, String output, String runId) {
-    return lines(spark, ReportPaths.predictions(output), runId, "benchmark", "method", "sample_id", "response",
-        "parsed", "score", "status", "vision_tokens_per_layer");
+    return lines(
+        spark,
+        ReportPaths.predictions(output),
+        runId,
+        "benchmark",
+        "method",
+        "sample_id",
+        "response",
+        "parsed",
+        "score",
+        "status",
+        "vision_tokens_per_layer");
   }
 
   /** Metrics: values, counts and budgets (no latencies). */
   static List<String> metrics(SparkSession spark, String output, String runId) {
-    return lines(spark, ReportPaths.metrics(output), runId, "benchmark", "method", "metric", "value", "samples",
-        "errors", "mean_vision_tokens", "flops_ratio_vs_vanilla");
+    return lines(
+        spark,
+        ReportPaths.metrics(output),
+        runId,
+        "benchmark",
+        "method",
+        "metric",
+        "value",
+        "samples",
+        "errors",
+        "mean_vision_tokens",
+        "flops_ratio_vs_vanilla");
   }
 
-  private static List<String> lines(SparkSession spark, String path, String runId, String... columns) {
+  private static List<String> lines(
+      SparkSession spark, String path, String runId, String... columns) {
     List<String> out = new ArrayList<>();
-    for (Row r : spark.read().parquet(path).filter(col("run_id").equalTo(runId))
-        .select(columns[0], java.util.Arrays.copyOfRange(columns, 1, columns.length)).collectAsList()) {
+    for (Row r :
+        spark
+            .read()
+            .parquet(path)
+            .filter(col("run_id").equalTo(runId))
+            .select(columns[0], java.util.Arrays.copyOfRange(columns, 1, columns.length))
+            .collectAsList()) {
       out.add(r.mkString("|"));
     }
     out.sort(String::compareTo);

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.v2drop.jobs.shapes.ShapesSuite;
 
 /**
- * spark-submit of the shaded app jar (what clusters run), against a local-cluster: SparkSubmit is launched from
- * SPARK_HOME/jars with {@code --class EvalMain app.jar --sweep FILE}, exactly as cluster-configs/ submit it.
+ * spark-submit of the shaded app jar (what clusters run), against a local-cluster: SparkSubmit is
+ * launched from SPARK_HOME/jars with {@code --class EvalMain app.jar --sweep FILE}, exactly as
+ * cluster-configs/ submit it.
  */
 class SparkSubmitIT {
   static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
@@ -30,28 +31,69 @@ class SparkSubmitIT {
     assertTrue(Files.isRegularFile(appJar), "the build makes the shaded app jar: " + appJar);
     String sparkHome = System.getenv("SPARK_HOME");
     assertTrue(sparkHome != null, "SPARK_HOME is set by the build (failsafe)");
-    String nativeJar = Arrays.stream(Files.readString(ROOT.resolve("udf/target/executor-classpath.txt")).strip()
-        .split(":")).filter(p -> p.contains("pytorch-native-")).findFirst().orElseThrow();
+    String nativeJar =
+        Arrays.stream(
+                Files.readString(ROOT.resolve("udf/target/executor-classpath.txt"))
+                    .strip()
+                    .split(":"))
+            .filter(p -> p.contains("pytorch-native-"))
+            .findFirst()
+            .orElseThrow();
 
     Path suite = tmp.resolve("suite");
     Map<String, Integer> counts = new LinkedHashMap<>();
     counts.put("shapes_pope", 4);
-    ShapesSuite.write(new org.apache.hadoop.fs.Path(suite.toUri()), "test", counts, 4, new Configuration(), m -> { });
+    ShapesSuite.write(
+        new org.apache.hadoop.fs.Path(suite.toUri()),
+        "test",
+        counts,
+        4,
+        new Configuration(),
+        m -> {});
     Path sweep = tmp.resolve("sweep.yaml");
-    Files.writeString(sweep, String.join("\n", "run_id: submitted", "output: " + tmp.resolve("reports"), "models:",
-        "  - {name: tiny-a, path: " + ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-a") + "}",
-        "methods: [vanilla, \"v2drop@2:0.5,4:0.25\"]", "benchmarks:",
-        "  - {name: shapes_pope, path: " + suite.resolve("shapes_pope") + "}",
-        "generation: {max_new_tokens: 2}", "partitions: 2") + "\n");
+    Files.writeString(
+        sweep,
+        String.join(
+                "\n",
+                "run_id: submitted",
+                "output: " + tmp.resolve("reports"),
+                "models:",
+                "  - {name: tiny-a, path: "
+                    + ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-a")
+                    + "}",
+                "methods: [vanilla, \"v2drop@2:0.5,4:0.25\"]",
+                "benchmarks:",
+                "  - {name: shapes_pope, path: " + suite.resolve("shapes_pope") + "}",
+                "generation: {max_new_tokens: 2}",
+                "partitions: 2")
+            + "\n");
 
     String opens = String.join(" ", LocalClusterIT.ManagementOpens.FLAGS);
-    List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-Xmx1g"));
+    List<String> cmd =
+        new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-Xmx1g"));
     cmd.addAll(LocalClusterIT.ManagementOpens.FLAGS);
-    cmd.addAll(List.of("-cp", sparkHome + "/jars/*:" + nativeJar, "org.apache.spark.deploy.SparkSubmit",
-        "--master", "local-cluster[1,1,1024]", "--conf", "spark.ui.enabled=false",
-        "--conf", "spark.executor.extraClassPath=" + nativeJar, "--conf", "spark.executor.extraJavaOptions=" + opens,
-        "--conf", "spark.executorEnv.DJL_OFFLINE=true", "--conf", "spark.executorEnv.OPT_OUT_TRACKING=true",
-        "--class", "org.v2drop.jobs.eval.EvalMain", appJar.toString(), "--sweep", sweep.toString()));
+    cmd.addAll(
+        List.of(
+            "-cp",
+            sparkHome + "/jars/*:" + nativeJar,
+            "org.apache.spark.deploy.SparkSubmit",
+            "--master",
+            "local-cluster[1,1,1024]",
+            "--conf",
+            "spark.ui.enabled=false",
+            "--conf",
+            "spark.executor.extraClassPath=" + nativeJar,
+            "--conf",
+            "spark.executor.extraJavaOptions=" + opens,
+            "--conf",
+            "spark.executorEnv.DJL_OFFLINE=true",
+            "--conf",
+            "spark.executorEnv.OPT_OUT_TRACKING=true",
+            "--class",
+            "org.v2drop.jobs.eval.EvalMain",
+            appJar.toString(),
+            "--sweep",
+            sweep.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(tmp.resolve("stderr.txt").toFile());
     pb.environment().put("SPARK_SCALA_VERSION", "2.13");
     pb.environment().put("DJL_OFFLINE", "true");

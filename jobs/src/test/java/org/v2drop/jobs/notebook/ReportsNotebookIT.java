@@ -21,8 +21,9 @@ import org.v2drop.jobs.sweep.Sweep;
 import org.v2drop.udf.ExecutorModelCache;
 
 /**
- * Executes notebooks/reports.ipynb with nbconvert on freshly written reports. Runs when the Python named by
- * V2DROP_PYTHON (default python3) has pyarrow, pandas, matplotlib and nbconvert; otherwise skips and says so.
+ * Executes notebooks/reports.ipynb with nbconvert on freshly written reports. Runs when the Python
+ * named by V2DROP_PYTHON (default python3) has pyarrow, pandas, matplotlib and nbconvert; otherwise
+ * skips and says so.
  */
 class ReportsNotebookIT {
   static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
@@ -30,42 +31,85 @@ class ReportsNotebookIT {
   @Test
   void notebookRunsOnTheReports(@TempDir Path tmp) throws Exception {
     String python = System.getenv().getOrDefault("V2DROP_PYTHON", "python3");
-    Process probe = new ProcessBuilder(python, "-c", "import pyarrow, pandas, matplotlib, nbconvert, ipykernel")
-        .redirectErrorStream(true).start();
+    Process probe =
+        new ProcessBuilder(python, "-c", "import pyarrow, pandas, matplotlib, nbconvert, ipykernel")
+            .redirectErrorStream(true)
+            .start();
     String probeOut = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     boolean ready = probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0;
-    Assumptions.assumeTrue(ready, "skipped: " + python + " lacks the notebook packages (pyarrow, pandas, matplotlib, "
-        + "nbconvert, ipykernel; see notebooks/requirements.txt): " + probeOut.strip());
+    Assumptions.assumeTrue(
+        ready,
+        "skipped: "
+            + python
+            + " lacks the notebook packages (pyarrow, pandas, matplotlib, "
+            + "nbconvert, ipykernel; see notebooks/requirements.txt): "
+            + probeOut.strip());
 
     Path suite = tmp.resolve("suite");
     Map<String, Integer> counts = new LinkedHashMap<>();
     counts.put("shapes_pope", 4);
     counts.put("shapes_video", 2);
-    ShapesSuite.write(new org.apache.hadoop.fs.Path(suite.toUri()), "test", counts, 1, new Configuration(), m -> { });
+    ShapesSuite.write(
+        new org.apache.hadoop.fs.Path(suite.toUri()),
+        "test",
+        counts,
+        1,
+        new Configuration(),
+        m -> {});
     Path reports = tmp.resolve("reports");
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("notebook-test")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate();
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("notebook-test")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "2")
+            .getOrCreate();
     try {
-      EvalJob.run(spark, new Sweep("nb", reports.toString(), List.of(new Sweep.ModelRef("tiny-a",
-          ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-a").toString())),
-          List.of("vanilla", "v2drop@2:0.5,4:0.25", "fastv@2:0.5"), List.of(
-              new Sweep.BenchmarkRef("shapes_pope", suite.resolve("shapes_pope").toString(), null, 0),
-              new Sweep.BenchmarkRef("shapes_video", suite.resolve("shapes_video").toString(), null, 0)),
-          Map.of("*", 2), 1.0, 2), false, m -> { });
+      EvalJob.run(
+          spark,
+          new Sweep(
+              "nb",
+              reports.toString(),
+              List.of(
+                  new Sweep.ModelRef(
+                      "tiny-a",
+                      ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-a").toString())),
+              List.of("vanilla", "v2drop@2:0.5,4:0.25", "fastv@2:0.5"),
+              List.of(
+                  new Sweep.BenchmarkRef(
+                      "shapes_pope", suite.resolve("shapes_pope").toString(), null, 0),
+                  new Sweep.BenchmarkRef(
+                      "shapes_video", suite.resolve("shapes_video").toString(), null, 0)),
+              Map.of("*", 2),
+              1.0,
+              2),
+          false,
+          m -> {});
     } finally {
       spark.stop();
       ExecutorModelCache.closeAll();
     }
-    ProcessBuilder pb = new ProcessBuilder(python, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
-        ROOT.resolve("notebooks/reports.ipynb").toString(), "--output", tmp.resolve("executed.ipynb").toString())
-        .redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                python,
+                "-m",
+                "jupyter",
+                "nbconvert",
+                "--to",
+                "notebook",
+                "--execute",
+                ROOT.resolve("notebooks/reports.ipynb").toString(),
+                "--output",
+                tmp.resolve("executed.ipynb").toString())
+            .redirectErrorStream(true);
     pb.environment().put("V2DROP_REPORTS", reports.toString());
     pb.environment().put("V2DROP_FIGURES", tmp.toString());
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(300, TimeUnit.SECONDS), "nbconvert timed out");
     assertEquals(0, p.exitValue(), out);
-    for (String fig : List.of("accuracy_vs_tokens.png", "latency_breakdown.png", "kept_positions.png")) {
+    for (String fig :
+        List.of("accuracy_vs_tokens.png", "latency_breakdown.png", "kept_positions.png")) {
       assertTrue(Files.size(tmp.resolve(fig)) > 1000, fig + " was not written");
     }
   }

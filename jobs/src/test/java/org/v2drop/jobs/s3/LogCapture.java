@@ -10,7 +10,10 @@ import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.Property;
 
-/** Captures every log event (DEBUG and up) of the JVM while open, to check that nothing secret is logged. */
+/**
+ * Captures every log event (DEBUG and up) of the JVM while open, to check that nothing secret is
+ * logged.
+ */
 final class LogCapture extends AbstractAppender {
   private final List<String> events = new ArrayList<>();
   private Level previous;
@@ -33,8 +36,13 @@ final class LogCapture extends AbstractAppender {
 
   @Override
   public synchronized void append(LogEvent event) {
-    StringBuilder sb = new StringBuilder(event.getLevel() + " " + event.getLoggerName() + ": "
-        + event.getMessage().getFormattedMessage());
+    StringBuilder sb =
+        new StringBuilder(
+            event.getLevel()
+                + " "
+                + event.getLoggerName()
+                + ": "
+                + event.getMessage().getFormattedMessage());
     for (Throwable t = event.getThrown(); t != null; t = t.getCause()) {
       sb.append(" | ").append(t);
     }

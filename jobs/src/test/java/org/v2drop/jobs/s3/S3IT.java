@@ -40,9 +40,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * S3 for real: s3proxy (a separate JVM on loopback) serves dataset, checkpoint and reports over s3a://; reports are
- * committed by the S3A magic committer; credentials come only from a Hadoop credential provider (JCEKS) and appear
- * in no report, error message or executor configuration.
+ * S3 for real: s3proxy (a separate JVM on loopback) serves dataset, checkpoint and reports over
+ * s3a://; reports are committed by the S3A magic committer; credentials come only from a Hadoop
+ * credential provider (JCEKS) and appear in no report, error message or executor configuration.
  */
 class S3IT {
   static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
@@ -60,30 +60,57 @@ class S3IT {
       port = s.getLocalPort();
     }
     launchServer();
-    s3 = S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:" + port)).region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)))
-        .forcePathStyle(true).build();
+    s3 =
+        S3Client.builder()
+            .endpointOverride(URI.create("http://127.0.0.1:" + port))
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)))
+            .forcePathStyle(true)
+            .build();
     s3.createBucket(b -> b.bucket(BUCKET));
   }
 
-  /** Starts s3proxy on {@link #port} over the blob folder (kept across restarts) and waits until it listens. */
+  /**
+   * Starts s3proxy on {@link #port} over the blob folder (kept across restarts) and waits until it
+   * listens.
+   */
   static void launchServer() throws Exception {
     Path jar = ROOT.resolve("jobs/target/s3proxy/s3proxy.jar");
-    assertTrue(Files.isRegularFile(jar), "s3proxy.jar is copied by the build (pre-integration-test): " + jar);
+    assertTrue(
+        Files.isRegularFile(jar),
+        "s3proxy.jar is copied by the build (pre-integration-test): " + jar);
     Files.createDirectories(tmp.resolve("blobs"));
     Path conf = tmp.resolve("s3proxy.conf");
-    Files.writeString(conf, String.join("\n", "s3proxy.endpoint=http://127.0.0.1:" + port,
-        "s3proxy.authorization=aws-v2-or-v4", "s3proxy.identity=" + ACCESS, "s3proxy.credential=" + SECRET,
-        "jclouds.provider=filesystem", "jclouds.filesystem.basedir=" + tmp.resolve("blobs")) + "\n");
-    server = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-jar", jar.toString(), "--properties",
-        conf.toString()).redirectErrorStream(true).redirectOutput(tmp.resolve("s3proxy.log").toFile()).start();
+    Files.writeString(
+        conf,
+        String.join(
+                "\n",
+                "s3proxy.endpoint=http://127.0.0.1:" + port,
+                "s3proxy.authorization=aws-v2-or-v4",
+                "s3proxy.identity=" + ACCESS,
+                "s3proxy.credential=" + SECRET,
+                "jclouds.provider=filesystem",
+                "jclouds.filesystem.basedir=" + tmp.resolve("blobs"))
+            + "\n");
+    server =
+        new ProcessBuilder(
+                System.getProperty("java.home") + "/bin/java",
+                "-jar",
+                jar.toString(),
+                "--properties",
+                conf.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("s3proxy.log").toFile())
+            .start();
     long deadline = System.currentTimeMillis() + 60_000;
     while (true) {
       try (Socket ignored = new Socket("127.0.0.1", port)) {
         break;
       } catch (java.io.IOException e) {
         if (System.currentTimeMillis() > deadline || !server.isAlive()) {
-          throw new AssertionError("s3proxy did not start: " + Files.readString(tmp.resolve("s3proxy.log")));
+          throw new AssertionError(
+              "s3proxy did not start: " + Files.readString(tmp.resolve("s3proxy.log")));
         }
         Thread.sleep(200);
       }
@@ -110,13 +137,21 @@ class S3IT {
     }
   }
 
-  /** Writes a shapes_pope test split of {@code samples} samples to tmp/{@code dir}, uploads it to {@code prefix}. */
+  /**
+   * Writes a shapes_pope test split of {@code samples} samples to tmp/{@code dir}, uploads it to
+   * {@code prefix}.
+   */
   static Path popeSuite(String dir, int samples, long seed, String prefix) throws Exception {
     Path suite = tmp.resolve(dir);
     Map<String, Integer> counts = new LinkedHashMap<>();
     counts.put("shapes_pope", samples);
-    ShapesSuite.write(new org.apache.hadoop.fs.Path(suite.toUri()), "test", counts, seed, new Configuration(),
-        m -> { });
+    ShapesSuite.write(
+        new org.apache.hadoop.fs.Path(suite.toUri()),
+        "test",
+        counts,
+        seed,
+        new Configuration(),
+        m -> {});
     upload(suite.resolve("shapes_pope"), prefix);
     return suite;
   }
@@ -135,24 +170,33 @@ class S3IT {
     return path;
   }
 
-  /** A local[2] session on S3A with the magic committer; credentials only from the JCEKS provider. */
+  /**
+   * A local[2] session on S3A with the magic committer; credentials only from the JCEKS provider.
+   */
   static SparkSession session(String endpoint, Map<String, String> extra) throws Exception {
-    SparkSession.Builder b = SparkSession.builder().master("local[2]").appName("s3-test")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
-        .config("spark.hadoop.fs.s3a.endpoint", endpoint)
-        .config("spark.hadoop.fs.s3a.endpoint.region", "us-east-1")
-        .config("spark.hadoop.fs.s3a.path.style.access", "true")
-        .config("spark.hadoop.fs.s3a.connection.ssl.enabled", "false")
-        .config("spark.hadoop.fs.s3a.change.detection.version.required", "false")
-        .config("spark.hadoop.fs.s3a.aws.credentials.provider",
-            "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider")
-        .config("spark.hadoop.hadoop.security.credential.provider.path", jceks())
-        .config("spark.hadoop.fs.s3a.committer.name", "magic")
-        .config("spark.hadoop.fs.s3a.committer.magic.enabled", "true")
-        .config("spark.sql.sources.commitProtocolClass",
-            "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol")
-        .config("spark.sql.parquet.output.committer.class",
-            "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter");
+    SparkSession.Builder b =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("s3-test")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.hadoop.fs.s3a.endpoint", endpoint)
+            .config("spark.hadoop.fs.s3a.endpoint.region", "us-east-1")
+            .config("spark.hadoop.fs.s3a.path.style.access", "true")
+            .config("spark.hadoop.fs.s3a.connection.ssl.enabled", "false")
+            .config("spark.hadoop.fs.s3a.change.detection.version.required", "false")
+            .config(
+                "spark.hadoop.fs.s3a.aws.credentials.provider",
+                "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider")
+            .config("spark.hadoop.hadoop.security.credential.provider.path", jceks())
+            .config("spark.hadoop.fs.s3a.committer.name", "magic")
+            .config("spark.hadoop.fs.s3a.committer.magic.enabled", "true")
+            .config(
+                "spark.sql.sources.commitProtocolClass",
+                "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol")
+            .config(
+                "spark.sql.parquet.output.committer.class",
+                "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter");
     extra.forEach(b::config);
     return b.getOrCreate();
   }
@@ -167,36 +211,68 @@ class S3IT {
     SparkSession spark = session("http://127.0.0.1:" + port, Map.of());
     try {
       String out = "s3a://" + BUCKET + "/reports";
-      Sweep sweep = new Sweep("s3", out, List.of(new Sweep.ModelRef("tiny-a", "s3a://" + BUCKET + "/models/tiny-a")),
-          List.of("vanilla", "v2drop@2:0.5,4:0.25"), List.of(new Sweep.BenchmarkRef("shapes_pope",
-              "s3a://" + BUCKET + "/data/shapes_pope", null, 0)), Map.of("*", 2), 0.0, 2);
-      EvalJob.Result r = EvalJob.run(spark, sweep, false, m -> { });
+      Sweep sweep =
+          new Sweep(
+              "s3",
+              out,
+              List.of(new Sweep.ModelRef("tiny-a", "s3a://" + BUCKET + "/models/tiny-a")),
+              List.of("vanilla", "v2drop@2:0.5,4:0.25"),
+              List.of(
+                  new Sweep.BenchmarkRef(
+                      "shapes_pope", "s3a://" + BUCKET + "/data/shapes_pope", null, 0)),
+              Map.of("*", 2),
+              0.0,
+              2);
+      EvalJob.Result r = EvalJob.run(spark, sweep, false, m -> {});
       assertTrue(r.failedCells().isEmpty(), r.failedCells().toString());
       List<Row> preds = spark.read().parquet(ReportPaths.predictions(out)).collectAsList();
       assertEquals(8, preds.size());
-      preds.forEach(p -> assertEquals("ok", p.getAs("status"), String.valueOf(p.<String>getAs("error"))));
-      assertEquals(2, spark.read().parquet(ReportPaths.metrics(out)).filter("is_main_metric").count());
+      preds.forEach(
+          p -> assertEquals("ok", p.getAs("status"), String.valueOf(p.<String>getAs("error"))));
+      assertEquals(
+          2, spark.read().parquet(ReportPaths.metrics(out)).filter("is_main_metric").count());
 
-      String success = s3.getObjectAsBytes(b -> b.bucket(BUCKET)
-          .key("reports/predictions/run_id=s3/model=tiny-a/benchmark=shapes_pope/method=vanilla/_SUCCESS"))
-          .asString(StandardCharsets.UTF_8);
+      String success =
+          s3.getObjectAsBytes(
+                  b ->
+                      b.bucket(BUCKET)
+                          .key(
+                              "reports/predictions/run_id=s3/model=tiny-a/benchmark=shapes_pope/method=vanilla/_SUCCESS"))
+              .asString(StandardCharsets.UTF_8);
       JsonNode json = new ObjectMapper().readTree(success);
       assertEquals("magic", json.path("committer").asText(), success);
 
       // nothing of the credentials in the reports or in what executors are sent
-      for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix("reports/")).contents()) {
-        String body = new String(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(o.key())).asByteArray(),
-            StandardCharsets.ISO_8859_1);
-        assertFalse(body.contains(SECRET) || body.contains(ACCESS), "credentials leaked into " + o.key());
+      for (S3Object o :
+          s3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix("reports/")).contents()) {
+        String body =
+            new String(
+                s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(o.key())).asByteArray(),
+                StandardCharsets.ISO_8859_1);
+        assertFalse(
+            body.contains(SECRET) || body.contains(ACCESS), "credentials leaked into " + o.key());
       }
       String executorConf = String.valueOf(EvalJobAccess.remoteFetchConf(spark));
       assertFalse(executorConf.contains(SECRET) || executorConf.contains(ACCESS), executorConf);
 
-      Sweep missing = new Sweep("s3-missing", out, sweep.models(), List.of("vanilla"), List.of(
-          new Sweep.BenchmarkRef("shapes_pope", "s3a://" + BUCKET + "/data/nowhere", null, 0)), Map.of(), 0.0, 2);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> EvalJob.run(spark, missing, false, m -> { }));
-      assertTrue(e.getMessage().contains("no Parquet shards match s3a://v2drop/data/nowhere"), e.getMessage());
+      Sweep missing =
+          new Sweep(
+              "s3-missing",
+              out,
+              sweep.models(),
+              List.of("vanilla"),
+              List.of(
+                  new Sweep.BenchmarkRef(
+                      "shapes_pope", "s3a://" + BUCKET + "/data/nowhere", null, 0)),
+              Map.of(),
+              0.0,
+              2);
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> EvalJob.run(spark, missing, false, m -> {}));
+      assertTrue(
+          e.getMessage().contains("no Parquet shards match s3a://v2drop/data/nowhere"),
+          e.getMessage());
       assertFalse(e.getMessage().contains(SECRET), e.getMessage());
     } finally {
       spark.stop();
@@ -205,25 +281,42 @@ class S3IT {
     assertTrue(logs.lines() > 0, "log events were captured");
     List<String> leaks = logs.containing(SECRET);
     assertTrue(leaks.isEmpty(), "the secret key appeared in the logs: " + leaks);
-    // the access key id is not a secret for AWS, but it must not reach INFO-level (production) logs either
-    List<String> ids = logs.containing(ACCESS).stream().filter(e -> !e.startsWith("DEBUG") && !e.startsWith("TRACE"))
-        .toList();
+    // the access key id is not a secret for AWS, but it must not reach INFO-level (production) logs
+    // either
+    List<String> ids =
+        logs.containing(ACCESS).stream()
+            .filter(e -> !e.startsWith("DEBUG") && !e.startsWith("TRACE"))
+            .toList();
     assertTrue(ids.isEmpty(), "the access key id appeared in INFO+ logs: " + ids);
   }
 
   /**
-   * S3 faults: an endpoint that is down, and a server that dies in the middle of the evaluation. Both end after a
-   * bounded number of retries with a clear failure that names the path, commit no report, and leak nothing of the
-   * credentials; once the server is back, rerunning the sweep completes it.
+   * S3 faults: an endpoint that is down, and a server that dies in the middle of the evaluation.
+   * Both end after a bounded number of retries with a clear failure that names the path, commit no
+   * report, and leak nothing of the credentials; once the server is back, rerunning the sweep
+   * completes it.
    */
   @Test
   void s3FaultsEndInBoundedRetriesAndLeaveNoPartialReports() throws Exception {
     Path suite = popeSuite("fault-suite", 12, 6, "fault-data/shapes_pope");
-    Map<String, String> bounded = Map.of("spark.hadoop.fs.s3a.impl.disable.cache", "true",
-        "spark.hadoop.fs.s3a.attempts.maximum", "1", "spark.hadoop.fs.s3a.retry.limit", "2",
-        "spark.hadoop.fs.s3a.retry.interval", "200ms", "spark.hadoop.fs.s3a.retry.throttle.limit", "2",
-        "spark.hadoop.fs.s3a.connection.establish.timeout", "2s", "spark.hadoop.fs.s3a.connection.timeout", "5s",
-        "spark.hadoop.fs.s3a.connection.acquisition.timeout", "5s");
+    Map<String, String> bounded =
+        Map.of(
+            "spark.hadoop.fs.s3a.impl.disable.cache",
+            "true",
+            "spark.hadoop.fs.s3a.attempts.maximum",
+            "1",
+            "spark.hadoop.fs.s3a.retry.limit",
+            "2",
+            "spark.hadoop.fs.s3a.retry.interval",
+            "200ms",
+            "spark.hadoop.fs.s3a.retry.throttle.limit",
+            "2",
+            "spark.hadoop.fs.s3a.connection.establish.timeout",
+            "2s",
+            "spark.hadoop.fs.s3a.connection.timeout",
+            "5s",
+            "spark.hadoop.fs.s3a.connection.acquisition.timeout",
+            "5s");
     String model = ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-a").toString();
     LogCapture logs = LogCapture.open();
     try {
@@ -234,57 +327,87 @@ class S3IT {
       }
       SparkSession down = session("http://127.0.0.1:" + closedPort, bounded);
       try {
-        Sweep sweep = faultSweep("down", "s3a://" + BUCKET + "/fault-data/shapes_pope", "s3a://" + BUCKET
-            + "/reports-down", model);
+        Sweep sweep =
+            faultSweep(
+                "down",
+                "s3a://" + BUCKET + "/fault-data/shapes_pope",
+                "s3a://" + BUCKET + "/reports-down",
+                model);
         long t0 = System.nanoTime();
-        Exception e = assertThrows(Exception.class, () -> EvalJob.run(down, sweep, false, m -> { }));
+        Exception e = assertThrows(Exception.class, () -> EvalJob.run(down, sweep, false, m -> {}));
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertTrue(seconds < 120, "bounded retries: failed after " + seconds + " s");
         String chain = chain(e);
-        assertTrue(chain.contains("s3a://" + BUCKET + "/reports-down") || chain.contains("s3a://" + BUCKET
-            + "/fault-data/shapes_pope"), "names the path: " + chain);
+        assertTrue(
+            chain.contains("s3a://" + BUCKET + "/reports-down")
+                || chain.contains("s3a://" + BUCKET + "/fault-data/shapes_pope"),
+            "names the path: " + chain);
         assertFalse(chain.contains(SECRET) || chain.contains(ACCESS), chain);
       } finally {
         down.stop();
       }
 
-      // 2. the server dies while the first tasks are writing; then it comes back and the rerun completes
+      // 2. the server dies while the first tasks are writing; then it comes back and the rerun
+      // completes
       SparkSession spark = session("http://127.0.0.1:" + port, bounded);
       String out = "s3a://" + BUCKET + "/reports-fault";
       Sweep sweep = faultSweep("fault", suite.resolve("shapes_pope").toString(), out, model);
       try {
-        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
-        spark.sparkContext().addSparkListener(new org.apache.spark.scheduler.SparkListener() {
-          @Override
-          public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
-            if (end.taskInfo().successful() && end.stageAttemptId() == 0 && !stopped.get()
-                && end.taskType().contains("ResultTask") && s3ProxyWrites() && stopped.compareAndSet(false, true)) {
-              server.destroyForcibly();
-            }
-          }
-        });
+        java.util.concurrent.atomic.AtomicBoolean stopped =
+            new java.util.concurrent.atomic.AtomicBoolean();
+        spark
+            .sparkContext()
+            .addSparkListener(
+                new org.apache.spark.scheduler.SparkListener() {
+                  @Override
+                  public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+                    if (end.taskInfo().successful()
+                        && end.stageAttemptId() == 0
+                        && !stopped.get()
+                        && end.taskType().contains("ResultTask")
+                        && s3ProxyWrites()
+                        && stopped.compareAndSet(false, true)) {
+                      server.destroyForcibly();
+                    }
+                  }
+                });
         long t0 = System.nanoTime();
-        Exception e = assertThrows(Exception.class, () -> EvalJob.run(spark, sweep, false, m -> { }));
+        Exception e =
+            assertThrows(Exception.class, () -> EvalJob.run(spark, sweep, false, m -> {}));
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertTrue(stopped.get(), "the server was stopped mid-run");
-        assertTrue(chain(e).contains("s3a://" + BUCKET + "/reports-fault"), "names the path: " + chain(e));
+        assertTrue(
+            chain(e).contains("s3a://" + BUCKET + "/reports-fault"), "names the path: " + chain(e));
         assertTrue(seconds < 180, "bounded retries: failed after " + seconds + " s");
         assertFalse(chain(e).contains(SECRET) || chain(e).contains(ACCESS), chain(e));
         server.waitFor();
         launchServer();
-        List<String> committed = s3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix("reports-fault/"))
-            .contents().stream().map(S3Object::key).filter(k -> !k.startsWith("reports-fault/_staging/")).toList();
+        List<String> committed =
+            s3
+                .listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix("reports-fault/"))
+                .contents()
+                .stream()
+                .map(S3Object::key)
+                .filter(k -> !k.startsWith("reports-fault/_staging/"))
+                .toList();
         assertEquals(List.of(), committed, "nothing is committed where readers look");
       } finally {
         spark.stop();
       }
       SparkSession again = session("http://127.0.0.1:" + port, bounded);
       try {
-        EvalJob.Result r = EvalJob.run(again, sweep, false, m -> { });
+        EvalJob.Result r = EvalJob.run(again, sweep, false, m -> {});
         assertTrue(r.failedCells().isEmpty(), r.failedCells().toString());
         assertEquals(24, again.read().parquet(ReportPaths.predictions(out)).count());
-        assertEquals(List.of(), s3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix("reports-fault/_staging/"))
-            .contents().stream().map(S3Object::key).filter(k -> !k.endsWith("/")).toList(),
+        assertEquals(
+            List.of(),
+            s3
+                .listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix("reports-fault/_staging/"))
+                .contents()
+                .stream()
+                .map(S3Object::key)
+                .filter(k -> !k.endsWith("/"))
+                .toList(),
             "the rerun removed the dead run's staging files (S3A may keep the parent's directory marker)");
       } finally {
         again.stop();
@@ -306,9 +429,15 @@ class S3IT {
   }
 
   static Sweep faultSweep(String runId, String data, String out, String model) {
-    return new Sweep(runId, out, List.of(new Sweep.ModelRef("tiny-a", model)), List.of("vanilla",
-        "v2drop@2:0.5,4:0.25"), List.of(new Sweep.BenchmarkRef("shapes_pope", data, null, 0)), Map.of("*", 3),
-        0.0, 6);
+    return new Sweep(
+        runId,
+        out,
+        List.of(new Sweep.ModelRef("tiny-a", model)),
+        List.of("vanilla", "v2drop@2:0.5,4:0.25"),
+        List.of(new Sweep.BenchmarkRef("shapes_pope", data, null, 0)),
+        Map.of("*", 3),
+        0.0,
+        6);
   }
 
   /** Every message of an exception and its causes. */

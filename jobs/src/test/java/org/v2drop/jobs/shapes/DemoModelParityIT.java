@@ -23,8 +23,9 @@ import org.v2drop.core.processor.ImageDecoder;
 import org.v2drop.core.processor.RgbImage;
 
 /**
- * The Java engine's greedy answers on ShapesVQA test samples equal HF transformers' (tools/hf_answers.py, committed)
- * on at least 99% of 350 samples, and the scores are identical where the answers are.
+ * The Java engine's greedy answers on ShapesVQA test samples equal HF transformers'
+ * (tools/hf_answers.py, committed) on at least 99% of 350 samples, and the scores are identical
+ * where the answers are.
  */
 class DemoModelParityIT {
   static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
@@ -32,9 +33,11 @@ class DemoModelParityIT {
   @Test
   void javaAnswersMatchTransformers() throws Exception {
     JsonNode ref;
-    try (InputStream in = getClass().getResourceAsStream("/parity/shapes-llava-v2-hf-answers.json")) {
+    try (InputStream in =
+        getClass().getResourceAsStream("/parity/shapes-llava-v2-hf-answers.json")) {
       if (in == null) {
-        throw new AssertionError("missing parity/shapes-llava-v2-hf-answers.json; regenerate with tools/hf_answers.py");
+        throw new AssertionError(
+            "missing parity/shapes-llava-v2-hf-answers.json; regenerate with tools/hf_answers.py");
       }
       ref = new ObjectMapper().readTree(in);
     }
@@ -46,18 +49,24 @@ class DemoModelParityIT {
     int total = 0;
     int same = 0;
     List<String> differences = new ArrayList<>();
-    try (LlavaEngine engine = LlavaEngine.load(ROOT.resolve("models/shapes-llava-v2"), Device.cpu())) {
+    try (LlavaEngine engine =
+        LlavaEngine.load(ROOT.resolve("models/shapes-llava-v2"), Device.cpu())) {
       for (JsonNode a : ref.get("answers")) {
         String task = a.get("task").asText();
         Sample s = samples.get(task + "/" + a.get("sample_id").asText());
-        assertTrue(s != null, "sample " + a.get("sample_id") + " of " + task + " is not in the regenerated suite");
+        assertTrue(
+            s != null,
+            "sample " + a.get("sample_id") + " of " + task + " is not in the regenerated suite");
         Benchmark b = Benchmarks.byName(task);
         List<RgbImage> images = new ArrayList<>();
         for (byte[] img : s.images()) {
           images.add(ImageDecoder.decode(img, s.id()));
         }
-        Generation g = engine.generate(engine.encode(b.prompt(s), images, task + "/" + s.id()),
-            MethodSpec.parse("vanilla"), ref.get("max_new_tokens").asInt());
+        Generation g =
+            engine.generate(
+                engine.encode(b.prompt(s), images, task + "/" + s.id()),
+                MethodSpec.parse("vanilla"),
+                ref.get("max_new_tokens").asInt());
         String response = engine.decode(g.tokens());
         String expected = a.get("response").asText();
         total++;
@@ -70,7 +79,9 @@ class DemoModelParityIT {
       }
     }
     assertTrue(total >= 300, "compared " + total + " samples");
-    assertTrue(same >= 0.99 * total, same + "/" + total + " answers equal; differences: " + differences);
-    System.out.println("parity: " + same + "/" + total + " answers equal; differences: " + differences);
+    assertTrue(
+        same >= 0.99 * total, same + "/" + total + " answers equal; differences: " + differences);
+    System.out.println(
+        "parity: " + same + "/" + total + " answers equal; differences: " + differences);
   }
 }

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class SweepParserTest {
-  static final String GOOD = """
+  static final String GOOD =
+      """
       run_id: r1
       output: /tmp/out
       models:
@@ -29,7 +30,8 @@ class SweepParserTest {
       """;
 
   static Sweep parse(String yaml) {
-    return SweepParser.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "sweep.yaml");
+    return SweepParser.parse(
+        new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "sweep.yaml");
   }
 
   @Test
@@ -42,22 +44,26 @@ class SweepParserTest {
     assertEquals(8, s.maxNewTokens().get("*"));
     assertEquals(0.1, s.errorRateThreshold());
     assertEquals(8, s.batchSize());
-    assertEquals(1, parse(GOOD.replace("batch_size: 8", "")).batchSize(), "one at a time by default");
+    assertEquals(
+        1, parse(GOOD.replace("batch_size: 8", "")).batchSize(), "one at a time by default");
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "run_id: r1|run_id: r 1|run_id 'r 1' may only hold",
-      "error_rate_threshold: 0.1|error_rate_threshold: 2|error_rate_threshold must be in [0, 1]",
-      "error_rate_threshold: 0.1|error_rate_thresold: 0.1|unknown key 'error_rate_thresold'",
-      "limit: 10|limit: ten|key 'limit' must be an integer",
-      "limit: 10|lmit: 10|unknown key 'benchmarks[].lmit'",
-      "v2drop@llava-192|v2drop@llava-100|invalid method spec 'v2drop@llava-100'",
-      "name: pope|name: popee|unknown benchmark 'popee'",
-      "max_new_tokens: 8|max_new_tokens: 0|generation.max_new_tokens must be positive",
-      "output: /tmp/out|outpt: /tmp/out|unknown key 'outpt'",
-      "batch_size: 8|batch_size: 0|batch_size must be >= 1",
-      "batch_size: 8|batch_size: eight|key 'batch_size' must be an integer"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "run_id: r1|run_id: r 1|run_id 'r 1' may only hold",
+        "error_rate_threshold: 0.1|error_rate_threshold: 2|error_rate_threshold must be in [0, 1]",
+        "error_rate_threshold: 0.1|error_rate_thresold: 0.1|unknown key 'error_rate_thresold'",
+        "limit: 10|limit: ten|key 'limit' must be an integer",
+        "limit: 10|lmit: 10|unknown key 'benchmarks[].lmit'",
+        "v2drop@llava-192|v2drop@llava-100|invalid method spec 'v2drop@llava-100'",
+        "name: pope|name: popee|unknown benchmark 'popee'",
+        "max_new_tokens: 8|max_new_tokens: 0|generation.max_new_tokens must be positive",
+        "output: /tmp/out|outpt: /tmp/out|unknown key 'outpt'",
+        "batch_size: 8|batch_size: 0|batch_size must be >= 1",
+        "batch_size: 8|batch_size: eight|key 'batch_size' must be an integer"
+      })
   void errorsNameTheKey(String from, String to, String problem) {
     SweepException e = assertThrows(SweepException.class, () -> parse(GOOD.replace(from, to)));
     assertTrue(e.getMessage().startsWith("sweep.yaml: "), e.getMessage());
@@ -66,7 +72,8 @@ class SweepParserTest {
 
   @Test
   void everyShippedSweepParses() throws Exception {
-    Path dir = Path.of(System.getProperty("user.dir")).getParent().resolve("cluster-configs/sweeps");
+    Path dir =
+        Path.of(System.getProperty("user.dir")).getParent().resolve("cluster-configs/sweeps");
     try (Stream<Path> files = Files.list(dir)) {
       List<Path> sweeps = files.filter(p -> p.toString().endsWith(".yaml")).toList();
       assertTrue(sweeps.size() >= 2, "shipped sweeps in " + dir + ": " + sweeps);
