@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * @param model the model's name in reports
  * @param checkpoint checkpoint directory URI
- * @param maxNewTokens benchmark → max_new_tokens override ("*" applies to all)
+ * @param maxNewTokens benchmark → max_new_tokens override ({@value #ALL_BENCHMARKS} applies to all)
  * @param hadoopConf Hadoop settings needed to fetch a remote checkpoint (never credentials: those
  *     come from the executors' own credential providers)
  */
@@ -21,6 +21,9 @@ public record EngineSpec(
     Map<String, Integer> maxNewTokens,
     Map<String, String> hadoopConf)
     implements Serializable {
+  /** The {@code maxNewTokens} key of an override for every benchmark. */
+  public static final String ALL_BENCHMARKS = "*";
+
   public EngineSpec {
     maxNewTokens = Map.copyOf(maxNewTokens);
     hadoopConf = Map.copyOf(hadoopConf);
@@ -30,7 +33,7 @@ public record EngineSpec(
   public int maxNewTokens(String benchmark, int dflt) {
     Integer v = maxNewTokens.get(benchmark);
     if (v == null) {
-      v = maxNewTokens.get("*");
+      v = maxNewTokens.get(ALL_BENCHMARKS);
     }
     return v == null ? dflt : v;
   }

@@ -3,32 +3,35 @@ package org.v2drop.udf;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.v2drop.core.bench.Benchmark;
+import org.v2drop.core.bench.Benchmarks;
 import org.v2drop.core.bench.Sample;
+import org.v2drop.core.drop.MethodSpec;
 import org.v2drop.core.engine.LlavaEngine;
-import org.v2drop.core.generate.Generation;
-import org.v2drop.core.generate.KeptStage;
+import org.v2drop.core.eval.BatchedEvaluator;
+import org.v2drop.core.eval.Evaluator;
+import org.v2drop.core.eval.SampleResult;
 
 /**
- * The Spark side of evaluation: maps (benchmark, sample_id, sample_json, images, method[, batch])
- * rows to prediction rows ({@link Predictions#SCHEMA}). Holds only the serializable {@link
- * EngineSpec}; the model comes from the executor's {@link ExecutorModelCache}, bound to the GPU
- * Spark assigned to the task (CPU otherwise). One row out per row in. With a batch size above 1,
- * consecutive rows of the same benchmark, method and {@value #BATCH} key (assigned by the driver,
- * so batches do not depend on partitioning) are generated together, up to the batch size.
+ * The Spark side of evaluation: maps sample rows ({@link SampleTable}, with the method and, when
+ * batching, the batch key) to prediction rows ({@link PredictionsTable}), one row out per row in.
+ * Holds only the serializable {@link EngineSpec}; the model comes from the executor's {@link
+ * ExecutorModelCache}, bound to the GPU Spark assigned to the task (CPU otherwise), and each sample
+ * goes through core's {@link Evaluator}. With a batch size above 1, consecutive rows of the same
+ * benchmark, method and batch key (assigned by the driver, so batches do not depend on
+ * partitioning) are generated together, up to the batch size.
  */
 public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
-  public static final String METHOD = "method";
-
-  /** Input column grouping rows into batches (required when the batch size is above 1). */
-  public static final String BATCH = "batch";
 
   private final EngineSpec spec;
   private final int batchSize;
@@ -54,6 +57,8 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
     return new Iterator<>() {
       private LlavaEngine engine;
       private String loadError;
+      private final Map<List<String>, BatchedEvaluator> evaluators =
+          new HashMap<>(); // (benchmark, method)
       private final Deque<Row> done = new ArrayDeque<>();
       private Row ahead; // first row of the next batch, already read
 
@@ -65,24 +70,77 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
       @Override
       public Row next() {
         if (done.isEmpty()) {
-          List<Row> batch = new ArrayList<>();
-          batch.add(ahead != null ? ahead : rows.next());
-          ahead = null;
-          List<Object> key = batchKey(batch.get(0));
-          while (batch.size() < batchSize && rows.hasNext()) {
-            Row r = rows.next();
-            if (!key.equals(batchKey(r))) {
-              ahead = r;
-              break;
-            }
-            batch.add(r);
-          }
-          done.addAll(evaluate(batch));
+          done.addAll(evaluate(nextBatch()));
         }
         return done.removeFirst();
       }
 
+      /** Consecutive rows with one batch key, at most the batch size. */
+      private List<Row> nextBatch() {
+        List<Row> batch = new ArrayList<>();
+        batch.add(ahead != null ? ahead : rows.next());
+        ahead = null;
+        List<Object> key = batchKey(batch.get(0));
+        while (batch.size() < batchSize && rows.hasNext()) {
+          Row r = rows.next();
+          if (!key.equals(batchKey(r))) {
+            ahead = r;
+            break;
+          }
+          batch.add(r);
+        }
+        return batch;
+      }
+
       private List<Row> evaluate(List<Row> batch) {
+        loadEngine();
+        PredictionsTable.Provenance where =
+            new PredictionsTable.Provenance(
+                spec.runId(),
+                spec.model(),
+                executor,
+                binding.describe(),
+                ExecutorModelCache.loads());
+        Row[] out = new Row[batch.size()];
+        List<Integer> valid = new ArrayList<>();
+        List<Sample> samples = new ArrayList<>();
+        String failure = loadError;
+        BatchedEvaluator evaluator = null;
+        if (failure == null) {
+          try {
+            evaluator = evaluator(batch.get(0));
+          } catch (RuntimeException e) {
+            failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+          }
+        }
+        for (int i = 0; i < batch.size(); i++) {
+          Row in = batch.get(i);
+          if (failure != null) {
+            out[i] = PredictionsTable.error(where, in, null, failure);
+            continue;
+          }
+          try {
+            samples.add(SampleTable.toSample(in));
+            valid.add(i);
+          } catch (RuntimeException e) {
+            out[i] = PredictionsTable.error(where, in, null, e.getMessage());
+          }
+        }
+        if (!samples.isEmpty()) {
+          List<SampleResult> results = evaluator.evaluate(samples);
+          for (int k = 0; k < valid.size(); k++) {
+            Row in = batch.get(valid.get(k));
+            SampleResult r = results.get(k);
+            out[valid.get(k)] =
+                r.ok()
+                    ? PredictionsTable.ok(where, in, r)
+                    : PredictionsTable.error(where, in, r.prompt(), r.error());
+          }
+        }
+        return List.of(out);
+      }
+
+      private void loadEngine() {
         if (engine == null && loadError == null) {
           try {
             TorchThreads.beforeEngineStart(threads);
@@ -91,37 +149,23 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
             loadError = "model load failed: " + e.getMessage();
           }
         }
-        Row[] out = new Row[batch.size()];
-        List<Integer> valid = new ArrayList<>();
-        List<Sample> samples = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-          Row in = batch.get(i);
-          if (loadError != null) {
-            out[i] = error(in, null, loadError, executor, binding);
-            continue;
-          }
-          try {
-            samples.add(SampleRows.toSample(in));
-            valid.add(i);
-          } catch (RuntimeException e) {
-            out[i] = error(in, null, e.getMessage(), executor, binding);
-          }
+      }
+
+      /** The evaluator of a row's benchmark and method: resolved once per partition. */
+      private BatchedEvaluator evaluator(Row in) {
+        String benchmarkName = in.getAs(SampleTable.BENCHMARK);
+        String method = in.getAs(SampleTable.METHOD);
+        List<String> key = Arrays.asList(benchmarkName, method);
+        BatchedEvaluator e = evaluators.get(key);
+        if (e == null) {
+          Benchmark benchmark = Benchmarks.byName(benchmarkName);
+          int maxNew = spec.maxNewTokens(benchmarkName, benchmark.maxNewTokens());
+          e =
+              new BatchedEvaluator(
+                  new Evaluator(engine, benchmark, MethodSpec.parse(method), maxNew));
+          evaluators.put(key, e);
         }
-        if (!samples.isEmpty()) {
-          Row first = batch.get(valid.get(0));
-          List<SampleEvaluator.Outcome> outcomes =
-              SampleEvaluator.evaluate(
-                  engine, spec, first.getAs("benchmark"), samples, first.getAs(METHOD));
-          for (int k = 0; k < valid.size(); k++) {
-            Row in = batch.get(valid.get(k));
-            SampleEvaluator.Outcome o = outcomes.get(k);
-            out[valid.get(k)] =
-                o.error() != null
-                    ? error(in, o.prompt(), o.error(), executor, binding)
-                    : toRow(in, o, executor, binding);
-          }
-        }
-        return List.of(out);
+        return e;
       }
     };
   }
@@ -130,94 +174,10 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
   private List<Object> batchKey(Row in) {
     return batchSize == 1
         ? List.of()
-        : java.util.Arrays.asList(in.getAs("benchmark"), in.getAs(METHOD), in.getAs(BATCH));
-  }
-
-  private Row toRow(Row in, SampleEvaluator.Outcome o, String executor, DeviceBinding binding) {
-    String benchmark = in.getAs("benchmark");
-    String method = in.getAs(METHOD);
-    Generation g = o.generation();
-    List<Object> perLayer = new ArrayList<>();
-    for (int v : g.visionTokensPerLayer()) {
-      perLayer.add(v);
-    }
-    List<Object> kept = new ArrayList<>();
-    for (KeptStage st : g.stages()) {
-      List<Object> p = new ArrayList<>();
-      for (long x : st.keptPositions()) {
-        p.add((int) x);
-      }
-      kept.add(seq(p));
-    }
-    List<Object> vision = new ArrayList<>();
-    for (long x : o.visionPositions()) {
-      vision.add((int) x);
-    }
-    return RowFactory.create(
-        spec.runId(),
-        spec.model(),
-        method,
-        g.schedule(),
-        benchmark,
-        in.getAs("sample_id"),
-        SampleEvaluator.promptHash(o.prompt()),
-        o.response(),
-        o.score().parsed(),
-        o.score().score(),
-        Predictions.OK,
-        null,
-        seq(perLayer),
-        g.prefillMs(),
-        g.decodeMs(),
-        g.totalMs(),
-        g.tokens().length,
-        g.prefillFlops(),
-        executor,
-        binding.describe(),
-        g.visionMs(),
-        g.promptTokens(),
-        g.meanVisionTokens(),
-        seq(kept),
-        seq(vision),
-        in.getAs("sample_json"),
-        ExecutorModelCache.loads(),
-        o.batchSize());
-  }
-
-  private Row error(Row in, String prompt, String message, String executor, DeviceBinding binding) {
-    return RowFactory.create(
-        spec.runId(),
-        spec.model(),
-        in.getAs(METHOD),
-        null,
-        in.getAs("benchmark"),
-        in.getAs("sample_id"),
-        SampleEvaluator.promptHash(prompt),
-        null,
-        null,
-        null,
-        Predictions.FAILED,
-        message,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        executor,
-        binding.describe(),
-        null,
-        null,
-        null,
-        null,
-        null,
-        in.getAs("sample_json"),
-        ExecutorModelCache.loads(),
-        null);
-  }
-
-  private static scala.collection.immutable.Seq<Object> seq(List<Object> list) {
-    return scala.jdk.javaapi.CollectionConverters.asScala(list).toSeq();
+        : Arrays.asList(
+            in.getAs(SampleTable.BENCHMARK),
+            in.getAs(SampleTable.METHOD),
+            in.getAs(SampleTable.BATCH));
   }
 
   private static Path localDir() {

@@ -4,17 +4,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One lmms-eval task: which columns it reads, the prompt it builds, how a response is scored and
- * how scores aggregate. Implementations follow docs/benchmarks.md exactly.
+ * One lmms-eval task: where its rows live and which columns it reads, the prompt it builds, how a
+ * response is scored and how scores aggregate. Implementations follow docs/benchmarks.md exactly;
+ * each is registered once in {@link Benchmarks}.
  */
 public interface Benchmark {
   /** lmms-eval task name, e.g. {@code pope}, {@code textvqa_val}. */
   String name();
 
+  /**
+   * Where the task's rows live in a copy of its dataset repository, and which columns identify a
+   * row.
+   */
+  DatasetLayout layout();
+
   /** Columns read from each row. */
   List<Column> columns();
 
-  /** The task text for one sample (without the conversation template or image placeholders). */
+  /**
+   * The task text for one sample (lmms-eval's doc_to_text: no chat template, no image
+   * placeholders).
+   */
   String question(Sample sample);
 
   /** lmms-eval's max_new_tokens for the task. */
@@ -29,8 +39,11 @@ public interface Benchmark {
   /** The metric summary tables show. */
   String mainMetric();
 
-  /** The full LLaVA-1.5 prompt: vicuna_v1 conversation with one image placeholder per image. */
-  default String prompt(Sample sample) {
-    return Conversation.llava15(question(sample), sample.images().size());
+  /** The sample's question in the model family's template, with one image per placeholder. */
+  default Prompt toPrompt(Sample sample, ChatTemplate template) {
+    return new Prompt(
+        template.apply(question(sample), sample.images().size()),
+        sample.images(),
+        name() + " sample " + sample.id());
   }
 }

@@ -1,46 +1,93 @@
 package org.v2drop.core.bench;
 
+import static org.v2drop.core.bench.DatasetLayout.frames;
+import static org.v2drop.core.bench.DatasetLayout.imageTable;
+import static org.v2drop.core.bench.DatasetLayout.single;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
- * The benchmark registry: lmms-eval task names, and the ShapesVQA tasks that reuse their readers
- * and scorers.
+ * The benchmark registry, one line per task: its name, scorer and prompt (the benchmark class) and
+ * where its rows live (the layout). lmms-eval's tasks first, then ShapesVQA's, which reuse their
+ * readers and scorers in the same layouts (docs/benchmarks.md); the ShapesVQA generator names its
+ * tasks through the constants below.
  */
 public final class Benchmarks {
-  private static final Map<String, Function<String, Benchmark>> BY_NAME = new LinkedHashMap<>();
+  private static final Map<String, Benchmark> BY_NAME = new LinkedHashMap<>();
 
   static {
-    for (String n : List.of("pope", "pope_adv", "pope_pop", "pope_random", "shapes_pope")) {
-      BY_NAME.put(n, PopeBenchmark::new);
-    }
-    BY_NAME.put("mme", MmeBenchmark::new);
-    BY_NAME.put("shapes_mme", MmeBenchmark::new);
-    BY_NAME.put("gqa", GqaBenchmark::new);
-    BY_NAME.put("shapes_gqa", GqaBenchmark::new);
-    BY_NAME.put("textvqa_val", n -> new VqaBenchmark(n, PopeBenchmark.POST_PROMPT));
-    BY_NAME.put("shapes_textvqa", n -> new VqaBenchmark(n, PopeBenchmark.POST_PROMPT));
-    BY_NAME.put("vizwiz_vqa_val", n -> new VqaBenchmark(n, VqaBenchmark.VIZWIZ_POST_PROMPT));
-    BY_NAME.put("scienceqa_img", ScienceQaBenchmark::new);
-    BY_NAME.put("shapes_sqa", ScienceQaBenchmark::new);
-    BY_NAME.put("mmbench_en_dev", MmbenchBenchmark::new);
-    BY_NAME.put("shapes_mmbench", MmbenchBenchmark::new);
-    BY_NAME.put("videomme", VideoMcqBenchmark::new);
-    BY_NAME.put("shapes_video", VideoMcqBenchmark::new);
+    register(new PopeBenchmark("pope", single("data", "test", "question_id")));
+    register(new PopeBenchmark("pope_adv", single("Full", "adversarial", "question_id")));
+    register(new PopeBenchmark("pope_pop", single("Full", "popular", "question_id")));
+    register(new PopeBenchmark("pope_random", single("Full", "random", "question_id")));
+    register(new MmeBenchmark("mme", single("data", "test", "question_id", "answer")));
+    register(
+        new GqaBenchmark(
+            "gqa",
+            imageTable(
+                "testdev_balanced_instructions", "testdev_balanced_images", "testdev", "id")));
+    register(
+        new VqaBenchmark(
+            "textvqa_val",
+            single("data", "validation", "question_id"),
+            PromptFragments.SHORT_ANSWER));
+    register(
+        new VqaBenchmark(
+            "vizwiz_vqa_val",
+            single("data", "val", "question_id"),
+            PromptFragments.VIZWIZ_SHORT_ANSWER));
+    register(new ScienceQaBenchmark("scienceqa_img", single("ScienceQA-IMG", "test")));
+    register(new MmbenchBenchmark("mmbench_en_dev", single("en", "dev", "index")));
+    register(new VideoMcqBenchmark("videomme", frames("data", "test", "question_id")));
   }
+
+  /**
+   * ShapesVQA (synthetic, the demo's suite): each task in the layout of the lmms-eval task it
+   * imitates.
+   */
+  public static final Benchmark SHAPES_POPE =
+      register(new PopeBenchmark("shapes_pope", single("data", "test", "question_id")));
+
+  public static final Benchmark SHAPES_MME =
+      register(new MmeBenchmark("shapes_mme", single("data", "test", "question_id", "answer")));
+  public static final Benchmark SHAPES_GQA =
+      register(
+          new GqaBenchmark(
+              "shapes_gqa",
+              imageTable(
+                  "testdev_balanced_instructions", "testdev_balanced_images", "test", "id")));
+  public static final Benchmark SHAPES_TEXTVQA =
+      register(
+          new VqaBenchmark(
+              "shapes_textvqa",
+              single("data", "test", "question_id"),
+              PromptFragments.SHORT_ANSWER));
+  public static final Benchmark SHAPES_SQA =
+      register(new ScienceQaBenchmark("shapes_sqa", single("ScienceQA-IMG", "test")));
+  public static final Benchmark SHAPES_MMBENCH =
+      register(new MmbenchBenchmark("shapes_mmbench", single("en", "test", "index")));
+  public static final Benchmark SHAPES_VIDEO =
+      register(new VideoMcqBenchmark("shapes_video", frames("data", "test", "question_id")));
 
   private Benchmarks() {}
 
+  private static Benchmark register(Benchmark b) {
+    if (BY_NAME.putIfAbsent(b.name(), b) != null) {
+      throw new IllegalStateException("benchmark '" + b.name() + "' is registered twice");
+    }
+    return b;
+  }
+
   /** The benchmark called {@code name}; an unknown name lists the known ones. */
   public static Benchmark byName(String name) {
-    Function<String, Benchmark> f = BY_NAME.get(name);
-    if (f == null) {
+    Benchmark b = BY_NAME.get(name);
+    if (b == null) {
       throw new IllegalArgumentException(
           "unknown benchmark '" + name + "'; known: " + String.join(", ", names()));
     }
-    return f.apply(name);
+    return b;
   }
 
   public static List<String> names() {

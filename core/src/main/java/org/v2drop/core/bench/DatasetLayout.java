@@ -1,5 +1,6 @@
 package org.v2drop.core.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -10,7 +11,8 @@ import java.util.Map;
  *
  * @param dir sub-directory of the repository holding the shards (config name or "data")
  * @param split default split (file prefix)
- * @param idColumns columns that identify a row; empty = a content hash of the row
+ * @param idColumns columns that identify a row, joined by {@value #ID_SEPARATOR}; empty = a content
+ *     hash of the row
  * @param imageColumn the image struct column (or list of structs when {@code imageList})
  * @param imagesDir GQA: directory of the image table joined on {@code imageId}, else null
  */
@@ -21,59 +23,29 @@ public record DatasetLayout(
     String imageColumn,
     boolean imageList,
     String imagesDir) {
+  /** Joins the values of several id columns into one sample id. */
+  public static final String ID_SEPARATOR = "#";
 
-  private static final Map<String, DatasetLayout> LAYOUTS =
-      Map.ofEntries(
-          Map.entry("pope", single("data", "test", "question_id")),
-          Map.entry("pope_adv", single("Full", "adversarial", "question_id")),
-          Map.entry("pope_pop", single("Full", "popular", "question_id")),
-          Map.entry("pope_random", single("Full", "random", "question_id")),
-          Map.entry("shapes_pope", single("data", "test", "question_id")),
-          Map.entry("mme", single("data", "test", "question_id", "answer")),
-          Map.entry("shapes_mme", single("data", "test", "question_id", "answer")),
-          Map.entry(
-              "gqa",
-              new DatasetLayout(
-                  "testdev_balanced_instructions",
-                  "testdev",
-                  List.of("id"),
-                  "image",
-                  false,
-                  "testdev_balanced_images")),
-          Map.entry(
-              "shapes_gqa",
-              new DatasetLayout(
-                  "testdev_balanced_instructions",
-                  "test",
-                  List.of("id"),
-                  "image",
-                  false,
-                  "testdev_balanced_images")),
-          Map.entry("textvqa_val", single("data", "validation", "question_id")),
-          Map.entry("shapes_textvqa", single("data", "test", "question_id")),
-          Map.entry("vizwiz_vqa_val", single("data", "val", "question_id")),
-          Map.entry("scienceqa_img", single("ScienceQA-IMG", "test")),
-          Map.entry("shapes_sqa", single("ScienceQA-IMG", "test")),
-          Map.entry("mmbench_en_dev", single("en", "dev", "index")),
-          Map.entry("shapes_mmbench", single("en", "test", "index")),
-          Map.entry(
-              "videomme",
-              new DatasetLayout("data", "test", List.of("question_id"), "frames", true, null)),
-          Map.entry(
-              "shapes_video",
-              new DatasetLayout("data", "test", List.of("question_id"), "frames", true, null)));
-
-  private static DatasetLayout single(String dir, String split, String... ids) {
-    return new DatasetLayout(dir, split, List.of(ids), "image", false, null);
+  public DatasetLayout {
+    idColumns = List.copyOf(idColumns);
   }
 
-  /** The layout of a benchmark known to {@link Benchmarks}. */
-  public static DatasetLayout of(String benchmark) {
-    DatasetLayout l = LAYOUTS.get(benchmark);
-    if (l == null) {
-      throw new IllegalArgumentException("no dataset layout for benchmark '" + benchmark + "'");
-    }
-    return l;
+  /** One image per row in column {@code image}. */
+  public static DatasetLayout single(String dir, String split, String... idColumns) {
+    return new DatasetLayout(dir, split, List.of(idColumns), "image", false, null);
+  }
+
+  /** A list of frames per row in column {@code frames}. */
+  public static DatasetLayout frames(String dir, String split, String... idColumns) {
+    return new DatasetLayout(dir, split, List.of(idColumns), "frames", true, null);
+  }
+
+  /**
+   * GQA: questions under {@code dir}, their images in a table under {@code imagesDir} joined by id.
+   */
+  public static DatasetLayout imageTable(
+      String dir, String imagesDir, String split, String... idColumns) {
+    return new DatasetLayout(dir, split, List.of(idColumns), "image", false, imagesDir);
   }
 
   /** The shard glob for {@code root} and a split (null = the default split). */
@@ -96,6 +68,25 @@ public record DatasetLayout(
             + "/"
             + (splitOverride == null ? split : splitOverride)
             + "-*.parquet";
+  }
+
+  /**
+   * A row's sample id from its columns: the id columns' values joined by {@value #ID_SEPARATOR}, as
+   * the dataset reader builds it; null when the layout has no id columns or one of them is missing.
+   */
+  public String sampleId(Map<String, ?> columns) {
+    if (idColumns.isEmpty()) {
+      return null;
+    }
+    List<String> parts = new ArrayList<>();
+    for (String c : idColumns) {
+      Object v = columns.get(c);
+      if (v == null) {
+        return null;
+      }
+      parts.add(v.toString());
+    }
+    return String.join(ID_SEPARATOR, parts);
   }
 
   private static String trim(String root) {

@@ -8,8 +8,8 @@ import java.util.Map;
 public final class GqaBenchmark extends NamedBenchmark {
   private static final String PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
 
-  public GqaBenchmark(String name) {
-    super(name);
+  public GqaBenchmark(String name, DatasetLayout layout) {
+    super(name, layout);
   }
 
   @Override
@@ -23,7 +23,7 @@ public final class GqaBenchmark extends NamedBenchmark {
 
   @Override
   public String question(Sample s) {
-    return s.string("question") + PopeBenchmark.POST_PROMPT;
+    return s.string("question") + PromptFragments.SHORT_ANSWER;
   }
 
   @Override

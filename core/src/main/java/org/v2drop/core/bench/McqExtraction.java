@@ -1,9 +1,6 @@
 package org.v2drop.core.bench;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -12,8 +9,7 @@ import java.util.regex.Pattern;
  *
  * <p>{@link #extract} applies the priority rules (bare letter at the start 10, at the end 9, answer
  * phrases 7, "(L)" 6, "L." 5, "L:" 4, "L)" 3, "L " 2, anywhere 0); the highest priority wins, then
- * the latest position. {@link #canInfer} is VLMEvalKit's {@code can_infer} (option letter, else
- * unique option text).
+ * the latest position.
  */
 public final class McqExtraction {
   private static final String NOT_WORD_BEFORE = "(?<![A-Za-z0-9])";
@@ -71,71 +67,5 @@ public final class McqExtraction {
       }
     }
     return best;
-  }
-
-  /**
-   * VLMEvalKit can_infer: the option letter, else the option whose text alone appears; null when
-   * neither.
-   */
-  public static String canInfer(String response, Map<String, String> choices) {
-    String option = canInferOption(response, choices);
-    return option != null ? option : canInferText(response, choices);
-  }
-
-  private static final List<String> REJECTIONS =
-      List.of(
-          "Sorry, I can't help with images of people yet.",
-          "I can't process this file.",
-          "I'm sorry, but without the image provided",
-          "Cannot determine the answer");
-
-  static String canInferOption(String answer, Map<String, String> choices) {
-    for (String r : REJECTIONS) {
-      if (answer.contains(r)) {
-        return "Z";
-      }
-    }
-    String mod = answer;
-    for (char c : ".()[],:;!*#{}".toCharArray()) {
-      mod = mod.replace(c, ' ');
-    }
-    List<String> splits = new ArrayList<>();
-    for (String s : mod.trim().split("\\s+")) {
-      if (!s.isEmpty()) {
-        splits.add(s);
-      }
-    }
-    int count = 0;
-    for (String c : choices.keySet()) {
-      if (splits.contains(c)) {
-        count++;
-      }
-    }
-    if (count == 1) {
-      for (String c : choices.keySet()) {
-        if (splits.contains("A") && splits.size() > 3) {
-          return null; // "A" may be a quantifier in a longer sentence
-        }
-        if (splits.contains(c)) {
-          return c;
-        }
-      }
-    } else if (count == 0 && splits.contains("Z")) {
-      return "Z";
-    }
-    return null;
-  }
-
-  static String canInferText(String answer, Map<String, String> choices) {
-    String lower = answer.toLowerCase(Locale.ROOT);
-    String found = null;
-    int n = 0;
-    for (Map.Entry<String, String> e : choices.entrySet()) {
-      if (lower.contains(e.getValue().toLowerCase(Locale.ROOT))) {
-        found = e.getKey();
-        n++;
-      }
-    }
-    return n == 1 ? found : null;
   }
 }

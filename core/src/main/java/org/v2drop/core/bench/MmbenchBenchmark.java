@@ -14,8 +14,8 @@ public final class MmbenchBenchmark extends NamedBenchmark {
   static final long CIRCULAR_BASE = 1_000_000L;
   private static final List<String> LETTERS = List.of("A", "B", "C", "D");
 
-  public MmbenchBenchmark(String name) {
-    super(name);
+  public MmbenchBenchmark(String name, DatasetLayout layout) {
+    super(name, layout);
   }
 
   @Override
@@ -61,7 +61,7 @@ public final class MmbenchBenchmark extends NamedBenchmark {
         absent(hint)
             ? s.string("question") + " " + optionsText
             : hint + " " + s.string("question") + " " + optionsText;
-    return q + "\n" + ScienceQaBenchmark.POST_PROMPT;
+    return q + "\n" + PromptFragments.OPTION_LETTER;
   }
 
   @Override

@@ -24,8 +24,8 @@ public final class MmeBenchmark extends NamedBenchmark {
           "OCR");
   private static final String YES_NO = " Please answer yes or no.";
 
-  public MmeBenchmark(String name) {
-    super(name);
+  public MmeBenchmark(String name, DatasetLayout layout) {
+    super(name, layout);
   }
 
   @Override
@@ -40,7 +40,7 @@ public final class MmeBenchmark extends NamedBenchmark {
 
   @Override
   public String question(Sample s) {
-    return s.string("question").replace(YES_NO, "") + PopeBenchmark.POST_PROMPT;
+    return s.string("question").replace(YES_NO, "") + PromptFragments.SHORT_ANSWER;
   }
 
   @Override

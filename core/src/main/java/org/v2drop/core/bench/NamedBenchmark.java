@@ -6,13 +6,20 @@ package org.v2drop.core.bench;
  */
 abstract class NamedBenchmark implements Benchmark {
   private final String name;
+  private final DatasetLayout layout;
 
-  NamedBenchmark(String name) {
+  NamedBenchmark(String name, DatasetLayout layout) {
     this.name = name;
+    this.layout = layout;
   }
 
   @Override
   public final String name() {
     return name;
+  }
+
+  @Override
+  public final DatasetLayout layout() {
+    return layout;
   }
 }

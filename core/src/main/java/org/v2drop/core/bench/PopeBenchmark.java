@@ -12,10 +12,8 @@ import java.util.Map;
  * the mean F1 over the splits.
  */
 public final class PopeBenchmark extends NamedBenchmark {
-  public static final String POST_PROMPT = "\nAnswer the question using a single word or phrase.";
-
-  public PopeBenchmark(String name) {
-    super(name);
+  public PopeBenchmark(String name, DatasetLayout layout) {
+    super(name, layout);
   }
 
   @Override
@@ -30,7 +28,7 @@ public final class PopeBenchmark extends NamedBenchmark {
 
   @Override
   public String question(Sample s) {
-    return s.string("question").strip() + POST_PROMPT;
+    return s.string("question").strip() + PromptFragments.SHORT_ANSWER;
   }
 
   @Override

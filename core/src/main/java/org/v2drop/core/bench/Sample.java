@@ -1,7 +1,10 @@
 package org.v2drop.core.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +17,8 @@ import java.util.Map;
  * @param source where the row came from (file), for error messages
  */
 public record Sample(String id, Map<String, Object> columns, List<byte[]> images, String source) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   public Sample {
     columns = Collections.unmodifiableMap(columns);
     images = List.copyOf(images);
@@ -22,6 +27,46 @@ public record Sample(String id, Map<String, Object> columns, List<byte[]> images
   /** A sample without images (rescoring predictions made elsewhere). */
   public static Sample textOnly(String id, Map<String, Object> columns, String source) {
     return new Sample(id, columns, List.of(), source);
+  }
+
+  /**
+   * A sample's columns from a JSON object (how the dataset reader carries them); errors name the
+   * sample.
+   */
+  public static Map<String, Object> columnsFromJson(String id, String json) {
+    Map<String, Object> columns = new LinkedHashMap<>();
+    try {
+      JsonNode n = JSON.readTree(json == null ? "{}" : json);
+      n.fields().forEachRemaining(e -> columns.put(e.getKey(), toJava(e.getValue())));
+    } catch (Exception e) {
+      throw new IllegalArgumentException(
+          "sample " + id + ": unreadable columns: " + e.getMessage(), e);
+    }
+    return columns;
+  }
+
+  private static Object toJava(JsonNode v) {
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (v.isTextual()) {
+      return v.asText();
+    }
+    if (v.isIntegralNumber()) {
+      return v.asLong();
+    }
+    if (v.isNumber()) {
+      return v.asDouble();
+    }
+    if (v.isBoolean()) {
+      return v.asBoolean();
+    }
+    if (v.isArray()) {
+      List<Object> out = new ArrayList<>();
+      v.forEach(x -> out.add(toJava(x)));
+      return out;
+    }
+    return v.toString();
   }
 
   /** A required string column. */

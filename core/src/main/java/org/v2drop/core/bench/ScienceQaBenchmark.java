@@ -9,11 +9,8 @@ import java.util.Map;
  * match.
  */
 public final class ScienceQaBenchmark extends NamedBenchmark {
-  public static final String POST_PROMPT =
-      "\nAnswer with the option's letter from the given choices directly.";
-
-  public ScienceQaBenchmark(String name) {
-    super(name);
+  public ScienceQaBenchmark(String name, DatasetLayout layout) {
+    super(name, layout);
   }
 
   @Override
@@ -42,7 +39,7 @@ public final class ScienceQaBenchmark extends NamedBenchmark {
     for (int i = 0; i < choices.size(); i++) {
       sb.append(i == 0 ? "" : "\n").append(letter(i)).append(". ").append(choices.get(i));
     }
-    return sb.append(POST_PROMPT).toString();
+    return sb.append(PromptFragments.OPTION_LETTER).toString();
   }
 
   @Override

@@ -11,12 +11,8 @@ import java.util.Map;
  * as MMBench.
  */
 public final class VideoMcqBenchmark extends NamedBenchmark {
-  static final String PRE_PROMPT =
-      "Select the best answer to the following multiple-choice question based on the "
-          + "video and the subtitles. Respond with only the letter (A, B, C, or D) of the correct option.\n";
-
-  public VideoMcqBenchmark(String name) {
-    super(name);
+  public VideoMcqBenchmark(String name, DatasetLayout layout) {
+    super(name, layout);
   }
 
   @Override
@@ -34,12 +30,12 @@ public final class VideoMcqBenchmark extends NamedBenchmark {
 
   @Override
   public String question(Sample s) {
-    return PRE_PROMPT
+    return PromptFragments.VIDEO_MCQ_INSTRUCTION
         + s.string("question")
         + "\n"
         + String.join("\n", s.strings("options"))
         + "\n"
-        + ScienceQaBenchmark.POST_PROMPT;
+        + PromptFragments.OPTION_LETTER;
   }
 
   @Override

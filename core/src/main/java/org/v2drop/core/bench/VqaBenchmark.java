@@ -9,13 +9,10 @@ import java.util.Map;
  * answers.
  */
 public final class VqaBenchmark extends NamedBenchmark {
-  public static final String VIZWIZ_POST_PROMPT =
-      "\nWhen the provided information is insufficient, respond with "
-          + "'Unanswerable'.\nAnswer the question using a single word or phrase.";
   private final String postPrompt;
 
-  public VqaBenchmark(String name, String postPrompt) {
-    super(name);
+  public VqaBenchmark(String name, DatasetLayout layout, String postPrompt) {
+    super(name, layout);
     this.postPrompt = postPrompt;
   }
 

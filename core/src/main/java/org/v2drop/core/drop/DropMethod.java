@@ -52,7 +52,7 @@ public enum DropMethod {
    * PyramidDrop renumbers positions contiguously after each drop; all others keep original position
    * ids.
    */
-  public boolean renumbersPositions() {
-    return this == PDROP;
+  public PositionRule positionRule() {
+    return this == PDROP ? PositionRule.RENUMBER : PositionRule.KEEP_ORIGINAL;
   }
 }

@@ -3,7 +3,10 @@ package org.v2drop.core.engine;
 import ai.djl.Device;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import org.v2drop.core.bench.ChatTemplate;
+import org.v2drop.core.bench.Prompt;
 import org.v2drop.core.checkpoint.CheckpointException;
 import org.v2drop.core.checkpoint.LlavaConfig;
 import org.v2drop.core.drop.MethodSpec;
@@ -11,28 +14,38 @@ import org.v2drop.core.generate.Generation;
 import org.v2drop.core.generate.Generator;
 import org.v2drop.core.model.LlavaModel;
 import org.v2drop.core.processor.EncodedInput;
+import org.v2drop.core.processor.ImageDecoder;
 import org.v2drop.core.processor.ImageProcessor;
 import org.v2drop.core.processor.ImageProcessorConfig;
+import org.v2drop.core.processor.LlavaConversation;
 import org.v2drop.core.processor.PromptEncoder;
 import org.v2drop.core.processor.RgbImage;
 import org.v2drop.core.processor.TextTokenizer;
 
 /**
- * A LLaVA checkpoint ready to evaluate: encode (prompt + images → ids, pixels) → generate (with a
- * drop method) → decode. Thread-safe for concurrent generations; one instance per model per JVM.
+ * A LLaVA checkpoint ready to evaluate: its chat template (question → prompt), encode (prompt +
+ * images → ids, pixels, vision positions) → generate (with a drop method) → decode. Thread-safe for
+ * concurrent generations; one instance per model per JVM.
  */
 public final class LlavaEngine implements AutoCloseable {
   private final Path dir;
   private final LlavaModel model;
   private final TextTokenizer tokenizer;
   private final PromptEncoder encoder;
+  private final ChatTemplate chatTemplate;
   private final Generator generator;
 
-  private LlavaEngine(Path dir, LlavaModel model, TextTokenizer tokenizer, PromptEncoder encoder) {
+  private LlavaEngine(
+      Path dir,
+      LlavaModel model,
+      TextTokenizer tokenizer,
+      PromptEncoder encoder,
+      ChatTemplate chatTemplate) {
     this.dir = dir;
     this.model = model;
     this.tokenizer = tokenizer;
     this.encoder = encoder;
+    this.chatTemplate = chatTemplate;
     this.generator = new Generator(model);
   }
 
@@ -70,8 +83,9 @@ public final class LlavaEngine implements AutoCloseable {
                 + " features per image");
       }
       TextTokenizer tok = TextTokenizer.load(dir);
-      return new LlavaEngine(
-          dir, model, tok, new PromptEncoder(tok, new ImageProcessor(ipc), c.tokensPerImage()));
+      PromptEncoder encoder =
+          new PromptEncoder(tok, new ImageProcessor(ipc), c.tokensPerImage(), c.imageTokenId());
+      return new LlavaEngine(dir, model, tok, encoder, new LlavaConversation(ipc.imageToken()));
     } catch (RuntimeException e) {
       model.close();
       throw e;
@@ -86,9 +100,26 @@ public final class LlavaEngine implements AutoCloseable {
     return model;
   }
 
+  /** How this model's prompts wrap a task's question (lmms-eval's conversation for LLaVA-1.5). */
+  public ChatTemplate chatTemplate() {
+    return chatTemplate;
+  }
+
   /** Prompt text with one image per placeholder → model input. */
   public EncodedInput encode(String prompt, List<RgbImage> images, String sampleId) {
     return encoder.encode(prompt, images, sampleId);
+  }
+
+  /**
+   * A benchmark prompt (encoded images decoded here; errors name the sample and image) → model
+   * input.
+   */
+  public EncodedInput encode(Prompt prompt, String sampleId) {
+    List<RgbImage> images = new ArrayList<>();
+    for (int k = 0; k < prompt.images().size(); k++) {
+      images.add(ImageDecoder.decode(prompt.images().get(k), prompt.source() + " image " + k));
+    }
+    return encode(prompt.text(), images, sampleId);
   }
 
   /** Greedy generation with the method's dropping. */

@@ -15,8 +15,8 @@ final class BoundaryView implements LayerView {
   private final String sampleId;
   private final long[] alivePositions; // (alive) original positions of alive vision tokens
   private final long[] visionRows; // (alive) their physical rows in the current sequence
-  private final long[] ropePositions; // (rows) position ids at this layer
-  private final long[] previousRopePositions; // (rows) position ids at the previous layer
+  private final long[]
+      ropePositions; // (rows) position ids of the rows, at this layer and the previous one alike
 
   BoundaryView(
       BatchBoundary boundary,
@@ -25,8 +25,7 @@ final class BoundaryView implements LayerView {
       String sampleId,
       long[] alivePositions,
       long[] visionRows,
-      long[] ropePositions,
-      long[] previousRopePositions) {
+      long[] ropePositions) {
     this.boundary = boundary;
     this.sequence = sequence;
     this.rows = rows;
@@ -34,7 +33,6 @@ final class BoundaryView implements LayerView {
     this.alivePositions = alivePositions;
     this.visionRows = visionRows;
     this.ropePositions = ropePositions;
-    this.previousRopePositions = previousRopePositions;
   }
 
   @Override
@@ -60,9 +58,8 @@ final class BoundaryView implements LayerView {
   @Override
   public float[] lastTokenAttention(AttentionSource source) {
     boolean prev = source == AttentionSource.PREVIOUS_LAYER;
-    NDArray x = boundary.rows(sequence, rows, prev);
-    NDArray[] cs =
-        boundary.rope.cosSin(x.getManager(), prev ? previousRopePositions : ropePositions);
+    NDArray x = boundary.rows(sequence, rows, prev); // (rows, hidden)
+    NDArray[] cs = boundary.rope.cosSin(x.getManager(), ropePositions); // (rows, headDim) each
     float[] row =
         (prev ? boundary.previous : boundary.current).lastRowAttention(x, cs[0], cs[1], rows - 1);
     float[] out = new float[visionRows.length];

@@ -3,6 +3,7 @@ package org.v2drop.core.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.v2drop.core.checkpoint.LlavaConfig;
+import org.v2drop.core.processor.EncodedInput;
 
 /**
  * A loaded LLaVA model: vision tower, projector, Llama decoder and LM head, with its weights in one
@@ -100,6 +102,109 @@ public final class LlavaModel implements AutoCloseable {
         projector.project(vision.features(pixels)); // (images, tokensPerImage, textHidden)
     Shape s = feats.getShape();
     return feats.reshape(s.get(0) * s.get(1), s.get(2));
+  }
+
+  /**
+   * Each input's projected image features, all images of the batch through the vision tower in one
+   * call (HF's get_image_features), owned by {@code m}.
+   *
+   * @return per input (images * tokensPerImage, textHidden), or null for an input without images
+   */
+  public NDArray[] imageFeatures(NDManager m, List<EncodedInput> inputs) {
+    NDArray[] out = new NDArray[inputs.size()];
+    int images = 0;
+    EncodedInput first = null;
+    for (EncodedInput in : inputs) {
+      if (in.numImages() == 0) {
+        continue;
+      }
+      images += in.numImages();
+      first = first == null ? in : first;
+      if (in.imageHeight() != first.imageHeight() || in.imageWidth() != first.imageWidth()) {
+        throw new IllegalArgumentException(
+            "a batch needs images of one size: "
+                + in.sampleId()
+                + " has "
+                + in.imageHeight()
+                + "x"
+                + in.imageWidth());
+      }
+    }
+    if (images == 0) {
+      return out;
+    }
+    float[] pixels = new float[inputs.stream().mapToInt(in -> in.pixelValues().length).sum()];
+    int offset = 0;
+    for (EncodedInput in : inputs) {
+      System.arraycopy(in.pixelValues(), 0, pixels, offset, in.pixelValues().length);
+      offset += in.pixelValues().length;
+    }
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      // (images * tokensPerImage, textHidden)
+      NDArray all =
+          imageFeatures(
+              m.create(pixels, new Shape(images, 3, first.imageHeight(), first.imageWidth())));
+      long row = 0;
+      for (int s = 0; s < out.length; s++) {
+        long n = (long) inputs.get(s).numImages() * config.tokensPerImage();
+        if (n > 0) {
+          out[s] = all.get(new NDIndex(row + ":" + (row + n) + ", :")); // (n, textHidden)
+          NDScope.unregister(out[s]);
+        }
+        row += n;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One prompt's input embeddings: the text embeddings with the image features written into the
+   * vision positions, in order (HF's masked_scatter). Closes {@code features}.
+   *
+   * @param features (vision tokens, textHidden), or null when the prompt has no images
+   * @return (tokens, textHidden), owned by {@code m}
+   */
+  public NDArray inputEmbeddings(NDManager m, EncodedInput input, NDArray features) {
+    long[] vision = input.visionPositions();
+    int expected = input.numImages() * config.tokensPerImage();
+    if (vision.length != expected) {
+      throw new IllegalArgumentException(
+          "image tokens and image features do not match: the prompt holds "
+              + vision.length
+              + " image tokens (id "
+              + config.imageTokenId()
+              + ") but "
+              + input.numImages()
+              + " image(s) give "
+              + expected
+              + " features ("
+              + config.tokensPerImage()
+              + " each)");
+    }
+    long[] ids = input.inputIds();
+    NDArray text = embed(m, ids); // (tokens, textHidden)
+    if (features == null) {
+      return text;
+    }
+    // row i of (text ++ features) for each position: text rows stay, vision positions take the
+    // features in order
+    long[] perm = new long[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      perm[i] = i;
+    }
+    for (int k = 0; k < vision.length; k++) {
+      perm[(int) vision[k]] = ids.length + k;
+    }
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray merged =
+          text.concat(features, 0).get(new NDIndex("{}", m.create(perm))); // (tokens, textHidden)
+      NDScope.unregister(merged);
+      text.close();
+      features.close();
+      return merged;
+    }
   }
 
   /** Token embeddings, owned by {@code m}: ids (n) → (n, hidden). */

@@ -32,7 +32,6 @@ public record ImageProcessorConfig(
     float[] mean,
     float[] std,
     boolean doPad,
-    boolean doConvertRgb,
     int patchSize,
     int numAdditionalImageTokens,
     String imageToken) {
@@ -114,7 +113,6 @@ public record ImageProcessorConfig(
         mean,
         std,
         image.path("do_pad").asBoolean(false),
-        image.path("do_convert_rgb").asBoolean(true),
         JsonFiles.optInt(proc, "patch_size", 0, procFile),
         JsonFiles.optInt(proc, "num_additional_image_tokens", 0, procFile),
         JsonFiles.optString(proc, "image_token", "<image>", procFile));

@@ -11,10 +11,14 @@ public final class PromptEncoder {
   private final ImageProcessor images;
   private final int tokensPerImage;
 
-  public PromptEncoder(TextTokenizer tokenizer, ImageProcessor images, int tokensPerImage) {
+  private final long imageTokenId;
+
+  public PromptEncoder(
+      TextTokenizer tokenizer, ImageProcessor images, int tokensPerImage, long imageTokenId) {
     this.tokenizer = tokenizer;
     this.images = images;
     this.tokensPerImage = tokensPerImage;
+    this.imageTokenId = imageTokenId;
   }
 
   /** Encodes {@code prompt} with one image per placeholder, in order. */
@@ -50,11 +54,8 @@ public final class PromptEncoder {
       }
       System.arraycopy(p, 0, pixels, i * p.length, p.length);
     }
-    return new EncodedInput(ids, pixels, imageList.size(), h, w, sampleId);
-  }
-
-  public String decode(long[] ids) {
-    return tokenizer.decode(ids);
+    return new EncodedInput(
+        ids, EncodedInput.positionsOf(ids, imageTokenId), pixels, imageList.size(), h, w, sampleId);
   }
 
   private static int count(String text, String token) {

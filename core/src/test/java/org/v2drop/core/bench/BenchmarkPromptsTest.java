@@ -1,6 +1,7 @@
 package org.v2drop.core.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,12 +83,50 @@ class BenchmarkPromptsTest {
   }
 
   @Test
-  void conversationTemplateIsVicunaV1() {
+  void thePromptIsTheQuestionInTheModelsTemplateWithTheSamplesImages() {
+    Sample sample =
+        new Sample(
+            "7", Map.of("question", "what is it?"), List.of(new byte[] {1}, new byte[] {2}), "t");
+    Prompt p =
+        Benchmarks.byName("gqa").toPrompt(sample, (question, images) -> images + "|" + question);
+    assertEquals("2|what is it?\nAnswer the question using a single word or phrase.", p.text());
+    assertEquals(2, p.images().size());
+    assertEquals(2, p.images().get(1)[0]);
+    assertEquals("gqa sample 7", p.source());
+  }
+
+  @Test
+  void everyBenchmarkIsRegisteredOnceWithItsLayout() {
+    for (String name : Benchmarks.names()) {
+      Benchmark b = Benchmarks.byName(name);
+      assertEquals(name, b.name());
+      assertSame(b, Benchmarks.byName(name), "one object per benchmark");
+      assertTrue(
+          b.layout().shards("root", null).startsWith("root/" + b.layout().dir() + "/"), name);
+    }
+    assertEquals(Benchmarks.names().size(), new java.util.HashSet<>(Benchmarks.names()).size());
+    assertSame(Benchmarks.SHAPES_POPE, Benchmarks.byName("shapes_pope"));
     assertEquals(
-        Conversation.SYSTEM + " USER: <image>\nQ? ASSISTANT:", Conversation.llava15("Q?", 1));
+        "testdev_balanced_images/testdev-*.parquet",
+        Benchmarks.byName("gqa").layout().imageShards("", null).substring(1));
     assertEquals(
-        Conversation.SYSTEM + " USER: <image> <image>\nQ? ASSISTANT:",
-        Conversation.llava15("Q?", 2));
+        "en/dev-*.parquet",
+        Benchmarks.byName("mmbench_en_dev").layout().shards("", null).substring(1));
+  }
+
+  @Test
+  void sampleIdsJoinTheIdColumnsAsTheReaderDoes() {
+    assertEquals(
+        "q1#yes",
+        Benchmarks.byName("mme").layout().sampleId(Map.of("question_id", "q1", "answer", "yes")));
+    assertEquals(
+        "1000003",
+        Benchmarks.byName("mmbench_en_dev").layout().sampleId(Map.of("index", 1000003L)));
+    assertEquals(null, Benchmarks.byName("mme").layout().sampleId(Map.of("question_id", "q1")));
+    assertEquals(
+        null,
+        Benchmarks.byName("scienceqa_img").layout().sampleId(Map.of("question", "q")),
+        "no id columns: the reader hashes the row");
   }
 
   @Test

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -51,10 +50,6 @@ class ScoringVectorsTest {
     return cases("extract_mcq_answer");
   }
 
-  static Stream<JsonNode> canInfer() {
-    return cases("mmbench_can_infer");
-  }
-
   static Stream<JsonNode> mme() {
     return cases("mme_parse");
   }
@@ -93,15 +88,6 @@ class ScoringVectorsTest {
     v.get("choices").forEach(c -> choices.add(c.asText()));
     assertEquals(
         v.get("out").asText(), McqExtraction.extract(v.get("in").asText(), choices), v.toString());
-  }
-
-  @ParameterizedTest
-  @MethodSource("canInfer")
-  void mmbenchCanInfer(JsonNode v) {
-    Map<String, String> choices = new LinkedHashMap<>();
-    v.get("choices").fields().forEachRemaining(e -> choices.put(e.getKey(), e.getValue().asText()));
-    String expected = v.get("out").isBoolean() ? null : v.get("out").asText();
-    assertEquals(expected, McqExtraction.canInfer(v.get("in").asText(), choices), v.toString());
   }
 
   @ParameterizedTest

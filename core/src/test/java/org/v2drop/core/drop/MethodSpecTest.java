@@ -26,7 +26,10 @@ class MethodSpecTest {
     assertSame(DropMethod.PDROP, s.method());
     assertEquals(List.of(new Stage(8, 0.5), new Stage(16, 0.5), new Stage(24, 0.5)), s.stages());
     assertEquals("pdrop@8:0.5,16:0.5,24:0.5", s.expanded(32));
-    assertTrue(DropMethod.PDROP.renumbersPositions());
+    assertSame(PositionRule.RENUMBER, DropMethod.PDROP.positionRule());
+    for (DropMethod m : List.of(DropMethod.V2DROP, DropMethod.FASTV, DropMethod.RANDOM)) {
+      assertSame(PositionRule.KEEP_ORIGINAL, m.positionRule(), m.id());
+    }
     assertEquals("v2drop@2:0.5,4:0", MethodSpec.parse("v2drop@2:0.5,4:0.0").expanded(6));
     assertEquals("random@1:1", MethodSpec.parse(" random@1:1 ").expanded(6));
   }

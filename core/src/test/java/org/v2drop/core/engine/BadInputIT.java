@@ -156,8 +156,10 @@ class BadInputIT {
       EncodedInput good = encode(engine, "tiny-llava-a");
       long[] ids = good.inputIds().clone();
       ids[ids.length - 1] = engine.model().config().imageTokenId(); // one image token too many
+      long[] vision = EncodedInput.positionsOf(ids, engine.model().config().imageTokenId());
       EncodedInput bad =
-          new EncodedInput(ids, good.pixelValues(), 1, good.imageHeight(), good.imageWidth(), "s");
+          new EncodedInput(
+              ids, vision, good.pixelValues(), 1, good.imageHeight(), good.imageWidth(), "s");
       IllegalArgumentException mismatch =
           assertThrows(
               IllegalArgumentException.class,

@@ -32,7 +32,6 @@ class ImageProcessorTest {
         CLIP_MEAN,
         new float[] {0.26862954f, 0.26130258f, 0.27577711f},
         pad,
-        true,
         14,
         1,
         "<image>");

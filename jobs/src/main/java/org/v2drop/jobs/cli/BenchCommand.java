@@ -196,7 +196,14 @@ final class BenchCommand {
     for (int i = 0; i < pixels.length; i++) {
       pixels[i] = (float) (1.5 * Math.sin(i * 0.01) + 0.3 * Math.cos(i * 0.37));
     }
-    return new EncodedInput(ids, pixels, images, size, size, "bench");
+    return new EncodedInput(
+        ids,
+        EncodedInput.positionsOf(ids, config.imageTokenId()),
+        pixels,
+        images,
+        size,
+        size,
+        "bench");
   }
 
   static double median(double[] xs) {

@@ -11,6 +11,7 @@ import org.v2drop.jobs.eval.EvalMain;
 import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.shapes.ShapesTask;
 import org.v2drop.jobs.sweep.Sweep;
+import org.v2drop.udf.EngineSpec;
 
 /**
  * {@code v2drop demo}: the whole product on one machine — writes the ShapesVQA test split,
@@ -26,7 +27,7 @@ final class DemoCommand {
    */
   static final int DEFAULT_LIMIT = 60;
 
-  static final Map<String, Integer> MAX_NEW_TOKENS = Map.of("*", 16);
+  static final int MAX_NEW_TOKENS = 16;
   static final String USAGE =
       """
       usage: v2drop demo [--out DIR] [--model DIR] [--limit N] [--batch-size N] [--master URL] [--force]
@@ -67,8 +68,8 @@ final class DemoCommand {
     }
     List<Sweep.BenchmarkRef> benchmarks = new ArrayList<>();
     for (ShapesTask t : ShapesSuite.TASKS) {
-      benchmarks.add(
-          new Sweep.BenchmarkRef(t.name(), suite.resolve(t.name()).toString(), null, limit));
+      String name = t.benchmark().name();
+      benchmarks.add(new Sweep.BenchmarkRef(name, suite.resolve(name).toString(), null, limit));
     }
     Sweep sweep =
         new Sweep(
@@ -77,7 +78,7 @@ final class DemoCommand {
             List.of(new Sweep.ModelRef(model.getFileName().toString(), model.toString())),
             methods(layers),
             benchmarks,
-            MAX_NEW_TOKENS,
+            Map.of(EngineSpec.ALL_BENCHMARKS, MAX_NEW_TOKENS),
             0.05,
             0,
             batchSize);

@@ -30,7 +30,11 @@ public final class Main {
     System.exit(run(argv));
   }
 
-  static int run(String[] argv) {
+  /**
+   * Runs one command; returns its exit status (0 ok, 1 error, 2 usage, 3 cells over the error
+   * threshold).
+   */
+  public static int run(String[] argv) {
     if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h")) {
       System.out.print(USAGE);
       return argv.length == 0 ? 2 : 0;

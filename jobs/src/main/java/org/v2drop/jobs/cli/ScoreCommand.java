@@ -10,12 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.v2drop.core.bench.Benchmark;
 import org.v2drop.core.bench.Benchmarks;
 import org.v2drop.core.bench.Sample;
 import org.v2drop.core.bench.SampleScore;
 import org.v2drop.core.bench.Scored;
-import org.v2drop.udf.SampleRows;
 
 /** {@code v2drop score}: rescoring predictions made elsewhere with our lmms-eval scorers. */
 final class ScoreCommand {
@@ -76,13 +76,9 @@ final class ScoreCommand {
     if (response == null || !response.isTextual()) {
       throw new IllegalArgumentException(where + ": missing string field 'response'");
     }
-    String id =
-        n.hasNonNull("question_id")
-            ? n.get("question_id").asText()
-            : n.hasNonNull("index")
-                ? n.get("index").asText()
-                : n.hasNonNull("id") ? n.get("id").asText() : where;
-    Sample sample = SampleRows.fromJson(id, line, where);
+    Map<String, Object> columns = Sample.columnsFromJson(where, line);
+    String id = benchmark.layout().sampleId(columns);
+    Sample sample = Sample.textOnly(id == null ? where : id, columns, where);
     SampleScore score = benchmark.score(sample, response.asText());
     return new Scored(sample, response.asText(), score);
   }

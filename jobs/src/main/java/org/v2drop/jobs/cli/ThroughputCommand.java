@@ -9,13 +9,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
+import org.v2drop.core.bench.Benchmark;
 import org.v2drop.core.bench.Sample;
+import org.v2drop.core.drop.MethodSpec;
 import org.v2drop.core.engine.LlavaEngine;
+import org.v2drop.core.eval.BatchedEvaluator;
+import org.v2drop.core.eval.Evaluator;
+import org.v2drop.core.eval.SampleResult;
 import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.shapes.ShapesTask;
-import org.v2drop.udf.EngineSpec;
-import org.v2drop.udf.SampleEvaluator;
 import org.v2drop.udf.TorchThreads;
 
 /**
@@ -52,15 +54,8 @@ final class ThroughputCommand {
     int threads = args.intOption("--threads", 0);
     String answers = args.option("--answers", null);
     args.finish();
-    org.v2drop.core.drop.MethodSpec.parse(method); // a bad spec fails before any work
+    MethodSpec methodSpec = MethodSpec.parse(method); // a bad spec fails before any work
     TorchThreads.request(threads);
-    EngineSpec spec =
-        new EngineSpec(
-            "throughput",
-            model.getFileName().toString(),
-            model.toString(),
-            DemoCommand.MAX_NEW_TOKENS,
-            Map.of());
     ObjectMapper json = new ObjectMapper();
     ObjectNode out = json.createObjectNode();
     ObjectNode perBenchmark = json.createObjectNode();
@@ -71,45 +66,45 @@ final class ThroughputCommand {
     try (LlavaEngine engine = LlavaEngine.load(model, Device.cpu());
         BufferedWriter w = answers == null ? null : Files.newBufferedWriter(Path.of(answers))) {
       for (ShapesTask task : ShapesSuite.TASKS) {
+        Benchmark benchmark = task.benchmark();
         List<Sample> all =
             new ArrayList<>(
-                ShapesSuite.generate(task, "test", ShapesSuite.TEST_COUNTS.get(task.name()), 0)
+                ShapesSuite.generate(task, "test", ShapesSuite.TEST_COUNTS.get(benchmark.name()), 0)
                     .samples());
         all.sort(Comparator.comparing(Sample::id));
         List<Sample> chosen = limit > 0 && all.size() > limit ? all.subList(0, limit) : all;
+        BatchedEvaluator evaluator =
+            new BatchedEvaluator(
+                new Evaluator(engine, benchmark, methodSpec, DemoCommand.MAX_NEW_TOKENS));
         // warm-up: first use of every op at this benchmark's shapes
-        SampleEvaluator.evaluate(
-            engine, spec, task.name(), chosen.subList(0, Math.min(batch, chosen.size())), method);
+        evaluator.evaluate(chosen.subList(0, Math.min(batch, chosen.size())));
         double score = 0;
         double[] ms = new double[3];
         long t0 = System.nanoTime();
         for (int i = 0; i < chosen.size(); i += batch) {
-          List<Sample> part = chosen.subList(i, Math.min(chosen.size(), i + batch));
-          List<SampleEvaluator.Outcome> outcomes =
-              SampleEvaluator.evaluate(engine, spec, task.name(), part, method);
-          for (int k = 0; k < part.size(); k++) {
-            SampleEvaluator.Outcome o = outcomes.get(k);
-            errors += o.error() != null ? 1 : 0;
-            score += o.score() != null ? o.score().score() : 0;
-            if (o.generation() != null) {
-              ms[0] += o.generation().visionMs();
-              ms[1] += o.generation().prefillMs();
-              ms[2] += o.generation().decodeMs();
+          for (SampleResult r :
+              evaluator.evaluate(chosen.subList(i, Math.min(chosen.size(), i + batch)))) {
+            errors += r.ok() ? 0 : 1;
+            score += r.ok() ? r.score().score() : 0;
+            if (r.ok()) {
+              ms[0] += r.generation().visionMs();
+              ms[1] += r.generation().prefillMs();
+              ms[2] += r.generation().decodeMs();
             }
             if (w != null) {
               ObjectNode line = json.createObjectNode();
-              line.put("benchmark", task.name());
-              line.put("sample_id", part.get(k).id());
-              line.put("response", o.response());
-              line.put("score", o.score() != null ? o.score().score() : null);
-              line.put("error", o.error());
+              line.put("benchmark", benchmark.name());
+              line.put("sample_id", r.sample().id());
+              line.put("response", r.response());
+              line.put("score", r.ok() ? r.score().score() : null);
+              line.put("error", r.error());
               w.write(line.toString());
               w.newLine();
             }
           }
         }
         double s = (System.nanoTime() - t0) / 1e9;
-        ObjectNode b = perBenchmark.putObject(task.name());
+        ObjectNode b = perBenchmark.putObject(benchmark.name());
         b.put("samples", chosen.size());
         b.put("seconds", s);
         putPhases(b, ms, 1000);
@@ -119,7 +114,8 @@ final class ThroughputCommand {
         for (int p = 0; p < 3; p++) {
           phases[p] += ms[p] / 1000;
         }
-        System.err.printf("throughput: %s: %d samples in %.1f s%n", task.name(), chosen.size(), s);
+        System.err.printf(
+            "throughput: %s: %d samples in %.1f s%n", benchmark.name(), chosen.size(), s);
       }
     }
     out.put("method", method);

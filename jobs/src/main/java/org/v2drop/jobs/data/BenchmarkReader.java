@@ -30,13 +30,13 @@ import org.apache.spark.sql.types.StructType;
 import org.v2drop.core.bench.Benchmark;
 import org.v2drop.core.bench.Benchmarks;
 import org.v2drop.core.bench.DatasetLayout;
-import org.v2drop.udf.SampleRows;
+import org.v2drop.udf.SampleTable;
 
 /**
  * Reads a benchmark's Hugging Face Parquet shards as they are (local, HDFS or S3) into uniform
- * sample rows ({@link SampleRows#SCHEMA}): the benchmark's own columns as JSON, the encoded images,
- * and a stable sample id. Every shard's schema is checked first; a wrong or missing column fails
- * naming the column and the file.
+ * sample rows ({@link SampleTable#SCHEMA}): the benchmark's own columns as JSON, the encoded
+ * images, and a stable sample id. Every shard's schema is checked first; a wrong or missing column
+ * fails naming the column and the file.
  */
 public final class BenchmarkReader {
   private BenchmarkReader() {}
@@ -49,7 +49,7 @@ public final class BenchmarkReader {
   public static Dataset<Row> read(
       SparkSession spark, String benchmarkName, String location, String split, int limit) {
     Benchmark benchmark = Benchmarks.byName(benchmarkName);
-    DatasetLayout layout = DatasetLayout.of(benchmarkName);
+    DatasetLayout layout = benchmark.layout();
     boolean direct = location.endsWith(".parquet") || location.contains("*");
     String glob = direct ? location : layout.shards(location, split);
     List<String> files = expand(spark, glob, benchmarkName);
@@ -102,18 +102,18 @@ public final class BenchmarkReader {
                     256)
                 .substr(1, 16)
             : concat_ws(
-                "#",
+                DatasetLayout.ID_SEPARATOR,
                 layout.idColumns().stream()
                     .map(c -> col("`" + c + "`").cast("string"))
                     .toArray(Column[]::new));
     Dataset<Row> out =
         df.select(
-            lit(benchmarkName).as(SampleRows.BENCHMARK),
-            id.as(SampleRows.SAMPLE_ID),
-            json.as(SampleRows.SAMPLE_JSON),
-            images.as(SampleRows.IMAGES));
+            lit(benchmarkName).as(SampleTable.BENCHMARK),
+            id.as(SampleTable.SAMPLE_ID),
+            json.as(SampleTable.SAMPLE_JSON),
+            images.as(SampleTable.IMAGES));
     if (limit > 0) {
-      out = out.orderBy(SampleRows.SAMPLE_ID).limit(limit);
+      out = out.orderBy(SampleTable.SAMPLE_ID).limit(limit);
     }
     return out;
   }

@@ -10,8 +10,7 @@ import org.v2drop.core.bench.Benchmarks;
 import org.v2drop.core.bench.Sample;
 import org.v2drop.core.bench.SampleScore;
 import org.v2drop.core.bench.Scored;
-import org.v2drop.udf.Predictions;
-import org.v2drop.udf.SampleRows;
+import org.v2drop.udf.PredictionsTable;
 
 /**
  * Aggregates one cell's prediction rows with its benchmark's own aggregation (pure; no Spark job).
@@ -30,24 +29,26 @@ public final class CellAggregator {
     long errors = 0;
     String schedule = null;
     for (Row r : rows) {
-      if (!Predictions.OK.equals(r.getAs(Predictions.STATUS))) {
+      if (!PredictionsTable.OK.equals(r.getAs(PredictionsTable.STATUS))) {
         errors++;
         continue;
       }
-      schedule = r.getAs(Predictions.SCHEDULE);
+      schedule = r.getAs(PredictionsTable.SCHEDULE);
+      String id = r.getAs(PredictionsTable.SAMPLE_ID);
       Sample s =
-          SampleRows.fromJson(
-              r.getAs(Predictions.SAMPLE_ID), r.getAs(Predictions.SAMPLE_JSON), benchmarkName);
+          Sample.textOnly(
+              id, Sample.columnsFromJson(id, r.getAs(PredictionsTable.SAMPLE_JSON)), benchmarkName);
       scored.add(
           new Scored(
               s,
-              r.getAs(Predictions.RESPONSE),
-              new SampleScore(r.<Double>getAs(Predictions.SCORE), r.getAs(Predictions.PARSED))));
-      double total = r.<Double>getAs(Predictions.TOTAL_MS);
+              r.getAs(PredictionsTable.RESPONSE),
+              new SampleScore(
+                  r.<Double>getAs(PredictionsTable.SCORE), r.getAs(PredictionsTable.PARSED))));
+      double total = r.<Double>getAs(PredictionsTable.TOTAL_MS);
       latencies.add(total);
-      sumTime += total + r.<Double>getAs(Predictions.VISION_MS);
-      sumVision += r.<Double>getAs(Predictions.MEAN_VISION_TOKENS);
-      sumFlops += r.<Double>getAs(Predictions.FLOPS);
+      sumTime += total + r.<Double>getAs(PredictionsTable.VISION_MS);
+      sumVision += r.<Double>getAs(PredictionsTable.MEAN_VISION_TOKENS);
+      sumFlops += r.<Double>getAs(PredictionsTable.FLOPS);
     }
     int ok = scored.size();
     Map<String, Double> metrics = ok == 0 ? Map.of() : benchmark.aggregate(scored);

@@ -4,6 +4,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
+import org.v2drop.udf.CellColumns;
 
 /**
  * Writes one cell of a report as its own Hive-style partition directory, replacing only that
@@ -19,7 +20,7 @@ public final class CellWriter {
    */
   public static void overwrite(
       Dataset<Row> rows, String root, String runId, String model, String benchmark, String method) {
-    rows.drop(ReportPaths.PARTITIONS)
+    rows.drop(CellColumns.PARTITIONS)
         .write()
         .mode(SaveMode.Overwrite)
         .parquet(cellPath(root, runId, model, benchmark, method));
@@ -28,12 +29,11 @@ public final class CellWriter {
   /** The directory of one cell: {@code root/run_id=R/model=M/benchmark=B/method=X}. */
   public static String cellPath(
       String root, String runId, String model, String benchmark, String method) {
+    String run = partitionPath(root, CellColumns.RUN_ID, runId);
     return partitionPath(
         partitionPath(
-            partitionPath(partitionPath(root, "run_id", runId), "model", model),
-            "benchmark",
-            benchmark),
-        "method",
+            partitionPath(run, CellColumns.MODEL, model), CellColumns.BENCHMARK, benchmark),
+        CellColumns.METHOD,
         method);
   }
 

@@ -17,9 +17,11 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.v2drop.jobs.data.BenchmarkReader;
 import org.v2drop.jobs.sweep.Sweep;
+import org.v2drop.udf.CellColumns;
 import org.v2drop.udf.EngineSpec;
 import org.v2drop.udf.EvaluatePartition;
-import org.v2drop.udf.Predictions;
+import org.v2drop.udf.PredictionsTable;
+import org.v2drop.udf.SampleTable;
 
 /**
  * The sweep job: read samples → cross with methods → {@code mapPartitions(EvaluatePartition)} →
@@ -75,14 +77,15 @@ public final class EvalJob {
     List<MetricRow> metrics = MetricsBuilder.rows(sweep.runId(), cells);
     // every cell of the run is re-aggregated, so the run's metrics partition is replaced whole
     spark
-        .createDataFrame(metrics.stream().map(MetricRow::toRow).toList(), MetricsTable.SCHEMA)
-        .drop("run_id")
+        .createDataFrame(metrics.stream().map(MetricsTable::toRow).toList(), MetricsTable.SCHEMA)
+        .drop(CellColumns.RUN_ID)
         .coalesce(1)
         .write()
         .mode(SaveMode.Overwrite)
-        .partitionBy("model", "benchmark", "method")
+        .partitionBy(CellColumns.MODEL, CellColumns.BENCHMARK, CellColumns.METHOD)
         .parquet(
-            CellWriter.partitionPath(ReportPaths.metrics(sweep.output()), "run_id", sweep.runId()));
+            CellWriter.partitionPath(
+                ReportPaths.metrics(sweep.output()), CellColumns.RUN_ID, sweep.runId()));
     List<String> failed = new ArrayList<>();
     for (CellResult c : cells) {
       if (c.errorRate() > sweep.errorRateThreshold()) {
@@ -103,32 +106,32 @@ public final class EvalJob {
         spark
             .read()
             .parquet(ReportPaths.predictions(sweep.output()))
-            .filter(col("run_id").equalTo(sweep.runId()));
+            .filter(col(PredictionsTable.RUN_ID).equalTo(sweep.runId()));
     Map<String, List<Row>> byCell = new LinkedHashMap<>();
     for (Row r :
         all.select(
-                Predictions.MODEL,
-                Predictions.METHOD,
-                Predictions.BENCHMARK,
-                Predictions.SAMPLE_ID,
-                Predictions.SAMPLE_JSON,
-                Predictions.STATUS,
-                Predictions.SCHEDULE,
-                Predictions.RESPONSE,
-                Predictions.PARSED,
-                Predictions.SCORE,
-                Predictions.TOTAL_MS,
-                Predictions.VISION_MS,
-                Predictions.MEAN_VISION_TOKENS,
-                Predictions.FLOPS)
-            .orderBy(Predictions.SAMPLE_ID)
+                PredictionsTable.MODEL,
+                PredictionsTable.METHOD,
+                PredictionsTable.BENCHMARK,
+                PredictionsTable.SAMPLE_ID,
+                PredictionsTable.SAMPLE_JSON,
+                PredictionsTable.STATUS,
+                PredictionsTable.SCHEDULE,
+                PredictionsTable.RESPONSE,
+                PredictionsTable.PARSED,
+                PredictionsTable.SCORE,
+                PredictionsTable.TOTAL_MS,
+                PredictionsTable.VISION_MS,
+                PredictionsTable.MEAN_VISION_TOKENS,
+                PredictionsTable.FLOPS)
+            .orderBy(PredictionsTable.SAMPLE_ID)
             .collectAsList()) {
       byCell
           .computeIfAbsent(
               cell(
-                  r.getAs(Predictions.MODEL),
-                  r.getAs(Predictions.METHOD),
-                  r.getAs(Predictions.BENCHMARK)),
+                  r.getAs(PredictionsTable.MODEL),
+                  r.getAs(PredictionsTable.METHOD),
+                  r.getAs(PredictionsTable.BENCHMARK)),
               k -> new ArrayList<>())
           .add(r);
     }
@@ -161,19 +164,18 @@ public final class EvalJob {
       Consumer<String> progress) {
     Dataset<Row> read = BenchmarkReader.read(spark, b.name(), b.path(), b.split(), b.limit());
     Dataset<Row> samples =
-        read.crossJoin(
-            spark.createDataset(methods, Encoders.STRING()).toDF(EvaluatePartition.METHOD));
+        read.crossJoin(spark.createDataset(methods, Encoders.STRING()).toDF(SampleTable.METHOD));
     int partitions =
         sweep.partitions() > 0
             ? sweep.partitions()
             : Math.max(2, 2 * spark.sparkContext().defaultParallelism());
     Dataset<Row> distributed =
         sweep.batchSize() == 1
-            ? samples.repartition(partitions, col("sample_id"), col(EvaluatePartition.METHOD))
+            ? samples.repartition(partitions, col(SampleTable.SAMPLE_ID), col(SampleTable.METHOD))
             : batched(spark, read, samples, sweep.batchSize(), partitions);
     Dataset<Row> predictions =
         distributed.mapPartitions(
-            new EvaluatePartition(spec, sweep.batchSize()), Encoders.row(Predictions.SCHEMA));
+            new EvaluatePartition(spec, sweep.batchSize()), Encoders.row(PredictionsTable.SCHEMA));
     progress.accept(
         spec.model()
             + " × "
@@ -187,9 +189,13 @@ public final class EvalJob {
     String staging = ReportPaths.staging(sweep.output(), sweep.runId());
     try {
       long t0 = System.nanoTime();
-      predictions.write().mode(SaveMode.Overwrite).partitionBy(Predictions.METHOD).parquet(staging);
+      predictions
+          .write()
+          .mode(SaveMode.Overwrite)
+          .partitionBy(PredictionsTable.METHOD)
+          .parquet(staging);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      long rows = spark.read().schema(Predictions.SCHEMA).parquet(staging).count();
+      long rows = spark.read().schema(PredictionsTable.SCHEMA).parquet(staging).count();
       progress.accept(
           String.format(
               java.util.Locale.ROOT,
@@ -200,7 +206,7 @@ public final class EvalJob {
               seconds,
               rows / seconds));
       for (String m : methods) {
-        String cellDir = CellWriter.partitionPath(staging, Predictions.METHOD, m);
+        String cellDir = CellWriter.partitionPath(staging, PredictionsTable.METHOD, m);
         if (!exists(spark, cellDir)) {
           progress.accept(
               spec.model() + ": " + b.name() + " has no samples; nothing to write for " + m);
@@ -227,7 +233,8 @@ public final class EvalJob {
   static Dataset<Row> batched(
       SparkSession spark, Dataset<Row> read, Dataset<Row> samples, int size, int partitions) {
     List<String> ids =
-        new ArrayList<>(read.select("sample_id").distinct().as(Encoders.STRING()).collectAsList());
+        new ArrayList<>(
+            read.select(SampleTable.SAMPLE_ID).distinct().as(Encoders.STRING()).collectAsList());
     ids.removeIf(java.util.Objects::isNull);
     java.util.Collections.sort(ids);
     List<Row> keys = new ArrayList<>(ids.size());
@@ -238,20 +245,17 @@ public final class EvalJob {
         spark.createDataFrame(
             keys,
             new org.apache.spark.sql.types.StructType()
-                .add("sample_id", org.apache.spark.sql.types.DataTypes.StringType, false)
-                .add(
-                    EvaluatePartition.BATCH,
-                    org.apache.spark.sql.types.DataTypes.IntegerType,
-                    false));
+                .add(SampleTable.SAMPLE_ID, org.apache.spark.sql.types.DataTypes.StringType, false)
+                .add(SampleTable.BATCH, org.apache.spark.sql.types.DataTypes.IntegerType, false));
     return samples
         .join(
             org.apache.spark.sql.functions.broadcast(batches),
-            samples.col("sample_id").equalTo(batches.col("sample_id")),
+            samples.col(SampleTable.SAMPLE_ID).equalTo(batches.col(SampleTable.SAMPLE_ID)),
             "left_outer")
-        .drop(batches.col("sample_id"))
-        .repartition(partitions, col(EvaluatePartition.METHOD), col(EvaluatePartition.BATCH))
+        .drop(batches.col(SampleTable.SAMPLE_ID))
+        .repartition(partitions, col(SampleTable.METHOD), col(SampleTable.BATCH))
         .sortWithinPartitions(
-            col(EvaluatePartition.METHOD), col(EvaluatePartition.BATCH), col("sample_id"));
+            col(SampleTable.METHOD), col(SampleTable.BATCH), col(SampleTable.SAMPLE_ID));
   }
 
   /**

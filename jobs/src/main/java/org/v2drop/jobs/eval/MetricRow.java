@@ -1,9 +1,9 @@
 package org.v2drop.jobs.eval;
 
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-
-/** One row of the metrics report (see {@link MetricsTable#SCHEMA}). */
+/**
+ * One row of the metrics report ({@link MetricsTable}): one metric of one cell, with the cell's
+ * costs.
+ */
 public record MetricRow(
     String runId,
     String model,
@@ -21,30 +21,4 @@ public record MetricRow(
     Double flopsRatio,
     Double latencyRatio,
     Double retainedPct,
-    boolean main) {
-
-  public Row toRow() {
-    return RowFactory.create(
-        runId,
-        model,
-        method,
-        schedule,
-        benchmark,
-        metric,
-        value,
-        samples,
-        errors,
-        nan(samplesPerS),
-        nan(latencyP50),
-        nan(latencyP95),
-        nan(meanVisionTokens),
-        flopsRatio,
-        latencyRatio,
-        retainedPct,
-        main);
-  }
-
-  private static Double nan(double v) {
-    return Double.isNaN(v) ? null : v;
-  }
-}
+    boolean main) {}

@@ -1,13 +1,23 @@
 package org.v2drop.jobs.eval;
 
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.v2drop.udf.CellColumns;
+import org.v2drop.udf.PredictionsTable;
+import org.v2drop.udf.RowBuilder;
 
 /**
  * The aggregate report: one row per (run, model, method, benchmark, metric). Column names are
- * declared once here.
+ * declared here once, next to the schema and the only code that builds its rows ({@link #toRow}),
+ * by name.
  */
 public final class MetricsTable {
+  public static final String RUN_ID = CellColumns.RUN_ID;
+  public static final String MODEL = CellColumns.MODEL;
+  public static final String METHOD = CellColumns.METHOD;
+  public static final String SCHEDULE = PredictionsTable.SCHEDULE;
+  public static final String BENCHMARK = CellColumns.BENCHMARK;
   public static final String METRIC = "metric";
   public static final String VALUE = "value";
   public static final String SAMPLES = "samples";
@@ -23,11 +33,11 @@ public final class MetricsTable {
 
   public static final StructType SCHEMA =
       new StructType()
-          .add("run_id", DataTypes.StringType, false)
-          .add("model", DataTypes.StringType, false)
-          .add("method", DataTypes.StringType, false)
-          .add("schedule", DataTypes.StringType, true)
-          .add("benchmark", DataTypes.StringType, false)
+          .add(RUN_ID, DataTypes.StringType, false)
+          .add(MODEL, DataTypes.StringType, false)
+          .add(METHOD, DataTypes.StringType, false)
+          .add(SCHEDULE, DataTypes.StringType, true)
+          .add(BENCHMARK, DataTypes.StringType, false)
           .add(METRIC, DataTypes.StringType, false)
           .add(VALUE, DataTypes.DoubleType, true)
           .add(SAMPLES, DataTypes.LongType, false)
@@ -42,4 +52,31 @@ public final class MetricsTable {
           .add(MAIN, DataTypes.BooleanType, false);
 
   private MetricsTable() {}
+
+  /** The report row of {@code m}; NaN costs (no successful sample) become nulls. */
+  public static Row toRow(MetricRow m) {
+    return new RowBuilder(SCHEMA)
+        .set(RUN_ID, m.runId())
+        .set(MODEL, m.model())
+        .set(METHOD, m.method())
+        .set(SCHEDULE, m.schedule())
+        .set(BENCHMARK, m.benchmark())
+        .set(METRIC, m.metric())
+        .set(VALUE, m.value())
+        .set(SAMPLES, m.samples())
+        .set(ERRORS, m.errors())
+        .set(SAMPLES_PER_S, orNull(m.samplesPerS()))
+        .set(LATENCY_P50_MS, orNull(m.latencyP50()))
+        .set(LATENCY_P95_MS, orNull(m.latencyP95()))
+        .set(MEAN_VISION_TOKENS, orNull(m.meanVisionTokens()))
+        .set(FLOPS_RATIO, m.flopsRatio())
+        .set(LATENCY_RATIO, m.latencyRatio())
+        .set(RETAINED_PCT, m.retainedPct())
+        .set(MAIN, m.main())
+        .build();
+  }
+
+  private static Double orNull(double v) {
+    return Double.isNaN(v) ? null : v;
+  }
 }

@@ -2,9 +2,6 @@ package org.v2drop.jobs.eval;
 
 /** Where the reports of a sweep live, and how they are partitioned. */
 public final class ReportPaths {
-  /** Partition columns of both reports: a cell is one (run, model, benchmark, method) partition. */
-  public static final String[] PARTITIONS = {"run_id", "model", "benchmark", "method"};
-
   private ReportPaths() {}
 
   public static String predictions(String output) {

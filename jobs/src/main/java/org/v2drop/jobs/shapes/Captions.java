@@ -5,7 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.v2drop.core.bench.Conversation;
+import org.v2drop.core.processor.LlavaConversation;
 
 /**
  * Stage-1 alignment data for the demo model (LLaVA's caption pretraining, in miniature): each scene
@@ -32,16 +32,11 @@ public final class Captions {
       Scene scene = TaskRows.scene(rng);
       String id = "caption_" + i;
       out.add(
-          TaskRows.row(
-              "task",
+          PromptsTable.row(
               "caption",
-              "sample_id",
               id,
-              "prompt",
-              Conversation.llava15(QUESTION, 1),
-              "target",
+              LlavaConversation.DEFAULT.apply(QUESTION, 1),
               caption(scene),
-              "images",
               List.of(TaskRows.image(scene, id))));
     }
     return out;

@@ -3,6 +3,8 @@ package org.v2drop.jobs.shapes;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.v2drop.core.bench.Benchmark;
+import org.v2drop.core.bench.Benchmarks;
 
 /**
  * shapes_gqa: short answers (colour of a unique kind, kind of a unique colour, left/right
@@ -11,8 +13,8 @@ import java.util.SplittableRandom;
  */
 public final class GqaTask implements ShapesTask {
   @Override
-  public String name() {
-    return "shapes_gqa";
+  public Benchmark benchmark() {
+    return Benchmarks.SHAPES_GQA;
   }
 
   @Override
@@ -51,7 +53,7 @@ public final class GqaTask implements ShapesTask {
     t.rows.forEach(r -> r.remove("image")); // the instructions table holds no images
     return new GeneratedTask(
         Map.of(
-            "testdev_balanced_instructions/" + split + "-00000-of-00001.parquet",
+            shard(split),
                 new ParquetTable(
                     ParquetTable.schema(
                         ParquetTable.string("id"),
@@ -60,7 +62,7 @@ public final class GqaTask implements ShapesTask {
                         ParquetTable.string("answer"),
                         ParquetTable.string("fullAnswer")),
                     t.rows),
-            "testdev_balanced_images/" + split + "-00000-of-00001.parquet",
+            imageShard(split),
                 new ParquetTable(
                     ParquetTable.schema(ParquetTable.string("id"), ParquetTable.image("image")),
                     images)),

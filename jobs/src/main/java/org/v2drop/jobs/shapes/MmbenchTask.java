@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.v2drop.core.bench.Benchmark;
+import org.v2drop.core.bench.Benchmarks;
 
 /**
  * shapes_mmbench: four-option questions (colour, shape, count, position) with MMBench's circular
@@ -14,8 +16,8 @@ public final class MmbenchTask implements ShapesTask {
   private static final List<String> LETTERS = List.of("A", "B", "C", "D");
 
   @Override
-  public String name() {
-    return "shapes_mmbench";
+  public Benchmark benchmark() {
+    return Benchmarks.SHAPES_MMBENCH;
   }
 
   @Override
@@ -74,7 +76,7 @@ public final class MmbenchTask implements ShapesTask {
     }
     return new GeneratedTask(
         Map.of(
-            "en/" + split + "-00000-of-00001.parquet",
+            shard(split),
             new ParquetTable(
                 ParquetTable.schema(
                     ParquetTable.int64("index"),

@@ -3,6 +3,8 @@ package org.v2drop.jobs.shapes;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.v2drop.core.bench.Benchmark;
+import org.v2drop.core.bench.Benchmarks;
 
 /**
  * shapes_mme: MME's yes/no pairs (one yes, one no per image) in the perception categories
@@ -14,8 +16,8 @@ public final class MmeTask implements ShapesTask {
   private static final String SUFFIX = " Please answer yes or no.";
 
   @Override
-  public String name() {
-    return "shapes_mme";
+  public Benchmark benchmark() {
+    return Benchmarks.SHAPES_MME;
   }
 
   @Override
@@ -63,7 +65,7 @@ public final class MmeTask implements ShapesTask {
     }
     return new GeneratedTask(
         Map.of(
-            "data/" + split + "-00000-of-00001.parquet",
+            shard(split),
             new ParquetTable(
                 ParquetTable.schema(
                     ParquetTable.string("question_id"),

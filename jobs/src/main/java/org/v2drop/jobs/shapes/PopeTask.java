@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.v2drop.core.bench.Benchmark;
+import org.v2drop.core.bench.Benchmarks;
 
 /**
  * shapes_pope: "Is there a {colour} {shape} in the image?" with POPE's three negative samplings:
@@ -14,8 +16,8 @@ public final class PopeTask implements ShapesTask {
   static final List<String> CATEGORIES = List.of("random", "popular", "adversarial");
 
   @Override
-  public String name() {
-    return "shapes_pope";
+  public Benchmark benchmark() {
+    return Benchmarks.SHAPES_POPE;
   }
 
   @Override
@@ -53,7 +55,7 @@ public final class PopeTask implements ShapesTask {
     }
     return new GeneratedTask(
         Map.of(
-            "data/" + split + "-00000-of-00001.parquet",
+            shard(split),
             new ParquetTable(
                 ParquetTable.schema(
                     ParquetTable.string("id"),

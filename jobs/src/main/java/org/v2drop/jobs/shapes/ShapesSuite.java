@@ -8,11 +8,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.schema.MessageType;
-import org.v2drop.core.bench.Benchmark;
 import org.v2drop.core.bench.Benchmarks;
 import org.v2drop.core.bench.Sample;
 import org.v2drop.core.drop.SeededKeys;
+import org.v2drop.core.processor.LlavaConversation;
 
 /**
  * ShapesVQA: a deterministic synthetic suite in the real lmms-eval layouts. Each task is written
@@ -53,7 +52,8 @@ public final class ShapesSuite {
    * How the requested counts compare with the default train counts (scales the caption set alike).
    */
   private static double captionScale(Map<String, Integer> counts) {
-    return (double) counts.getOrDefault("shapes_pope", 0) / TRAIN_COUNTS.get("shapes_pope");
+    String pope = Benchmarks.SHAPES_POPE.name();
+    return (double) counts.getOrDefault(pope, 0) / TRAIN_COUNTS.get(pope);
   }
 
   /** The generator of one split of one task: seeded from (seed, task, split) only. */
@@ -85,42 +85,24 @@ public final class ShapesSuite {
       for (Map.Entry<String, ParquetTable> f : g.files().entrySet()) {
         f.getValue().write(new Path(new Path(root, task.name()), f.getKey()), conf);
       }
-      Benchmark b = Benchmarks.byName(task.name());
       for (int i = 0; i < g.samples().size(); i++) {
         Sample s = g.samples().get(i);
         List<ParquetTable.Image> images = new ArrayList<>();
         for (int k = 0; k < s.images().size(); k++) {
           images.add(new ParquetTable.Image(s.images().get(k), s.id() + "_" + k + ".png"));
         }
-        prompts.add(
-            TaskRows.row(
-                "task",
-                task.name(),
-                "sample_id",
-                s.id(),
-                "prompt",
-                b.prompt(s),
-                "target",
-                g.targets().get(i),
-                "images",
-                images));
+        String prompt = task.benchmark().toPrompt(s, LlavaConversation.DEFAULT).text();
+        prompts.add(PromptsTable.row(task.name(), s.id(), prompt, g.targets().get(i), images));
       }
       total += g.samples().size();
       progress.accept(task.name() + " " + split + ": " + g.samples().size() + " samples");
     }
-    MessageType promptSchema =
-        ParquetTable.schema(
-            ParquetTable.string("task"),
-            ParquetTable.string("sample_id"),
-            ParquetTable.string("prompt"),
-            ParquetTable.string("target"),
-            ParquetTable.imageList("images"));
-    new ParquetTable(promptSchema, prompts)
+    new ParquetTable(PromptsTable.SCHEMA, prompts)
         .write(new Path(new Path(root, "_prompts"), split + ".parquet"), conf);
     if (split.equals("train")) {
       int captions = (int) Math.round(TRAIN_CAPTIONS * captionScale(counts));
       long s = SeededKeys.splitmix64(seed ^ SeededKeys.fnv1a64("caption/" + split));
-      new ParquetTable(promptSchema, Captions.rows(captions, new SplittableRandom(s)))
+      new ParquetTable(PromptsTable.SCHEMA, Captions.rows(captions, new SplittableRandom(s)))
           .write(new Path(new Path(root, "_prompts"), "pretrain.parquet"), conf);
       progress.accept("captions (pretrain): " + captions + " samples");
     }

@@ -5,14 +5,16 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.v2drop.core.bench.Benchmark;
+import org.v2drop.core.bench.Benchmarks;
 
 /**
  * shapes_sqa: ScienceQA-IMG-style multiple choice (2-4 choices, int8 answer index, optional hint).
  */
 public final class SqaTask implements ShapesTask {
   @Override
-  public String name() {
-    return "shapes_sqa";
+  public Benchmark benchmark() {
+    return Benchmarks.SHAPES_SQA;
   }
 
   @Override
@@ -69,7 +71,7 @@ public final class SqaTask implements ShapesTask {
     }
     return new GeneratedTask(
         Map.of(
-            "ScienceQA-IMG/" + split + "-00000-of-00001.parquet",
+            shard(split),
             new ParquetTable(
                 ParquetTable.schema(
                     ParquetTable.image("image"),

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.v2drop.core.bench.Benchmark;
+import org.v2drop.core.bench.Benchmarks;
 
 /**
  * shapes_textvqa: counting and colour questions with ten human-style answers that differ in form
@@ -11,8 +13,8 @@ import java.util.SplittableRandom;
  */
 public final class TextVqaTask implements ShapesTask {
   @Override
-  public String name() {
-    return "shapes_textvqa";
+  public Benchmark benchmark() {
+    return Benchmarks.SHAPES_TEXTVQA;
   }
 
   @Override
@@ -75,7 +77,7 @@ public final class TextVqaTask implements ShapesTask {
     }
     return new GeneratedTask(
         Map.of(
-            "data/" + split + "-00000-of-00001.parquet",
+            shard(split),
             new ParquetTable(
                 ParquetTable.schema(
                     ParquetTable.string("image_id"),

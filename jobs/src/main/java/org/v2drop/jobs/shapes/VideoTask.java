@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.v2drop.core.bench.Benchmark;
+import org.v2drop.core.bench.Benchmarks;
 
 /**
  * shapes_video: Video-MME-shaped questions over 4 frames (a list of image structs per row): which
@@ -15,8 +17,8 @@ public final class VideoTask implements ShapesTask {
   private static final List<String> DIRECTIONS = List.of("left", "right", "up", "down");
 
   @Override
-  public String name() {
-    return "shapes_video";
+  public Benchmark benchmark() {
+    return Benchmarks.SHAPES_VIDEO;
   }
 
   @Override
@@ -69,7 +71,7 @@ public final class VideoTask implements ShapesTask {
     }
     return new GeneratedTask(
         Map.of(
-            "data/" + split + "-00000-of-00001.parquet",
+            shard(split),
             new ParquetTable(
                 ParquetTable.schema(
                     ParquetTable.string("question_id"),

@@ -10,7 +10,8 @@ import java.util.Map;
  *     cells
  * @param output report root (local, hdfs://, s3a://)
  * @param errorRateThreshold a cell whose share of error rows exceeds this fails the job
- * @param maxNewTokens benchmark → max_new_tokens override ("*" = every benchmark)
+ * @param maxNewTokens benchmark → max_new_tokens override ({@code EngineSpec.ALL_BENCHMARKS} =
+ *     every benchmark)
  * @param partitions Spark partitions per model (0 = twice the default parallelism)
  * @param batchSize samples of one benchmark and method generated together (1 = one at a time)
  */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.v2drop.core.bench.Benchmarks;
 import org.v2drop.core.drop.MethodSpec;
+import org.v2drop.udf.EngineSpec;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -125,7 +126,7 @@ public final class SweepParser {
           g, Set.of("max_new_tokens", "max_new_tokens_per_benchmark"), "generation.", where);
       if (g.containsKey("max_new_tokens")) {
         maxNew.put(
-            "*",
+            EngineSpec.ALL_BENCHMARKS,
             positive(integer(g, "max_new_tokens", 0, where), "generation.max_new_tokens", where));
       }
       if (g.containsKey("max_new_tokens_per_benchmark")) {

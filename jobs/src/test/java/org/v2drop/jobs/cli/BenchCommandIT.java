@@ -9,18 +9,19 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.v2drop.jobs.testing.Cli;
+import org.v2drop.jobs.testing.Repo;
 
 /**
  * The bench contract: ONE JSON object with the specified fields, consistent with the method and the
  * inputs.
  */
 class BenchCommandIT {
-  static final String MODEL =
-      TraceCommandIT.ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-b").toString();
+  static final String MODEL = Repo.FIXTURE_B.toString();
 
   static JsonNode bench(String method, String images) throws Exception {
-    TraceCommandIT.Result r =
-        TraceCommandIT.run(
+    Cli.Result r =
+        Cli.run(
             "bench",
             "--model",
             MODEL,
@@ -110,11 +111,11 @@ class BenchCommandIT {
    */
   @Test
   void servesRequestsFromStdin() throws Exception {
-    TraceCommandIT.Result r =
+    Cli.Result r =
         withStdin(
             "vanilla 2\n\nv2drop@1:0.5,5:0.5,6:0 1\n",
             () ->
-                TraceCommandIT.run(
+                Cli.run(
                     "bench",
                     "--model",
                     MODEL,
@@ -147,17 +148,15 @@ class BenchCommandIT {
 
     r =
         withStdin(
-            "vanilla\n",
-            () -> TraceCommandIT.run("bench", "--model", MODEL, "--serve", "--threads", "1"));
+            "vanilla\n", () -> Cli.run("bench", "--model", MODEL, "--serve", "--threads", "1"));
     assertEquals(2, r.code());
     assertTrue(r.err().contains("expected a request line \"SPEC N\""), r.err());
-    r = TraceCommandIT.run("bench", "--model", MODEL, "--serve", "--method", "vanilla");
+    r = Cli.run("bench", "--model", MODEL, "--serve", "--method", "vanilla");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("not --method"), r.err());
   }
 
-  private static TraceCommandIT.Result withStdin(
-      String input, java.util.function.Supplier<TraceCommandIT.Result> body) {
+  private static Cli.Result withStdin(String input, java.util.function.Supplier<Cli.Result> body) {
     java.io.InputStream old = System.in;
     System.setIn(
         new java.io.ByteArrayInputStream(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
@@ -170,11 +169,10 @@ class BenchCommandIT {
 
   @Test
   void rejectsBadValues() {
-    TraceCommandIT.Result r =
-        TraceCommandIT.run("bench", "--model", MODEL, "--method", "vanilla", "--repeat", "0");
+    Cli.Result r = Cli.run("bench", "--model", MODEL, "--method", "vanilla", "--repeat", "0");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--repeat must be >= 1"), r.err());
-    r = TraceCommandIT.run("bench", "--model", MODEL, "--method", "vanilla", "--warmup", "-1");
+    r = Cli.run("bench", "--model", MODEL, "--method", "vanilla", "--warmup", "-1");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--warmup must be >= 0"), r.err());
   }

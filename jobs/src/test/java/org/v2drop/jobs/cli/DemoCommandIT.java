@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.v2drop.jobs.testing.Cli;
 import org.v2drop.udf.ExecutorModelCache;
 
 /**
@@ -24,9 +25,8 @@ class DemoCommandIT {
   void demoWritesReportsAndPrintsTheSummary(@TempDir Path tmp) throws Exception {
     Path model =
         Path.of(System.getProperty("user.dir")).getParent().resolve(DemoCommand.DEFAULT_MODEL);
-    TraceCommandIT.Result r =
-        TraceCommandIT.run(
-            "demo", "--out", tmp.toString(), "--model", model.toString(), "--limit", "2");
+    Cli.Result r =
+        Cli.run("demo", "--out", tmp.toString(), "--model", model.toString(), "--limit", "2");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("run demo: reports under " + tmp), r.out());
     for (String method : DemoCommand.methods(8)) {
@@ -52,9 +52,8 @@ class DemoCommandIT {
     }
     assertTrue(Files.isDirectory(tmp.resolve("metrics/run_id=demo")));
     assertTrue(Files.isRegularFile(tmp.resolve("suite/_prompts/test.parquet")));
-    TraceCommandIT.Result again =
-        TraceCommandIT.run(
-            "demo", "--out", tmp.toString(), "--model", model.toString(), "--limit", "2");
+    Cli.Result again =
+        Cli.run("demo", "--out", tmp.toString(), "--model", model.toString(), "--limit", "2");
     assertEquals(0, again.code(), again.err());
     assertTrue(again.err().contains("skipped 49 complete cell(s)"), again.err());
   }

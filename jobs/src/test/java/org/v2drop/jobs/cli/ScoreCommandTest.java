@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.v2drop.jobs.testing.Cli;
 
 class ScoreCommandTest {
   @TempDir Path dir;
@@ -23,8 +24,7 @@ class ScoreCommandTest {
         {"question_id": 2, "answers": ["red", "red", "blue", "red", "red", "red", "red", "red", "red", "red"], "response": "blue"}
 
         """);
-    TraceCommandIT.Result r =
-        TraceCommandIT.run("score", "--benchmark", "textvqa_val", "--input", in.toString());
+    Cli.Result r = Cli.run("score", "--benchmark", "textvqa_val", "--input", in.toString());
     assertEquals(0, r.code(), r.err());
     JsonNode out = new ObjectMapper().readTree(r.out());
     assertEquals("textvqa_val", out.get("benchmark").asText());
@@ -46,9 +46,7 @@ class ScoreCommandTest {
         """);
     JsonNode p =
         new ObjectMapper()
-            .readTree(
-                TraceCommandIT.run("score", "--benchmark", "pope", "--input", pope.toString())
-                    .out());
+            .readTree(Cli.run("score", "--benchmark", "pope", "--input", pope.toString()).out());
     assertEquals(0.5, p.get("metrics").get("accuracy").asDouble());
     assertEquals("no.", p.get("samples").get(1).get("parsed").asText());
     Path mmb = dir.resolve("mmb.jsonl");
@@ -61,9 +59,7 @@ class ScoreCommandTest {
     JsonNode m =
         new ObjectMapper()
             .readTree(
-                TraceCommandIT.run(
-                        "score", "--benchmark", "mmbench_en_dev", "--input", mmb.toString())
-                    .out());
+                Cli.run("score", "--benchmark", "mmbench_en_dev", "--input", mmb.toString()).out());
     assertEquals(1.0, m.get("metrics").get("circular_accuracy").asDouble());
     assertEquals("B", m.get("samples").get(0).get("parsed").asText());
     Path sqa = dir.resolve("sqa.jsonl");
@@ -72,9 +68,7 @@ class ScoreCommandTest {
     JsonNode s =
         new ObjectMapper()
             .readTree(
-                TraceCommandIT.run(
-                        "score", "--benchmark", "scienceqa_img", "--input", sqa.toString())
-                    .out());
+                Cli.run("score", "--benchmark", "scienceqa_img", "--input", sqa.toString()).out());
     assertEquals(1.0, s.get("samples").get(0).get("score").asDouble());
   }
 
@@ -82,19 +76,16 @@ class ScoreCommandTest {
   void badLinesNameFileLineAndColumn() throws Exception {
     Path in = dir.resolve("bad.jsonl");
     Files.writeString(in, "{\"answer\": \"yes\", \"response\": \"yes\"}\n{\"answer\": \"yes\"}\n");
-    TraceCommandIT.Result r =
-        TraceCommandIT.run("score", "--benchmark", "pope", "--input", in.toString());
+    Cli.Result r = Cli.run("score", "--benchmark", "pope", "--input", in.toString());
     assertEquals(1, r.code());
     assertTrue(r.err().contains("bad.jsonl:2: missing string field 'response'"), r.err());
     Files.writeString(in, "{\"response\": \"yes\"}\n");
-    TraceCommandIT.Result col =
-        TraceCommandIT.run("score", "--benchmark", "pope", "--input", in.toString());
+    Cli.Result col = Cli.run("score", "--benchmark", "pope", "--input", in.toString());
     assertTrue(
         col.err().contains("bad.jsonl:1: sample bad.jsonl:1: column 'answer' is missing or null")
             || col.err().contains("column 'answer' is missing or null"),
         col.err());
-    TraceCommandIT.Result unknown =
-        TraceCommandIT.run("score", "--benchmark", "nope", "--input", in.toString());
+    Cli.Result unknown = Cli.run("score", "--benchmark", "nope", "--input", in.toString());
     assertTrue(unknown.err().contains("unknown benchmark 'nope'"), unknown.err());
   }
 }

@@ -5,41 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.v2drop.jobs.testing.Cli;
+import org.v2drop.jobs.testing.Repo;
 
 /**
  * The trace contract: one JSON object on stdout with the specified fields; errors on stderr with
  * exit codes.
  */
 class TraceCommandIT {
-  static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
-  static final Path FIXTURE = ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-b");
-
-  record Result(int code, String out, String err) {}
-
-  static Result run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.run(args);
-      return new Result(
-          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
+  static final Path FIXTURE = Repo.FIXTURE_B;
 
   static List<String> traceArgs(String method) throws Exception {
     JsonNode ref = new ObjectMapper().readTree(FIXTURE.resolve("reference.json").toFile());
@@ -57,7 +37,7 @@ class TraceCommandIT {
   @Test
   void printsOneJsonObjectMatchingTheReference() throws Exception {
     JsonNode ref = new ObjectMapper().readTree(FIXTURE.resolve("reference.json").toFile());
-    Result r = run(traceArgs("v2drop@1:0.5,5:0.5,6:0").toArray(String[]::new));
+    Cli.Result r = Cli.run(traceArgs("v2drop@1:0.5,5:0.5,6:0").toArray(String[]::new));
     assertEquals(0, r.code(), r.err());
     JsonNode out = new ObjectMapper().readTree(r.out());
     assertEquals(1, r.out().strip().lines().count(), "exactly one line of JSON on stdout");
@@ -79,17 +59,17 @@ class TraceCommandIT {
   @Test
   void badInputsExitNonZeroWithAMessage() throws Exception {
     List<String> a = traceArgs("v2drop@9:0.5");
-    Result r = run(a.toArray(String[]::new));
+    Cli.Result r = Cli.run(a.toArray(String[]::new));
     assertEquals(1, r.code());
     assertTrue(r.err().contains("layer 9 is out of range [1, 8)"), r.err());
     assertEquals("", r.out());
-    Result usage = run("trace", "--model", FIXTURE.toString());
+    Cli.Result usage = Cli.run("trace", "--model", FIXTURE.toString());
     assertEquals(2, usage.code());
     assertTrue(usage.err().contains("missing required option --prompt"), usage.err());
-    Result unknown = run("trace", "--modle", "x");
+    Cli.Result unknown = Cli.run("trace", "--modle", "x");
     assertEquals(2, unknown.code());
-    Result images =
-        run(
+    Cli.Result images =
+        Cli.run(
             "trace",
             "--model",
             FIXTURE.toString(),
@@ -99,7 +79,7 @@ class TraceCommandIT {
             "vanilla");
     assertEquals(1, images.code());
     assertTrue(images.err().contains("1 '<image>' placeholder(s) but 0 image(s)"), images.err());
-    Result methods = run("methods");
+    Cli.Result methods = Cli.run("methods");
     assertTrue(
         methods.out().contains("llava-192  3:0.5,17:0.5,22:0") && methods.out().contains("202.8"),
         methods.out());
@@ -126,9 +106,7 @@ class TraceCommandIT {
                 "run_id: launcher",
                 "output: " + tmp.resolve("reports"),
                 "models:",
-                "  - {name: tiny-a, path: "
-                    + ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-a")
-                    + "}",
+                "  - {name: tiny-a, path: " + Repo.FIXTURE_A + "}",
                 "methods: [vanilla]",
                 "benchmarks:",
                 "  - {name: shapes_pope, path: " + tmp.resolve("suite/shapes_pope") + "}",
@@ -136,7 +114,7 @@ class TraceCommandIT {
             + "\n");
     Process p =
         new ProcessBuilder(
-                ROOT.resolve("bin/v2drop").toString(),
+                Repo.ROOT.resolve("bin/v2drop").toString(),
                 "eval",
                 "--sweep",
                 sweep.toString(),
@@ -153,7 +131,7 @@ class TraceCommandIT {
   /** bin/v2drop on the packaged jar: the JSON alone on stdout, logs on stderr, DJL offline. */
   @Test
   void launcherRunsTrace() throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/v2drop").toString()));
+    List<String> cmd = new ArrayList<>(List.of(Repo.ROOT.resolve("bin/v2drop").toString()));
     cmd.addAll(traceArgs("fastv@3:0.25"));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

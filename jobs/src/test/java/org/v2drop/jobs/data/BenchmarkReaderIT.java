@@ -20,7 +20,8 @@ import org.v2drop.core.bench.Benchmark;
 import org.v2drop.core.bench.Benchmarks;
 import org.v2drop.core.bench.Sample;
 import org.v2drop.core.processor.ImageDecoder;
-import org.v2drop.udf.SampleRows;
+import org.v2drop.core.processor.LlavaConversation;
+import org.v2drop.udf.SampleTable;
 
 /**
  * The readers read the Hub layouts (files written by HF datasets) unchanged, and reject wrong
@@ -70,11 +71,11 @@ class BenchmarkReaderIT {
     Benchmark b = Benchmarks.byName(benchmark);
     Set<String> ids = new HashSet<>();
     for (Row r : got) {
-      Sample s = SampleRows.toSample(r);
+      Sample s = SampleTable.toSample(r);
       assertTrue(ids.add(s.id()), "sample ids are unique: " + s.id());
       assertEquals(1, s.images().size(), s.id());
       ImageDecoder.decode(s.images().get(0), s.id()); // grey, RGBA, PNG and JPEG all decode
-      String prompt = b.prompt(s);
+      String prompt = b.toPrompt(s, LlavaConversation.DEFAULT).text();
       assertTrue(prompt.contains("USER: <image>\n") && prompt.endsWith(" ASSISTANT:"), prompt);
       assertFalse(prompt.contains("null"), prompt);
     }

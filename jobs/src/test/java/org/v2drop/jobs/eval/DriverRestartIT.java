@@ -22,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.sweep.Sweep;
 import org.v2drop.jobs.sweep.SweepParser;
+import org.v2drop.jobs.testing.Repo;
+import org.v2drop.jobs.testing.ReportRows;
 import org.v2drop.udf.ExecutorModelCache;
 
 /**
@@ -30,7 +32,6 @@ import org.v2drop.udf.ExecutorModelCache;
  * cells, recomputes the others, and the final reports equal a clean run's.
  */
 class DriverRestartIT {
-  static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
   static final List<String> BENCHMARKS =
       List.of("shapes_pope", "shapes_gqa", "shapes_mme", "shapes_textvqa");
 
@@ -51,7 +52,7 @@ class DriverRestartIT {
 
     ProcessBuilder driver =
         new ProcessBuilder(
-                ROOT.resolve("bin/v2drop").toString(),
+                Repo.ROOT.resolve("bin/v2drop").toString(),
                 "eval",
                 "--sweep",
                 killed.toString(),
@@ -147,9 +148,7 @@ class DriverRestartIT {
                 "run_id: restart",
                 "output: " + tmp.resolve(name + "-reports"),
                 "models:",
-                "  - {name: tiny-a, path: "
-                    + ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-a")
-                    + "}",
+                "  - {name: tiny-a, path: " + Repo.FIXTURE_A + "}",
                 "methods: [vanilla, \"v2drop@2:0.5,4:0.25\"]",
                 "benchmarks:"));
     BENCHMARKS.forEach(b -> lines.add("  - {name: " + b + ", path: " + suite.resolve(b) + "}"));

@@ -27,6 +27,7 @@ import org.v2drop.jobs.shapes.ParquetTable;
 import org.v2drop.jobs.shapes.PopeTask;
 import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.sweep.Sweep;
+import org.v2drop.jobs.testing.ReportRows;
 import org.v2drop.udf.ExecutorModelCache;
 
 /**
@@ -40,7 +41,9 @@ class EvalJobIT {
           .resolve("core/src/test/resources/fixtures/tiny-llava-a");
   static final List<String> METHODS =
       List.of("vanilla", "v2drop@2:0.5,4:0.25", "fastv@2:0.5", "random@2:0.3");
+
   @TempDir static Path tmp;
+
   static SparkSession spark;
   static Path suite;
 

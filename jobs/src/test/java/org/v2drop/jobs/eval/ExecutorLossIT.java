@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.sweep.Sweep;
+import org.v2drop.jobs.testing.ClusterSessions;
+import org.v2drop.jobs.testing.Repo;
+import org.v2drop.jobs.testing.ReportRows;
 import org.v2drop.udf.ExecutorModelCache;
 
 /**
@@ -46,7 +49,7 @@ class ExecutorLossIT {
     AtomicInteger failedTasks = new AtomicInteger();
     List<String> faultyRows;
     List<String> faultyMetrics;
-    SparkSession spark = LocalClusterIT.clusterSession(tmp, "executor-loss-test");
+    SparkSession spark = ClusterSessions.session(tmp, "executor-loss-test");
     try {
       String appId = spark.sparkContext().applicationId();
       java.util.Set<Integer> evalStages = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -124,7 +127,7 @@ class ExecutorLossIT {
     return new Sweep(
         "loss",
         out.toString(),
-        List.of(new Sweep.ModelRef("tiny-a", LocalClusterIT.MODEL)),
+        List.of(new Sweep.ModelRef("tiny-a", Repo.FIXTURE_A.toString())),
         List.of("vanilla", "v2drop@2:0.5,4:0.25"),
         List.of(
             new Sweep.BenchmarkRef(

@@ -3,10 +3,7 @@ package org.v2drop.jobs.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.sweep.Sweep;
+import org.v2drop.jobs.testing.ClusterSessions;
+import org.v2drop.jobs.testing.Repo;
+import org.v2drop.jobs.testing.ReportRows;
 import org.v2drop.udf.ExecutorModelCache;
 
 /**
@@ -27,9 +27,7 @@ import org.v2drop.udf.ExecutorModelCache;
  * to the CPU here), and the reports equal a local[2] run.
  */
 class LocalClusterIT {
-  static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
-  static final String MODEL =
-      ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-a").toString();
+  static final String MODEL = Repo.FIXTURE_A.toString();
 
   @Test
   void twoExecutorJvmsServeTheSweepLikeLocalMode(@TempDir Path tmp) throws Exception {
@@ -44,8 +42,8 @@ class LocalClusterIT {
         new Configuration(),
         m -> {});
     Sweep cluster = sweep(tmp.resolve("cluster"));
-    java.util.Set<String> threadsBefore = nonDaemonThreads();
-    SparkSession spark = clusterSession(tmp, "cluster-test");
+    java.util.Set<String> threadsBefore = ClusterSessions.nonDaemonThreads();
+    SparkSession spark = ClusterSessions.session(tmp, "cluster-test");
     List<Row> rows;
     try {
       EvalJob.Result r = EvalJob.run(spark, cluster, false, m -> {});
@@ -55,10 +53,12 @@ class LocalClusterIT {
       spark.stop();
     }
     assertEquals(
-        List.of(), childrenAfter(30), "no executor or worker process outlives the session");
+        List.of(),
+        ClusterSessions.childrenAfter(30),
+        "no executor or worker process outlives the session");
     assertEquals(
         java.util.Set.of(),
-        threadsLeftAfter(threadsBefore, 30),
+        ClusterSessions.threadsLeftAfter(threadsBefore, 30),
         "no non-daemon thread outlives the session");
     Map<String, Integer> loadsByExecutor = new TreeMap<>();
     for (Row row : rows) {
@@ -94,86 +94,6 @@ class LocalClusterIT {
     }
   }
 
-  /**
-   * A {@code local-cluster[2,1,1024]} session: two executor JVMs with the executor class path the
-   * build writes, the DJL offline flags, and one fake GPU per worker from a discovery script
-   * written into {@code tmp}.
-   */
-  static SparkSession clusterSession(Path tmp, String appName) throws java.io.IOException {
-    String sparkHome = System.getenv("SPARK_HOME");
-    assertTrue(
-        sparkHome != null && Files.isDirectory(Path.of(sparkHome, "jars")),
-        "SPARK_HOME with jars/ is set by the build (failsafe), found " + sparkHome);
-    Path discovery = tmp.resolve("gpus.sh");
-    Files.writeString(
-        discovery, "#!/usr/bin/env bash\necho '{\"name\": \"gpu\", \"addresses\": [\"0\"]}'\n");
-    Files.setPosixFilePermissions(discovery, PosixFilePermissions.fromString("rwxr-xr-x"));
-
-    List<String> executorCp =
-        new ArrayList<>(
-            List.of(
-                Files.readString(ROOT.resolve("udf/target/executor-classpath.txt"))
-                    .strip()
-                    .split(":")));
-    executorCp.add(0, ROOT.resolve("udf/target/v2drop-udf-0.1.0-SNAPSHOT.jar").toString());
-    String opens = String.join(" ", ManagementOpens.FLAGS);
-
-    return SparkSession.builder()
-        .master("local-cluster[2,1,1024]")
-        .appName(appName)
-        .config("spark.ui.enabled", "false")
-        .config("spark.executor.extraClassPath", String.join(":", executorCp))
-        .config("spark.executor.extraJavaOptions", opens)
-        .config("spark.executorEnv.DJL_OFFLINE", "true")
-        .config("spark.executorEnv.OPT_OUT_TRACKING", "true")
-        .config("spark.worker.resource.gpu.amount", "1")
-        .config("spark.worker.resource.gpu.discoveryScript", discovery.toString())
-        .config("spark.executor.resource.gpu.amount", "1")
-        .config("spark.task.resource.gpu.amount", "1")
-        .config("spark.sql.shuffle.partitions", "4")
-        .getOrCreate();
-  }
-
-  static java.util.Set<String> nonDaemonThreads() {
-    java.util.Set<String> out = new java.util.TreeSet<>();
-    Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.isAlive() && !t.isDaemon())
-        .forEach(t -> out.add(t.getName() + "#" + t.getId()));
-    return out;
-  }
-
-  /**
-   * Non-daemon threads alive after {@code seconds} that were not there before (a leak keeps the JVM
-   * from exiting).
-   */
-  static java.util.Set<String> threadsLeftAfter(java.util.Set<String> before, long seconds)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-    while (true) {
-      java.util.Set<String> left = nonDaemonThreads();
-      left.removeAll(before);
-      if (left.isEmpty() || System.nanoTime() > deadline) {
-        return left;
-      }
-      Thread.sleep(100);
-    }
-  }
-
-  /**
-   * Waits until the processes this JVM started (executors, workers) are gone; returns those still
-   * alive.
-   */
-  static List<ProcessHandle> childrenAfter(long seconds) throws InterruptedException {
-    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-    List<ProcessHandle> alive =
-        ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
-    while (!alive.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      alive = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
-    }
-    return alive;
-  }
-
   static Sweep sweep(Path out) {
     return new Sweep(
         "lc",
@@ -186,32 +106,5 @@ class LocalClusterIT {
         Map.of("*", 3),
         0.0,
         4);
-  }
-
-  /**
-   * The Java 17 flags Spark's executors need (the same list bin/v2drop and spark-defaults.conf
-   * use).
-   */
-  public static final class ManagementOpens {
-    static final List<String> FLAGS =
-        List.of(
-            "-XX:+IgnoreUnrecognizedVMOptions",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-opens=java.base/java.net=ALL-UNNAMED",
-            "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-            "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
-            "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
-            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
-            "-Djdk.reflect.useDirectMethodHandle=false");
-
-    private ManagementOpens() {}
   }
 }

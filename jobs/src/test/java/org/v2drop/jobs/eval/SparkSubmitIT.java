@@ -16,6 +16,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.v2drop.jobs.shapes.ShapesSuite;
+import org.v2drop.jobs.testing.ClusterSessions;
+import org.v2drop.jobs.testing.Repo;
 
 /**
  * spark-submit of the shaded app jar (what clusters run), against a local-cluster: SparkSubmit is
@@ -23,17 +25,16 @@ import org.v2drop.jobs.shapes.ShapesSuite;
  * cluster-configs/ submit it.
  */
 class SparkSubmitIT {
-  static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
 
   @Test
   void appJarRunsASweepUnderSparkSubmit(@TempDir Path tmp) throws Exception {
-    Path appJar = ROOT.resolve("jobs/target/v2drop-jobs-0.1.0-SNAPSHOT-app.jar");
+    Path appJar = Repo.ROOT.resolve("jobs/target/v2drop-jobs-0.1.0-SNAPSHOT-app.jar");
     assertTrue(Files.isRegularFile(appJar), "the build makes the shaded app jar: " + appJar);
     String sparkHome = System.getenv("SPARK_HOME");
     assertTrue(sparkHome != null, "SPARK_HOME is set by the build (failsafe)");
     String nativeJar =
         Arrays.stream(
-                Files.readString(ROOT.resolve("udf/target/executor-classpath.txt"))
+                Files.readString(Repo.ROOT.resolve("udf/target/executor-classpath.txt"))
                     .strip()
                     .split(":"))
             .filter(p -> p.contains("pytorch-native-"))
@@ -58,9 +59,7 @@ class SparkSubmitIT {
                 "run_id: submitted",
                 "output: " + tmp.resolve("reports"),
                 "models:",
-                "  - {name: tiny-a, path: "
-                    + ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-a")
-                    + "}",
+                "  - {name: tiny-a, path: " + Repo.FIXTURE_A + "}",
                 "methods: [vanilla, \"v2drop@2:0.5,4:0.25\"]",
                 "benchmarks:",
                 "  - {name: shapes_pope, path: " + suite.resolve("shapes_pope") + "}",
@@ -68,10 +67,10 @@ class SparkSubmitIT {
                 "partitions: 2")
             + "\n");
 
-    String opens = String.join(" ", LocalClusterIT.ManagementOpens.FLAGS);
+    String opens = String.join(" ", ClusterSessions.JAVA17_FLAGS);
     List<String> cmd =
         new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-Xmx1g"));
-    cmd.addAll(LocalClusterIT.ManagementOpens.FLAGS);
+    cmd.addAll(ClusterSessions.JAVA17_FLAGS);
     cmd.addAll(
         List.of(
             "-cp",

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.v2drop.jobs.eval.EvalJob;
 import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.sweep.Sweep;
+import org.v2drop.jobs.testing.Repo;
 import org.v2drop.udf.ExecutorModelCache;
 
 /**
@@ -26,7 +27,6 @@ import org.v2drop.udf.ExecutorModelCache;
  * skips and says so.
  */
 class ReportsNotebookIT {
-  static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
 
   @Test
   void notebookRunsOnTheReports(@TempDir Path tmp) throws Exception {
@@ -70,10 +70,7 @@ class ReportsNotebookIT {
           new Sweep(
               "nb",
               reports.toString(),
-              List.of(
-                  new Sweep.ModelRef(
-                      "tiny-a",
-                      ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-a").toString())),
+              List.of(new Sweep.ModelRef("tiny-a", Repo.FIXTURE_A.toString())),
               List.of("vanilla", "v2drop@2:0.5,4:0.25", "fastv@2:0.5"),
               List.of(
                   new Sweep.BenchmarkRef(
@@ -98,7 +95,7 @@ class ReportsNotebookIT {
                 "--to",
                 "notebook",
                 "--execute",
-                ROOT.resolve("notebooks/reports.ipynb").toString(),
+                Repo.ROOT.resolve("notebooks/reports.ipynb").toString(),
                 "--output",
                 tmp.resolve("executed.ipynb").toString())
             .redirectErrorStream(true);

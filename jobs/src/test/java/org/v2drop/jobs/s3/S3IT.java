@@ -31,6 +31,7 @@ import org.v2drop.jobs.eval.EvalJob;
 import org.v2drop.jobs.eval.ReportPaths;
 import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.sweep.Sweep;
+import org.v2drop.jobs.testing.Repo;
 import org.v2drop.udf.ExecutorModelCache;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -45,11 +46,12 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * credential provider (JCEKS) and appear in no report, error message or executor configuration.
  */
 class S3IT {
-  static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
   static final String ACCESS = "v2drop-test-access";
   static final String SECRET = "v2dropSecret-9f3b2c7a";
   static final String BUCKET = "v2drop";
+
   @TempDir static Path tmp;
+
   static Process server;
   static int port;
   static S3Client s3;
@@ -76,7 +78,7 @@ class S3IT {
    * listens.
    */
   static void launchServer() throws Exception {
-    Path jar = ROOT.resolve("jobs/target/s3proxy/s3proxy.jar");
+    Path jar = Repo.ROOT.resolve("jobs/target/s3proxy/s3proxy.jar");
     assertTrue(
         Files.isRegularFile(jar),
         "s3proxy.jar is copied by the build (pre-integration-test): " + jar);
@@ -204,7 +206,7 @@ class S3IT {
   @Test
   void sweepReadsAndWritesS3ThroughTheMagicCommitter() throws Exception {
     popeSuite("suite", 4, 2, "data/shapes_pope");
-    Path model = ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-a");
+    Path model = Repo.FIXTURE_A;
     upload(model, "models/tiny-a");
 
     LogCapture logs = LogCapture.open();
@@ -317,7 +319,7 @@ class S3IT {
             "5s",
             "spark.hadoop.fs.s3a.connection.acquisition.timeout",
             "5s");
-    String model = ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-a").toString();
+    String model = Repo.FIXTURE_A.toString();
     LogCapture logs = LogCapture.open();
     try {
       // 1. nothing listens at the endpoint

@@ -7,7 +7,6 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,9 +17,9 @@ import org.v2drop.core.bench.Benchmarks;
 import org.v2drop.core.bench.Sample;
 import org.v2drop.core.drop.MethodSpec;
 import org.v2drop.core.engine.LlavaEngine;
-import org.v2drop.core.generate.Generation;
-import org.v2drop.core.processor.ImageDecoder;
-import org.v2drop.core.processor.RgbImage;
+import org.v2drop.core.eval.Evaluator;
+import org.v2drop.core.eval.SampleResult;
+import org.v2drop.jobs.testing.Repo;
 
 /**
  * The Java engine's greedy answers on ShapesVQA test samples equal HF transformers'
@@ -28,7 +27,6 @@ import org.v2drop.core.processor.RgbImage;
  * where the answers are.
  */
 class DemoModelParityIT {
-  static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
 
   @Test
   void javaAnswersMatchTransformers() throws Exception {
@@ -49,8 +47,7 @@ class DemoModelParityIT {
     int total = 0;
     int same = 0;
     List<String> differences = new ArrayList<>();
-    try (LlavaEngine engine =
-        LlavaEngine.load(ROOT.resolve("models/shapes-llava-v2"), Device.cpu())) {
+    try (LlavaEngine engine = LlavaEngine.load(Repo.DEMO_MODEL, Device.cpu())) {
       for (JsonNode a : ref.get("answers")) {
         String task = a.get("task").asText();
         Sample s = samples.get(task + "/" + a.get("sample_id").asText());
@@ -58,16 +55,11 @@ class DemoModelParityIT {
             s != null,
             "sample " + a.get("sample_id") + " of " + task + " is not in the regenerated suite");
         Benchmark b = Benchmarks.byName(task);
-        List<RgbImage> images = new ArrayList<>();
-        for (byte[] img : s.images()) {
-          images.add(ImageDecoder.decode(img, s.id()));
-        }
-        Generation g =
-            engine.generate(
-                engine.encode(b.prompt(s), images, task + "/" + s.id()),
-                MethodSpec.parse("vanilla"),
-                ref.get("max_new_tokens").asInt());
-        String response = engine.decode(g.tokens());
+        SampleResult r =
+            new Evaluator(engine, b, MethodSpec.parse("vanilla"), ref.get("max_new_tokens").asInt())
+                .evaluate(s);
+        assertTrue(r.ok(), r.error());
+        String response = r.response();
         String expected = a.get("response").asText();
         total++;
         if (response.equals(expected)) {

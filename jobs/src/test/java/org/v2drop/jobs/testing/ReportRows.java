@@ -1,4 +1,4 @@
-package org.v2drop.jobs.eval;
+package org.v2drop.jobs.testing;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -6,18 +6,19 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.v2drop.jobs.eval.ReportPaths;
 
 /**
  * One run's reports read back as sorted lines of the columns that must not differ between two runs.
  */
-final class ReportRows {
+public final class ReportRows {
   private ReportRows() {}
 
   /**
    * Predictions: what was answered and scored, and which tokens were kept (no timings, executors or
    * devices).
    */
-  static List<String> predictions(SparkSession spark, String output, String runId) {
+  public static List<String> predictions(SparkSession spark, String output, String runId) {
     return lines(
         spark,
         ReportPaths.predictions(output),
@@ -33,7 +34,7 @@ final class ReportRows {
   }
 
   /** Metrics: values, counts and budgets (no latencies). */
-  static List<String> metrics(SparkSession spark, String output, String runId) {
+  public static List<String> metrics(SparkSession spark, String output, String runId) {
     return lines(
         spark,
         ReportPaths.metrics(output),
