@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Markdown tables for BENCHMARKS.md from tools/bench_side_by_side.sh's JSON lines.
 
-    python3 tools/bench_table.py docs/bench-DATE.jsonl [MORE.jsonl ...]
+    python3 tools/bench_table.py benchmarks/runs/bench-DATE.jsonl [MORE.jsonl ...]
 
 Several files (runs of the same build) are pooled: every round of every file counts once. Prints (1) every
 configuration's medians over rounds, (2) Java / HF ratios taken within each round (the VM's speed drifts between
