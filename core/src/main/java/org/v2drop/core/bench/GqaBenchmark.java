@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** GQA (docs/benchmarks.md "GQA"): strip, lowercase, delete ASCII punctuation, exact match. */
+/**
+ * GQA (docs/benchmarks.md "GQA"): the stripped response and the answer lowercased, ASCII
+ * punctuation deleted, exact match (lmms-eval's generic exact_match with the task's settings).
+ */
 public final class GqaBenchmark extends NamedBenchmark {
   private static final String PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
 
@@ -31,9 +34,13 @@ public final class GqaBenchmark extends NamedBenchmark {
     return 16;
   }
 
+  /**
+   * lmms-eval's exact_match with ignore_case and ignore_punctuation: lowercase, drop ASCII
+   * punctuation.
+   */
   static String normalize(String s) {
     StringBuilder sb = new StringBuilder();
-    for (char c : s.strip().toLowerCase(Locale.ROOT).toCharArray()) {
+    for (char c : s.toLowerCase(Locale.ROOT).toCharArray()) {
       if (PUNCTUATION.indexOf(c) < 0) {
         sb.append(c);
       }
@@ -43,7 +50,7 @@ public final class GqaBenchmark extends NamedBenchmark {
 
   @Override
   public SampleScore score(Sample s, String response) {
-    String pred = normalize(response);
+    String pred = normalize(response.strip()); // the response is stripped, the answer is not
     return new SampleScore(pred.equals(normalize(s.string("answer"))) ? 1 : 0, pred);
   }
 

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * MMBench-EN dev (docs/benchmarks.md "MMBench"): options prompt; deterministic letter extraction;
+ * MMBench-EN dev (docs/benchmarks.md "MMBench"): options prompt; lmms-eval's static letter choice;
  * circular groups (rows whose index % 1,000,000 equals a main row's index) score 1 only if every
  * row is right.
  */
@@ -69,10 +69,34 @@ public final class MmbenchBenchmark extends NamedBenchmark {
     return 1024;
   }
 
+  /**
+   * lmms-eval's static MMBench evaluation of one row: the letter {@code can_infer} finds (the
+   * option named, else the one option whose text appears), else the deterministic extraction; right
+   * when it is the row's answer.
+   */
   @Override
   public SampleScore score(Sample s, String response) {
-    String letter = McqExtraction.extract(response, new ArrayList<>(options(s).keySet()));
+    Map<String, String> choices = scoringChoices(s);
+    String letter = McqExtraction.canInfer(response, choices);
+    if (letter == null) {
+      letter = McqExtraction.extract(response, new ArrayList<>(choices.keySet()));
+    }
     return new SampleScore(letter.equals(s.string("answer").strip()) ? 1 : 0, letter);
+  }
+
+  /**
+   * The options lmms-eval scores against ({@code build_choices}): every letter whose value is not
+   * null — unlike the prompt, a "nan" string counts as an option here.
+   */
+  static Map<String, String> scoringChoices(Sample s) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String l : LETTERS) {
+      String v = s.optString(l);
+      if (v != null) {
+        out.put(l, v);
+      }
+    }
+    return out;
   }
 
   @Override

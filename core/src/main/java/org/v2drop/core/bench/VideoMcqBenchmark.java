@@ -1,6 +1,5 @@
 package org.v2drop.core.bench;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,14 +42,15 @@ public final class VideoMcqBenchmark extends NamedBenchmark {
     return 16;
   }
 
+  /**
+   * Video-MME's letters: A-D whatever the options (lmms-eval's {@code extract_characters_regex}).
+   */
+  private static final List<String> LETTERS = List.of("A", "B", "C", "D");
+
   @Override
   public SampleScore score(Sample s, String response) {
-    List<String> letters = new ArrayList<>();
-    for (int i = 0; i < s.strings("options").size(); i++) {
-      letters.add(ScienceQaBenchmark.letter(i));
-    }
-    String letter = McqExtraction.extract(response, letters);
-    return new SampleScore(letter.equals(s.string("answer").strip()) ? 1 : 0, letter);
+    String letter = McqExtraction.extract(response, LETTERS);
+    return new SampleScore(letter.equalsIgnoreCase(s.string("answer")) ? 1 : 0, letter);
   }
 
   @Override

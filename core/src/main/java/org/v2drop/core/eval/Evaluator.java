@@ -1,6 +1,7 @@
 package org.v2drop.core.eval;
 
 import java.util.List;
+import org.v2drop.core.bench.Answer;
 import org.v2drop.core.bench.Benchmark;
 import org.v2drop.core.bench.Prompt;
 import org.v2drop.core.bench.Sample;
@@ -68,10 +69,10 @@ public final class Evaluator {
   /** Decodes the generated tokens and scores the answer. */
   SampleResult answer(
       Sample sample, Prompt prompt, EncodedInput input, Generation gen, int batchSize) {
-    String response = engine.decode(gen.tokens());
-    SampleScore score = benchmark.score(sample, response);
+    Answer answer = Answer.of(engine.decode(gen.tokens()));
+    SampleScore score = benchmark.score(sample, answer.text());
     return SampleResult.ok(
-        sample, prompt.text(), gen, response, score, input.visionPositions(), batchSize);
+        sample, prompt.text(), gen, answer.raw(), score, input.visionPositions(), batchSize);
   }
 
   /**

@@ -182,6 +182,22 @@ class BenchmarkPromptsTest {
   }
 
   @Test
+  void mmbenchFirstAsksCanInferThenExtracts() {
+    Benchmark b = Benchmarks.byName("mmbench_en_dev");
+    Sample smp = s("index", 3L, "answer", "B", "A", "a cat", "B", "a dog", "C", null, "D", "nan");
+    assertEquals(
+        "B", b.score(smp, "It is a dog, I think.").parsed(), "the one option text present");
+    assertEquals(1.0, b.score(smp, "It is a dog, I think.").score());
+    assertEquals(
+        "A", b.score(smp, "Perhaps A cat").parsed(), "'A' of a short answer is the option");
+    assertEquals("", b.score(smp, "no idea").parsed(), "nothing to infer, nothing to extract");
+    assertEquals(
+        "D",
+        b.score(smp, "bananas").parsed(),
+        "a 'nan' option is an option when scoring (pandas' isna is false for the string)");
+  }
+
+  @Test
   void mmbenchCircularGroupsNeedEveryRotationRight() {
     Benchmark b = Benchmarks.byName("mmbench_en_dev");
     List<Scored> rows = new ArrayList<>();

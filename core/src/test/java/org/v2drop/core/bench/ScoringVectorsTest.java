@@ -62,6 +62,35 @@ class ScoringVectorsTest {
     return cases("pope");
   }
 
+  static Stream<JsonNode> canInfer() {
+    return cases("mmbench_can_infer");
+  }
+
+  static Stream<JsonNode> gqa() {
+    return cases("gqa");
+  }
+
+  static Stream<JsonNode> vizwiz() {
+    return cases("vizwiz_vqa");
+  }
+
+  static Stream<JsonNode> videomme() {
+    return cases("videomme");
+  }
+
+  /** What lmms-eval's evaluator hands a task's scorer: the response without reasoning blocks. */
+  static String scored(JsonNode v, String field) {
+    return Answer.of(v.get(field).asText()).text();
+  }
+
+  @org.junit.jupiter.api.Test
+  void theVectorsNameTheLmmsEvalTheyCameFrom() {
+    JsonNode p = vectors().get("_provenance");
+    assertTrue(
+        p != null && p.get("lmms_eval_commit").asText().matches("[0-9a-f]{40}"), "provenance");
+    assertEquals("tools/make_scoring_vectors.py", p.get("generator").asText());
+  }
+
   @ParameterizedTest
   @MethodSource("evalai")
   void evalAiNormalize(JsonNode v) {
@@ -75,10 +104,7 @@ class ScoringVectorsTest {
     List<String> answers = new ArrayList<>();
     v.get("answers").forEach(a -> answers.add(a.asText()));
     assertEquals(
-        v.get("acc").asDouble(),
-        VqaAccuracy.score(v.get("pred").asText(), answers),
-        1e-9,
-        v.toString());
+        v.get("acc").asDouble(), VqaAccuracy.score(scored(v, "pred"), answers), 1e-9, v.toString());
   }
 
   @ParameterizedTest
@@ -112,7 +138,7 @@ class ScoringVectorsTest {
             "vectors");
     assertEquals(
         v.get("score").asDouble(),
-        Benchmarks.byName("scienceqa_img").score(s, v.get("in").asText()).score(),
+        Benchmarks.byName("scienceqa_img").score(s, scored(v, "in")).score(),
         v.toString());
   }
 
@@ -122,7 +148,55 @@ class ScoringVectorsTest {
     Sample s = Sample.textOnly("t", Map.of("answer", v.get("gt").asText()), "vectors");
     assertEquals(
         v.get("score").asDouble(),
-        Benchmarks.byName("pope").score(s, v.get("in").asText()).score(),
+        Benchmarks.byName("pope").score(s, scored(v, "in")).score(),
         v.toString());
+  }
+
+  @ParameterizedTest
+  @MethodSource("canInfer")
+  void mmbenchCanInfer(JsonNode v) {
+    Map<String, String> choices = new java.util.LinkedHashMap<>();
+    v.get("choices").fields().forEachRemaining(e -> choices.put(e.getKey(), e.getValue().asText()));
+    String expected = v.get("out").isBoolean() ? null : v.get("out").asText();
+    assertEquals(expected, McqExtraction.canInfer(v.get("in").asText(), choices), v.toString());
+  }
+
+  @ParameterizedTest
+  @MethodSource("gqa")
+  void gqa(JsonNode v) {
+    Sample s = Sample.textOnly("t", Map.of("answer", v.get("answer").asText()), "vectors");
+    SampleScore got = Benchmarks.byName("gqa").score(s, scored(v, "in"));
+    assertEquals(v.get("pred").asText(), got.parsed(), v.toString());
+    assertEquals(v.get("score").asDouble(), got.score(), v.toString());
+  }
+
+  @ParameterizedTest
+  @MethodSource("vizwiz")
+  void vizwiz(JsonNode v) {
+    List<String> answers = new ArrayList<>();
+    v.get("answers").forEach(a -> answers.add(a.asText()));
+    Sample s = Sample.textOnly("t", Map.of("answers", answers), "vectors");
+    assertEquals(
+        v.get("acc").asDouble(),
+        Benchmarks.byName("vizwiz_vqa_val").score(s, scored(v, "pred")).score(),
+        1e-9,
+        v.toString());
+  }
+
+  @ParameterizedTest
+  @MethodSource("videomme")
+  void videomme(JsonNode v) {
+    Sample s =
+        Sample.textOnly(
+            "t",
+            Map.of(
+                "options",
+                List.of("A. a", "B. b", "C. c", "D. d"),
+                "answer",
+                v.get("answer").asText()),
+            "vectors");
+    SampleScore got = Benchmarks.byName("videomme").score(s, scored(v, "in"));
+    assertEquals(v.get("out").asText(), got.parsed(), v.toString());
+    assertEquals(v.get("score").asDouble(), got.score(), v.toString());
   }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.v2drop.core.bench.Answer;
 import org.v2drop.core.bench.Benchmark;
 import org.v2drop.core.bench.Benchmarks;
 import org.v2drop.core.bench.Sample;
@@ -79,7 +80,7 @@ final class ScoreCommand {
     Map<String, Object> columns = Sample.columnsFromJson(where, line);
     String id = benchmark.layout().sampleId(columns);
     Sample sample = Sample.textOnly(id == null ? where : id, columns, where);
-    SampleScore score = benchmark.score(sample, response.asText());
+    SampleScore score = benchmark.score(sample, Answer.of(response.asText()).text());
     return new Scored(sample, response.asText(), score);
   }
 }
