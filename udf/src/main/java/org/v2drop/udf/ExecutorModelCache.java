@@ -28,11 +28,13 @@ public final class ExecutorModelCache {
       return engine;
     }
 
-    synchronized void close() {
-      if (engine != null) {
-        engine.close();
-        engine = null;
+    synchronized boolean close() {
+      if (engine == null) {
+        return false;
       }
+      engine.close();
+      engine = null;
+      return true;
     }
   }
 
@@ -41,7 +43,16 @@ public final class ExecutorModelCache {
 
   static {
     Runtime.getRuntime()
-        .addShutdownHook(new Thread(ExecutorModelCache::closeAll, "v2drop-model-cache-close"));
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  int closed = closeAll();
+                  if (closed > 0) { // to the executor's log: its native memory was given back
+                    System.err.println(
+                        "v2drop: closed " + closed + " cached engine(s) at JVM exit");
+                  }
+                },
+                "v2drop-model-cache-close"));
   }
 
   private ExecutorModelCache() {}
@@ -79,9 +90,13 @@ public final class ExecutorModelCache {
     return LOADS.get();
   }
 
-  /** Closes and forgets every engine (JVM shutdown, tests). */
-  public static void closeAll() {
-    SLOTS.values().forEach(Slot::close);
+  /** Closes and forgets every engine (JVM shutdown, tests); returns how many were open. */
+  public static int closeAll() {
+    int closed = 0;
+    for (Slot slot : SLOTS.values()) {
+      closed += slot.close() ? 1 : 0;
+    }
     SLOTS.clear();
+    return closed;
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +15,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.v2drop.core.engine.LlavaEngine;
 
 /** One model per (checkpoint, device) per JVM, loaded exactly once under concurrent demand. */
@@ -29,6 +32,28 @@ class ExecutorModelCacheIT {
   @AfterEach
   void clear() {
     ExecutorModelCache.closeAll();
+  }
+
+  /** A JVM that exits normally closes its cached engines (the executor-shutdown path). */
+  @Test
+  void theShutdownHookClosesCachedEnginesWhenTheJvmExits(@TempDir Path tmp) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                CacheAtExit.class.getName(),
+                TINY.toString(),
+                tmp.toString())
+            .redirectError(tmp.resolve("err.txt").toFile())
+            .redirectOutput(tmp.resolve("out.txt").toFile())
+            .start();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the child JVM exited");
+    String out = Files.readString(tmp.resolve("out.txt"));
+    String err = Files.readString(tmp.resolve("err.txt"));
+    assertEquals(0, p.exitValue(), err);
+    assertTrue(out.contains("loaded 1"), out);
+    assertTrue(err.contains("v2drop: closed 1 cached engine(s) at JVM exit"), err);
   }
 
   @Test

@@ -83,6 +83,99 @@ class BenchmarkPromptsTest {
   }
 
   @Test
+  void generationLengthsAndMainMetricsAreLmmsEvals() {
+    Map<String, Object[]> expected =
+        Map.of(
+            "pope", new Object[] {128, "f1"},
+            "mme", new Object[] {16, "perception"},
+            "gqa", new Object[] {16, "exact_match"},
+            "textvqa_val", new Object[] {1024, "vqa_accuracy"},
+            "vizwiz_vqa_val", new Object[] {1024, "vqa_accuracy"},
+            "scienceqa_img", new Object[] {16, "exact_match"},
+            "mmbench_en_dev", new Object[] {1024, "circular_accuracy"},
+            "videomme", new Object[] {16, "accuracy"});
+    expected.forEach(
+        (name, e) -> {
+          Benchmark b = Benchmarks.byName(name);
+          assertEquals(e[0], b.maxNewTokens(), name);
+          assertEquals(e[1], b.mainMetric(), name);
+          List<String> cols = b.columns().stream().map(Column::name).toList();
+          assertTrue(cols.contains("question"), name + ": " + cols);
+          assertTrue(
+              b.columns().stream().anyMatch(c -> c.required() && c.name().equals("question")),
+              name);
+        });
+    assertTrue(
+        Benchmarks.byName("pope")
+            .columns()
+            .contains(Column.optional("category", Column.Kind.STRING)));
+  }
+
+  @Test
+  void videoPromptAndPerGroupAccuracies() {
+    Benchmark b = Benchmarks.byName("videomme");
+    Sample q =
+        s(
+            "question",
+            "What moves?",
+            "options",
+            List.of("A. cat", "B. dog", "C. car", "D. cup"),
+            "answer",
+            "B",
+            "duration",
+            "short",
+            "domain",
+            "Film",
+            "task_type",
+            "Counting");
+    assertEquals(
+        "Select the best answer to the following multiple-choice question based on the video and the"
+            + " subtitles. Respond with only the letter (A, B, C, or D) of the correct option.\nWhat"
+            + " moves?\nA. cat\nB. dog\nC. car\nD. cup\n\nAnswer with the option's letter from the"
+            + " given choices directly.",
+        b.question(q));
+    List<Scored> rows = new ArrayList<>();
+    String[][] data = {{"short", "B"}, {"short", "C"}, {"long", "B"}, {"long", "B"}};
+    for (String[] d : data) {
+      Sample smp =
+          s(
+              "options",
+              List.of("A. a", "B. b", "C. c", "D. d"),
+              "answer",
+              "B",
+              "duration",
+              d[0],
+              "domain",
+              "Film",
+              "task_type",
+              "Counting");
+      rows.add(new Scored(smp, d[1], b.score(smp, d[1])));
+    }
+    Map<String, Double> m = b.aggregate(rows);
+    assertEquals(0.75, m.get("accuracy"), 1e-12);
+    assertEquals(0.5, m.get("duration/short"), 1e-12);
+    assertEquals(1.0, m.get("duration/long"), 1e-12);
+    assertEquals(0.75, m.get("domain/Film"), 1e-12);
+    assertEquals(0.75, m.get("task_type/Counting"), 1e-12);
+    assertEquals(5, m.size());
+  }
+
+  @Test
+  void exactMatchBenchmarksAverageTheirScores() {
+    for (String[] bm :
+        new String[][] {
+          {"gqa", "exact_match"}, {"textvqa_val", "vqa_accuracy"}, {"scienceqa_img", "exact_match"}
+        }) {
+      Benchmark b = Benchmarks.byName(bm[0]);
+      List<Scored> rows = new ArrayList<>();
+      for (double v : new double[] {1, 0, 0.5, 1}) {
+        rows.add(new Scored(s(), "r", new SampleScore(v, "r")));
+      }
+      assertEquals(Map.of(bm[1], 0.625), b.aggregate(rows), bm[0]);
+    }
+  }
+
+  @Test
   void thePromptIsTheQuestionInTheModelsTemplateWithTheSamplesImages() {
     Sample sample =
         new Sample(

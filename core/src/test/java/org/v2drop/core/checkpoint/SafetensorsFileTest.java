@@ -49,6 +49,58 @@ class SafetensorsFileTest {
         e.getMessage().contains("'ids' has dtype I64; supported: F32, F16, BF16"), e.getMessage());
   }
 
+  /** Each limit of the header checks, on both of its sides. */
+  @Test
+  void boundariesOfTheHeaderChecks() throws Exception {
+    Path empty = dir.resolve("empty.safetensors");
+    SafetensorsWriter.writeRaw(empty, "{}", List.of()); // the smallest header, filling the file
+    assertEquals(Map.of(), SafetensorsFile.open(empty).tensors());
+    Path eight = dir.resolve("eight.safetensors");
+    Files.write(eight, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(2).array());
+    assertMessage(eight, "header length 2 exceeds the file size 8");
+    Path one = dir.resolve("one.safetensors");
+    SafetensorsWriter.writeRaw(one, "{", List.of(new byte[4]));
+    assertMessage(one, "header length 1 is outside [2, ");
+
+    // an empty tensor, and a tensor ending exactly at the end of the data
+    SafetensorsWriter.writeRaw(
+        dir.resolve("edges.safetensors"),
+        "{\"e\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[4,4]},"
+            + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+            + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}",
+        List.of(new byte[8]));
+    Map<String, TensorInfo> t = SafetensorsFile.open(dir.resolve("edges.safetensors")).tensors();
+    assertEquals(3, t.size(), "adjacent tensors and an empty one at the boundary do not overlap");
+    assertEquals(0, SafetensorsFile.readAsFloat(t.get("e")).length);
+    assertArrayEquals(new float[] {0f}, SafetensorsFile.readAsFloat(t.get("b")));
+
+    Path past = dir.resolve("past.safetensors");
+    SafetensorsWriter.writeRaw(
+        past,
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[5,9]}}",
+        List.of(new byte[8]));
+    assertMessage(past, "data_offsets [5, 9] lie outside the data section of 8 bytes");
+    Path big = dir.resolve("big.safetensors");
+    SafetensorsWriter.writeRaw(
+        big,
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[3,3],\"data_offsets\":[0,8]}}",
+        List.of(new byte[8]));
+    assertMessage(big, "shape [3,3] is larger than the file's data (8 bytes)");
+    Path span = dir.resolve("span.safetensors");
+    SafetensorsWriter.writeRaw(
+        span,
+        "{\"a\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,8]}}",
+        List.of(new byte[8]));
+    assertMessage(span, "byte span 8 does not match shape [2] x F16 (4 bytes)");
+    Path overlap = dir.resolve("overlap.safetensors");
+    SafetensorsWriter.writeRaw(
+        overlap,
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+            + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[3,7]}}",
+        List.of(new byte[8]));
+    assertMessage(overlap, "overlap");
+  }
+
   @Test
   void truncatedFilesAreNamed() throws Exception {
     Path f = dir.resolve("short.safetensors");

@@ -27,6 +27,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.v2drop.core.checkpoint.CheckpointException;
+import org.v2drop.core.drop.MethodSpec;
+import org.v2drop.core.generate.Generation;
+import org.v2drop.core.processor.EncodedInput;
 import org.v2drop.core.testing.Checkpoints;
 
 /**
@@ -121,16 +124,32 @@ class CheckpointFuzzIT {
         outcomes.getOrDefault("loaded", 0) > 0, "data-only mutations still load: " + outcomes);
   }
 
-  /** "loaded" or "rejected"; anything but a CheckpointException (or an Error) propagates. */
+  /**
+   * "loaded" (and then it generates) or "rejected" with a message naming the file it read; anything
+   * but a CheckpointException (or an Error) propagates.
+   */
   private static String attempt(Path dir) {
-    try (LlavaEngine e = LlavaEngine.load(dir, Device.cpu())) {
-      return "loaded";
+    LlavaEngine engine;
+    try {
+      engine = LlavaEngine.load(dir, Device.cpu());
     } catch (CheckpointException e) {
+      String m = String.valueOf(e.getMessage());
       assertTrue(
-          e.getMessage() != null && e.getMessage().length() > 10, "a message that says what: " + e);
+          m.contains(dir.toString()) || FILES.matcher(m).find(),
+          "the message names the file (or directory) that is wrong: " + m);
       return "rejected";
     }
+    try (engine) {
+      EncodedInput text = engine.encode("USER: Hello there ASSISTANT:", List.of(), "fuzz");
+      Generation g = engine.generate(text, MethodSpec.parse("v2drop@1:0.5"), 3);
+      assertTrue(g.tokens().length >= 1, "a checkpoint that loads generates");
+      return "loaded";
+    }
   }
+
+  /** The checkpoint files a message may name instead of the directory. */
+  static final Pattern FILES =
+      Pattern.compile("(config\\.json|\\.safetensors|model\\.safetensors\\.index\\.json)");
 
   /**
    * Edits the JSON header of a safetensors file; sometimes its length prefix, sometimes the text.

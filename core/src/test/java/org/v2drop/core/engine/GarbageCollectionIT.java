@@ -1,7 +1,7 @@
 package org.v2drop.core.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import java.util.ArrayList;
@@ -52,7 +52,10 @@ class GarbageCollectionIT {
       collector.setDaemon(true);
       collector.start();
       try {
-        for (int i = 0; i < 40; i++) {
+        // at least 40 generations, and as many more as it takes for the collector to have run 20
+        // times while generations ran (a slow machine runs longer, not weaker)
+        for (int i = 0; i < 40 || collections.get() <= 20; i++) {
+          assertTrue(i < 4000, "the collector ran only " + collections.get() + " times");
           String m = methods[i % methods.length];
           Generation g = engine.generate(input, MethodSpec.parse(m), 6);
           Generation ref = quiet.get(i % methods.length);
@@ -67,8 +70,6 @@ class GarbageCollectionIT {
         collector.interrupt();
         collector.join();
       }
-      assertEquals(
-          true, collections.get() > 20, "the collector ran " + collections.get() + " times");
     }
   }
 }

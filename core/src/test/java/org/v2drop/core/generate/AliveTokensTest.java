@@ -89,6 +89,19 @@ class AliveTokensTest {
   }
 
   @Test
+  void positionIdsAreValuesOfTheirRows() {
+    PositionIds a = new PositionIds(new long[][] {{0, 1}, {0, 2}});
+    assertEquals(new PositionIds(new long[][] {{0, 1}, {0, 2}}), a);
+    assertEquals(a.hashCode(), new PositionIds(new long[][] {{0, 1}, {0, 2}}).hashCode());
+    assertTrue(!a.equals(new PositionIds(new long[][] {{0, 1}, {0, 3}})));
+    assertTrue(!a.equals("x"));
+    assertEquals("[[0, 1], [0, 2]]", a.toString());
+    assertEquals(2, a.length());
+    assertEquals(
+        PositionIds.sequential(3, 2), new PositionIds(new long[][] {{0, 1, 2}, {0, 1, 2}}));
+  }
+
+  @Test
   void inputsAreChecked() {
     assertThrows(
         IllegalArgumentException.class,

@@ -68,6 +68,21 @@ class AttentionIT {
     }
   }
 
+  /**
+   * (n, total): query i (at position past + i) sees keys 0..past + i; built on the host, not by the
+   * code under test.
+   */
+  private static NDArray textbookCausalMask(NDManager m, long n, long total) {
+    long past = total - n;
+    float[] mask = new float[(int) (n * total)];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < total; j++) {
+        mask[(int) (i * total + j)] = j > past + i ? Float.NEGATIVE_INFINITY : 0f;
+      }
+    }
+    return m.create(mask, new Shape(n, total));
+  }
+
   private static void check(
       NDManager m, int batch, int heads, int kvHeads, long past, long n, int hd, NDArray keyMask) {
     long total = past + n;
@@ -77,7 +92,7 @@ class AttentionIT {
     NDArray scores =
         q.matMul(k.repeat(1, heads / kvHeads).transpose(0, 1, 3, 2))
             .muli((float) (1.0 / Math.sqrt(hd)))
-            .addi(Attention.causalMask(m, n, total));
+            .addi(textbookCausalMask(m, n, total));
     NDArray probs = (keyMask == null ? scores : scores.addi(keyMask)).softmax(-1);
     float[] expected =
         probs

@@ -2,6 +2,7 @@ package org.v2drop.core.processor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,6 +73,120 @@ class ImageProcessorTest {
     RgbImage grown = ImageProcessor.centerCrop(new RgbImage(1, 1, new byte[] {9, 9, 9}), 3, 3);
     assertEquals(9, grown.at(0, 1, 1));
     assertEquals(0, grown.at(0, 0, 0));
+  }
+
+  static ImageProcessorConfig plain(boolean rescale, boolean normalize) {
+    return new ImageProcessorConfig(
+        false,
+        0,
+        0,
+        0,
+        false,
+        2,
+        2,
+        rescale,
+        1.0 / 255,
+        normalize,
+        CLIP_MEAN,
+        new float[] {0.26862954f, 0.26130258f, 0.27577711f},
+        false,
+        14,
+        0,
+        "<image>");
+  }
+
+  @Test
+  void preprocessRescalesThenNormalizesEachChannelInChwOrder() {
+    byte[] px = {0, 51, (byte) 102, (byte) 255, 10, 20, 30, 40, (byte) 200, 1, 2, 3};
+    RgbImage img = new RgbImage(2, 2, px);
+    float[] std = {0.26862954f, 0.26130258f, 0.27577711f};
+    float[] got = new ImageProcessor(plain(true, true)).preprocess(img);
+    assertEquals(12, got.length);
+    for (int i = 0; i < 12; i++) {
+      int ch = i / 4;
+      float v = (float) ((px[i] & 0xFF) * (1.0 / 255)); // HF: float64 multiply, then float32
+      assertEquals((v - CLIP_MEAN[ch]) / std[ch], got[i], 0f, "value " + i);
+    }
+    float[] rescaled = new ImageProcessor(plain(true, false)).preprocess(img);
+    assertEquals((float) (255 * (1.0 / 255)), rescaled[3], 0f);
+    assertEquals((float) (200 * (1.0 / 255)), rescaled[8], 0f);
+    float[] raw = new ImageProcessor(plain(false, false)).preprocess(img);
+    assertEquals(255f, raw[3], 0f);
+    assertEquals(1f, raw[9], 0f);
+  }
+
+  @Test
+  void preprocessPadsResizesAndCropsInHfsOrder() {
+    RgbImage wide = new RgbImage(4, 2, new byte[3 * 8]);
+    ImageProcessor p = new ImageProcessor(config(6, 4, true));
+    float[] out = p.preprocess(wide);
+    assertEquals(3 * 4 * 4, out.length, "padded to 4x4, resized to 6x6, cropped to 4x4");
+    ImageProcessorConfig fixed =
+        new ImageProcessorConfig(
+            true,
+            0,
+            3,
+            5,
+            false,
+            3,
+            5,
+            true,
+            1.0 / 255,
+            true,
+            CLIP_MEAN,
+            new float[] {0.26862954f, 0.26130258f, 0.27577711f},
+            false,
+            14,
+            0,
+            "<image>");
+    ImageProcessor f = new ImageProcessor(fixed);
+    assertArrayEquals(new int[] {3, 5}, f.resizeTarget(40, 7), "a fixed size ignores the input");
+    assertEquals(3 * 3 * 5, f.preprocess(wide).length);
+    assertArrayEquals(
+        new int[] {336, 336},
+        new ImageProcessor(config(336, 336, false)).resizeTarget(10, 10),
+        "square stays square");
+    assertArrayEquals(
+        new int[] {10, 12},
+        new ImageProcessor(config(10, 10, false)).resizeTarget(5, 6),
+        "width longer");
+  }
+
+  @Test
+  void padsTallImagesOnBothSidesAndLeavesSquaresAlone() {
+    RgbImage tall = new RgbImage(1, 3, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+    RgbImage sq = ImageProcessor.padToSquare(tall, CLIP_MEAN);
+    assertEquals(3, sq.width());
+    assertEquals(3, sq.height());
+    for (int y = 0; y < 3; y++) {
+      assertEquals(122, sq.at(0, y, 0), "left column padding");
+      assertEquals(1 + y, sq.at(0, y, 1), "the image in the middle column");
+      assertEquals(122, sq.at(0, y, 2), "right column padding");
+      assertEquals(7 + y, sq.at(2, y, 1));
+    }
+    RgbImage square = new RgbImage(1, 1, new byte[] {1, 2, 3});
+    assertSame(square, ImageProcessor.padToSquare(square, CLIP_MEAN));
+  }
+
+  @Test
+  void centerCropOfAnOddMarginAndOfALargerTarget() {
+    byte[] px = new byte[3 * 4 * 3];
+    for (int i = 0; i < px.length; i++) {
+      px[i] = (byte) (i + 1);
+    }
+    RgbImage img = new RgbImage(4, 3, px); // width 4, height 3
+    RgbImage c = ImageProcessor.centerCrop(img, 2, 1); // top = 1 // 2 = 0, left = 3 // 2 = 1
+    assertEquals(1, c.width());
+    assertEquals(2, c.height());
+    assertEquals(img.at(1, 0, 1), c.at(1, 0, 0));
+    assertEquals(img.at(1, 1, 1), c.at(1, 1, 0));
+    RgbImage big =
+        ImageProcessor.centerCrop(img, 5, 6); // pads: top (5-3+1)//2 = 1, left (6-4+1)//2 = 1
+    assertEquals(0, big.at(0, 0, 0));
+    assertEquals(img.at(0, 0, 0), big.at(0, 1, 1));
+    assertEquals(img.at(2, 2, 3), big.at(2, 3, 4));
+    assertEquals(0, big.at(2, 4, 5));
+    assertEquals(0, big.at(0, 1, 5));
   }
 
   @Test

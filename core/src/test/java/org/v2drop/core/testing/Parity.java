@@ -41,35 +41,6 @@ public final class Parity {
     }
   }
 
-  /** Mean absolute difference at most {@code tolerance}. */
-  public static void assertMeanAbsDiff(
-      String name, float[] expected, float[] actual, double tolerance) {
-    if (expected.length != actual.length) {
-      throw new AssertionError(
-          name + ": length " + actual.length + ", expected " + expected.length);
-    }
-    double sum = 0;
-    double maxDiff = 0;
-    int worst = -1;
-    for (int i = 0; i < expected.length; i++) {
-      double d = Math.abs((double) expected[i] - actual[i]);
-      sum += d;
-      if (d > maxDiff) {
-        maxDiff = d;
-        worst = i;
-      }
-    }
-    double mean = sum / Math.max(1, expected.length);
-    if (!(mean <= tolerance)) {
-      throw new AssertionError(
-          describe(name, expected, actual, maxDiff, worst)
-              + ", mean abs diff "
-              + mean
-              + " > "
-              + tolerance);
-    }
-  }
-
   private static String describe(
       String name, float[] expected, float[] actual, double maxDiff, int worst) {
     return name

@@ -45,13 +45,7 @@ public final class EvalJob {
     removeDeadStaging(spark, sweep, progress);
     List<String> skipped = new ArrayList<>();
     for (Sweep.ModelRef model : sweep.models()) {
-      EngineSpec spec =
-          new EngineSpec(
-              sweep.runId(),
-              model.name(),
-              model.path(),
-              sweep.maxNewTokens(),
-              remoteFetchConf(spark));
+      EngineSpec spec = engineSpec(spark, sweep, model);
       for (Sweep.BenchmarkRef b : sweep.benchmarks()) {
         List<String> todo = new ArrayList<>();
         for (String m : sweep.methods()) {
@@ -151,9 +145,9 @@ public final class EvalJob {
 
   /**
    * One evaluation pass for one model × benchmark: every pending method in one Spark job written to
-   * a private staging folder, then each cell committed to its own report partition. A driver that
-   * dies mid-pass leaves only staging files (ignored by readers, replaced by the rerun) and the
-   * cells committed before it.
+   * a private staging folder, then each cell committed to its own report partition ({@link
+   * CellWriter#commit}). A driver that dies mid-pass leaves only staging files (ignored by readers,
+   * replaced by the rerun) and the cells committed before it.
    */
   private static void evaluate(
       SparkSession spark,
@@ -189,13 +183,15 @@ public final class EvalJob {
     String staging = ReportPaths.staging(sweep.output(), sweep.runId());
     try {
       long t0 = System.nanoTime();
+      // each method's rows in their own folder, holding exactly the columns of a committed cell
       predictions
+          .drop(PredictionsTable.RUN_ID, PredictionsTable.MODEL, PredictionsTable.BENCHMARK)
           .write()
           .mode(SaveMode.Overwrite)
           .partitionBy(PredictionsTable.METHOD)
           .parquet(staging);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      long rows = spark.read().schema(PredictionsTable.SCHEMA).parquet(staging).count();
+      long rows = spark.read().parquet(staging).count();
       progress.accept(
           String.format(
               java.util.Locale.ROOT,
@@ -212,8 +208,9 @@ public final class EvalJob {
               spec.model() + ": " + b.name() + " has no samples; nothing to write for " + m);
           continue;
         }
-        CellWriter.overwrite(
-            spark.read().parquet(cellDir),
+        CellWriter.commit(
+            spark,
+            cellDir,
             ReportPaths.predictions(sweep.output()),
             sweep.runId(),
             spec.model(),
@@ -258,17 +255,15 @@ public final class EvalJob {
             col(SampleTable.METHOD), col(SampleTable.BATCH), col(SampleTable.SAMPLE_ID));
   }
 
-  /**
-   * A cell is complete when its predictions partition was committed (the committer's _SUCCESS
-   * marker is there).
-   */
+  /** A cell is complete when its predictions partition was committed (its _SUCCESS marker). */
   private static boolean isComplete(
       SparkSession spark, Sweep sweep, String model, String benchmark, String method) {
     return exists(
         spark,
         CellWriter.cellPath(
                 ReportPaths.predictions(sweep.output()), sweep.runId(), model, benchmark, method)
-            + "/_SUCCESS");
+            + "/"
+            + CellWriter.SUCCESS);
   }
 
   /**
@@ -310,6 +305,12 @@ public final class EvalJob {
 
   static String cell(String model, String method, String benchmark) {
     return model + " × " + method + " × " + benchmark;
+  }
+
+  /** All that executors are sent to evaluate with {@code model}: no driver-side secrets. */
+  static EngineSpec engineSpec(SparkSession spark, Sweep sweep, Sweep.ModelRef model) {
+    return new EngineSpec(
+        sweep.runId(), model.name(), model.path(), sweep.maxNewTokens(), remoteFetchConf(spark));
   }
 
   /**

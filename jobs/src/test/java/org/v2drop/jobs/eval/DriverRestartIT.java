@@ -1,7 +1,6 @@
 package org.v2drop.jobs.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -17,26 +16,34 @@ import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.Test;
+import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.sweep.Sweep;
 import org.v2drop.jobs.sweep.SweepParser;
+import org.v2drop.jobs.testing.ClusterSessions;
+import org.v2drop.jobs.testing.HaltingFileSystem;
 import org.v2drop.jobs.testing.Repo;
 import org.v2drop.jobs.testing.ReportRows;
 import org.v2drop.udf.ExecutorModelCache;
 
 /**
- * The driver dies mid-sweep (SIGKILL of a {@code bin/v2drop eval} process once its first cells are
- * committed). Readers then see only whole cells; rerunning the same sweep skips the committed
- * cells, recomputes the others, and the final reports equal a clean run's.
+ * The driver dies at an exact point of a sweep (its JVM halts, as on SIGKILL, just before a chosen
+ * rename): during the first pass's staging write, or between two cell commits. Readers then see
+ * exactly the committed cells, each whole; rerunning the same sweep skips exactly those cells,
+ * removes the dead run's staging folder, recomputes the rest, and the final reports equal a clean
+ * run's.
  */
 class DriverRestartIT {
   static final List<String> BENCHMARKS =
       List.of("shapes_pope", "shapes_gqa", "shapes_mme", "shapes_textvqa");
 
-  @Test
-  void aKilledDriverIsResumedByRerunningTheSameCommand(@TempDir Path tmp) throws Exception {
+  @ParameterizedTest(name = "halt before rename {1} into {0}")
+  @CsvSource({"/_staging/, 1", "/predictions/, 2"})
+  void aKilledDriverIsResumedByRerunningTheSameCommand(String into, int number, @TempDir Path tmp)
+      throws Exception {
     Path suite = tmp.resolve("suite");
     Map<String, Integer> counts = new LinkedHashMap<>();
     BENCHMARKS.forEach(b -> counts.put(b, 6));
@@ -48,43 +55,49 @@ class DriverRestartIT {
         new Configuration(),
         m -> {});
     Path killed = sweepFile(tmp, "killed", suite);
-    Path predictions = tmp.resolve("killed-reports/predictions/run_id=restart");
+    Path reports = tmp.resolve("killed-reports");
 
-    ProcessBuilder driver =
-        new ProcessBuilder(
-                Repo.ROOT.resolve("bin/v2drop").toString(),
-                "eval",
-                "--sweep",
-                killed.toString(),
-                "--master",
-                "local[1]")
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx1g");
+    command.addAll(ClusterSessions.JAVA17_FLAGS);
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            "org.v2drop.jobs.cli.Main",
+            "eval",
+            "--sweep",
+            killed.toString(),
+            "--master",
+            "local[1]",
+            "--conf",
+            "spark.hadoop.fs.file.impl=" + HaltingFileSystem.class.getName(),
+            "--conf",
+            "spark.hadoop.fs.file.impl.disable.cache=true",
+            "--conf",
+            "spark.hadoop." + HaltingFileSystem.INTO + "=" + into,
+            "--conf",
+            "spark.hadoop." + HaltingFileSystem.NUMBER + "=" + number));
+    Process p =
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
-            .redirectOutput(tmp.resolve("driver.log").toFile());
-    driver.environment().put("V2DROP_SKIP_BUILD", "1"); // the build made the jars this test runs
-    driver.environment().put("V2DROP_JAVA_OPTS", "-Xmx1g");
-    Process p = driver.start();
-    Set<String> committedAtKill;
-    try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-      // the first benchmark's two cells are committed: the driver is now evaluating the next one
-      while (committedCells(predictions).size() < 2
-          && p.isAlive()
-          && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-      assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-      committedAtKill = committedCells(predictions);
-    } finally {
-      p.destroyForcibly();
-    }
+            .redirectOutput(tmp.resolve("driver.log").toFile())
+            .start();
+    assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the driver ended");
     String log = Files.readString(tmp.resolve("driver.log"));
-    assertFalse(
-        committedAtKill.isEmpty(), "the driver committed a cell before it was killed:\n" + log);
-    assertTrue(
-        committedAtKill.size() < 2 * BENCHMARKS.size(),
-        "the driver was killed mid-sweep, not after it: " + committedAtKill);
+    assertEquals(HaltingFileSystem.STATUS, p.exitValue(), "the driver halted where told:\n" + log);
+    Set<String> committedAtKill = committedCells(reports.resolve("predictions/run_id=restart"));
+    assertEquals(
+        into.equals("/_staging/") ? 0 : 1,
+        committedAtKill.size(),
+        "cells committed before the halt: " + committedAtKill);
+    try (Stream<Path> files = Files.walk(reports)) {
+      assertTrue(
+          files.anyMatch(
+              f -> f.toString().contains("/_staging/restart-") && Files.isRegularFile(f)),
+          "the dead run left its staging folder behind");
+    }
 
     SparkSession spark =
         SparkSession.builder()
@@ -94,31 +107,36 @@ class DriverRestartIT {
             .config("spark.sql.shuffle.partitions", "2")
             .getOrCreate();
     try {
-      // readers see whole cells only: every visible cell holds all its samples
-      List<Row> visible =
-          spark
-              .read()
-              .parquet(tmp.resolve("killed-reports/predictions").toString())
-              .groupBy("benchmark", "method")
-              .count()
-              .collectAsList();
-      assertEquals(
-          committedAtKill.size(), visible.size(), "readers see the committed cells: " + visible);
-      for (Row cell : visible) {
-        assertEquals(
-            expectedRows(cell.getString(0)), cell.getLong(2), "cell " + cell + " is whole");
+      // readers see exactly the committed cells, each whole
+      Set<String> visible = new TreeSet<>();
+      if (Files.isDirectory(reports.resolve("predictions"))) {
+        for (Row cell :
+            spark
+                .read()
+                .parquet(reports.resolve("predictions").toString())
+                .groupBy("benchmark", "method")
+                .count()
+                .collectAsList()) {
+          assertEquals(
+              expectedRows(cell.getString(0)), cell.getLong(2), "cell " + cell + " is whole");
+          visible.add(cell.getString(0) + "/" + cell.getString(1));
+        }
       }
+      assertEquals(cellNames(committedAtKill), visible, "readers see the committed cells");
 
       Sweep sweep = SweepParser.parse(killed);
       EvalJob.Result rerun = EvalJob.run(spark, sweep, false, m -> {});
-      assertEquals(
-          committedAtKill.size(),
-          rerun.skippedCells().size(),
-          "committed cells are skipped: " + rerun.skippedCells());
+      Set<String> skipped = new TreeSet<>();
+      for (String c : rerun.skippedCells()) {
+        String[] mmb = c.split(" × "); // model × method × benchmark
+        skipped.add(mmb[2] + "/" + mmb[1]);
+      }
+      assertEquals(cellNames(committedAtKill), skipped, "exactly the committed cells are skipped");
       assertTrue(rerun.failedCells().isEmpty(), rerun.failedCells().toString());
 
       Sweep clean = SweepParser.parse(sweepFile(tmp, "clean", suite));
       EvalJob.run(spark, clean, false, m -> {});
+      ReportRows.assertDiscriminating(spark, clean.output(), "restart");
       assertEquals(
           ReportRows.predictions(spark, clean.output(), "restart"),
           ReportRows.predictions(spark, sweep.output(), "restart"),
@@ -126,7 +144,7 @@ class DriverRestartIT {
       assertEquals(
           ReportRows.metrics(spark, clean.output(), "restart"),
           ReportRows.metrics(spark, sweep.output(), "restart"));
-      try (Stream<Path> staged = Files.walk(tmp.resolve("killed-reports"))) {
+      try (Stream<Path> staged = Files.walk(reports)) {
         assertTrue(
             staged.noneMatch(f -> f.toString().contains("/_staging/") && Files.isRegularFile(f)),
             "no staging files are left behind");
@@ -135,6 +153,19 @@ class DriverRestartIT {
       spark.stop();
       ExecutorModelCache.closeAll();
     }
+  }
+
+  /** Committed cell folders (benchmark=B/method=M) as the names readers group by (B/M). */
+  static Set<String> cellNames(Set<String> folders) {
+    Set<String> out = new TreeSet<>();
+    for (String f : folders) {
+      String[] bm = f.split("/");
+      out.add(
+          ExternalCatalogUtils.unescapePathName(bm[0].substring(bm[0].indexOf('=') + 1))
+              + "/"
+              + ExternalCatalogUtils.unescapePathName(bm[1].substring(bm[1].indexOf('=') + 1)));
+    }
+    return out;
   }
 
   static long expectedRows(String benchmark) {
@@ -149,7 +180,10 @@ class DriverRestartIT {
                 "output: " + tmp.resolve(name + "-reports"),
                 "models:",
                 "  - {name: tiny-a, path: " + Repo.FIXTURE_A + "}",
-                "methods: [vanilla, \"v2drop@2:0.5,4:0.25\"]",
+                "methods: ["
+                    + String.join(
+                        ", ", ReportRows.METHODS.stream().map(m -> "\"" + m + "\"").toList())
+                    + "]",
                 "benchmarks:"));
     BENCHMARKS.forEach(b -> lines.add("  - {name: " + b + ", path: " + suite.resolve(b) + "}"));
     lines.addAll(List.of("generation: {max_new_tokens: 3}", "partitions: 2"));

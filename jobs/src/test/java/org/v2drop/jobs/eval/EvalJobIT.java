@@ -2,7 +2,6 @@ package org.v2drop.jobs.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -27,6 +26,7 @@ import org.v2drop.jobs.shapes.ParquetTable;
 import org.v2drop.jobs.shapes.PopeTask;
 import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.sweep.Sweep;
+import org.v2drop.jobs.testing.Repo;
 import org.v2drop.jobs.testing.ReportRows;
 import org.v2drop.udf.ExecutorModelCache;
 
@@ -35,12 +35,8 @@ import org.v2drop.udf.ExecutorModelCache;
  * (partitioning, reruns, batching), error rows.
  */
 class EvalJobIT {
-  static final Path MODEL =
-      Path.of(System.getProperty("user.dir"))
-          .getParent()
-          .resolve("core/src/test/resources/fixtures/tiny-llava-a");
-  static final List<String> METHODS =
-      List.of("vanilla", "v2drop@2:0.5,4:0.25", "fastv@2:0.5", "random@2:0.3");
+  static final Path MODEL = Repo.FIXTURE_A;
+  static final List<String> METHODS = ReportRows.METHODS;
 
   @TempDir static Path tmp;
 
@@ -198,6 +194,7 @@ class EvalJobIT {
     EvalJob.run(spark, sweep("d", one, 1, b, 0.0), false, m -> {});
     List<String> a = predictionKeys(one, "d");
     assertFalse(a.isEmpty());
+    ReportRows.assertDiscriminating(spark, one.toString(), "d");
     for (int partitions : new int[] {2, 8}) {
       Path many = tmp.resolve("p" + partitions);
       EvalJob.run(spark, sweep("d", many, partitions, b, 0.0), false, m -> {});
@@ -213,6 +210,7 @@ class EvalJobIT {
     Path alone = tmp.resolve("b1");
     EvalJob.run(spark, sweep("b", alone, 2, suiteBenchmarks(), 0.0), false, m -> {});
     List<String> expected = predictionKeys(alone, "b");
+    ReportRows.assertDiscriminating(spark, alone.toString(), "b");
     for (int partitions : new int[] {1, 3}) {
       Path out = tmp.resolve("b4-" + partitions);
       EvalJob.run(
@@ -303,6 +301,21 @@ class EvalJobIT {
     Row main =
         spark.read().parquet(ReportPaths.metrics(out.toString())).filter("is_main_metric").first();
     assertEquals(4L, main.<Long>getAs("errors"));
-    assertNotNull(main.getAs("value"));
+    assertEquals(7L, main.<Long>getAs("samples"));
+    List<org.v2drop.core.bench.Scored> ok = new ArrayList<>();
+    for (Row p : preds.filter("status = 'ok'").collectAsList()) {
+      String id = p.getAs("sample_id");
+      ok.add(
+          new org.v2drop.core.bench.Scored(
+              org.v2drop.core.bench.Sample.textOnly(
+                  id,
+                  org.v2drop.core.bench.Sample.columnsFromJson(id, p.getAs("sample_json")),
+                  "t"),
+              p.getAs("response"),
+              new org.v2drop.core.bench.SampleScore(p.<Double>getAs("score"), p.getAs("parsed"))));
+    }
+    double f1 =
+        org.v2drop.core.bench.Benchmarks.SHAPES_POPE.aggregate(ok).get(main.getAs("metric"));
+    assertEquals(f1, main.<Double>getAs("value"), 1e-12, "the metric is over the 3 ok rows only");
   }
 }

@@ -43,6 +43,7 @@ class LocalClusterIT {
         m -> {});
     Sweep cluster = sweep(tmp.resolve("cluster"));
     java.util.Set<String> threadsBefore = ClusterSessions.nonDaemonThreads();
+    java.util.Set<Long> childrenBefore = ClusterSessions.children();
     SparkSession spark = ClusterSessions.session(tmp, "cluster-test");
     List<Row> rows;
     try {
@@ -54,7 +55,7 @@ class LocalClusterIT {
     }
     assertEquals(
         List.of(),
-        ClusterSessions.childrenAfter(30),
+        ClusterSessions.childrenAfter(childrenBefore, 30),
         "no executor or worker process outlives the session");
     assertEquals(
         java.util.Set.of(),
@@ -85,6 +86,7 @@ class LocalClusterIT {
             .getOrCreate();
     try {
       EvalJob.run(localSpark, local, false, m -> {});
+      ReportRows.assertDiscriminating(localSpark, cluster.output(), "lc");
       assertEquals(
           ReportRows.predictions(localSpark, local.output(), "lc"),
           ReportRows.predictions(localSpark, cluster.output(), "lc"));
@@ -99,7 +101,7 @@ class LocalClusterIT {
         "lc",
         out.toString(),
         List.of(new Sweep.ModelRef("tiny-a", MODEL)),
-        List.of("vanilla", "v2drop@2:0.5,4:0.25"),
+        ReportRows.METHODS,
         List.of(
             new Sweep.BenchmarkRef(
                 "shapes_pope", out.getParent().resolve("suite/shapes_pope").toString(), null, 0)),

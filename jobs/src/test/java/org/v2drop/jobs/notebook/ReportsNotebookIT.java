@@ -22,9 +22,10 @@ import org.v2drop.jobs.testing.Repo;
 import org.v2drop.udf.ExecutorModelCache;
 
 /**
- * Executes notebooks/reports.ipynb with nbconvert on freshly written reports. Runs when the Python
- * named by V2DROP_PYTHON (default python3) has pyarrow, pandas, matplotlib and nbconvert; otherwise
- * skips and says so.
+ * Executes notebooks/reports.ipynb with nbconvert on freshly written reports, with the Python named
+ * by V2DROP_PYTHON (default python3), which needs the packages of notebooks/requirements.txt
+ * (.ci/run creates that environment). Without them the test fails and says how to create them; it
+ * is skipped only when V2DROP_SKIP_NOTEBOOK is set, a choice made by whoever runs the build.
  */
 class ReportsNotebookIT {
 
@@ -37,12 +38,17 @@ class ReportsNotebookIT {
             .start();
     String probeOut = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     boolean ready = probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0;
+    String skip = System.getenv("V2DROP_SKIP_NOTEBOOK");
     Assumptions.assumeTrue(
+        skip == null || skip.isEmpty(),
+        "skipped because V2DROP_SKIP_NOTEBOOK is set (" + skip + "): the notebook did not run");
+    assertTrue(
         ready,
-        "skipped: "
-            + python
-            + " lacks the notebook packages (pyarrow, pandas, matplotlib, "
-            + "nbconvert, ipykernel; see notebooks/requirements.txt): "
+        python
+            + " lacks the notebook packages (notebooks/requirements.txt): create them with `python3 -m"
+            + " venv ENV && ENV/bin/pip install -r notebooks/requirements.txt` and set"
+            + " V2DROP_PYTHON=ENV/bin/python (.ci/run does this), or set V2DROP_SKIP_NOTEBOOK=1 to skip"
+            + " this test knowingly. Probe output: "
             + probeOut.strip());
 
     Path suite = tmp.resolve("suite");

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +23,15 @@ import org.v2drop.core.eval.SampleResult;
 import org.v2drop.jobs.testing.Repo;
 
 /**
- * The Java engine's greedy answers on ShapesVQA test samples equal HF transformers'
- * (tools/hf_answers.py, committed) on at least 99% of 350 samples, and the scores are identical
- * where the answers are.
+ * The Java engine's greedy tokens on 350 ShapesVQA test samples equal HF transformers'
+ * (tools/hf_answers.py, committed), EOS included, at every step where HF's top-2 logit margin
+ * exceeds {@value #NEAR_TIE}; a step closer than that may flip on floating-point noise, so the
+ * comparison of that sample stops there, and such samples are counted and printed, never more than
+ * a few. Most answers end at EOS before max_new_tokens, so stopping at EOS is checked against HF
+ * too.
  */
 class DemoModelParityIT {
+  static final double NEAR_TIE = 1e-3;
 
   @Test
   void javaAnswersMatchTransformers() throws Exception {
@@ -45,9 +50,10 @@ class DemoModelParityIT {
       g.samples().forEach(s -> samples.put(t.name() + "/" + s.id(), s));
     }
     int total = 0;
-    int same = 0;
-    List<String> differences = new ArrayList<>();
+    int endedAtEos = 0;
+    List<String> nearTies = new ArrayList<>();
     try (LlavaEngine engine = LlavaEngine.load(Repo.DEMO_MODEL, Device.cpu())) {
+      long eos = engine.model().config().eosTokenIds().iterator().next();
       for (JsonNode a : ref.get("answers")) {
         String task = a.get("task").asText();
         Sample s = samples.get(task + "/" + a.get("sample_id").asText());
@@ -59,21 +65,42 @@ class DemoModelParityIT {
             new Evaluator(engine, b, MethodSpec.parse("vanilla"), ref.get("max_new_tokens").asInt())
                 .evaluate(s);
         assertTrue(r.ok(), r.error());
-        String response = r.response();
-        String expected = a.get("response").asText();
-        total++;
-        if (response.equals(expected)) {
-          same++;
-          assertEquals(b.score(s, expected), b.score(s, response));
-        } else {
-          differences.add(task + "/" + s.id() + ": java '" + response + "' hf '" + expected + "'");
+        long[] hf = new long[a.get("generated_ids").size()];
+        for (int k = 0; k < hf.length; k++) {
+          hf[k] = a.get("generated_ids").get(k).asLong();
         }
+        long[] java = r.generation().tokens();
+        String where =
+            task + "/" + s.id() + ": java " + Arrays.toString(java) + " hf " + Arrays.toString(hf);
+        int tie = -1; // the first step whose top-2 margin is within the noise
+        for (int k = 0; k < hf.length && tie < 0; k++) {
+          if (a.get("top2_margins").get(k).asDouble() <= NEAR_TIE) {
+            tie = k;
+          }
+        }
+        int checked = tie < 0 ? hf.length : tie;
+        for (int k = 0; k < checked; k++) {
+          assertTrue(k < java.length && java[k] == hf[k], "token " + k + " differs: " + where);
+        }
+        if (tie < 0) {
+          assertEquals(hf.length, java.length, "the same length (EOS where HF stopped): " + where);
+          assertEquals(a.get("response").asText(), r.response(), where);
+        } else {
+          nearTies.add(where + " (near tie at step " + tie + ")");
+        }
+        endedAtEos += hf.length > 0 && hf[hf.length - 1] == eos ? 1 : 0;
+        total++;
       }
     }
     assertTrue(total >= 300, "compared " + total + " samples");
-    assertTrue(
-        same >= 0.99 * total, same + "/" + total + " answers equal; differences: " + differences);
+    assertTrue(endedAtEos >= total / 2, "most answers stop at EOS: " + endedAtEos + "/" + total);
+    assertTrue(nearTies.size() <= 3, "near ties: " + nearTies);
     System.out.println(
-        "parity: " + same + "/" + total + " answers equal; differences: " + differences);
+        "parity: "
+            + (total - nearTies.size())
+            + "/"
+            + total
+            + " token-for-token equal; near ties (compared up to the tie): "
+            + nearTies);
   }
 }

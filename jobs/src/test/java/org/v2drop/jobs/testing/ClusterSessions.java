@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.sql.SparkSession;
@@ -45,6 +46,12 @@ public final class ClusterSessions {
    * written into {@code tmp}.
    */
   public static SparkSession session(Path tmp, String appName) throws IOException {
+    return session(tmp, appName, Map.of());
+  }
+
+  /** The same, with more settings; the test classes are on the executors' class path. */
+  public static SparkSession session(Path tmp, String appName, Map<String, String> conf)
+      throws IOException {
     String sparkHome = System.getenv("SPARK_HOME");
     assertTrue(
         sparkHome != null && Files.isDirectory(Path.of(sparkHome, "jars")),
@@ -61,22 +68,25 @@ public final class ClusterSessions {
                     .strip()
                     .split(":")));
     executorCp.add(0, Repo.ROOT.resolve("udf/target/v2drop-udf-0.1.0-SNAPSHOT.jar").toString());
+    executorCp.add(Repo.ROOT.resolve("jobs/target/test-classes").toString());
     String opens = String.join(" ", JAVA17_FLAGS);
 
-    return SparkSession.builder()
-        .master("local-cluster[2,1,1024]")
-        .appName(appName)
-        .config("spark.ui.enabled", "false")
-        .config("spark.executor.extraClassPath", String.join(":", executorCp))
-        .config("spark.executor.extraJavaOptions", opens)
-        .config("spark.executorEnv.DJL_OFFLINE", "true")
-        .config("spark.executorEnv.OPT_OUT_TRACKING", "true")
-        .config("spark.worker.resource.gpu.amount", "1")
-        .config("spark.worker.resource.gpu.discoveryScript", discovery.toString())
-        .config("spark.executor.resource.gpu.amount", "1")
-        .config("spark.task.resource.gpu.amount", "1")
-        .config("spark.sql.shuffle.partitions", "4")
-        .getOrCreate();
+    SparkSession.Builder b =
+        SparkSession.builder()
+            .master("local-cluster[2,1,1024]")
+            .appName(appName)
+            .config("spark.ui.enabled", "false")
+            .config("spark.executor.extraClassPath", String.join(":", executorCp))
+            .config("spark.executor.extraJavaOptions", opens)
+            .config("spark.executorEnv.DJL_OFFLINE", "true")
+            .config("spark.executorEnv.OPT_OUT_TRACKING", "true")
+            .config("spark.worker.resource.gpu.amount", "1")
+            .config("spark.worker.resource.gpu.discoveryScript", discovery.toString())
+            .config("spark.executor.resource.gpu.amount", "1")
+            .config("spark.task.resource.gpu.amount", "1")
+            .config("spark.sql.shuffle.partitions", "4");
+    conf.forEach(b::config);
+    return b.getOrCreate();
   }
 
   public static Set<String> nonDaemonThreads() {
@@ -104,18 +114,30 @@ public final class ClusterSessions {
     }
   }
 
+  /** The processes this JVM has started so far (their pids). */
+  public static Set<Long> children() {
+    Set<Long> out = new TreeSet<>();
+    ProcessHandle.current().descendants().forEach(h -> out.add(h.pid()));
+    return out;
+  }
+
   /**
-   * Waits until the processes this JVM started (executors, workers) are gone; returns those still
-   * alive.
+   * Waits until the processes this JVM started since {@code before} (executors, workers) are gone;
+   * returns those still alive. Processes other tests started earlier do not count.
    */
-  public static List<ProcessHandle> childrenAfter(long seconds) throws InterruptedException {
+  public static List<ProcessHandle> childrenAfter(Set<Long> before, long seconds)
+      throws InterruptedException {
     long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-    List<ProcessHandle> alive =
-        ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
-    while (!alive.isEmpty() && System.nanoTime() < deadline) {
+    while (true) {
+      List<ProcessHandle> alive =
+          ProcessHandle.current()
+              .descendants()
+              .filter(h -> h.isAlive() && !before.contains(h.pid()))
+              .toList();
+      if (alive.isEmpty() || System.nanoTime() > deadline) {
+        return alive;
+      }
       Thread.sleep(100);
-      alive = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
     }
-    return alive;
   }
 }

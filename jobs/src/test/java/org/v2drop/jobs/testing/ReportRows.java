@@ -30,7 +30,49 @@ public final class ReportRows {
         "parsed",
         "score",
         "status",
-        "vision_tokens_per_layer");
+        "error",
+        "vision_tokens_per_layer",
+        "kept_positions",
+        "prompt_hash",
+        "new_tokens");
+  }
+
+  /**
+   * The methods every fault and determinism test runs: V²Drop, FastV (attention rows) and random
+   * (seeded per sample and layer: a seed that changed per attempt or a batch that swapped samples'
+   * kept sets would show in kept_positions).
+   */
+  public static final List<String> METHODS =
+      List.of("vanilla", "v2drop@2:0.5,4:0.25", "fastv@2:0.5", "random@2:0.3");
+
+  /**
+   * The reports can tell runs apart: within each dropping cell the kept sets differ between
+   * samples, and the run has several distinct answers — so comparing two runs' predictions is not
+   * comparing constants.
+   */
+  public static void assertDiscriminating(SparkSession spark, String output, String runId) {
+    org.apache.spark.sql.Dataset<Row> p =
+        spark.read().parquet(ReportPaths.predictions(output)).filter(col("run_id").equalTo(runId));
+    for (Row cell :
+        p.filter("method != 'vanilla'")
+            .groupBy("benchmark", "method")
+            .agg(
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .countDistinct(org.apache.spark.sql.functions.to_json(col("kept_positions")))
+                    .as("kept_sets"),
+                org.apache.spark.sql.functions.count("*").as("rows"))
+            .collectAsList()) {
+      long rows = cell.getLong(cell.fieldIndex("rows"));
+      long kept = cell.getLong(cell.fieldIndex("kept_sets"));
+      org.junit.jupiter.api.Assertions.assertTrue(
+          rows < 2 || kept >= 2, "kept sets differ between samples in " + cell);
+    }
+    long answers = p.select("response").distinct().count();
+    org.junit.jupiter.api.Assertions.assertTrue(
+        answers >= 3, "the run has several distinct answers, found " + answers);
   }
 
   /** Metrics: values, counts and budgets (no latencies). */
