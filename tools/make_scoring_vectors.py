@@ -46,6 +46,7 @@ NEW_CASES = {
     # GQA: response + ground-truth answer (GQA answers are short lowercase words/phrases).
     "gqa": [
         {"in": "yes", "answer": "yes"},
+        {"in": "yes", "answer": " yes"},  # the answer is not stripped
         {"in": "Yes", "answer": "yes"},
         {"in": "Yes.", "answer": "yes"},
         {"in": "  no \n", "answer": "no"},
