@@ -25,7 +25,10 @@ def parse_method(spec, num_layers):
     name, rest = spec.split("@", 1)
     if rest in PRESETS:
         layers, ratios = PRESETS[rest]
-        scaled = [int(math.floor(l * num_layers / PRESET_DEPTH + 0.5)) for l in layers]
+        # the first drop stays at layer 3; later layers keep their place in the layers after it
+        # (docs/token-dropping.md "Schedules on other depths")
+        scaled = [l if l <= 3 else int(math.floor(3 + (l - 3) * (num_layers - 3) / (PRESET_DEPTH - 3) + 0.5))
+                  for l in layers]
         return name, list(zip(scaled, ratios))
     stages = []
     for part in rest.split(","):

@@ -260,7 +260,7 @@ def main(out):
         images=[(45, 31, "RGB")],
         prompt="USER: <image>\nWhat color is the circle? ASSISTANT:",
         max_new_tokens=8,
-        methods=["vanilla", "v2drop@2:0.5,4:0.25", "v2drop@llava-192", "fastv@2:0.5", "pdrop@1:0.5,3:0.5,5:0.5",
+        methods=["vanilla", "v2drop@2:0.5,4:0.25", "v2drop@1:0.5,3:0.5,4:0", "fastv@2:0.5", "pdrop@1:0.5,3:0.5,5:0.5",
                  "random@2:0.3"],
         rewrite=lambda d: None, rewrite_processor=flat_processor)
     b = dict(
@@ -278,7 +278,7 @@ def main(out):
         images=[(41, 27, "RGB"), (23, 37, "L"), (33, 30, "RGBA")],
         prompt="USER: <image>\n<image>\n<image>\nCompare the three pictures. ASSISTANT:",
         max_new_tokens=8,
-        methods=["vanilla", "v2drop@1:0.5,5:0.5,6:0", "v2drop@llava-128", "fastv@3:0.25", "pdrop@2:0.5,4:0.5,6:0.5",
+        methods=["vanilla", "v2drop@1:0.5,5:0.5,6:0", "v2drop@1:0.27,4:0.27,6:0", "fastv@3:0.25", "pdrop@2:0.5,4:0.5,6:0.5",
                  "random@3:0.5"],
         rewrite=lambda d: (rename_keys(d, recent_layout), edit_json(os.path.join(d, "config.json"), legacy_rope)),
         rewrite_processor=lambda d: None)

@@ -39,6 +39,19 @@ public interface Benchmark {
   /** The metric summary tables show. */
   String mainMetric();
 
+  /**
+   * The unit the benchmark's score is built from, which a bootstrap resamples whole: the sample by
+   * default; MME's question pair (two questions on one image), MMBench's circular group.
+   */
+  default String unit(Sample sample) {
+    return sample.id();
+  }
+
+  /** A scored row's unit: its own when it carries one (a bootstrap copy), else {@link #unit}. */
+  default String unitOf(Scored row) {
+    return row.unit() != null ? row.unit() : unit(row.sample());
+  }
+
   /** The sample's question in the model family's template, with one image per placeholder. */
   default Prompt toPrompt(Sample sample, ChatTemplate template) {
     return new Prompt(

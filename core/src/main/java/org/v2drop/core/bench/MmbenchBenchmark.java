@@ -99,13 +99,17 @@ public final class MmbenchBenchmark extends NamedBenchmark {
     return out;
   }
 
+  /** The circular group: a question and its rotated copies (index modulo 1,000,000). */
+  @Override
+  public String unit(Sample s) {
+    return Long.toString(s.integer("index") % CIRCULAR_BASE);
+  }
+
   @Override
   public Map<String, Double> aggregate(List<Scored> rows) {
-    Map<Long, List<Scored>> groups = new LinkedHashMap<>();
+    Map<String, List<Scored>> groups = new LinkedHashMap<>();
     for (Scored r : rows) {
-      groups
-          .computeIfAbsent(r.sample().integer("index") % CIRCULAR_BASE, k -> new ArrayList<>())
-          .add(r);
+      groups.computeIfAbsent(unitOf(r), k -> new ArrayList<>()).add(r);
     }
     Map<String, Double> out = new LinkedHashMap<>();
     List<Scored> groupScores = new ArrayList<>();

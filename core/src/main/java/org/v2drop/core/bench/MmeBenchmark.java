@@ -55,13 +55,19 @@ public final class MmeBenchmark extends NamedBenchmark {
     return new SampleScore(pred.equals(gt) ? 1 : 0, pred);
   }
 
+  /** The question pair: the two questions MME asks about one image of a category. */
+  @Override
+  public String unit(Sample s) {
+    return s.string("category") + "/" + s.string("question_id");
+  }
+
   @Override
   public Map<String, Double> aggregate(List<Scored> rows) {
     Map<String, Map<String, double[]>> byCategory =
-        new LinkedHashMap<>(); // category → image → {right, n}
+        new LinkedHashMap<>(); // category → question pair → {right, n}
     for (Scored r : rows) {
       String cat = r.sample().string("category");
-      String img = r.sample().string("question_id");
+      String img = unitOf(r);
       double[] a =
           byCategory
               .computeIfAbsent(cat, k -> new LinkedHashMap<>())
@@ -81,7 +87,7 @@ public final class MmeBenchmark extends NamedBenchmark {
               name()
                   + ": category '"
                   + c.getKey()
-                  + "', image '"
+                  + "', question pair '"
                   + img.getKey()
                   + "' has "
                   + (int) a[1]

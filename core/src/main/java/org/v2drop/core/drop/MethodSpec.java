@@ -4,17 +4,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A parsed method spec: {@code vanilla}, {@code <method>@<layer>:<ratio>[,...]} or {@code
- * <method>@<preset>}.
+ * A parsed method spec: {@code vanilla}, {@code <method>@<layer>:<ratio>[,...]}, {@code
+ * <method>@<preset>} or {@code <method>@budget:<tokens | percent%>}.
  *
  * <p>Parsing checks everything that does not depend on the model; {@link #schedule(int)} checks the
  * layers against the model's depth and expands presets.
  *
  * @param text the spec as given
- * @param preset the preset, or null when stages are explicit
- * @param stages explicit stages (empty for vanilla or a preset)
+ * @param preset the preset, or null
+ * @param budget the budget, or null ({@link PaperSchedule#atBudget} places the stages)
+ * @param stages explicit stages (empty for vanilla, a preset or a budget)
  */
-public record MethodSpec(String text, DropMethod method, Preset preset, List<Stage> stages) {
+public record MethodSpec(
+    String text, DropMethod method, Preset preset, Budget budget, List<Stage> stages) {
+  /** The prefix of a budget spec: {@code v2drop@budget:192}, {@code fastv@budget:40%}. */
+  public static final String BUDGET = "budget:";
 
   /** Parses {@code spec}; throws {@link MethodSpecException} naming the problem. */
   public static MethodSpec parse(String spec) {
@@ -32,18 +36,26 @@ public record MethodSpec(String text, DropMethod method, Preset preset, List<Sta
       if (at >= 0) {
         throw new MethodSpecException(spec, "vanilla takes no schedule");
       }
-      return new MethodSpec(s, method, null, List.of());
+      return new MethodSpec(s, method, null, null, List.of());
     }
     if (at < 0 || at == s.length() - 1) {
       throw new MethodSpecException(spec, method.id() + " needs a schedule after '@'");
     }
     String rest = s.substring(at + 1);
+    if (rest.startsWith(BUDGET)) {
+      try {
+        return new MethodSpec(
+            s, method, null, Budget.parse(rest.substring(BUDGET.length())), List.of());
+      } catch (IllegalArgumentException e) {
+        throw new MethodSpecException(spec, e.getMessage());
+      }
+    }
     Preset preset = Preset.byId(rest);
     if (preset != null) {
       if (method == DropMethod.FASTV) {
         throw new MethodSpecException(spec, "fastv drops once; use fastv@<layer>:<ratio>");
       }
-      return new MethodSpec(s, method, preset, List.of());
+      return new MethodSpec(s, method, preset, null, List.of());
     }
     List<Stage> stages = new ArrayList<>();
     for (String part : rest.split(",", -1)) {
@@ -79,7 +91,7 @@ public record MethodSpec(String text, DropMethod method, Preset preset, List<Sta
     if (method == DropMethod.FASTV && stages.size() != 1) {
       throw new MethodSpecException(spec, "fastv drops once; give exactly one <layer>:<ratio>");
     }
-    return new MethodSpec(s, method, null, List.copyOf(stages));
+    return new MethodSpec(s, method, null, null, List.copyOf(stages));
   }
 
   /** The expanded schedule for a model with {@code numLayers} decoder layers. */
@@ -87,12 +99,15 @@ public record MethodSpec(String text, DropMethod method, Preset preset, List<Sta
     if (method == DropMethod.VANILLA) {
       return DropSchedule.NONE;
     }
-    if (preset != null) {
-      try {
+    try {
+      if (preset != null) {
         return preset.scaledTo(numLayers);
-      } catch (IllegalArgumentException e) {
-        throw new MethodSpecException(text, e.getMessage());
       }
+      if (budget != null) {
+        return PaperSchedule.atBudget(method, budget, numLayers);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new MethodSpecException(text, e.getMessage());
     }
     for (Stage st : stages) {
       if (st.layer() >= numLayers) {

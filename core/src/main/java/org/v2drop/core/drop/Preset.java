@@ -10,19 +10,15 @@ import java.util.List;
  *
  * <p>llava-192 is the paper's schedule (layers 3, 17, 22 keeping 0.5, 0.5, 0; layer average 202.8
  * tokens). llava-128 and llava-64 keep those layers and the reference shape (equal first two
- * ratios, last 0) with the ratio on a 0.01 grid whose layer average is closest to 128 / 64. For a
- * model of another depth the layers are scaled by {@code round(layer * depth / 32)}.
+ * ratios, last 0) with the ratio on a 0.01 grid whose layer average is closest to 128 / 64. On a
+ * model of another depth the layers map as {@link PaperSchedule#mapLayer} says (the first drop
+ * stays at layer 3); the ratios stay, so the layer average differs from the name's — a budget spec
+ * ({@code <method>@budget:192}) keeps the average instead.
  */
 public enum Preset {
   LLAVA_192("llava-192", new int[] {3, 17, 22}, new double[] {0.5, 0.5, 0.0}),
   LLAVA_128("llava-128", new int[] {3, 17, 22}, new double[] {0.27, 0.27, 0.0}),
   LLAVA_64("llava-64", new int[] {3, 17, 22}, new double[] {0.04, 0.04, 0.0});
-
-  /** Depth of the model the preset layers were chosen for (LLaVA-1.5-7B). */
-  public static final int REFERENCE_LAYERS = 32;
-
-  /** Vision tokens of one LLaVA-1.5 image (336 px, patch 14). */
-  public static final int REFERENCE_VISION_TOKENS = 576;
 
   private final String id;
   private final int[] layers;
@@ -56,7 +52,7 @@ public enum Preset {
     List<Stage> stages = new ArrayList<>();
     int last = 0;
     for (int i = 0; i < layers.length; i++) {
-      int l = (int) Math.floor((double) layers[i] * numLayers / REFERENCE_LAYERS + 0.5);
+      int l = PaperSchedule.mapLayer(layers[i], numLayers);
       if (l <= last || l >= numLayers) {
         throw new IllegalArgumentException(
             "preset "
@@ -75,7 +71,7 @@ public enum Preset {
 
   /** Layer-averaged vision tokens on the reference model (what the preset name stands for). */
   public double referenceAverage() {
-    return scaledTo(REFERENCE_LAYERS)
-        .averageVisionTokens(REFERENCE_VISION_TOKENS, REFERENCE_LAYERS);
+    return scaledTo(PaperSchedule.REFERENCE_LAYERS)
+        .averageVisionTokens(PaperSchedule.REFERENCE_VISION_TOKENS, PaperSchedule.REFERENCE_LAYERS);
   }
 }

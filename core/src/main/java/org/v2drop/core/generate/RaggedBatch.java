@@ -57,9 +57,8 @@ final class RaggedBatch {
     long stride = h.getShape().get(1);
     long hidden = h.getShape().get(2);
     int longest = Arrays.stream(rows).mapToInt(r -> r.length).max().orElseThrow();
-    long[] flat =
-        new long
-            [rows.length * longest]; // (b * longest) rows of h flattened to (b * stride, hidden)
+    // (b * longest) row ids into h flattened to (b * stride, hidden)
+    long[] flat = new long[rows.length * longest];
     for (int s = 0; s < rows.length; s++) {
       for (int i = 0; i < longest; i++) {
         flat[s * longest + i] = s * stride + (i < rows[s].length ? rows[s][i] : 0);

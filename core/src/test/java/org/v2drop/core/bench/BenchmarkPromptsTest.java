@@ -271,7 +271,8 @@ class BenchmarkPromptsTest {
     assertEquals(50.0, m.get("cognition"), 1e-9);
     BenchmarkDataException e =
         assertThrows(BenchmarkDataException.class, () -> b.aggregate(rows.subList(0, 3)));
-    assertTrue(e.getMessage().contains("image '2.png' has 1 rows"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("question pair 'existence/2.png' has 1 rows"), e.getMessage());
   }
 
   @Test

@@ -39,8 +39,8 @@ class MethodSpecTest {
     MethodSpec s = MethodSpec.parse("v2drop@llava-192");
     assertSame(Preset.LLAVA_192, s.preset());
     assertEquals("v2drop@3:0.5,17:0.5,22:0", s.expanded(32));
-    assertEquals("v2drop@1:0.5,3:0.5,4:0", s.expanded(6));
-    assertEquals("v2drop@1:0.27,4:0.27,6:0", MethodSpec.parse("v2drop@llava-128").expanded(8));
+    assertEquals("v2drop@3:0.5,4:0.5,5:0", s.expanded(6));
+    assertEquals("v2drop@3:0.27,5:0.27,6:0", MethodSpec.parse("v2drop@llava-128").expanded(8));
   }
 
   @ParameterizedTest

@@ -2,6 +2,7 @@ package org.v2drop.core.drop;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -51,9 +52,13 @@ class PresetTest {
 
   @Test
   void scalesLayersToOtherDepths() {
-    assertArrayEquals(new int[] {1, 3, 4}, layers(Preset.LLAVA_192.scaledTo(6)));
-    assertArrayEquals(new int[] {1, 4, 6}, layers(Preset.LLAVA_192.scaledTo(8)));
+    // the first drop stays at 3; 17 and 22 keep their place in the layers after it
+    assertArrayEquals(new int[] {3, 4, 5}, layers(Preset.LLAVA_192.scaledTo(6)));
+    assertArrayEquals(new int[] {3, 5, 6}, layers(Preset.LLAVA_192.scaledTo(8)));
+    assertArrayEquals(new int[] {3, 15, 19}, layers(Preset.LLAVA_192.scaledTo(28)));
     assertArrayEquals(new int[] {3, 16, 21}, layers(Preset.LLAVA_192.scaledTo(30)));
+    assertArrayEquals(new int[] {3, 17, 22}, layers(Preset.LLAVA_192.scaledTo(32)));
+    assertThrows(IllegalArgumentException.class, () -> Preset.LLAVA_192.scaledTo(5));
     assertTrue(Preset.names().containsAll(List.of("llava-192", "llava-128", "llava-64")));
   }
 

@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.v2drop.core.checkpoint.LlavaConfig;
+import org.v2drop.core.drop.Budget;
+import org.v2drop.core.drop.MethodSpec;
+import org.v2drop.core.drop.PaperSchedule;
 import org.v2drop.jobs.eval.EvalMain;
 import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.shapes.ShapesTask;
@@ -33,8 +36,10 @@ final class DemoCommand {
       usage: v2drop demo [--out DIR] [--model DIR] [--limit N] [--batch-size N] [--master URL] [--force]
 
       Writes the ShapesVQA test split to DIR/suite, evaluates the demo model (default %s) with
-      vanilla, v2drop@llava-192/128/64 (scaled to the model's depth), fastv, pdrop and random on embedded Spark
-      (local[*]), writes DIR/predictions and DIR/metrics, and prints the summary table.
+      vanilla and v2drop, fastv, pdrop and random at the same budgets (50%% and 40%% of the vision tokens per
+      layer on the 8-layer demo model; the paper's 192 / 128 / 64 on models deep enough; see `v2drop methods`)
+      on embedded Spark (local[*]), writes DIR/predictions and DIR/metrics, and prints the summary table and,
+      per budget, the methods side by side, each value ± half its 95%% interval.
       --out     default ./reports        --limit  samples per benchmark (default 60)
       --batch-size  samples generated together (default 1; answers equal one at a time up to float rounding)
       Re-running skips complete cells (run id "demo"); --force recomputes them.
@@ -94,19 +99,30 @@ final class DemoCommand {
     return EvalMain.run(sweep, master, Map.of(), force) > 0 ? 3 : 0;
   }
 
+  /** The methods the demo compares, each at every budget of {@link #budgets}. */
+  static final List<String> COMPARED = List.of("v2drop", "fastv", "pdrop", "random");
+
   /**
-   * Every method at budgets comparable with the presets, for a model of {@code layers} decoder
-   * layers.
+   * Vanilla, and every compared method at the same budgets for a model of {@code layers} decoder
+   * layers: the paper's 192 / 128 / 64 where the depth allows them, else 50% and 40% (the demo
+   * model's 8 layers keep at least 37.5% before the first drop at layer 3).
    */
   static List<String> methods(int layers) {
-    int q = Math.max(1, Math.round(layers / 4f));
-    return List.of(
-        "vanilla",
-        "v2drop@llava-192",
-        "v2drop@llava-128",
-        "v2drop@llava-64",
-        "fastv@2:0.5",
-        "pdrop@" + q + ":0.5," + 2 * q + ":0.5," + 3 * q + ":0.5",
-        "random@llava-192");
+    List<String> out = new java.util.ArrayList<>(List.of("vanilla"));
+    for (String budget : budgets(layers)) {
+      for (String m : COMPARED) {
+        out.add(m + "@" + MethodSpec.BUDGET + budget);
+      }
+    }
+    return out;
+  }
+
+  static List<String> budgets(int layers) {
+    List<String> paper = List.of("192", "128", "64");
+    boolean fits =
+        paper.stream()
+            .allMatch(
+                b -> Budget.parse(b).share() > (double) PaperSchedule.FIRST_DROP_LAYER / layers);
+    return fits ? paper : List.of("50%", "40%");
   }
 }

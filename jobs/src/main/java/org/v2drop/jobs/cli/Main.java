@@ -1,6 +1,11 @@
 package org.v2drop.jobs.cli;
 
 import java.util.List;
+import java.util.Locale;
+import org.v2drop.core.drop.DropSchedule;
+import org.v2drop.core.drop.MethodSpec;
+import org.v2drop.core.drop.MethodSpecException;
+import org.v2drop.core.drop.PaperSchedule;
 import org.v2drop.core.drop.Preset;
 
 /**
@@ -49,7 +54,7 @@ public final class Main {
           case "eval" -> EvalCommand.USAGE;
           case "demo" -> DemoCommand.USAGE;
           case "shapes" -> ShapesCommand.USAGE;
-          case "methods" -> "usage: v2drop methods\n";
+          case "methods" -> METHODS_USAGE;
           default -> null;
         };
     if (usage == null) {
@@ -85,24 +90,95 @@ public final class Main {
     }
   }
 
+  static final String METHODS_USAGE =
+      """
+      usage: v2drop methods [--layers N | --model DIR]
+
+      Prints the method-spec grammar, the presets and the budget rule, and each method's schedule at the
+      paper's budgets for a model of N decoder layers (default: LLaVA-1.5's 32, the 28 of Qwen2-VL and the 8 of
+      the demo model), or for the checkpoint in DIR.
+      """;
+
   private static int methods(Args args) {
+    String model = args.option("--model", null);
+    int given = args.intOption("--layers", 0);
     args.finish();
+    List<Integer> depths =
+        model != null
+            ? List.of(
+                org.v2drop.core.checkpoint.LlavaConfig.load(java.nio.file.Path.of(model))
+                    .text()
+                    .numHiddenLayers())
+            : given > 0 ? List.of(given) : List.of(PaperSchedule.REFERENCE_LAYERS, 28, 8);
     StringBuilder sb = new StringBuilder();
-    sb.append("method spec: vanilla | <method>@<layer>:<ratio>[,...] | <method>@<preset>\n");
     sb.append(
-        "  methods: vanilla, v2drop, fastv (one stage), pdrop (renumbers positions), random\n");
-    sb.append(
-        "  ratio = fraction of the alive vision tokens kept; k = max(1, floor(alive * ratio))\n");
-    sb.append(
-        "presets (layers for 32-layer LLaVA-1.5, scaled by round(layer * depth / 32) for other depths):\n");
+        """
+        method spec: vanilla | <method>@<layer>:<ratio>[,...] | <method>@<preset> | <method>@budget:<B>
+          methods: vanilla, v2drop, fastv (one stage), pdrop (renumbers positions), random
+          ratio = share of the alive vision tokens kept at that layer; k = max(1, floor(alive * ratio))
+
+        budgets: B is the layer-averaged share of the vision tokens kept, in the paper's counting: a number of
+          tokens out of LLaVA-1.5's 576 per image (192 = 33.3%, 128 = 22.2%, 64 = 11.1%), or a percentage (40%).
+          So budget:192 keeps a third of the vision tokens on average over the layers, on any model.
+          V2Drop, PDrop and random drop at the paper's three layers with ratios r, r, 0; FastV drops once, at the
+          first of them; r is solved so that the layer average equals the budget. Every method at one budget
+          keeps the same number of vision tokens per layer on average; only the ranking differs.
+        depths: the first drop is at layer 3 on every depth (the paper's, on its 32- and 28-layer models: three
+          layers of real work before any token is judged); the paper's later layers 17 and 22 of 32 map to
+          round(3 + (l - 3) * (D - 3) / 29). A budget below 3 / D (every token runs the first 3 layers) is refused.
+        presets (V2Drop's published LLaVA-1.5 schedules; layers mapped as above on other depths, ratios kept):
+        """);
     for (Preset p : Preset.values()) {
       sb.append(
           String.format(
-              "  %-10s %-22s layer-averaged vision tokens %.1f (of %d)%n",
+              Locale.ROOT,
+              "  %-10s %-22s layer-averaged vision tokens on LLaVA-1.5: %.1f of %d%n",
               p.id(),
-              p.scaledTo(Preset.REFERENCE_LAYERS),
+              p.scaledTo(PaperSchedule.REFERENCE_LAYERS),
               p.referenceAverage(),
-              Preset.REFERENCE_VISION_TOKENS));
+              PaperSchedule.REFERENCE_VISION_TOKENS));
+    }
+    for (int depth : depths) {
+      sb.append(
+          String.format(Locale.ROOT, "%nschedules on a model of %d decoder layers:%n", depth));
+      for (String budget : List.of("192", "128", "64")) {
+        for (String m : List.of("v2drop", "pdrop", "random", "fastv")) {
+          String spec = m + "@" + MethodSpec.BUDGET + budget;
+          String line;
+          try {
+            DropSchedule sch = MethodSpec.parse(spec).schedule(depth);
+            line =
+                String.format(
+                    Locale.ROOT,
+                    "%-36s layer-averaged share %.1f%%",
+                    m + "@" + sch,
+                    100
+                        * sch.averageVisionTokens(PaperSchedule.REFERENCE_VISION_TOKENS, depth)
+                        / PaperSchedule.REFERENCE_VISION_TOKENS);
+          } catch (MethodSpecException e) {
+            line =
+                "not available: " + e.getMessage().replaceAll("^invalid method spec '[^']*': ", "");
+          }
+          sb.append(String.format(Locale.ROOT, "  %-20s %s%n", spec, line));
+        }
+      }
+      for (Preset p : Preset.values()) {
+        String line;
+        try {
+          DropSchedule sch = p.scaledTo(depth);
+          line =
+              String.format(
+                  Locale.ROOT,
+                  "%-36s layer-averaged share %.1f%%",
+                  "v2drop@" + sch,
+                  100
+                      * sch.averageVisionTokens(PaperSchedule.REFERENCE_VISION_TOKENS, depth)
+                      / PaperSchedule.REFERENCE_VISION_TOKENS);
+        } catch (IllegalArgumentException e) {
+          line = "not available: " + e.getMessage();
+        }
+        sb.append(String.format(Locale.ROOT, "  %-20s %s%n", "v2drop@" + p.id(), line));
+      }
     }
     System.out.print(sb);
     return 0;

@@ -10,6 +10,9 @@ import org.v2drop.core.bench.Benchmarks;
 import org.v2drop.core.bench.Sample;
 import org.v2drop.core.bench.SampleScore;
 import org.v2drop.core.bench.Scored;
+import org.v2drop.core.drop.SeededKeys;
+import org.v2drop.core.stats.Bootstrap;
+import org.v2drop.core.stats.Interval;
 import org.v2drop.udf.PredictionsTable;
 
 /**
@@ -52,6 +55,8 @@ public final class CellAggregator {
     }
     int ok = scored.size();
     Map<String, Double> metrics = ok == 0 ? Map.of() : benchmark.aggregate(scored);
+    Map<String, Interval> intervals =
+        ok == 0 ? Map.of() : Bootstrap.metrics(benchmark, scored, seed(model, benchmarkName));
     return new CellResult(
         model,
         method,
@@ -66,7 +71,18 @@ public final class CellAggregator {
         percentile(latencies, 95),
         ok == 0 ? 0 : sumVision / ok,
         ok == 0 ? 0 : sumFlops / ok,
-        ok == 0 ? 0 : latencies.stream().mapToDouble(Double::doubleValue).average().orElse(0));
+        ok == 0 ? 0 : latencies.stream().mapToDouble(Double::doubleValue).average().orElse(0),
+        intervals,
+        scored,
+        latencies.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /**
+   * The bootstrap seed of a model × benchmark: every method of it resamples the same units, and a
+   * rerun gives the same intervals.
+   */
+  static long seed(String model, String benchmark) {
+    return SeededKeys.fnv1a64(model + "\u0000" + benchmark);
   }
 
   /** Nearest-rank percentile; NaN for no values. */

@@ -1,6 +1,9 @@
 package org.v2drop.jobs.eval;
 
+import java.util.List;
 import java.util.Map;
+import org.v2drop.core.bench.Scored;
+import org.v2drop.core.stats.Interval;
 
 /**
  * The aggregates of one (model, method, benchmark) cell.
@@ -9,6 +12,9 @@ import java.util.Map;
  * @param samplesPerS single-stream throughput: samples / Σ(vision + LLM time)
  * @param meanFlops mean theoretical prefill FLOPs
  * @param meanTotalMs mean LLM generate time
+ * @param intervals 95% bootstrap interval of each metric
+ * @param scored the ok rows, for paired comparisons
+ * @param latenciesMs LLM generate time of each row of {@code scored}
  */
 public record CellResult(
     String model,
@@ -24,7 +30,10 @@ public record CellResult(
     double latencyP95,
     double meanVisionTokens,
     double meanFlops,
-    double meanTotalMs) {
+    double meanTotalMs,
+    Map<String, Interval> intervals,
+    List<Scored> scored,
+    double[] latenciesMs) {
 
   public double errorRate() {
     return samples == 0 ? 0 : (double) errors / samples;

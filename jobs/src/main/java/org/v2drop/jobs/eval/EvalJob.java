@@ -15,6 +15,9 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.v2drop.core.checkpoint.LlavaConfig;
+import org.v2drop.core.drop.MethodSpec;
+import org.v2drop.core.drop.MethodSpecException;
 import org.v2drop.jobs.data.BenchmarkReader;
 import org.v2drop.jobs.sweep.Sweep;
 import org.v2drop.udf.CellColumns;
@@ -43,6 +46,7 @@ public final class EvalJob {
   public static Result run(
       SparkSession spark, Sweep sweep, boolean force, Consumer<String> progress) {
     removeDeadStaging(spark, sweep, progress);
+    checkSchedules(spark, sweep);
     List<String> skipped = new ArrayList<>();
     for (Sweep.ModelRef model : sweep.models()) {
       EngineSpec spec = engineSpec(spark, sweep, model);
@@ -305,6 +309,44 @@ public final class EvalJob {
 
   static String cell(String model, String method, String benchmark) {
     return model + " × " + method + " × " + benchmark;
+  }
+
+  /**
+   * Every method fits every model's depth (a budget the model cannot reach, a layer past its last):
+   * checked on the driver from each checkpoint's config.json before any work, rather than as one
+   * error row per sample.
+   */
+  static void checkSchedules(SparkSession spark, Sweep sweep) {
+    for (Sweep.ModelRef model : sweep.models()) {
+      int layers = decoderLayers(spark, model);
+      for (String m : sweep.methods()) {
+        try {
+          MethodSpec.parse(m).schedule(layers);
+        } catch (MethodSpecException e) {
+          throw new IllegalArgumentException(
+              "model " + model.name() + " (" + layers + " decoder layers): " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  /** The checkpoint's decoder depth, from its config.json on any Hadoop file system. */
+  private static int decoderLayers(SparkSession spark, Sweep.ModelRef model) {
+    Path config = new Path(model.path(), LlavaConfig.CONFIG);
+    try {
+      FileSystem fs = config.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("v2drop-config-");
+      try {
+        fs.copyToLocalFile(false, config, new Path(dir.resolve(LlavaConfig.CONFIG).toUri()), true);
+        return LlavaConfig.load(dir).text().numHiddenLayers();
+      } finally {
+        java.nio.file.Files.deleteIfExists(dir.resolve(LlavaConfig.CONFIG));
+        java.nio.file.Files.deleteIfExists(dir);
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(
+          "model " + model.name() + ": cannot read " + config + ": " + e.getMessage(), e);
+    }
   }
 
   /** All that executors are sent to evaluate with {@code model}: no driver-side secrets. */

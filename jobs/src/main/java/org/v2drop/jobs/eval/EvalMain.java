@@ -72,6 +72,7 @@ public final class EvalMain {
               + String.format("%.1f", (System.nanoTime() - t0) / 1e9)
               + " s)");
       System.out.print(Summary.table(mains));
+      System.out.print(Summary.sideBySide(mains));
       for (String f : result.failedCells()) {
         System.err.println(
             "eval: FAILED cell over the error-rate threshold "

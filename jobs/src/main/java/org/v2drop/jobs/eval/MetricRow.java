@@ -1,8 +1,14 @@
 package org.v2drop.jobs.eval;
 
+import org.v2drop.core.stats.Interval;
+
 /**
  * One row of the metrics report ({@link MetricsTable}): one metric of one cell, with the cell's
- * costs.
+ * costs, the comparisons with vanilla and their 95% intervals (null where there is none).
+ *
+ * @param valueCi bootstrap interval of {@code value}
+ * @param retainedCi paired interval of {@code retainedPct}
+ * @param latencyRatioCi paired interval of {@code latencyRatio}
  */
 public record MetricRow(
     String runId,
@@ -12,6 +18,7 @@ public record MetricRow(
     String benchmark,
     String metric,
     Double value,
+    Interval valueCi,
     long samples,
     long errors,
     double samplesPerS,
@@ -20,5 +27,7 @@ public record MetricRow(
     double meanVisionTokens,
     Double flopsRatio,
     Double latencyRatio,
+    Interval latencyRatioCi,
     Double retainedPct,
+    Interval retainedCi,
     boolean main) {}

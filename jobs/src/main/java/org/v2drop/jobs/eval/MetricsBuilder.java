@@ -3,11 +3,15 @@ package org.v2drop.jobs.eval;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.v2drop.core.bench.Benchmarks;
+import org.v2drop.core.stats.Bootstrap;
+import org.v2drop.core.stats.Interval;
 
 /**
  * Turns cell results into metric rows, adding the comparisons with the vanilla cell of the same
  * model and benchmark: FLOPs and latency ratios, and retained % (this method's value as % of
- * vanilla's; null without a vanilla cell).
+ * vanilla's; null without a vanilla cell), with paired 95% intervals of the last two on the samples
+ * both cells answered ({@link Bootstrap#paired}).
  */
 public final class MetricsBuilder {
   private MetricsBuilder() {}
@@ -31,6 +35,17 @@ public final class MetricsBuilder {
           vanilla == null || vanilla.meanTotalMs() == 0
               ? null
               : c.meanTotalMs() / vanilla.meanTotalMs();
+      Bootstrap.Paired paired =
+          vanilla == null || c.scored().isEmpty() || vanilla.scored().isEmpty()
+              ? new Bootstrap.Paired(Map.of(), null)
+              : Bootstrap.paired(
+                  Benchmarks.byName(c.benchmark()),
+                  c.scored(),
+                  c.latenciesMs(),
+                  vanilla.scored(),
+                  vanilla.latenciesMs(),
+                  CellAggregator.seed(c.model(), c.benchmark()));
+      Interval latencyCi = latency == null ? null : paired.latencyRatio();
       if (c.metrics().isEmpty()) {
         out.add(
             new MetricRow(
@@ -41,6 +56,7 @@ public final class MetricsBuilder {
                 c.benchmark(),
                 c.mainMetric(),
                 null,
+                null,
                 c.samples(),
                 c.errors(),
                 c.samplesPerS(),
@@ -49,6 +65,8 @@ public final class MetricsBuilder {
                 c.meanVisionTokens(),
                 flops,
                 latency,
+                latencyCi,
+                null,
                 null,
                 true));
         continue;
@@ -65,6 +83,7 @@ public final class MetricsBuilder {
                 c.benchmark(),
                 m.getKey(),
                 m.getValue(),
+                c.intervals().get(m.getKey()),
                 c.samples(),
                 c.errors(),
                 c.samplesPerS(),
@@ -73,7 +92,9 @@ public final class MetricsBuilder {
                 c.meanVisionTokens(),
                 flops,
                 latency,
+                latencyCi,
                 retained,
+                retained == null ? null : paired.retainedPct().get(m.getKey()),
                 m.getKey().equals(c.mainMetric())));
       }
     }

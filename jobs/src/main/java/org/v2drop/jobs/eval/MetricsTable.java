@@ -20,6 +20,11 @@ public final class MetricsTable {
   public static final String BENCHMARK = CellColumns.BENCHMARK;
   public static final String METRIC = "metric";
   public static final String VALUE = "value";
+
+  /** 95% bootstrap interval of the value, resampling the benchmark's scoring units. */
+  public static final String VALUE_CI_LOW = "value_ci_low";
+
+  public static final String VALUE_CI_HIGH = "value_ci_high";
   public static final String SAMPLES = "samples";
   public static final String ERRORS = "errors";
   public static final String SAMPLES_PER_S = "samples_per_s";
@@ -28,7 +33,17 @@ public final class MetricsTable {
   public static final String MEAN_VISION_TOKENS = "mean_vision_tokens";
   public static final String FLOPS_RATIO = "flops_ratio_vs_vanilla";
   public static final String LATENCY_RATIO = "latency_ratio_vs_vanilla";
+
+  /** Paired 95% interval of the latency ratio (the same resampled units in both cells). */
+  public static final String LATENCY_RATIO_CI_LOW = "latency_ratio_ci_low";
+
+  public static final String LATENCY_RATIO_CI_HIGH = "latency_ratio_ci_high";
   public static final String RETAINED_PCT = "retained_pct";
+
+  /** Paired 95% interval of the retained percentage. */
+  public static final String RETAINED_PCT_CI_LOW = "retained_pct_ci_low";
+
+  public static final String RETAINED_PCT_CI_HIGH = "retained_pct_ci_high";
   public static final String MAIN = "is_main_metric";
 
   public static final StructType SCHEMA =
@@ -40,6 +55,8 @@ public final class MetricsTable {
           .add(BENCHMARK, DataTypes.StringType, false)
           .add(METRIC, DataTypes.StringType, false)
           .add(VALUE, DataTypes.DoubleType, true)
+          .add(VALUE_CI_LOW, DataTypes.DoubleType, true)
+          .add(VALUE_CI_HIGH, DataTypes.DoubleType, true)
           .add(SAMPLES, DataTypes.LongType, false)
           .add(ERRORS, DataTypes.LongType, false)
           .add(SAMPLES_PER_S, DataTypes.DoubleType, true)
@@ -48,7 +65,11 @@ public final class MetricsTable {
           .add(MEAN_VISION_TOKENS, DataTypes.DoubleType, true)
           .add(FLOPS_RATIO, DataTypes.DoubleType, true)
           .add(LATENCY_RATIO, DataTypes.DoubleType, true)
+          .add(LATENCY_RATIO_CI_LOW, DataTypes.DoubleType, true)
+          .add(LATENCY_RATIO_CI_HIGH, DataTypes.DoubleType, true)
           .add(RETAINED_PCT, DataTypes.DoubleType, true)
+          .add(RETAINED_PCT_CI_LOW, DataTypes.DoubleType, true)
+          .add(RETAINED_PCT_CI_HIGH, DataTypes.DoubleType, true)
           .add(MAIN, DataTypes.BooleanType, false);
 
   private MetricsTable() {}
@@ -63,6 +84,8 @@ public final class MetricsTable {
         .set(BENCHMARK, m.benchmark())
         .set(METRIC, m.metric())
         .set(VALUE, m.value())
+        .set(VALUE_CI_LOW, m.valueCi() == null ? null : m.valueCi().low())
+        .set(VALUE_CI_HIGH, m.valueCi() == null ? null : m.valueCi().high())
         .set(SAMPLES, m.samples())
         .set(ERRORS, m.errors())
         .set(SAMPLES_PER_S, orNull(m.samplesPerS()))
@@ -71,7 +94,11 @@ public final class MetricsTable {
         .set(MEAN_VISION_TOKENS, orNull(m.meanVisionTokens()))
         .set(FLOPS_RATIO, m.flopsRatio())
         .set(LATENCY_RATIO, m.latencyRatio())
+        .set(LATENCY_RATIO_CI_LOW, m.latencyRatioCi() == null ? null : m.latencyRatioCi().low())
+        .set(LATENCY_RATIO_CI_HIGH, m.latencyRatioCi() == null ? null : m.latencyRatioCi().high())
         .set(RETAINED_PCT, m.retainedPct())
+        .set(RETAINED_PCT_CI_LOW, m.retainedCi() == null ? null : m.retainedCi().low())
+        .set(RETAINED_PCT_CI_HIGH, m.retainedCi() == null ? null : m.retainedCi().high())
         .set(MAIN, m.main())
         .build();
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,10 +52,30 @@ class DemoCommandIT {
           b);
     }
     assertTrue(Files.isDirectory(tmp.resolve("metrics/run_id=demo")));
+    assertEquals(
+        List.of(
+            "vanilla",
+            "v2drop@budget:50%",
+            "fastv@budget:50%",
+            "pdrop@budget:50%",
+            "random@budget:50%",
+            "v2drop@budget:40%",
+            "fastv@budget:40%",
+            "pdrop@budget:40%",
+            "random@budget:40%"),
+        DemoCommand.methods(8),
+        "every method at the same budgets");
+    assertEquals(
+        List.of("192", "128", "64"), DemoCommand.budgets(32), "the paper's where they fit");
+    for (String budget : List.of("50%", "40%")) {
+      assertTrue(
+          r.out().contains("shapes-llava-v2 at budget " + budget), "side by side:\n" + r.out());
+    }
+    assertTrue(r.out().contains("value ±95%"), r.out());
     assertTrue(Files.isRegularFile(tmp.resolve("suite/_prompts/test.parquet")));
     Cli.Result again =
         Cli.run("demo", "--out", tmp.toString(), "--model", model.toString(), "--limit", "2");
     assertEquals(0, again.code(), again.err());
-    assertTrue(again.err().contains("skipped 49 complete cell(s)"), again.err());
+    assertTrue(again.err().contains("skipped 63 complete cell(s)"), again.err());
   }
 }

@@ -83,6 +83,14 @@ class TraceCommandIT {
     assertTrue(
         methods.out().contains("llava-192  3:0.5,17:0.5,22:0") && methods.out().contains("202.8"),
         methods.out());
+    assertTrue(
+        methods.out().contains("fastv@budget:192     fastv@3:0.2644"),
+        "every method's schedule at the paper's budgets: " + methods.out());
+    Cli.Result demoDepth = Cli.run("methods", "--layers", "8");
+    assertTrue(
+        demoDepth.out().contains("v2drop@llava-192     v2drop@3:0.5,5:0.5,6:0")
+            && demoDepth.out().contains("is below what a model of 8 layers keeps"),
+        demoDepth.out());
   }
 
   /** bin/v2drop eval: the launcher's class path runs embedded Spark (a sweep on a tiny suite). */

@@ -156,6 +156,8 @@ class EvalJobIT {
             "schedule",
             "metric",
             "value",
+            "value_ci_low",
+            "value_ci_high",
             "samples",
             "errors",
             "samples_per_s",
@@ -164,7 +166,11 @@ class EvalJobIT {
             "mean_vision_tokens",
             "flops_ratio_vs_vanilla",
             "latency_ratio_vs_vanilla",
+            "latency_ratio_ci_low",
+            "latency_ratio_ci_high",
             "retained_pct",
+            "retained_pct_ci_low",
+            "retained_pct_ci_high",
             "is_main_metric",
             "run_id",
             "model",
@@ -185,6 +191,29 @@ class EvalJobIT {
     assertEquals(
         4 * METHODS.size(), again.skippedCells().size(), "a rerun skips every complete cell");
     assertEquals(before, predictionKeys(out, "r1"));
+  }
+
+  @Test
+  void aMethodTheModelCannotRunFailsBeforeAnyWork() {
+    Path out = tmp.resolve("unreachable");
+    Sweep sweep =
+        new Sweep(
+            "u",
+            out.toString(),
+            List.of(new Sweep.ModelRef("tiny-a", MODEL.toString())),
+            List.of("vanilla", "v2drop@budget:192"),
+            suiteBenchmarks(),
+            Map.of("*", 2),
+            0.0,
+            2);
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> EvalJob.run(spark, sweep, false, m -> {}));
+    assertTrue(
+        e.getMessage().contains("model tiny-a (6 decoder layers)")
+            && e.getMessage().contains("is below what a model of 6 layers keeps"),
+        e.getMessage());
+    assertFalse(java.nio.file.Files.exists(out.resolve("predictions")), "nothing was evaluated");
   }
 
   @Test

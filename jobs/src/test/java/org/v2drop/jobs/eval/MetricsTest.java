@@ -17,6 +17,7 @@ import org.v2drop.core.bench.SampleScore;
 import org.v2drop.core.eval.SampleResult;
 import org.v2drop.core.generate.Generation;
 import org.v2drop.core.generate.TopLogits;
+import org.v2drop.core.stats.Interval;
 import org.v2drop.udf.PredictionsTable;
 import org.v2drop.udf.SampleTable;
 
@@ -119,6 +120,31 @@ class MetricsTest {
   }
 
   @Test
+  void cellsCarryBootstrapIntervalsAndPairedComparisonsWithVanilla() {
+    List<Row> vanilla = new ArrayList<>();
+    List<Row> method = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      String gt = i % 2 == 0 ? "yes" : "no";
+      vanilla.add(prediction("q" + i, gt, i < 30 ? gt : "maybe", 20 + i % 3, 5, 8, 100));
+      method.add(prediction("q" + i, gt, i < 30 ? gt : "maybe", 10 + i % 3 * 0.5, 5, 4, 50));
+    }
+    CellResult v = CellAggregator.aggregate("m", "vanilla", "pope", vanilla);
+    CellResult d = CellAggregator.aggregate("m", "v2drop@x", "pope", method);
+    Interval acc = v.intervals().get("accuracy");
+    assertTrue(acc.low() < 0.75 && 0.75 < acc.high(), acc.toString());
+    List<MetricRow> rows = MetricsBuilder.rows("r", List.of(v, d));
+    MetricRow dAcc =
+        rows.stream()
+            .filter(r -> r.method().equals("v2drop@x") && r.metric().equals("accuracy"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(acc, dAcc.valueCi(), "same answers, same units, same draws");
+    assertEquals(new Interval(100, 100), dAcc.retainedCi(), "paired: identical on every sample");
+    assertEquals(0.5, dAcc.latencyRatio(), 1e-12);
+    assertEquals(new Interval(0.5, 0.5), dAcc.latencyRatioCi(), "half the time on every sample");
+  }
+
+  @Test
   void percentilesAreNearestRank() {
     assertEquals(Double.NaN, CellAggregator.percentile(List.of(), 50));
     assertEquals(7, CellAggregator.percentile(List.of(7.0), 95));
@@ -135,7 +161,24 @@ class MetricsTest {
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("f1", value);
     m.put("accuracy", value / 2);
-    return new CellResult("m", method, method, "pope", "f1", m, 10, 0, 1, 2, 3, 4, flops, totalMs);
+    return new CellResult(
+        "m",
+        method,
+        method,
+        "pope",
+        "f1",
+        m,
+        10,
+        0,
+        1,
+        2,
+        3,
+        4,
+        flops,
+        totalMs,
+        Map.of(),
+        List.of(),
+        new double[0]);
   }
 
   @Test
@@ -158,7 +201,10 @@ class MetricsTest {
                 1,
                 1,
                 1,
-                1));
+                1,
+                Map.of(),
+                List.of(),
+                new double[0]));
     List<MetricRow> rows = MetricsBuilder.rows("run", cells);
     MetricRow v2 =
         rows.stream()
@@ -208,7 +254,10 @@ class MetricsTest {
             Double.NaN,
             0,
             0,
-            0);
+            0,
+            Map.of(),
+            List.of(),
+            new double[0]);
     List<MetricRow> rows = MetricsBuilder.rows("run", List.of(cell("vanilla", 0, 200, 50), empty));
     MetricRow e =
         rows.stream().filter(r -> r.method().equals("fastv@2:0.5")).findFirst().orElseThrow();
@@ -232,8 +281,26 @@ class MetricsTest {
   void everyValueOfAMetricRowLandsInItsOwnColumn() {
     MetricRow m =
         new MetricRow(
-            "run", "model", "method", "sched", "bench", "metric", 0.5, 11, 2, 3.5, 4.5, 5.5, 6.5,
-            0.25, 0.75, 87.5, true);
+            "run",
+            "model",
+            "method",
+            "sched",
+            "bench",
+            "metric",
+            0.5,
+            new Interval(0.375, 0.625),
+            11,
+            2,
+            3.5,
+            4.5,
+            5.5,
+            6.5,
+            0.25,
+            0.75,
+            new Interval(0.625, 0.875),
+            87.5,
+            new Interval(81.25, 93.75),
+            true);
     Row row = MetricsTable.toRow(m);
     Map<String, Object> v = new LinkedHashMap<>();
     for (int i = 0; i < MetricsTable.SCHEMA.size(); i++) {
@@ -248,6 +315,8 @@ class MetricsTest {
             Map.entry("benchmark", "bench"),
             Map.entry("metric", "metric"),
             Map.entry("value", 0.5),
+            Map.entry("value_ci_low", 0.375),
+            Map.entry("value_ci_high", 0.625),
             Map.entry("samples", 11L),
             Map.entry("errors", 2L),
             Map.entry("samples_per_s", 3.5),
@@ -256,7 +325,11 @@ class MetricsTest {
             Map.entry("mean_vision_tokens", 6.5),
             Map.entry("flops_ratio_vs_vanilla", 0.25),
             Map.entry("latency_ratio_vs_vanilla", 0.75),
+            Map.entry("latency_ratio_ci_low", 0.625),
+            Map.entry("latency_ratio_ci_high", 0.875),
             Map.entry("retained_pct", 87.5),
+            Map.entry("retained_pct_ci_low", 81.25),
+            Map.entry("retained_pct_ci_high", 93.75),
             Map.entry("is_main_metric", true)),
         v);
   }

@@ -31,17 +31,25 @@ class ReportsNotebookIT {
 
   @Test
   void notebookRunsOnTheReports(@TempDir Path tmp) throws Exception {
-    String python = System.getenv().getOrDefault("V2DROP_PYTHON", "python3");
-    Process probe =
-        new ProcessBuilder(python, "-c", "import pyarrow, pandas, matplotlib, nbconvert, ipykernel")
-            .redirectErrorStream(true)
-            .start();
-    String probeOut = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    boolean ready = probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0;
     String skip = System.getenv("V2DROP_SKIP_NOTEBOOK");
     Assumptions.assumeTrue(
         skip == null || skip.isEmpty(),
         "skipped because V2DROP_SKIP_NOTEBOOK is set (" + skip + "): the notebook did not run");
+    String python = System.getenv().getOrDefault("V2DROP_PYTHON", "python3");
+    String probeOut;
+    boolean ready;
+    try {
+      Process probe =
+          new ProcessBuilder(
+                  python, "-c", "import pyarrow, pandas, matplotlib, nbconvert, ipykernel")
+              .redirectErrorStream(true)
+              .start();
+      probeOut = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      ready = probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0;
+    } catch (java.io.IOException e) {
+      probeOut = e.getMessage();
+      ready = false;
+    }
     assertTrue(
         ready,
         python
@@ -77,7 +85,7 @@ class ReportsNotebookIT {
               "nb",
               reports.toString(),
               List.of(new Sweep.ModelRef("tiny-a", Repo.FIXTURE_A.toString())),
-              List.of("vanilla", "v2drop@2:0.5,4:0.25", "fastv@2:0.5"),
+              List.of("vanilla", "v2drop@budget:70%", "fastv@budget:70%", "v2drop@budget:60%"),
               List.of(
                   new Sweep.BenchmarkRef(
                       "shapes_pope", suite.resolve("shapes_pope").toString(), null, 0),
@@ -107,12 +115,21 @@ class ReportsNotebookIT {
             .redirectErrorStream(true);
     pb.environment().put("V2DROP_REPORTS", reports.toString());
     pb.environment().put("V2DROP_FIGURES", tmp.toString());
+    pb.environment()
+        .put(
+            "V2DROP_PAPER_REFERENCE",
+            Repo.ROOT.resolve("docs/reference/v2drop-paper-llava15-7b.csv").toString());
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(300, TimeUnit.SECONDS), "nbconvert timed out");
     assertEquals(0, p.exitValue(), out);
     for (String fig :
-        List.of("accuracy_vs_tokens.png", "latency_breakdown.png", "kept_positions.png")) {
+        List.of(
+            "accuracy_vs_tokens.png",
+            "pareto_flops.png",
+            "paper_reference.png",
+            "latency_breakdown.png",
+            "kept_positions.png")) {
       assertTrue(Files.size(tmp.resolve(fig)) > 1000, fig + " was not written");
     }
   }
