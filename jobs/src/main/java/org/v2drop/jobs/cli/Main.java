@@ -18,6 +18,7 @@ public final class Main {
 
       commands:
         demo      the ShapesVQA demo sweep on embedded Spark (suite, demo model, every method) -> ./reports
+        plan      check a sweep before running it: cells, rows, problems, and the time it will take
         eval      run a sweep (models x methods x benchmarks) on Spark into Parquet reports
         trace     one generation with a drop method, printed as JSON (conformance and debugging)
         bench     time generations on synthetic inputs (vision, prefill, decode, FLOPs, RSS) as JSON
@@ -52,6 +53,7 @@ public final class Main {
           case "throughput" -> ThroughputCommand.USAGE;
           case "score" -> ScoreCommand.USAGE;
           case "eval" -> EvalCommand.USAGE;
+          case "plan" -> PlanCommand.USAGE;
           case "demo" -> DemoCommand.USAGE;
           case "shapes" -> ShapesCommand.USAGE;
           case "methods" -> METHODS_USAGE;
@@ -66,13 +68,14 @@ public final class Main {
       return 0;
     }
     try {
-      Args args = new Args(argv, 1, List.of("--force", "--serve"));
+      Args args = new Args(argv, 1, List.of("--force", "--serve", "--json"));
       return switch (command) {
         case "trace" -> TraceCommand.run(args);
         case "bench" -> BenchCommand.run(args);
         case "throughput" -> ThroughputCommand.run(args);
         case "score" -> ScoreCommand.run(args);
         case "eval" -> EvalCommand.run(args);
+        case "plan" -> PlanCommand.run(args);
         case "demo" -> DemoCommand.run(args);
         case "shapes" -> ShapesCommand.run(args);
         case "methods" -> methods(args);

@@ -4,8 +4,10 @@ import static org.apache.spark.sql.functions.col;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -20,7 +22,6 @@ import org.v2drop.core.drop.MethodSpec;
 import org.v2drop.core.drop.MethodSpecException;
 import org.v2drop.jobs.data.BenchmarkReader;
 import org.v2drop.jobs.sweep.Sweep;
-import org.v2drop.udf.CellColumns;
 import org.v2drop.udf.EngineSpec;
 import org.v2drop.udf.EvaluatePartition;
 import org.v2drop.udf.PredictionsTable;
@@ -48,16 +49,22 @@ public final class EvalJob {
     removeDeadStaging(spark, sweep, progress);
     checkSchedules(spark, sweep);
     List<String> skipped = new ArrayList<>();
+    Set<List<String>> toAggregate = new LinkedHashSet<>(); // (model, benchmark)
     for (Sweep.ModelRef model : sweep.models()) {
       EngineSpec spec = engineSpec(spark, sweep, model);
       for (Sweep.BenchmarkRef b : sweep.benchmarks()) {
         List<String> todo = new ArrayList<>();
+        boolean metricsMissing = false;
         for (String m : sweep.methods()) {
           if (!force && isComplete(spark, sweep, model.name(), b.name(), m)) {
             skipped.add(cell(model.name(), m, b.name()));
+            metricsMissing |= !MetricsJob.hasMetrics(spark, sweep, model.name(), b.name(), m);
           } else {
             todo.add(m);
           }
+        }
+        if (!todo.isEmpty() || metricsMissing) {
+          toAggregate.add(List.of(model.name(), b.name()));
         }
         if (todo.isEmpty()) {
           progress.accept(
@@ -71,80 +78,23 @@ public final class EvalJob {
         evaluate(spark, sweep, spec, b, todo, progress);
       }
     }
-    List<CellResult> cells = aggregate(spark, sweep);
-    List<MetricRow> metrics = MetricsBuilder.rows(sweep.runId(), cells);
-    // every cell of the run is re-aggregated, so the run's metrics partition is replaced whole
-    spark
-        .createDataFrame(metrics.stream().map(MetricsTable::toRow).toList(), MetricsTable.SCHEMA)
-        .drop(CellColumns.RUN_ID)
-        .coalesce(1)
-        .write()
-        .mode(SaveMode.Overwrite)
-        .partitionBy(CellColumns.MODEL, CellColumns.BENCHMARK, CellColumns.METHOD)
-        .parquet(
-            CellWriter.partitionPath(
-                ReportPaths.metrics(sweep.output()), CellColumns.RUN_ID, sweep.runId()));
+    // the groups this run changed (or whose metrics a dead run never wrote) are aggregated again
+    MetricsJob.aggregate(spark, sweep, toAggregate, progress);
+    List<MetricRow> metrics = MetricsJob.read(spark, sweep);
     List<String> failed = new ArrayList<>();
-    for (CellResult c : cells) {
-      if (c.errorRate() > sweep.errorRateThreshold()) {
+    for (MetricRow m : metrics) {
+      if (m.main()
+          && m.samples() > 0
+          && (double) m.errors() / m.samples() > sweep.errorRateThreshold()) {
         failed.add(
-            cell(c.model(), c.method(), c.benchmark())
+            cell(m.model(), m.method(), m.benchmark())
                 + " error rate "
-                + c.errors()
+                + m.errors()
                 + "/"
-                + c.samples());
+                + m.samples());
       }
     }
     return new Result(metrics, skipped, failed);
-  }
-
-  /** Aggregates every cell of the sweep from the written predictions (this run id only). */
-  private static List<CellResult> aggregate(SparkSession spark, Sweep sweep) {
-    Dataset<Row> all =
-        spark
-            .read()
-            .parquet(ReportPaths.predictions(sweep.output()))
-            .filter(col(PredictionsTable.RUN_ID).equalTo(sweep.runId()));
-    Map<String, List<Row>> byCell = new LinkedHashMap<>();
-    for (Row r :
-        all.select(
-                PredictionsTable.MODEL,
-                PredictionsTable.METHOD,
-                PredictionsTable.BENCHMARK,
-                PredictionsTable.SAMPLE_ID,
-                PredictionsTable.SAMPLE_JSON,
-                PredictionsTable.STATUS,
-                PredictionsTable.SCHEDULE,
-                PredictionsTable.RESPONSE,
-                PredictionsTable.PARSED,
-                PredictionsTable.SCORE,
-                PredictionsTable.TOTAL_MS,
-                PredictionsTable.VISION_MS,
-                PredictionsTable.MEAN_VISION_TOKENS,
-                PredictionsTable.FLOPS)
-            .orderBy(PredictionsTable.SAMPLE_ID)
-            .collectAsList()) {
-      byCell
-          .computeIfAbsent(
-              cell(
-                  r.getAs(PredictionsTable.MODEL),
-                  r.getAs(PredictionsTable.METHOD),
-                  r.getAs(PredictionsTable.BENCHMARK)),
-              k -> new ArrayList<>())
-          .add(r);
-    }
-    List<CellResult> out = new ArrayList<>();
-    for (Sweep.ModelRef m : sweep.models()) {
-      for (String method : sweep.methods()) {
-        for (Sweep.BenchmarkRef b : sweep.benchmarks()) {
-          List<Row> rows = byCell.get(cell(m.name(), method, b.name()));
-          if (rows != null) {
-            out.add(CellAggregator.aggregate(m.name(), method, b.name(), rows));
-          }
-        }
-      }
-    }
-    return out;
   }
 
   /**
@@ -260,7 +210,7 @@ public final class EvalJob {
   }
 
   /** A cell is complete when its predictions partition was committed (its _SUCCESS marker). */
-  private static boolean isComplete(
+  static boolean isComplete(
       SparkSession spark, Sweep sweep, String model, String benchmark, String method) {
     return exists(
         spark,
@@ -289,7 +239,7 @@ public final class EvalJob {
     }
   }
 
-  private static boolean exists(SparkSession spark, String path) {
+  static boolean exists(SparkSession spark, String path) {
     try {
       Path p = new Path(path);
       return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
@@ -298,7 +248,7 @@ public final class EvalJob {
     }
   }
 
-  private static void delete(SparkSession spark, String path) {
+  static void delete(SparkSession spark, String path) {
     try {
       Path p = new Path(path);
       p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, true);
@@ -324,21 +274,40 @@ public final class EvalJob {
           MethodSpec.parse(m).schedule(layers);
         } catch (MethodSpecException e) {
           throw new IllegalArgumentException(
-              "model " + model.name() + " (" + layers + " decoder layers): " + e.getMessage(), e);
+              "model "
+                  + model.name()
+                  + " ("
+                  + layers
+                  + " decoder layers): "
+                  + m
+                  + ": "
+                  + e.problem(),
+              e);
         }
       }
     }
   }
 
   /** The checkpoint's decoder depth, from its config.json on any Hadoop file system. */
-  private static int decoderLayers(SparkSession spark, Sweep.ModelRef model) {
+  static int decoderLayers(SparkSession spark, Sweep.ModelRef model) {
     Path config = new Path(model.path(), LlavaConfig.CONFIG);
     try {
       FileSystem fs = config.getFileSystem(spark.sparkContext().hadoopConfiguration());
       java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("v2drop-config-");
       try {
         fs.copyToLocalFile(false, config, new Path(dir.resolve(LlavaConfig.CONFIG).toUri()), true);
-        return LlavaConfig.load(dir).text().numHiddenLayers();
+        try {
+          return LlavaConfig.load(dir).text().numHiddenLayers();
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException(
+              "model "
+                  + model.name()
+                  + ": "
+                  + config
+                  + ": "
+                  + String.valueOf(e.getMessage()).replace(dir.toString() + "/", ""),
+              e);
+        }
       } finally {
         java.nio.file.Files.deleteIfExists(dir.resolve(LlavaConfig.CONFIG));
         java.nio.file.Files.deleteIfExists(dir);

@@ -3,6 +3,7 @@ package org.v2drop.jobs.eval;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.v2drop.core.stats.Interval;
 import org.v2drop.udf.CellColumns;
 import org.v2drop.udf.PredictionsTable;
 import org.v2drop.udf.RowBuilder;
@@ -101,6 +102,43 @@ public final class MetricsTable {
         .set(RETAINED_PCT_CI_HIGH, m.retainedCi() == null ? null : m.retainedCi().high())
         .set(MAIN, m.main())
         .build();
+  }
+
+  /**
+   * The metric row of a report row (read back by name; nulls stay null, NaN costs come back NaN).
+   */
+  public static MetricRow fromRow(Row r) {
+    return new MetricRow(
+        r.getAs(RUN_ID),
+        r.getAs(MODEL),
+        r.getAs(METHOD),
+        r.getAs(SCHEDULE),
+        r.getAs(BENCHMARK),
+        r.getAs(METRIC),
+        r.getAs(VALUE),
+        interval(r, VALUE_CI_LOW, VALUE_CI_HIGH),
+        r.<Long>getAs(SAMPLES),
+        r.<Long>getAs(ERRORS),
+        orNaN(r.getAs(SAMPLES_PER_S)),
+        orNaN(r.getAs(LATENCY_P50_MS)),
+        orNaN(r.getAs(LATENCY_P95_MS)),
+        orNaN(r.getAs(MEAN_VISION_TOKENS)),
+        r.getAs(FLOPS_RATIO),
+        r.getAs(LATENCY_RATIO),
+        interval(r, LATENCY_RATIO_CI_LOW, LATENCY_RATIO_CI_HIGH),
+        r.getAs(RETAINED_PCT),
+        interval(r, RETAINED_PCT_CI_LOW, RETAINED_PCT_CI_HIGH),
+        r.<Boolean>getAs(MAIN));
+  }
+
+  private static Interval interval(Row r, String low, String high) {
+    Double lo = r.getAs(low);
+    Double hi = r.getAs(high);
+    return lo == null || hi == null ? null : new Interval(lo, hi);
+  }
+
+  private static double orNaN(Double v) {
+    return v == null ? Double.NaN : v;
   }
 
   private static Double orNull(double v) {

@@ -193,6 +193,43 @@ class EvalJobIT {
     assertEquals(before, predictionKeys(out, "r1"));
   }
 
+  /** A rerun aggregates only the model × benchmark groups whose cells it evaluated. */
+  @Test
+  void onlyTheGroupsARunChangedAreAggregatedAgain() throws Exception {
+    Path out = tmp.resolve("touched");
+    List<Sweep.BenchmarkRef> b = suiteBenchmarks().subList(0, 2); // shapes_pope, shapes_mme
+    EvalJob.run(spark, sweep("t", out, 2, b, 0.0), false, m -> {});
+    Path metrics = out.resolve("metrics/run_id=t/model=tiny-a");
+    java.util.function.Function<String, Long> stamp =
+        cell -> {
+          try {
+            return java.nio.file.Files.getLastModifiedTime(
+                    metrics.resolve("benchmark=" + cell + "/method=vanilla/_SUCCESS"))
+                .toMillis();
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        };
+    long pope = stamp.apply("shapes_pope");
+    long mme = stamp.apply("shapes_mme");
+    Thread.sleep(1100); // file times have a one-second resolution on some file systems
+    EvalJob.Result again = EvalJob.run(spark, sweep("t", out, 2, b, 0.0), false, m -> {});
+    assertEquals(2 * METHODS.size(), again.skippedCells().size());
+    assertEquals(pope, stamp.apply("shapes_pope"), "nothing evaluated, nothing aggregated");
+    assertEquals(
+        4 * 2,
+        again.metrics().stream().filter(MetricRow::main).count() / 1 * 1,
+        "the summary still lists every cell");
+    Path fastv =
+        out.resolve(
+            CellWriter.cellPath("predictions", "t", "tiny-a", "shapes_pope", "fastv@2:0.5"));
+    assertTrue(java.nio.file.Files.isDirectory(fastv), fastv.toString());
+    org.apache.commons.io.FileUtils.deleteDirectory(fastv.toFile());
+    EvalJob.run(spark, sweep("t", out, 2, b, 0.0), false, m -> {});
+    assertTrue(stamp.apply("shapes_pope") > pope, "the group of the recomputed cell");
+    assertEquals(mme, stamp.apply("shapes_mme"), "the other group is left alone");
+  }
+
   @Test
   void aMethodTheModelCannotRunFailsBeforeAnyWork() {
     Path out = tmp.resolve("unreachable");
