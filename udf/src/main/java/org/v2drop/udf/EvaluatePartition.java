@@ -16,7 +16,7 @@ import org.v2drop.core.bench.Benchmark;
 import org.v2drop.core.bench.Benchmarks;
 import org.v2drop.core.bench.Sample;
 import org.v2drop.core.drop.MethodSpec;
-import org.v2drop.core.engine.LlavaEngine;
+import org.v2drop.core.engine.Engine;
 import org.v2drop.core.eval.BatchedEvaluator;
 import org.v2drop.core.eval.Evaluator;
 import org.v2drop.core.eval.SampleResult;
@@ -55,7 +55,7 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
     String executor = SparkEnv.get() == null ? "driver" : SparkEnv.get().executorId();
     int threads = TorchThreads.forTask(SparkEnv.get() == null ? null : SparkEnv.get().conf());
     return new Iterator<>() {
-      private LlavaEngine engine;
+      private Engine engine;
       private String loadError;
       private final Map<List<String>, BatchedEvaluator> evaluators =
           new HashMap<>(); // (benchmark, method)

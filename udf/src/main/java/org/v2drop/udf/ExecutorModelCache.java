@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.v2drop.core.engine.Engine;
 import org.v2drop.core.engine.LlavaEngine;
 
 /**
@@ -19,9 +20,9 @@ public final class ExecutorModelCache {
 
   /** Loads once; holds the engine or the failure of the current attempt. */
   private static final class Slot {
-    private LlavaEngine engine;
+    private Engine engine;
 
-    synchronized LlavaEngine get(Function<Key, LlavaEngine> loader, Key key) {
+    synchronized Engine get(Function<Key, Engine> loader, Key key) {
       if (engine == null) {
         engine = loader.apply(key);
       }
@@ -61,19 +62,35 @@ public final class ExecutorModelCache {
    * The engine for {@code spec} on {@code device}, loading it (and fetching a remote checkpoint) on
    * first use.
    */
-  public static LlavaEngine get(EngineSpec spec, Device device, Path localDir) {
+  public static Engine get(EngineSpec spec, Device device, Path localDir) {
     return get(
         spec.checkpoint(),
         device,
         key -> {
           DjlEnvironment.apply(localDir);
           Path dir = CheckpointFetcher.localize(spec.checkpoint(), spec.hadoopConf(), localDir);
-          return LlavaEngine.load(dir, device);
+          return loader.load(dir, device);
         });
   }
 
+  /** How a checkpoint directory becomes an engine. */
+  @FunctionalInterface
+  public interface Loader {
+    Engine load(Path checkpoint, Device device);
+  }
+
+  private static volatile Loader loader = LlavaEngine::load;
+
+  /**
+   * Replaces how this JVM loads engines — for tests only (an engine double that answers without a
+   * model, installed in executor JVMs by a test plugin); nothing in the product calls it.
+   */
+  public static void replaceLoaderForTests(Loader testLoader) {
+    loader = testLoader;
+  }
+
   /** The cache mechanism with an explicit loader (tests count loads through it). */
-  static LlavaEngine get(String checkpoint, Device device, Function<Key, LlavaEngine> loader) {
+  static Engine get(String checkpoint, Device device, Function<Key, Engine> loader) {
     Key key = new Key(checkpoint, device.toString());
     return SLOTS
         .computeIfAbsent(key, k -> new Slot())

@@ -1,13 +1,10 @@
 package org.v2drop.udf;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.v2drop.core.eval.SampleResult;
 import org.v2drop.core.generate.Generation;
-import org.v2drop.core.generate.KeptStage;
 
 /**
  * The per-sample report: one row per (run, model, method, benchmark, sample). Column names are
@@ -114,9 +111,9 @@ public final class PredictionsTable {
    */
   public static Row ok(Provenance p, Row in, SampleResult r) {
     Generation g = r.generation();
-    List<Object> kept = new ArrayList<>();
-    for (KeptStage st : g.stages()) {
-      kept.add(ints(st.keptPositions()));
+    int[][] kept = new int[g.stages().size()][];
+    for (int i = 0; i < kept.length; i++) {
+      kept[i] = ints(g.stages().get(i).keptPositions());
     }
     return common(p, in, r.prompt())
         .set(SCHEDULE, g.schedule())
@@ -124,7 +121,7 @@ public final class PredictionsTable {
         .set(PARSED, r.score().parsed())
         .set(SCORE, r.score().score())
         .set(STATUS, OK)
-        .set(VISION_TOKENS_PER_LAYER, ints(g.visionTokensPerLayer()))
+        .set(VISION_TOKENS_PER_LAYER, g.visionTokensPerLayer().clone())
         .set(PREFILL_MS, g.prefillMs())
         .set(DECODE_MS, g.decodeMs())
         .set(TOTAL_MS, g.totalMs())
@@ -161,18 +158,10 @@ public final class PredictionsTable {
         .set(JVM_ENGINE_LOADS, p.engineLoads());
   }
 
-  private static List<Object> ints(int[] values) {
-    List<Object> out = new ArrayList<>(values.length);
-    for (int v : values) {
-      out.add(v);
-    }
-    return out;
-  }
-
-  private static List<Object> ints(long[] values) {
-    List<Object> out = new ArrayList<>(values.length);
-    for (long v : values) {
-      out.add(Math.toIntExact(v));
+  private static int[] ints(long[] values) {
+    int[] out = new int[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = Math.toIntExact(values[i]);
     }
     return out;
   }

@@ -18,7 +18,9 @@ import org.apache.spark.sql.types.StructType;
  * Builds one {@link Row} of a table by column name, never by position: each value is checked
  * against its column's type as it is set, and {@link #build()} checks that every non-nullable
  * column was given. Java lists (and lists of lists) become the Scala sequences Spark expects for
- * array columns. Unset nullable columns are null.
+ * array columns; {@code int[]} and {@code int[][]} for {@code array<int>} and {@code
+ * array<array<int>>} columns are passed as they are (Spark copies them without boxing). Unset
+ * nullable columns are null.
  */
 public final class RowBuilder {
   private final StructType schema;
@@ -49,18 +51,21 @@ public final class RowBuilder {
   }
 
   private int index(String column) {
-    for (int i = 0; i < schema.size(); i++) {
-      if (schema.fields()[i].name().equals(column)) {
-        return i;
-      }
+    scala.Option<Object> i = schema.getFieldIndex(column);
+    if (i.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no column '" + column + "' in " + List.of(schema.fieldNames()));
     }
-    throw new IllegalArgumentException(
-        "no column '" + column + "' in " + List.of(schema.fieldNames()));
+    return (Integer) i.get();
   }
 
   private static Object convert(Object value, DataType type, String column) {
     if (value == null) {
       return null;
+    }
+    if (isIntArray(type, 1) && value instanceof int[]
+        || isIntArray(type, 2) && value instanceof int[][]) {
+      return value; // primitive arrays go to Spark as they are (no boxing)
     }
     boolean ok =
         type instanceof StringType
@@ -93,5 +98,16 @@ public final class RowBuilder {
       return scala.jdk.javaapi.CollectionConverters.asScala(out).toSeq();
     }
     return value;
+  }
+
+  /** {@code array<int>} (depth 1) or {@code array<array<int>>} (depth 2). */
+  private static boolean isIntArray(DataType type, int depth) {
+    for (int d = 0; d < depth; d++) {
+      if (!(type instanceof ArrayType a)) {
+        return false;
+      }
+      type = a.elementType();
+    }
+    return type instanceof IntegerType;
   }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.v2drop.core.engine.Engine;
 import org.v2drop.core.engine.LlavaEngine;
 
 /** One model per (checkpoint, device) per JVM, loaded exactly once under concurrent demand. */
@@ -61,7 +62,7 @@ class ExecutorModelCacheIT {
     AtomicInteger loads = new AtomicInteger();
     CountDownLatch start = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(10);
-    List<Future<LlavaEngine>> got = new ArrayList<>();
+    List<Future<Engine>> got = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       got.add(
           pool.submit(
@@ -77,8 +78,8 @@ class ExecutorModelCacheIT {
               }));
     }
     start.countDown();
-    LlavaEngine first = got.get(0).get();
-    for (Future<LlavaEngine> f : got) {
+    Engine first = got.get(0).get();
+    for (Future<Engine> f : got) {
       assertSame(first, f.get());
     }
     pool.shutdown();
@@ -114,13 +115,14 @@ class ExecutorModelCacheIT {
   @Test
   void closeAllReleasesEveryEngine() {
     LlavaEngine a =
-        ExecutorModelCache.get(
-            TINY.toString(), Device.cpu(), k -> LlavaEngine.load(TINY, Device.cpu()));
+        (LlavaEngine)
+            ExecutorModelCache.get(
+                TINY.toString(), Device.cpu(), k -> LlavaEngine.load(TINY, Device.cpu()));
     int weights = a.model().liveModelArrays();
     assertTrue(weights > 50, "the engine holds its weights: " + weights);
     ExecutorModelCache.closeAll();
     assertEquals(0, a.model().liveModelArrays(), "closeAll freed the engine's native arrays");
-    LlavaEngine b =
+    Engine b =
         ExecutorModelCache.get(
             TINY.toString(), Device.cpu(), k -> LlavaEngine.load(TINY, Device.cpu()));
     assertNotSame(a, b, "a closed engine is never handed out again");

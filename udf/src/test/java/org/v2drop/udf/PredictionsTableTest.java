@@ -94,7 +94,14 @@ class PredictionsTableTest {
         "no prompt, no hash");
   }
 
+  /** An array column's value as a list: a Scala sequence, {@code int[]} or {@code int[][]}. */
   static List<Object> seq(Object o) {
+    if (o instanceof int[] a) {
+      return java.util.Arrays.stream(a).boxed().map(x -> (Object) x).toList();
+    }
+    if (o instanceof int[][] a) {
+      return java.util.Arrays.stream(a).map(x -> (Object) x).toList();
+    }
     return scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<Object>) o);
   }
 }

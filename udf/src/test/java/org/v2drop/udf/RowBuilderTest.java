@@ -27,6 +27,21 @@ class RowBuilderTest {
   }
 
   @Test
+  void primitiveIntArraysPassAsTheyAre() {
+    int[] xs = {3, 1};
+    Row r = new RowBuilder(SCHEMA).set("a", "x").set("xs", xs).build();
+    assertEquals(List.of(3, 1), PredictionsTableTest.seq(r.get(2)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new RowBuilder(SCHEMA).set("xs", new long[] {1}),
+        "only int arrays for int columns");
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new RowBuilder(SCHEMA).set("xs", new int[][] {{1}}),
+        "an int[][] is not an array<int>");
+  }
+
+  @Test
   void refusesUnknownColumnsWrongTypesAndMissingRequiredValues() {
     IllegalArgumentException unknown =
         assertThrows(IllegalArgumentException.class, () -> new RowBuilder(SCHEMA).set("b", "x"));

@@ -33,8 +33,32 @@ public interface Benchmark {
   /** Scores one raw response. */
   SampleScore score(Sample sample, String response);
 
-  /** Task metrics over all scored samples of one cell. */
-  Map<String, Double> aggregate(List<Scored> rows);
+  /**
+   * Adds what one scoring unit's rows ({@link #unit}: a sample, MME's question pair, MMBench's
+   * circular group) contribute to the task metrics.
+   */
+  void tally(List<Scored> unit, Tally into);
+
+  /** The task metrics of a tally: a cell's, or a bootstrap resample's. */
+  Map<String, Double> metrics(Tally tally);
+
+  /** Task metrics over all scored samples of one cell: its units' tallies summed. */
+  default Map<String, Double> aggregate(List<Scored> rows) {
+    Tally t = new Tally();
+    for (List<Scored> unit : units(rows)) {
+      tally(unit, t);
+    }
+    return metrics(t);
+  }
+
+  /** Rows grouped by {@link #unit}, units in first-seen order. */
+  default java.util.Collection<List<Scored>> units(List<Scored> rows) {
+    Map<String, List<Scored>> out = new java.util.LinkedHashMap<>();
+    for (Scored r : rows) {
+      out.computeIfAbsent(unit(r.sample()), k -> new java.util.ArrayList<>()).add(r);
+    }
+    return out.values();
+  }
 
   /** The metric summary tables show. */
   String mainMetric();
@@ -45,11 +69,6 @@ public interface Benchmark {
    */
   default String unit(Sample sample) {
     return sample.id();
-  }
-
-  /** A scored row's unit: its own when it carries one (a bootstrap copy), else {@link #unit}. */
-  default String unitOf(Scored row) {
-    return row.unit() != null ? row.unit() : unit(row.sample());
   }
 
   /** The sample's question in the model family's template, with one image per placeholder. */

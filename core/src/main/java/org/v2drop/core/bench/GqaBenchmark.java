@@ -2,13 +2,12 @@ package org.v2drop.core.bench;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * GQA (docs/benchmarks.md "GQA"): the stripped response and the answer lowercased, ASCII
  * punctuation deleted, exact match (lmms-eval's generic exact_match with the task's settings).
  */
-public final class GqaBenchmark extends NamedBenchmark {
+public final class GqaBenchmark extends NamedBenchmark implements MeanScore {
   private static final String PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
 
   public GqaBenchmark(String name, DatasetLayout layout) {
@@ -52,11 +51,6 @@ public final class GqaBenchmark extends NamedBenchmark {
   public SampleScore score(Sample s, String response) {
     String pred = normalize(response.strip()); // the response is stripped, the answer is not
     return new SampleScore(pred.equals(normalize(s.string("answer"))) ? 1 : 0, pred);
-  }
-
-  @Override
-  public Map<String, Double> aggregate(List<Scored> rows) {
-    return Map.of("exact_match", Metrics.mean(rows));
   }
 
   @Override

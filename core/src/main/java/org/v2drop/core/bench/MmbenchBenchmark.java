@@ -106,26 +106,34 @@ public final class MmbenchBenchmark extends NamedBenchmark {
   }
 
   @Override
-  public Map<String, Double> aggregate(List<Scored> rows) {
-    Map<String, List<Scored>> groups = new LinkedHashMap<>();
-    for (Scored r : rows) {
-      groups.computeIfAbsent(unitOf(r), k -> new ArrayList<>()).add(r);
+  public void tally(List<Scored> group, Tally into) {
+    boolean all = group.stream().allMatch(r -> r.score().score() == 1);
+    Scored main =
+        group.stream()
+            .filter(r -> r.sample().integer("index") < CIRCULAR_BASE)
+            .findFirst()
+            .orElse(group.get(0));
+    into.add("circular_accuracy", all ? 1 : 0);
+    for (Scored r : group) {
+      into.add("single_accuracy", r.score().score());
     }
+    String category = main.sample().optString("category");
+    if (category != null) {
+      into.add("category/" + category, all ? 1 : 0);
+    }
+    String l2 = main.sample().optString("L2-category");
+    if (l2 != null) {
+      into.add("l2/" + l2, all ? 1 : 0);
+    }
+  }
+
+  @Override
+  public Map<String, Double> metrics(Tally t) {
     Map<String, Double> out = new LinkedHashMap<>();
-    List<Scored> groupScores = new ArrayList<>();
-    for (List<Scored> g : groups.values()) {
-      boolean all = g.stream().allMatch(r -> r.score().score() == 1);
-      Scored main =
-          g.stream()
-              .filter(r -> r.sample().integer("index") < CIRCULAR_BASE)
-              .findFirst()
-              .orElse(g.get(0));
-      groupScores.add(new Scored(main.sample(), main.response(), new SampleScore(all ? 1 : 0, "")));
-    }
-    out.put("circular_accuracy", Metrics.mean(groupScores));
-    out.put("single_accuracy", Metrics.mean(rows));
-    out.putAll(Metrics.meanBy(groupScores, "category", r -> r.sample().optString("category")));
-    out.putAll(Metrics.meanBy(groupScores, "l2", r -> r.sample().optString("L2-category")));
+    out.put("circular_accuracy", t.mean("circular_accuracy"));
+    out.put("single_accuracy", t.mean("single_accuracy"));
+    out.putAll(t.means("category"));
+    out.putAll(t.means("l2"));
     return out;
   }
 

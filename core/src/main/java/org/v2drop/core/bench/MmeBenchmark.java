@@ -62,52 +62,46 @@ public final class MmeBenchmark extends NamedBenchmark {
   }
 
   @Override
-  public Map<String, Double> aggregate(List<Scored> rows) {
-    Map<String, Map<String, double[]>> byCategory =
-        new LinkedHashMap<>(); // category → question pair → {right, n}
-    for (Scored r : rows) {
-      String cat = r.sample().string("category");
-      String img = unitOf(r);
-      double[] a =
-          byCategory
-              .computeIfAbsent(cat, k -> new LinkedHashMap<>())
-              .computeIfAbsent(img, k -> new double[2]);
-      a[0] += r.score().score();
-      a[1]++;
+  public void tally(List<Scored> pair, Tally into) {
+    Sample first = pair.get(0).sample();
+    String category = first.string("category");
+    if (pair.size() != 2) {
+      throw new BenchmarkDataException(
+          name()
+              + ": category '"
+              + category
+              + "', question pair '"
+              + unit(first)
+              + "' has "
+              + pair.size()
+              + " rows; MME scores pairs of exactly 2");
     }
+    double right = 0;
+    for (Scored r : pair) {
+      right += r.score().score();
+      into.add("accuracy", r.score().score());
+    }
+    double acc = right / 2 * 100;
+    double accPlus = right == 2 ? 100 : 0;
+    into.add("category/" + category, acc + accPlus); // the category's score: mean over its pairs
+  }
+
+  @Override
+  public Map<String, Double> metrics(Tally t) {
     Map<String, Double> out = new LinkedHashMap<>();
     double perception = 0;
     double cognition = 0;
-    for (Map.Entry<String, Map<String, double[]>> c : byCategory.entrySet()) {
-      double sum = 0;
-      for (Map.Entry<String, double[]> img : c.getValue().entrySet()) {
-        double[] a = img.getValue();
-        if (a[1] != 2) {
-          throw new BenchmarkDataException(
-              name()
-                  + ": category '"
-                  + c.getKey()
-                  + "', question pair '"
-                  + img.getKey()
-                  + "' has "
-                  + (int) a[1]
-                  + " rows; MME scores pairs of exactly 2");
-        }
-        double acc = a[0] / a[1] * 100;
-        double accPlus = a[0] == 2 ? 100 : 0;
-        sum += acc + accPlus;
-      }
-      double score = sum / c.getValue().size();
-      out.put("category/" + c.getKey(), score);
-      if (PERCEPTION.contains(c.getKey())) {
-        perception += score;
+    for (Map.Entry<String, Double> c : t.means("category").entrySet()) {
+      out.put(c.getKey(), c.getValue());
+      if (PERCEPTION.contains(c.getKey().substring("category/".length()))) {
+        perception += c.getValue();
       } else {
-        cognition += score;
+        cognition += c.getValue();
       }
     }
     out.put("perception", perception);
     out.put("cognition", cognition);
-    out.put("accuracy", Metrics.mean(rows));
+    out.put("accuracy", t.mean("accuracy"));
     return out;
   }
 

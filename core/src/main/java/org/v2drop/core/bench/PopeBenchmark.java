@@ -1,6 +1,5 @@
 package org.v2drop.core.bench;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,56 +43,61 @@ public final class PopeBenchmark extends NamedBenchmark {
   }
 
   @Override
-  public Map<String, Double> aggregate(List<Scored> rows) {
-    Map<String, Double> out = new LinkedHashMap<>(counts(rows, ""));
-    Map<String, List<Scored>> bySplit = new LinkedHashMap<>();
-    for (Scored r : rows) {
-      String c = r.sample().optString("category");
-      if (c != null) {
-        bySplit.computeIfAbsent(c, k -> new ArrayList<>()).add(r);
+  public void tally(List<Scored> unit, Tally into) {
+    for (Scored r : unit) {
+      count(r, "", into);
+      String split = r.sample().optString("category");
+      if (split != null) {
+        into.add(SPLIT + split, 1);
+        count(r, split + "/", into);
       }
     }
+  }
+
+  private static final String SPLIT = "split:";
+
+  /** The row's part of accuracy, precision, recall and the yes ratios, under {@code prefix}. */
+  private static void count(Scored r, String prefix, Tally into) {
+    String gt = r.sample().string("answer").toLowerCase(Locale.ROOT).strip();
+    String pred = r.score().parsed();
+    into.add(prefix + "accuracy", r.score().score());
+    into.add(prefix + "gt_yes", gt.equals("yes") ? 1 : 0);
+    into.add(prefix + "pred_yes", pred.equals("yes") ? 1 : 0);
+    into.add(prefix + "tp", gt.equals("yes") && pred.equals("yes") ? 1 : 0);
+    into.add(prefix + "fp", gt.equals("no") && pred.equals("yes") ? 1 : 0);
+    into.add(prefix + "fn", gt.equals("yes") && pred.equals("no") ? 1 : 0);
+  }
+
+  @Override
+  public Map<String, Double> metrics(Tally t) {
+    Map<String, Double> out = new LinkedHashMap<>(metrics(t, ""));
+    List<String> splits = t.keys(SPLIT);
     double f1Sum = 0;
-    for (Map.Entry<String, List<Scored>> e : bySplit.entrySet()) {
-      Map<String, Double> m = counts(e.getValue(), e.getKey() + "/");
+    for (String split : splits) {
+      Map<String, Double> m = metrics(t, split + "/");
       out.putAll(m);
-      f1Sum += m.get(e.getKey() + "/f1");
+      f1Sum += m.get(split + "/f1");
     }
-    if (!bySplit.isEmpty()) {
-      out.put("f1_mean_over_splits", f1Sum / bySplit.size());
+    if (!splits.isEmpty()) {
+      out.put("f1_mean_over_splits", f1Sum / splits.size());
     }
     return out;
   }
 
-  private static Map<String, Double> counts(List<Scored> rows, String prefix) {
-    int tp = 0;
-    int fp = 0;
-    int fn = 0;
-    int gtYes = 0;
-    int predYes = 0;
-    for (Scored r : rows) {
-      String gt = r.sample().string("answer").toLowerCase(Locale.ROOT).strip();
-      String pred = r.score().parsed();
-      gtYes += gt.equals("yes") ? 1 : 0;
-      predYes += pred.equals("yes") ? 1 : 0;
-      if (gt.equals("yes") && pred.equals("yes")) {
-        tp++;
-      } else if (gt.equals("no") && pred.equals("yes")) {
-        fp++;
-      } else if (gt.equals("yes") && pred.equals("no")) {
-        fn++;
-      }
-    }
-    double precision = tp + fp == 0 ? 0 : (double) tp / (tp + fp);
-    double recall = tp + fn == 0 ? 0 : (double) tp / (tp + fn);
+  private static Map<String, Double> metrics(Tally t, String prefix) {
+    double tp = t.sum(prefix + "tp");
+    double fp = t.sum(prefix + "fp");
+    double fn = t.sum(prefix + "fn");
+    double precision = tp + fp == 0 ? 0 : tp / (tp + fp);
+    double recall = tp + fn == 0 ? 0 : tp / (tp + fn);
     double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
     Map<String, Double> m = new LinkedHashMap<>();
-    m.put(prefix + "accuracy", Metrics.mean(rows));
+    m.put(prefix + "accuracy", t.mean(prefix + "accuracy"));
     m.put(prefix + "precision", precision);
     m.put(prefix + "recall", recall);
     m.put(prefix + "f1", f1);
-    m.put(prefix + "yes_ratio", rows.isEmpty() ? 0 : (double) gtYes / rows.size());
-    m.put(prefix + "pred_yes_ratio", rows.isEmpty() ? 0 : (double) predYes / rows.size());
+    m.put(prefix + "yes_ratio", t.mean(prefix + "gt_yes"));
+    m.put(prefix + "pred_yes_ratio", t.mean(prefix + "pred_yes"));
     return m;
   }
 

@@ -2,13 +2,12 @@ package org.v2drop.core.bench;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * ScienceQA-IMG (docs/benchmarks.md "ScienceQA-IMG"): lettered choices, letter or "L." prefix
  * match.
  */
-public final class ScienceQaBenchmark extends NamedBenchmark {
+public final class ScienceQaBenchmark extends NamedBenchmark implements MeanScore {
   public ScienceQaBenchmark(String name, DatasetLayout layout) {
     super(name, layout);
   }
@@ -79,11 +78,6 @@ public final class ScienceQaBenchmark extends NamedBenchmark {
       return new SampleScore(letter.equals(target) ? 1 : 0, letter);
     }
     return new SampleScore(0, pred);
-  }
-
-  @Override
-  public Map<String, Double> aggregate(List<Scored> rows) {
-    return Map.of("exact_match", Metrics.mean(rows));
   }
 
   @Override

@@ -54,12 +54,29 @@ public final class VideoMcqBenchmark extends NamedBenchmark {
   }
 
   @Override
-  public Map<String, Double> aggregate(List<Scored> rows) {
+  public void tally(List<Scored> unit, Tally into) {
+    for (Scored r : unit) {
+      double v = r.score().score();
+      into.add("accuracy", v);
+      for (String group : GROUPS) {
+        String k = r.sample().optString(group);
+        if (k != null) {
+          into.add(group + "/" + k, v);
+        }
+      }
+    }
+  }
+
+  /** Per-value accuracies: {@code duration/short}, {@code domain/...}, {@code task_type/...}. */
+  private static final List<String> GROUPS = List.of("duration", "domain", "task_type");
+
+  @Override
+  public Map<String, Double> metrics(Tally t) {
     Map<String, Double> out = new LinkedHashMap<>();
-    out.put("accuracy", Metrics.mean(rows));
-    out.putAll(Metrics.meanBy(rows, "duration", r -> r.sample().optString("duration")));
-    out.putAll(Metrics.meanBy(rows, "domain", r -> r.sample().optString("domain")));
-    out.putAll(Metrics.meanBy(rows, "task_type", r -> r.sample().optString("task_type")));
+    out.put("accuracy", t.mean("accuracy"));
+    for (String group : GROUPS) {
+      out.putAll(t.means(group));
+    }
     return out;
   }
 

@@ -2,13 +2,12 @@ package org.v2drop.core.bench;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * TextVQA and VizWiz-VQA (docs/benchmarks.md "TextVQA"): capitalised question, VQA accuracy over 10
  * answers.
  */
-public final class VqaBenchmark extends NamedBenchmark {
+public final class VqaBenchmark extends NamedBenchmark implements MeanScore {
   private final String postPrompt;
 
   public VqaBenchmark(String name, DatasetLayout layout, String postPrompt) {
@@ -50,11 +49,6 @@ public final class VqaBenchmark extends NamedBenchmark {
   public SampleScore score(Sample s, String response) {
     return new SampleScore(
         VqaAccuracy.score(response, s.strings("answers")), EvalAiNormalizer.normalize(response));
-  }
-
-  @Override
-  public Map<String, Double> aggregate(List<Scored> rows) {
-    return Map.of("vqa_accuracy", Metrics.mean(rows));
   }
 
   @Override

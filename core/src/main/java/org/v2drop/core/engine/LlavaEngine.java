@@ -27,7 +27,7 @@ import org.v2drop.core.processor.TextTokenizer;
  * images → ids, pixels, vision positions) → generate (with a drop method) → decode. Thread-safe for
  * concurrent generations; one instance per model per JVM.
  */
-public final class LlavaEngine implements AutoCloseable {
+public final class LlavaEngine implements Engine {
   private final Path dir;
   private final LlavaModel model;
   private final TextTokenizer tokenizer;
@@ -101,6 +101,7 @@ public final class LlavaEngine implements AutoCloseable {
   }
 
   /** How this model's prompts wrap a task's question (lmms-eval's conversation for LLaVA-1.5). */
+  @Override
   public ChatTemplate chatTemplate() {
     return chatTemplate;
   }
@@ -114,6 +115,7 @@ public final class LlavaEngine implements AutoCloseable {
    * A benchmark prompt (encoded images decoded here; errors name the sample and image) → model
    * input.
    */
+  @Override
   public EncodedInput encode(Prompt prompt, String sampleId) {
     List<RgbImage> images = new ArrayList<>();
     for (int k = 0; k < prompt.images().size(); k++) {
@@ -123,6 +125,7 @@ public final class LlavaEngine implements AutoCloseable {
   }
 
   /** Greedy generation with the method's dropping. */
+  @Override
   public Generation generate(EncodedInput input, MethodSpec method, int maxNewTokens) {
     return generator.generate(input, method, maxNewTokens);
   }
@@ -132,6 +135,7 @@ public final class LlavaEngine implements AutoCloseable {
    * one-at-a-time generation up to floating-point summation order); results in input order, times
    * per sample.
    */
+  @Override
   public List<Generation> generate(List<EncodedInput> inputs, MethodSpec method, int maxNewTokens) {
     return generator.generate(inputs, method, maxNewTokens, true);
   }
@@ -142,6 +146,7 @@ public final class LlavaEngine implements AutoCloseable {
   }
 
   /** Text of generated ids, special tokens skipped. */
+  @Override
   public String decode(long[] ids) {
     return tokenizer.decode(ids);
   }

@@ -7,7 +7,7 @@ import org.v2drop.core.bench.Prompt;
 import org.v2drop.core.bench.Sample;
 import org.v2drop.core.bench.SampleScore;
 import org.v2drop.core.drop.MethodSpec;
-import org.v2drop.core.engine.LlavaEngine;
+import org.v2drop.core.engine.Engine;
 import org.v2drop.core.generate.Generation;
 import org.v2drop.core.processor.EncodedInput;
 
@@ -20,12 +20,12 @@ import org.v2drop.core.processor.EncodedInput;
  * steps.
  */
 public final class Evaluator {
-  private final LlavaEngine engine;
+  private final Engine engine;
   private final Benchmark benchmark;
   private final MethodSpec method;
   private final int maxNewTokens;
 
-  public Evaluator(LlavaEngine engine, Benchmark benchmark, MethodSpec method, int maxNewTokens) {
+  public Evaluator(Engine engine, Benchmark benchmark, MethodSpec method, int maxNewTokens) {
     if (maxNewTokens < 1) {
       throw new IllegalArgumentException("max_new_tokens must be >= 1, found " + maxNewTokens);
     }

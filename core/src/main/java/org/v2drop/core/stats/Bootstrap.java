@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.v2drop.core.bench.Benchmark;
 import org.v2drop.core.bench.Scored;
+import org.v2drop.core.bench.Tally;
 
 /**
  * Percentile bootstrap intervals (95%) of a cell's metrics, and paired intervals of a method's
@@ -18,11 +19,13 @@ import org.v2drop.core.bench.Scored;
  * <p>What is resampled is the benchmark's scoring unit ({@link Benchmark#unit}): a sample, MME's
  * question pair, MMBench's circular group; each resample draws as many units as the cell has, with
  * replacement, and recomputes the metrics with the benchmark's own aggregation (so F1, MME's pair
- * score and MMBench's circular accuracy are resampled as what they are). A paired resample draws
- * the units both cells hold and evaluates the method and vanilla on the same draw, so the interval
- * of a ratio reflects how the two differ on the same samples, not each one's own spread. The seed
- * is fixed by the caller (per model and benchmark): intervals are reproducible, and every method of
- * one model × benchmark sees the same draws.
+ * score and MMBench's circular accuracy are resampled as what they are): the resample's tally, the
+ * sum of the drawn units' tallies ({@link Tally}), through {@link Benchmark#metrics} — the function
+ * that computes the cell's own metrics, so a resample costs a few additions per unit. A paired
+ * resample draws the units both cells hold and evaluates the method and vanilla on the same draw,
+ * so the interval of a ratio reflects how the two differ on the same samples, not each one's own
+ * spread. The seed is fixed by the caller (per model and benchmark): intervals are reproducible,
+ * and every method of one model × benchmark sees the same draws.
  */
 public final class Bootstrap {
   /** Resamples per interval. */
@@ -36,9 +39,20 @@ public final class Bootstrap {
   static List<List<Scored>> units(Benchmark b, List<Scored> rows) {
     Map<String, List<Scored>> byUnit = new TreeMap<>();
     for (Scored r : rows) {
-      byUnit.computeIfAbsent(b.unitOf(r), k -> new ArrayList<>()).add(r);
+      byUnit.computeIfAbsent(b.unit(r.sample()), k -> new ArrayList<>()).add(r);
     }
     return new ArrayList<>(byUnit.values());
+  }
+
+  /** Each unit's tally, in the order given. */
+  private static Tally.Units tallies(Benchmark b, List<List<Scored>> units) {
+    List<Tally> out = new ArrayList<>(units.size());
+    for (List<Scored> u : units) {
+      Tally t = new Tally();
+      b.tally(u, t);
+      out.add(t);
+    }
+    return new Tally.Units(out);
   }
 
   /** The 95% interval of every metric of {@code rows} (a metric missing from a resample is NaN). */
@@ -48,9 +62,10 @@ public final class Bootstrap {
     if (units.isEmpty()) {
       return Map.of();
     }
+    Tally.Units tallies = tallies(b, units);
     SplittableRandom rng = new SplittableRandom(seed);
     for (int k = 0; k < RESAMPLES; k++) {
-      Map<String, Double> m = b.aggregate(resample(b, units, draw(rng, units.size())));
+      Map<String, Double> m = b.metrics(tallies.draw(draw(rng, units.size())));
       for (Map.Entry<String, Double> e : m.entrySet()) {
         draws.computeIfAbsent(e.getKey(), x -> nans())[k] = e.getValue();
       }
@@ -86,23 +101,25 @@ public final class Bootstrap {
     if (common.isEmpty()) {
       return new Paired(Map.of(), null);
     }
-    List<List<Scored>> mUnits = new ArrayList<>();
-    List<List<Scored>> vUnits = new ArrayList<>();
+    List<List<Scored>> mRows = new ArrayList<>();
+    List<List<Scored>> vRows = new ArrayList<>();
     double[][] mMs = new double[common.size()][];
     double[][] vMs = new double[common.size()][];
     for (int u = 0; u < common.size(); u++) {
-      mUnits.add(pick(method, m.get(common.get(u))));
-      vUnits.add(pick(vanilla, v.get(common.get(u))));
+      mRows.add(pick(method, m.get(common.get(u))));
+      vRows.add(pick(vanilla, v.get(common.get(u))));
       mMs[u] = pick(methodMs, m.get(common.get(u)));
       vMs[u] = pick(vanillaMs, v.get(common.get(u)));
     }
+    Tally.Units mUnits = tallies(b, mRows);
+    Tally.Units vUnits = tallies(b, vRows);
     SplittableRandom rng = new SplittableRandom(seed);
     Map<String, double[]> retained = new LinkedHashMap<>();
     double[] latency = nans();
     for (int k = 0; k < RESAMPLES; k++) {
       int[] idx = draw(rng, common.size());
-      Map<String, Double> mv = b.aggregate(resample(b, mUnits, idx));
-      Map<String, Double> vv = b.aggregate(resample(b, vUnits, idx));
+      Map<String, Double> mv = b.metrics(mUnits.draw(idx));
+      Map<String, Double> vv = b.metrics(vUnits.draw(idx));
       for (Map.Entry<String, Double> e : mv.entrySet()) {
         Double base = vv.get(e.getKey());
         double r = base == null || base == 0 ? Double.NaN : 100 * e.getValue() / base;
@@ -125,23 +142,10 @@ public final class Bootstrap {
     return idx;
   }
 
-  /** The rows of the drawn units; a unit drawn again is a unit of its own. */
-  private static List<Scored> resample(Benchmark b, List<List<Scored>> units, int[] idx) {
-    List<Scored> out = new ArrayList<>();
-    Map<Integer, Integer> drawn = new HashMap<>();
-    for (int u : idx) {
-      int copy = drawn.merge(u, 1, Integer::sum);
-      for (Scored r : units.get(u)) {
-        out.add(copy == 1 ? r : r.copy(b, copy));
-      }
-    }
-    return out;
-  }
-
   private static Map<String, List<Integer>> rowsByUnit(Benchmark b, List<Scored> rows) {
     Map<String, List<Integer>> out = new HashMap<>();
     for (int i = 0; i < rows.size(); i++) {
-      out.computeIfAbsent(b.unitOf(rows.get(i)), k -> new ArrayList<>()).add(i);
+      out.computeIfAbsent(b.unit(rows.get(i).sample()), k -> new ArrayList<>()).add(i);
     }
     return out;
   }

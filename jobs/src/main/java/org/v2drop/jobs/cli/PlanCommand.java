@@ -27,7 +27,7 @@ final class PlanCommand {
       cells (complete for the run id / pending / unavailable) and the prediction rows a run would generate.
       --latency  a `bin/v2drop bench` JSON file, or the report root of an earlier run of the same models: then
                  the executor time and the wall time on --executors executors (default 8) are estimated, with the
-                 share of executor time today's pass structure leaves idle
+                 share of executor time the passes leave idle (passes_in_flight of the sweep at once)
       --json     ONE JSON object on stdout instead of the text report
       Exit status: 0 when the sweep can run, 1 when a problem was found (each printed), 2 for a usage error.
       """;
@@ -126,10 +126,12 @@ final class PlanCommand {
       sb.append(
           String.format(
               Locale.ROOT,
-              "estimate on %d executors (%d tasks per model x benchmark pass): executor time %s;"
+              "estimate on %d executors (%d tasks per model x benchmark pass, %d pass(es) in"
+                  + " flight): executor time %s;"
                   + " wall %s (%s if perfectly spread; %.1f%% of executor time idle)%n",
               e.executors(),
               e.partitions(),
+              p.sweep().passesInFlight(),
               duration(e.executorSeconds()),
               duration(e.wallSeconds()),
               duration(e.idealWallSeconds()),

@@ -33,9 +33,10 @@ import org.v2drop.udf.SampleTable;
  * same run id are skipped unless forced. Each cell is one partition directory ({@code
  * run_id=/model=/benchmark=/method=}) replaced by a static overwrite of that directory alone, so
  * reruns replace only their cells and the writes work with the S3A committers (which do not support
- * Spark's dynamic partition overwrite). Cells are evaluated one model × benchmark at a time and
- * committed as they finish, so a rerun after a crash skips the committed cells (their {@code
- * _SUCCESS} marker) and recomputes the rest.
+ * Spark's dynamic partition overwrite). Cells are evaluated in passes of one model × benchmark (its
+ * pending methods together), {@link Sweep#passesInFlight} at once, and committed as each pass
+ * finishes, so a rerun after a crash skips the committed cells (their {@code _SUCCESS} marker) and
+ * recomputes the rest.
  */
 public final class EvalJob {
   /** The outcome of a run. */
@@ -44,12 +45,18 @@ public final class EvalJob {
 
   private EvalJob() {}
 
-  public static Result run(
-      SparkSession spark, Sweep sweep, boolean force, Consumer<String> progress) {
+  public static Result run(SparkSession spark, Sweep sweep, boolean force, Consumer<String> sink) {
+    Consumer<String> progress = // passes in flight report from their own threads
+        msg -> {
+          synchronized (sink) {
+            sink.accept(msg);
+          }
+        };
     removeDeadStaging(spark, sweep, progress);
     checkSchedules(spark, sweep);
     List<String> skipped = new ArrayList<>();
     Set<List<String>> toAggregate = new LinkedHashSet<>(); // (model, benchmark)
+    List<Runnable> passes = new ArrayList<>();
     for (Sweep.ModelRef model : sweep.models()) {
       EngineSpec spec = engineSpec(spark, sweep, model);
       for (Sweep.BenchmarkRef b : sweep.benchmarks()) {
@@ -75,9 +82,18 @@ public final class EvalJob {
                   + "recompute)");
           continue;
         }
-        evaluate(spark, sweep, spec, b, todo, progress);
+        passes.add(
+            () -> {
+              spark.sparkContext().setJobGroup(jobGroup(sweep), "v2drop " + sweep.runId(), false);
+              try {
+                evaluate(spark, sweep, spec, b, todo, progress);
+              } finally {
+                spark.sparkContext().clearJobGroup();
+              }
+            });
       }
     }
+    runPasses(spark, passes, sweep.passesInFlight(), jobGroup(sweep));
     // the groups this run changed (or whose metrics a dead run never wrote) are aggregated again
     MetricsJob.aggregate(spark, sweep, toAggregate, progress);
     List<MetricRow> metrics = MetricsJob.read(spark, sweep);
@@ -95,6 +111,68 @@ public final class EvalJob {
       }
     }
     return new Result(metrics, skipped, failed);
+  }
+
+  /**
+   * Runs the passes in order, up to {@code inFlight} at once: pass j + inFlight starts when an
+   * earlier one has committed its cells. Spark's FIFO scheduler gives a free executor the oldest
+   * running pass's next task, so the next pass fills the executors that the one before leaves idle
+   * in its last wave and during its commit; each pass still commits its own cells as it ends. The
+   * first failure cancels the passes still running (their staging folders are removed, the cells
+   * committed before stay) and is rethrown.
+   */
+  static void runPasses(SparkSession spark, List<Runnable> passes, int inFlight, String group) {
+    if (inFlight == 1 || passes.size() <= 1) {
+      passes.forEach(Runnable::run);
+      return;
+    }
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            inFlight,
+            r -> {
+              Thread t = new Thread(r, "v2drop-pass-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+      for (Runnable p : passes) {
+        running.add(pool.submit(p));
+      }
+      for (java.util.concurrent.Future<?> f : running) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          pool.shutdownNow(); // passes not started never start
+          spark.sparkContext().cancelJobGroup(group); // passes in flight end with their jobs
+          Throwable cause = e.getCause();
+          if (cause instanceof RuntimeException re) {
+            throw re;
+          }
+          if (cause instanceof Error err) {
+            throw err;
+          }
+          throw new IllegalStateException(cause);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          spark.sparkContext().cancelJobGroup(group);
+          throw new IllegalStateException("interrupted while evaluation passes ran", e);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+      try {
+        pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS); // staging cleaned up
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** The Spark job group of a run's evaluation passes (what a failure cancels). */
+  private static String jobGroup(Sweep sweep) {
+    return "v2drop-eval-" + sweep.runId();
   }
 
   /**
@@ -135,6 +213,8 @@ public final class EvalJob {
             + " partitions"
             + (sweep.batchSize() > 1 ? ", " + sweep.batchSize() + " samples per batch" : ""));
     String staging = ReportPaths.staging(sweep.output(), sweep.runId());
+    // how the pass's Spark jobs are named in the Spark UI and event logs
+    spark.sparkContext().setJobDescription("v2drop evaluate " + spec.model() + " × " + b.name());
     try {
       long t0 = System.nanoTime();
       // each method's rows in their own folder, holding exactly the columns of a committed cell
@@ -172,6 +252,7 @@ public final class EvalJob {
             m);
       }
     } finally {
+      spark.sparkContext().setJobDescription(null);
       delete(spark, staging);
     }
   }

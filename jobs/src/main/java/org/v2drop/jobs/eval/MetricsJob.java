@@ -87,6 +87,7 @@ public final class MetricsJob {
                 Encoders.STRING())
             .flatMapGroups(new GroupMetrics(sweep.runId()), Encoders.row(MetricsTable.SCHEMA));
     String staging = ReportPaths.staging(sweep.output(), sweep.runId() + "-metrics");
+    spark.sparkContext().setJobDescription("v2drop metrics of " + groups.size() + " group(s)");
     try {
       metrics
           .drop(CellColumns.RUN_ID)
@@ -125,6 +126,7 @@ public final class MetricsJob {
               + groups.size()
               + " model × benchmark group(s) aggregated");
     } finally {
+      spark.sparkContext().setJobDescription(null);
       EvalJob.delete(spark, staging);
     }
   }

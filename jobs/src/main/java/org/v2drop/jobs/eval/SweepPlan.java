@@ -56,13 +56,13 @@ public record SweepPlan(
       String model, String benchmark, String method, String state, long rows, double msPerSample) {}
 
   /**
-   * The expected cost on {@code executors} executors, one task at a time each, under today's pass
-   * structure (one Spark job per model × benchmark over its pending methods, split into {@code
-   * partitions} equal tasks).
+   * The expected cost on {@code executors} executors, one task at a time each, under the sweep
+   * job's pass structure (one Spark job per model × benchmark over its pending methods, split into
+   * {@code partitions} equal tasks, {@link Sweep#passesInFlight} passes at once).
    *
    * @param executorSeconds the evaluation work, summed over cells
    * @param idealWallSeconds that work spread perfectly: executorSeconds / executors
-   * @param wallSeconds the passes one after the other, each as long as its slowest wave of tasks
+   * @param wallSeconds the passes' tasks in waves (see {@link #estimate})
    * @param idleFraction the share of executor time the passes leave idle: 1 - executorSeconds /
    *     (executors × wallSeconds)
    */
@@ -150,9 +150,11 @@ public record SweepPlan(
   }
 
   /**
-   * The passes (model × benchmark) one after the other; each pass's rows split into {@code P} equal
-   * tasks ({@code partitions} of the sweep, else twice the executors as the job's default), run in
-   * waves of {@code executors}.
+   * The passes (model × benchmark) in order, each pass's rows split into {@code P} equal tasks
+   * ({@code partitions} of the sweep, else twice the executors as the job's default). With one pass
+   * in flight each pass runs in waves of {@code executors} after the one before; with more, a free
+   * executor takes the next pass's next task (Spark's FIFO scheduler), so only the sweep's last
+   * wave leaves executors idle. The driver's commits between passes are not counted.
    */
   static Estimate estimate(Sweep sweep, List<CellPlan> cells, int executors) {
     int partitions = sweep.partitions() > 0 ? sweep.partitions() : Math.max(2, 2 * executors);
@@ -167,9 +169,23 @@ public record SweepPlan(
       passSeconds.merge(c.model() + "\u0000" + c.benchmark(), s, Double::sum);
     }
     double wall = 0;
-    int waves = (partitions + executors - 1) / executors;
-    for (double s : passSeconds.values()) {
-      wall += waves * (s / partitions);
+    if (sweep.passesInFlight() == 1) {
+      int waves = (partitions + executors - 1) / executors;
+      for (double s : passSeconds.values()) {
+        wall += waves * (s / partitions);
+      }
+    } else {
+      java.util.PriorityQueue<Double> free = new java.util.PriorityQueue<>();
+      for (int e = 0; e < executors; e++) {
+        free.add(0.0);
+      }
+      for (double s : passSeconds.values()) {
+        for (int t = 0; t < partitions; t++) {
+          double end = free.poll() + s / partitions;
+          wall = Math.max(wall, end);
+          free.add(end);
+        }
+      }
     }
     double idle = wall == 0 ? 0 : 1 - work / (executors * wall);
     return new Estimate(executors, partitions, work, work / executors, wall, idle);

@@ -14,6 +14,9 @@ import java.util.Map;
  *     every benchmark)
  * @param partitions Spark partitions per model (0 = twice the default parallelism)
  * @param batchSize samples of one benchmark and method generated together (1 = one at a time)
+ * @param passesInFlight evaluation passes (model × benchmark) run at once: the next one's tasks
+ *     fill the executors the one before leaves idle at its end and during its commit (1 = one after
+ *     the other)
  */
 public record Sweep(
     String runId,
@@ -24,12 +27,44 @@ public record Sweep(
     Map<String, Integer> maxNewTokens,
     double errorRateThreshold,
     int partitions,
-    int batchSize) {
+    int batchSize,
+    int passesInFlight) {
+  /**
+   * Two passes in flight keep executors busy across pass ends (BENCHMARKS.md, "Full-scale sweeps").
+   */
+  public static final int DEFAULT_PASSES_IN_FLIGHT = 2;
 
   public Sweep {
     if (batchSize < 1) {
       throw new SweepException("batch_size must be >= 1, found " + batchSize);
     }
+    if (passesInFlight < 1) {
+      throw new SweepException("passes_in_flight must be >= 1, found " + passesInFlight);
+    }
+  }
+
+  /** A sweep with the default number of passes in flight. */
+  public Sweep(
+      String runId,
+      String output,
+      List<ModelRef> models,
+      List<String> methods,
+      List<BenchmarkRef> benchmarks,
+      Map<String, Integer> maxNewTokens,
+      double errorRateThreshold,
+      int partitions,
+      int batchSize) {
+    this(
+        runId,
+        output,
+        models,
+        methods,
+        benchmarks,
+        maxNewTokens,
+        errorRateThreshold,
+        partitions,
+        batchSize,
+        DEFAULT_PASSES_IN_FLIGHT);
   }
 
   /** A sweep that generates one sample at a time. */
@@ -65,7 +100,23 @@ public record Sweep(
         maxNewTokens,
         errorRateThreshold,
         partitions,
-        size);
+        size,
+        passesInFlight);
+  }
+
+  /** This sweep with {@code n} passes in flight. */
+  public Sweep withPassesInFlight(int n) {
+    return new Sweep(
+        runId,
+        output,
+        models,
+        methods,
+        benchmarks,
+        maxNewTokens,
+        errorRateThreshold,
+        partitions,
+        batchSize,
+        n);
   }
 
   /** A checkpoint and its name in reports. */

@@ -26,6 +26,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * error_rate_threshold: 0.02        # optional, default 0.05
  * partitions: 64                    # optional
  * batch_size: 8                     # optional, samples generated together (default 1)
+ * passes_in_flight: 2               # optional, model x benchmark passes run at once (default 2)
  * models:
  *   - {name: llava-1.5-7b, path: s3a://bucket/models/llava-1.5-7b-hf}
  * methods: [vanilla, v2drop@llava-192, fastv@2:0.5]
@@ -47,7 +48,8 @@ public final class SweepParser {
           "generation",
           "error_rate_threshold",
           "partitions",
-          "batch_size");
+          "batch_size",
+          "passes_in_flight");
 
   private SweepParser() {}
 
@@ -159,6 +161,10 @@ public final class SweepParser {
     if (batchSize < 1) {
       throw new SweepException(where + ": batch_size must be >= 1, found " + batchSize);
     }
+    int inFlight = integer(m, "passes_in_flight", Sweep.DEFAULT_PASSES_IN_FLIGHT, where);
+    if (inFlight < 1) {
+      throw new SweepException(where + ": passes_in_flight must be >= 1, found " + inFlight);
+    }
     if (models.isEmpty() || methods.isEmpty() || benchmarks.isEmpty()) {
       throw new SweepException(
           where + ": models, methods and benchmarks must each list at least one entry");
@@ -172,7 +178,8 @@ public final class SweepParser {
         Map.copyOf(maxNew),
         threshold,
         partitions,
-        batchSize);
+        batchSize,
+        inFlight);
   }
 
   private static void unknownKeys(

@@ -40,10 +40,10 @@ class DriverRestartIT {
   static final List<String> BENCHMARKS =
       List.of("shapes_pope", "shapes_gqa", "shapes_mme", "shapes_textvqa");
 
-  @ParameterizedTest(name = "halt before rename {1} into {0}")
-  @CsvSource({"/_staging/, 1", "/predictions/, 2"})
-  void aKilledDriverIsResumedByRerunningTheSameCommand(String into, int number, @TempDir Path tmp)
-      throws Exception {
+  @ParameterizedTest(name = "halt before rename {1} into {0}, {2} pass(es) in flight")
+  @CsvSource({"/_staging/, 1, 1", "/predictions/, 2, 1", "/predictions/, 2, 2"})
+  void aKilledDriverIsResumedByRerunningTheSameCommand(
+      String into, int number, int inFlight, @TempDir Path tmp) throws Exception {
     Path suite = tmp.resolve("suite");
     Map<String, Integer> counts = new LinkedHashMap<>();
     BENCHMARKS.forEach(b -> counts.put(b, 6));
@@ -54,7 +54,7 @@ class DriverRestartIT {
         11,
         new Configuration(),
         m -> {});
-    Path killed = sweepFile(tmp, "killed", suite);
+    Path killed = sweepFile(tmp, "killed", suite, inFlight);
     Path reports = tmp.resolve("killed-reports");
 
     List<String> command = new ArrayList<>();
@@ -88,10 +88,17 @@ class DriverRestartIT {
     String log = Files.readString(tmp.resolve("driver.log"));
     assertEquals(HaltingFileSystem.STATUS, p.exitValue(), "the driver halted where told:\n" + log);
     Set<String> committedAtKill = committedCells(reports.resolve("predictions/run_id=restart"));
-    assertEquals(
-        into.equals("/_staging/") ? 0 : 1,
-        committedAtKill.size(),
-        "cells committed before the halt: " + committedAtKill);
+    if (inFlight == 1) { // one pass at a time: the halt lands at an exact point
+      assertEquals(
+          into.equals("/_staging/") ? 0 : 1,
+          committedAtKill.size(),
+          "cells committed before the halt: " + committedAtKill);
+    } else { // passes in flight commit from their own threads, which run on while the JVM halts
+      assertTrue(
+          !committedAtKill.isEmpty()
+              && committedAtKill.size() < BENCHMARKS.size() * ReportRows.METHODS.size(),
+          "some cells committed before the halt, not all: " + committedAtKill);
+    }
     try (Stream<Path> files = Files.walk(reports)) {
       assertTrue(
           files.anyMatch(
@@ -134,7 +141,7 @@ class DriverRestartIT {
       assertEquals(cellNames(committedAtKill), skipped, "exactly the committed cells are skipped");
       assertTrue(rerun.failedCells().isEmpty(), rerun.failedCells().toString());
 
-      Sweep clean = SweepParser.parse(sweepFile(tmp, "clean", suite));
+      Sweep clean = SweepParser.parse(sweepFile(tmp, "clean", suite, 1));
       EvalJob.run(spark, clean, false, m -> {});
       ReportRows.assertDiscriminating(spark, clean.output(), "restart");
       assertEquals(
@@ -172,7 +179,7 @@ class DriverRestartIT {
     return benchmark.equals("shapes_mme") ? 12 : 6; // MME rows are per question: two per image
   }
 
-  static Path sweepFile(Path tmp, String name, Path suite) throws Exception {
+  static Path sweepFile(Path tmp, String name, Path suite, int inFlight) throws Exception {
     List<String> lines =
         new ArrayList<>(
             List.of(
@@ -186,7 +193,9 @@ class DriverRestartIT {
                     + "]",
                 "benchmarks:"));
     BENCHMARKS.forEach(b -> lines.add("  - {name: " + b + ", path: " + suite.resolve(b) + "}"));
-    lines.addAll(List.of("generation: {max_new_tokens: 3}", "partitions: 2"));
+    lines.addAll(
+        List.of(
+            "generation: {max_new_tokens: 3}", "partitions: 2", "passes_in_flight: " + inFlight));
     Path f = tmp.resolve(name + ".yaml");
     Files.writeString(f, String.join("\n", lines) + "\n");
     return f;

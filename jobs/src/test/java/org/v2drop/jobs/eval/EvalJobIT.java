@@ -32,7 +32,7 @@ import org.v2drop.udf.ExecutorModelCache;
 
 /**
  * The sweep job on local[2]: report schemas, one row per sample, skip/force, determinism
- * (partitioning, reruns, batching), error rows.
+ * (partitioning, passes in flight, reruns, batching), error rows.
  */
 class EvalJobIT {
   static final Path MODEL = Repo.FIXTURE_A;
@@ -257,13 +257,17 @@ class EvalJobIT {
   void predictionsDoNotDependOnPartitioningOrReruns() {
     List<Sweep.BenchmarkRef> b = suiteBenchmarks().subList(0, 2);
     Path one = tmp.resolve("p1");
-    EvalJob.run(spark, sweep("d", one, 1, b, 0.0), false, m -> {});
+    EvalJob.run(spark, sweep("d", one, 1, b, 0.0).withPassesInFlight(1), false, m -> {});
     List<String> a = predictionKeys(one, "d");
     assertFalse(a.isEmpty());
     ReportRows.assertDiscriminating(spark, one.toString(), "d");
     for (int partitions : new int[] {2, 8}) {
       Path many = tmp.resolve("p" + partitions);
-      EvalJob.run(spark, sweep("d", many, partitions, b, 0.0), false, m -> {});
+      EvalJob.run( // and the passes overlapping
+          spark,
+          sweep("d", many, partitions, b, 0.0).withPassesInFlight(partitions == 2 ? 2 : 3),
+          false,
+          m -> {});
       assertEquals(
           a, predictionKeys(many, "d"), partitions + " partitions give the predictions of 1");
     }

@@ -27,6 +27,7 @@ class SweepParserTest {
       generation: {max_new_tokens: 8, max_new_tokens_per_benchmark: {pope: 3}}
       error_rate_threshold: 0.1
       batch_size: 8
+      passes_in_flight: 3
       """;
 
   static Sweep parse(String yaml) {
@@ -46,6 +47,10 @@ class SweepParserTest {
     assertEquals(8, s.batchSize());
     assertEquals(
         1, parse(GOOD.replace("batch_size: 8", "")).batchSize(), "one at a time by default");
+    assertEquals(3, s.passesInFlight());
+    assertEquals(
+        Sweep.DEFAULT_PASSES_IN_FLIGHT,
+        parse(GOOD.replace("passes_in_flight: 3", "")).passesInFlight());
   }
 
   @ParameterizedTest
@@ -62,7 +67,8 @@ class SweepParserTest {
         "max_new_tokens: 8|max_new_tokens: 0|generation.max_new_tokens must be positive",
         "output: /tmp/out|outpt: /tmp/out|unknown key 'outpt'",
         "batch_size: 8|batch_size: 0|batch_size must be >= 1",
-        "batch_size: 8|batch_size: eight|key 'batch_size' must be an integer"
+        "batch_size: 8|batch_size: eight|key 'batch_size' must be an integer",
+        "passes_in_flight: 3|passes_in_flight: 0|passes_in_flight must be >= 1"
       })
   void errorsNameTheKey(String from, String to, String problem) {
     SweepException e = assertThrows(SweepException.class, () -> parse(GOOD.replace(from, to)));

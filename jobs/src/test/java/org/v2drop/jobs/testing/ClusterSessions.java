@@ -49,8 +49,18 @@ public final class ClusterSessions {
     return session(tmp, appName, Map.of());
   }
 
-  /** The same, with more settings; the test classes are on the executors' class path. */
+  /**
+   * The same, with more settings; the jobs classes and test classes are on the executors' class
+   * path.
+   */
   public static SparkSession session(Path tmp, String appName, Map<String, String> conf)
+      throws IOException {
+    return session(tmp, appName, 2, 1024, conf);
+  }
+
+  /** {@code workers} executor JVMs of one core and {@code memoryMb} each. */
+  public static SparkSession session(
+      Path tmp, String appName, int workers, int memoryMb, Map<String, String> conf)
       throws IOException {
     String sparkHome = System.getenv("SPARK_HOME");
     assertTrue(
@@ -68,12 +78,15 @@ public final class ClusterSessions {
                     .strip()
                     .split(":")));
     executorCp.add(0, Repo.ROOT.resolve("udf/target/v2drop-udf-0.1.0-SNAPSHOT.jar").toString());
+    // the jobs classes (metric aggregation runs on executors), as spark-submit ships them in the
+    // app jar
+    executorCp.add(Repo.ROOT.resolve("jobs/target/classes").toString());
     executorCp.add(Repo.ROOT.resolve("jobs/target/test-classes").toString());
     String opens = String.join(" ", JAVA17_FLAGS);
 
     SparkSession.Builder b =
         SparkSession.builder()
-            .master("local-cluster[2,1,1024]")
+            .master("local-cluster[" + workers + ",1," + memoryMb + "]")
             .appName(appName)
             .config("spark.ui.enabled", "false")
             .config("spark.executor.extraClassPath", String.join(":", executorCp))

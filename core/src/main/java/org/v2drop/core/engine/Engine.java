@@ -1,0 +1,34 @@
+package org.v2drop.core.engine;
+
+import java.util.List;
+import org.v2drop.core.bench.ChatTemplate;
+import org.v2drop.core.bench.Prompt;
+import org.v2drop.core.drop.MethodSpec;
+import org.v2drop.core.generate.Generation;
+import org.v2drop.core.processor.EncodedInput;
+
+/**
+ * A model ready to evaluate, as the per-sample chain uses it ({@link
+ * org.v2drop.core.eval.Evaluator}): its chat template, encoding, greedy generation with dropping
+ * and decoding. {@link LlavaEngine} is the LLaVA family's; the seam is where other model families
+ * plug in. Implementations are thread-safe and closed once, when their JVM is done with them.
+ */
+public interface Engine extends AutoCloseable {
+  /** How this model's prompts wrap a task's question. */
+  ChatTemplate chatTemplate();
+
+  /** A benchmark prompt → model input; {@code sampleId} seeds the random baseline. */
+  EncodedInput encode(Prompt prompt, String sampleId);
+
+  /** Greedy generation with the method's dropping, stopping at EOS. */
+  Generation generate(EncodedInput input, MethodSpec method, int maxNewTokens);
+
+  /** Several inputs generated together, each with its own dropping; results in input order. */
+  List<Generation> generate(List<EncodedInput> inputs, MethodSpec method, int maxNewTokens);
+
+  /** Text of generated ids, special tokens skipped. */
+  String decode(long[] ids);
+
+  @Override
+  void close();
+}
