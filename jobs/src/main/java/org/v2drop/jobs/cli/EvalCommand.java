@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.v2drop.jobs.eval.EvalMain;
+import org.v2drop.jobs.eval.RunLease;
 import org.v2drop.jobs.sweep.Sweep;
 import org.v2drop.jobs.sweep.SweepParser;
 
@@ -12,6 +13,7 @@ final class EvalCommand {
   static final String USAGE =
       """
       usage: v2drop eval --sweep FILE [--master URL] [--conf k=v ...] [--batch-size N] [--force]
+                         [--wait | --force-lease]
 
       Runs a sweep (models x methods x benchmarks; see cluster-configs/sweeps/ for examples) and writes
         <output>/predictions/   one row per sample   (partitioned run_id/model/benchmark/method)
@@ -21,7 +23,15 @@ final class EvalCommand {
       --conf     Spark / Hadoop settings (spark.hadoop.fs.s3a.endpoint=..., spark.executor.memory=...)
       --batch-size  samples of one benchmark and method generated together; overrides the sweep's batch_size
                  (default 1). Batches are cut from the sorted sample ids, so results do not depend on partitioning.
-      Exit status 3 when a cell's error rate exceeds the sweep's error_rate_threshold.
+      One run per run_id at a time: a run holds the lease <output>/_leases/<run_id>.json (host, pid, start, a
+      heartbeat every 15 s) from before its first write until it ends. A second run of the same run_id fails at once
+      naming the holder (exit status 4); runs of other run_ids on the same output are not affected.
+      --wait         wait for the run holding the lease to end, then run (skipping the cells it committed)
+      --force-lease  take the lease over now (a run known to be dead whose lease is not yet stale); a lease with no
+                     heartbeat for 120 s is stale and taken over anyway. Both times are Spark settings:
+                     spark.v2drop.lease.timeout, spark.v2drop.lease.heartbeat (--conf)
+      Exit status 3 when a cell's error rate exceeds the sweep's error_rate_threshold, 4 when another live run
+      holds the run_id's lease.
       """;
 
   private EvalCommand() {}
@@ -30,6 +40,11 @@ final class EvalCommand {
     Path sweep = args.requiredPath("--sweep");
     String master = args.option("--master", null);
     boolean force = args.flag("--force");
+    boolean wait = args.flag("--wait");
+    boolean forceLease = args.flag("--force-lease");
+    if (wait && forceLease) {
+      throw new Args.UsageException("--wait and --force-lease exclude each other");
+    }
     boolean batchGiven = args.has("--batch-size");
     int batchSize = args.positiveIntOption("--batch-size", 1);
     Map<String, String> conf = new LinkedHashMap<>();
@@ -45,6 +60,8 @@ final class EvalCommand {
     if (batchGiven) {
       parsed = parsed.withBatchSize(batchSize);
     }
-    return EvalMain.run(parsed, master, conf, force) > 0 ? 3 : 0;
+    RunLease.Mode lease =
+        wait ? RunLease.Mode.WAIT : forceLease ? RunLease.Mode.FORCE : RunLease.Mode.FAIL;
+    return EvalMain.run(parsed, master, conf, force, lease) > 0 ? 3 : 0;
   }
 }

@@ -7,6 +7,8 @@ import org.v2drop.core.drop.MethodSpec;
 import org.v2drop.core.drop.MethodSpecException;
 import org.v2drop.core.drop.PaperSchedule;
 import org.v2drop.core.drop.Preset;
+import org.v2drop.jobs.eval.EvalMain;
+import org.v2drop.jobs.eval.RunLease;
 
 /**
  * {@code bin/v2drop}: the command-line entry point. Each command prints its own usage with --help.
@@ -38,7 +40,7 @@ public final class Main {
 
   /**
    * Runs one command; returns its exit status (0 ok, 1 error, 2 usage, 3 cells over the error
-   * threshold).
+   * threshold, 4 another run holds the sweep's run id).
    */
   public static int run(String[] argv) {
     if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h")) {
@@ -68,7 +70,8 @@ public final class Main {
       return 0;
     }
     try {
-      Args args = new Args(argv, 1, List.of("--force", "--serve", "--json"));
+      Args args =
+          new Args(argv, 1, List.of("--force", "--serve", "--json", "--wait", "--force-lease"));
       return switch (command) {
         case "trace" -> TraceCommand.run(args);
         case "bench" -> BenchCommand.run(args);
@@ -84,6 +87,9 @@ public final class Main {
     } catch (Args.UsageException e) {
       System.err.println("v2drop " + command + ": " + e.getMessage() + "\n\n" + usage);
       return 2;
+    } catch (RunLease.HeldException e) { // another run of the sweep: its holder, in one line
+      System.err.println("v2drop " + command + ": " + e.getMessage());
+      return EvalMain.BUSY;
     } catch (Exception e) {
       System.err.println("v2drop " + command + ": error: " + e.getMessage());
       if (System.getenv("V2DROP_DEBUG") != null) {

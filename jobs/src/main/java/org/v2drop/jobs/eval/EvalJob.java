@@ -45,15 +45,44 @@ public final class EvalJob {
 
   private EvalJob() {}
 
+  /** Runs {@code sweep}, failing at once when another live run holds its run id's lease. */
   public static Result run(SparkSession spark, Sweep sweep, boolean force, Consumer<String> sink) {
+    return run(spark, sweep, force, RunLease.Mode.FAIL, sink);
+  }
+
+  /**
+   * Runs {@code sweep} under its run id's lease ({@link RunLease}), taken before anything under the
+   * output is touched; {@code leaseMode} says what to do when another live run holds it.
+   */
+  public static Result run(
+      SparkSession spark,
+      Sweep sweep,
+      boolean force,
+      RunLease.Mode leaseMode,
+      Consumer<String> sink) {
     Consumer<String> progress = // passes in flight report from their own threads
         msg -> {
           synchronized (sink) {
             sink.accept(msg);
           }
         };
-    removeDeadStaging(spark, sweep, progress);
     checkSchedules(spark, sweep);
+    try (RunLease lease =
+        RunLease.acquire(
+            spark.sparkContext().hadoopConfiguration(),
+            sweep.output(),
+            sweep.runId(),
+            leaseMode,
+            RunLease.settings(spark.sparkContext().getConf()),
+            progress)) {
+      lease.check();
+      removeDeadStaging(spark, sweep, progress);
+      return runLeased(spark, sweep, force, lease, progress);
+    }
+  }
+
+  private static Result runLeased(
+      SparkSession spark, Sweep sweep, boolean force, RunLease lease, Consumer<String> progress) {
     List<String> skipped = new ArrayList<>();
     Set<List<String>> toAggregate = new LinkedHashSet<>(); // (model, benchmark)
     List<Runnable> passes = new ArrayList<>();
@@ -86,7 +115,7 @@ public final class EvalJob {
             () -> {
               spark.sparkContext().setJobGroup(jobGroup(sweep), "v2drop " + sweep.runId(), false);
               try {
-                evaluate(spark, sweep, spec, b, todo, progress);
+                evaluate(spark, sweep, spec, b, todo, lease, progress);
               } finally {
                 spark.sparkContext().clearJobGroup();
               }
@@ -95,7 +124,7 @@ public final class EvalJob {
     }
     runPasses(spark, passes, sweep.passesInFlight(), jobGroup(sweep));
     // the groups this run changed (or whose metrics a dead run never wrote) are aggregated again
-    MetricsJob.aggregate(spark, sweep, toAggregate, progress);
+    MetricsJob.aggregate(spark, sweep, toAggregate, lease, progress);
     List<MetricRow> metrics = MetricsJob.read(spark, sweep);
     List<String> failed = new ArrayList<>();
     for (MetricRow m : metrics) {
@@ -187,6 +216,7 @@ public final class EvalJob {
       EngineSpec spec,
       Sweep.BenchmarkRef b,
       List<String> methods,
+      RunLease lease,
       Consumer<String> progress) {
     Dataset<Row> read = BenchmarkReader.read(spark, b.name(), b.path(), b.split(), b.limit());
     Dataset<Row> samples =
@@ -242,6 +272,7 @@ public final class EvalJob {
               spec.model() + ": " + b.name() + " has no samples; nothing to write for " + m);
           continue;
         }
+        lease.check();
         CellWriter.commit(
             spark,
             cellDir,
@@ -302,7 +333,8 @@ public final class EvalJob {
   }
 
   /**
-   * Staging folders of this run id left by a driver that died (one driver per run id at a time).
+   * Staging folders of this run id left by a driver that died (removed under the run id's lease: no
+   * other live run of it can be writing them).
    */
   private static void removeDeadStaging(
       SparkSession spark, Sweep sweep, Consumer<String> progress) {

@@ -10,9 +10,10 @@ import org.v2drop.jobs.sweep.Sweep;
 import org.v2drop.jobs.sweep.SweepParser;
 
 /**
- * {@code spark-submit --class org.v2drop.jobs.eval.EvalMain app.jar --sweep FILE [--force] [--conf
- * k=v ...]}: parse options → session → evaluate → write reports → print summary, inside try/finally
- * spark.stop().
+ * {@code spark-submit --class org.v2drop.jobs.eval.EvalMain app.jar --sweep FILE [--force] [--wait
+ * | --force-lease] [--conf k=v ...]}: parse options → session → evaluate (under the run id's lease)
+ * → write reports → print summary, inside try/finally spark.stop(). Exit status 3 when a cell is
+ * over the error-rate threshold, {@value #BUSY} when another live run holds the lease.
  */
 public final class EvalMain {
   private EvalMain() {}
@@ -20,39 +21,58 @@ public final class EvalMain {
   public static void main(String[] args) {
     String sweepFile = null;
     boolean force = false;
+    RunLease.Mode lease = RunLease.Mode.FAIL;
     Map<String, String> conf = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--sweep" -> sweepFile = args[++i];
         case "--force" -> force = true;
+        case "--wait" -> lease = RunLease.Mode.WAIT;
+        case "--force-lease" -> lease = RunLease.Mode.FORCE;
         case "--conf" -> {
           String[] kv = args[++i].split("=", 2);
           conf.put(kv[0], kv.length > 1 ? kv[1] : "");
         }
         default ->
-            throw new IllegalArgumentException(
-                "unknown argument "
-                    + args[i]
-                    + "; usage: EvalMain --sweep FILE [--force] [--conf k=v ...]");
+            throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: " + USAGE);
       }
     }
     if (sweepFile == null) {
-      throw new IllegalArgumentException("usage: EvalMain --sweep FILE [--force] [--conf k=v ...]");
+      throw new IllegalArgumentException("usage: " + USAGE);
     }
-    int failed = run(SweepParser.parse(Path.of(sweepFile)), null, conf, force);
+    int failed;
+    try {
+      failed = run(SweepParser.parse(Path.of(sweepFile)), null, conf, force, lease);
+    } catch (RunLease.HeldException e) {
+      System.err.println("v2drop eval: " + e.getMessage());
+      System.exit(BUSY);
+      return;
+    }
     if (failed > 0) {
       System.exit(3);
     }
   }
 
+  static final String USAGE =
+      "EvalMain --sweep FILE [--force] [--wait | --force-lease] [--conf k=v ...]";
+
+  /** Exit status when another live run holds the run id's lease. */
+  public static final int BUSY = 4;
+
   /** Runs a sweep in a new session; returns the number of cells over the error-rate threshold. */
   public static int run(Sweep sweep, String master, Map<String, String> conf, boolean force) {
+    return run(sweep, master, conf, force, RunLease.Mode.FAIL);
+  }
+
+  /** The same, with what to do when another run holds the run id's lease. */
+  public static int run(
+      Sweep sweep, String master, Map<String, String> conf, boolean force, RunLease.Mode lease) {
     SparkSession spark = Sessions.create("v2drop-eval-" + sweep.runId(), master, conf);
     try {
       spark.sparkContext().addSparkListener(new Progress());
       long t0 = System.nanoTime();
       EvalJob.Result result =
-          EvalJob.run(spark, sweep, force, msg -> System.err.println("eval: " + msg));
+          EvalJob.run(spark, sweep, force, lease, msg -> System.err.println("eval: " + msg));
       if (!result.skippedCells().isEmpty()) {
         System.err.println(
             "eval: skipped "

@@ -53,10 +53,15 @@ public final class MetricsJob {
 
   /**
    * Aggregates the sweep's cells of each (model, benchmark) in {@code groups} from the run's
-   * predictions and commits their metric cells.
+   * predictions and commits their metric cells (each after checking the run still holds {@code
+   * lease}).
    */
   public static void aggregate(
-      SparkSession spark, Sweep sweep, Set<List<String>> groups, Consumer<String> progress) {
+      SparkSession spark,
+      Sweep sweep,
+      Set<List<String>> groups,
+      RunLease lease,
+      Consumer<String> progress) {
     if (groups.isEmpty()) {
       return;
     }
@@ -107,6 +112,7 @@ public final class MetricsJob {
                   CellColumns.METHOD,
                   m);
           if (EvalJob.exists(spark, staged)) {
+            lease.check();
             CellWriter.commit(
                 spark,
                 staged,

@@ -32,9 +32,9 @@ import org.v2drop.udf.ExecutorModelCache;
 /**
  * The driver dies at an exact point of a sweep (its JVM halts, as on SIGKILL, just before a chosen
  * rename): during the first pass's staging write, or between two cell commits. Readers then see
- * exactly the committed cells, each whole; rerunning the same sweep skips exactly those cells,
- * removes the dead run's staging folder, recomputes the rest, and the final reports equal a clean
- * run's.
+ * exactly the committed cells, each whole; rerunning the same sweep takes over the dead run's
+ * lease, skips exactly those cells, removes the dead run's staging folder, recomputes the rest, and
+ * the final reports equal a clean run's.
  */
 class DriverRestartIT {
   static final List<String> BENCHMARKS =
@@ -132,7 +132,12 @@ class DriverRestartIT {
       assertEquals(cellNames(committedAtKill), visible, "readers see the committed cells");
 
       Sweep sweep = SweepParser.parse(killed);
-      EvalJob.Result rerun = EvalJob.run(spark, sweep, false, m -> {});
+      List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+      EvalJob.Result rerun = EvalJob.run(spark, sweep, false, said::add);
+      assertTrue( // the dead driver never released its lease; its process is gone
+          said.get(0).startsWith("taking over the lease of run 'restart'")
+              && said.get(0).contains("its process is gone (same host)"),
+          said.toString());
       Set<String> skipped = new TreeSet<>();
       for (String c : rerun.skippedCells()) {
         String[] mmb = c.split(" × "); // model × method × benchmark

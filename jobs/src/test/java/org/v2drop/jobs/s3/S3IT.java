@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.v2drop.jobs.eval.EvalJob;
 import org.v2drop.jobs.eval.ReportPaths;
+import org.v2drop.jobs.eval.RunLease;
 import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.sweep.Sweep;
 import org.v2drop.jobs.testing.Repo;
@@ -293,6 +294,68 @@ class S3IT {
   }
 
   /**
+   * A run's lease on S3: a second run of the run id fails naming the holder, another run id is not
+   * blocked. Creating the lease is one conditional PUT ({@code If-None-Match: *}), which s3proxy
+   * honours as Amazon S3 does: a create over an existing key is refused and the key kept.
+   */
+  @Test
+  void aRunsLeaseOnS3ExcludesASecondRunOfItsRunId() throws Exception {
+    SparkSession spark = session("http://127.0.0.1:" + port, Map.of());
+    try {
+      Configuration conf = spark.sparkContext().hadoopConfiguration();
+      String out = "s3a://" + BUCKET + "/leased";
+      RunLease.Settings fast =
+          new RunLease.Settings(java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(1));
+      try (RunLease first = RunLease.acquire(conf, out, "l", RunLease.Mode.FAIL, fast, m -> {})) {
+        RunLease.HeldException e =
+            assertThrows(
+                RunLease.HeldException.class,
+                () -> RunLease.acquire(conf, out, "l", RunLease.Mode.FAIL, fast, m -> {}));
+        assertTrue(
+            e.getMessage().contains("lease file s3a://v2drop/leased/_leases/l.json"),
+            e.getMessage());
+        try (RunLease other =
+            RunLease.acquire(conf, out, "other", RunLease.Mode.FAIL, fast, m -> {})) {
+          other.check();
+        }
+        first.check();
+      }
+      assertFalse(
+          s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("leased/_leases/l.json")).hasContents(),
+          "released");
+
+      // two creates racing are decided by the store: S3A sends the lease's PUT with If-None-Match
+      // (no existence check first), so a key that exists is neither overwritten nor reported taken
+      s3.putObject(b -> b.bucket(BUCKET).key("leased/probe"), RequestBody.fromString("first"));
+      org.apache.hadoop.fs.Path probe = new org.apache.hadoop.fs.Path(out + "/probe");
+      assertFalse(
+          RunLease.createIfAbsent(
+              probe.getFileSystem(conf), probe, "second".getBytes(StandardCharsets.UTF_8)),
+          "the store refused the conditional create");
+      assertEquals(
+          "first",
+          s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("leased/probe")).asUtf8String(),
+          "and kept the first object");
+      // with S3A's conditional writes switched off the lease falls back to an existence check,
+      // never to an overwrite
+      Configuration plain = new Configuration(conf);
+      plain.setBoolean("fs.s3a.create.conditional.enabled", false);
+      plain.setBoolean("fs.s3a.impl.disable.cache", true);
+      org.apache.hadoop.fs.FileSystem pfs = probe.getFileSystem(plain);
+      assertFalse(
+          RunLease.createIfAbsent(pfs, probe, "third".getBytes(StandardCharsets.UTF_8)),
+          "an existing key is not taken");
+      assertEquals(
+          "first", s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("leased/probe")).asUtf8String());
+      org.apache.hadoop.fs.Path fresh = new org.apache.hadoop.fs.Path(out + "/fresh");
+      assertTrue(RunLease.createIfAbsent(pfs, fresh, "x".getBytes(StandardCharsets.UTF_8)));
+      pfs.close();
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /**
    * S3 faults: an endpoint that is down, and a server that dies in the middle of the evaluation.
    * Both end after a bounded number of retries with a clear failure that names the path, commit no
    * report, and leak nothing of the credentials; once the server is back, rerunning the sweep
@@ -392,13 +455,23 @@ class S3IT {
                 .map(S3Object::key)
                 .filter(k -> !k.startsWith("reports-fault/_staging/"))
                 .toList();
-        assertEquals(List.of(), committed, "nothing is committed where readers look");
+        // readers ignore "_" folders; the lease stays behind: its release failed with the server
+        assertEquals(
+            List.of("reports-fault/_leases/fault.json"),
+            committed.stream().filter(k -> !k.endsWith(".beat") && !k.endsWith("/")).toList(),
+            "nothing is committed where readers look");
       } finally {
         spark.stop();
       }
-      SparkSession again = session("http://127.0.0.1:" + port, bounded);
+      // the rerun takes over the lease the failed run left (here the same JVM: stale after 1 s)
+      Map<String, String> rerun = new LinkedHashMap<>(bounded);
+      rerun.put(RunLease.TIMEOUT_KEY, "1s");
+      Thread.sleep(1500);
+      SparkSession again = session("http://127.0.0.1:" + port, rerun);
       try {
-        EvalJob.Result r = EvalJob.run(again, sweep, false, m -> {});
+        List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+        EvalJob.Result r = EvalJob.run(again, sweep, false, said::add);
+        assertTrue(said.get(0).startsWith("taking over the lease of run 'fault'"), said.toString());
         assertTrue(r.failedCells().isEmpty(), r.failedCells().toString());
         assertEquals(24, again.read().parquet(ReportPaths.predictions(out)).count());
         assertEquals(
