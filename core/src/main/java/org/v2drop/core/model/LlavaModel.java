@@ -22,6 +22,12 @@ import org.v2drop.core.processor.EncodedInput;
 public final class LlavaModel implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LlavaModel.class);
 
+  /**
+   * The precision the model computes in: weights stored as F16 or BF16 are widened to float32 at
+   * load ({@link org.v2drop.core.checkpoint.SafetensorsFile#readAsFloat}).
+   */
+  public static final String COMPUTE_DTYPE = "float32";
+
   private final LlavaConfig config;
   private final NDManager manager;
   private final VisionTower vision;

@@ -11,6 +11,7 @@ import org.v2drop.core.drop.Budget;
 import org.v2drop.core.drop.MethodSpec;
 import org.v2drop.core.drop.PaperSchedule;
 import org.v2drop.jobs.eval.EvalMain;
+import org.v2drop.jobs.eval.RunLease;
 import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.shapes.ShapesTask;
 import org.v2drop.jobs.sweep.Sweep;
@@ -96,7 +97,9 @@ final class DemoCommand {
             + limit
             + " samples each) with "
             + model.getFileName());
-    return EvalMain.run(sweep, master, Map.of(), force) > 0 ? 3 : 0;
+    return EvalMain.run(sweep, "bin/v2drop demo", master, Map.of(), force, RunLease.Mode.FAIL) > 0
+        ? 3
+        : 0;
   }
 
   /** The methods the demo compares, each at every budget of {@link #budgets}. */

@@ -18,6 +18,7 @@ final class EvalCommand {
       Runs a sweep (models x methods x benchmarks; see cluster-configs/sweeps/ for examples) and writes
         <output>/predictions/   one row per sample   (partitioned run_id/model/benchmark/method)
         <output>/metrics/       one row per metric   (same partitions)
+        <output>/report/<run_id>/index.html   the run's page: charts, every cell, links to the reports
       then prints the summary table. Cells already complete for the sweep's run_id are skipped unless --force.
       --master   default local[*] (embedded); e.g. spark://host:7077, local-cluster[2,1,1024]
       --conf     Spark / Hadoop settings (spark.hadoop.fs.s3a.endpoint=..., spark.executor.memory=...)
@@ -62,6 +63,6 @@ final class EvalCommand {
     }
     RunLease.Mode lease =
         wait ? RunLease.Mode.WAIT : forceLease ? RunLease.Mode.FORCE : RunLease.Mode.FAIL;
-    return EvalMain.run(parsed, master, conf, force, lease) > 0 ? 3 : 0;
+    return EvalMain.run(parsed, sweep.toString(), master, conf, force, lease) > 0 ? 3 : 0;
   }
 }

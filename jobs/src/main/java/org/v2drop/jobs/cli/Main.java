@@ -21,7 +21,8 @@ public final class Main {
       commands:
         demo      the ShapesVQA demo sweep on embedded Spark (suite, demo model, every method) -> ./reports
         plan      check a sweep before running it: cells, rows, problems, and the time it will take
-        eval      run a sweep (models x methods x benchmarks) on Spark into Parquet reports
+        eval      run a sweep (models x methods x benchmarks) on Spark into Parquet reports and a report page
+        report    (re)write a run's report page (<output>/report/<run_id>/index.html) from its reports
         trace     one generation with a drop method, printed as JSON (conformance and debugging)
         bench     time generations on synthetic inputs (vision, prefill, decode, FLOPs, RSS) as JSON
         throughput  the demo sweep's samples in one JVM without Spark, batched or not: samples/s as JSON
@@ -56,6 +57,7 @@ public final class Main {
           case "score" -> ScoreCommand.USAGE;
           case "eval" -> EvalCommand.USAGE;
           case "plan" -> PlanCommand.USAGE;
+          case "report" -> ReportCommand.USAGE;
           case "demo" -> DemoCommand.USAGE;
           case "shapes" -> ShapesCommand.USAGE;
           case "methods" -> METHODS_USAGE;
@@ -79,6 +81,7 @@ public final class Main {
         case "score" -> ScoreCommand.run(args);
         case "eval" -> EvalCommand.run(args);
         case "plan" -> PlanCommand.run(args);
+        case "report" -> ReportCommand.run(args);
         case "demo" -> DemoCommand.run(args);
         case "shapes" -> ShapesCommand.run(args);
         case "methods" -> methods(args);

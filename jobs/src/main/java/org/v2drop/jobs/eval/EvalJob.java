@@ -21,6 +21,8 @@ import org.v2drop.core.checkpoint.LlavaConfig;
 import org.v2drop.core.drop.MethodSpec;
 import org.v2drop.core.drop.MethodSpecException;
 import org.v2drop.jobs.data.BenchmarkReader;
+import org.v2drop.jobs.report.ReportPage;
+import org.v2drop.jobs.report.RunInfo;
 import org.v2drop.jobs.sweep.Sweep;
 import org.v2drop.udf.EngineSpec;
 import org.v2drop.udf.EvaluatePartition;
@@ -40,8 +42,16 @@ import org.v2drop.udf.SampleTable;
  */
 public final class EvalJob {
   /** The outcome of a run. */
+  /**
+   * The outcome of a run.
+   *
+   * @param reportPage the run's report page, or null when it could not be written
+   */
   public record Result(
-      List<MetricRow> metrics, List<String> skippedCells, List<String> failedCells) {}
+      List<MetricRow> metrics,
+      List<String> skippedCells,
+      List<String> failedCells,
+      String reportPage) {}
 
   private EvalJob() {}
 
@@ -60,6 +70,22 @@ public final class EvalJob {
       boolean force,
       RunLease.Mode leaseMode,
       Consumer<String> sink) {
+    return run(spark, sweep, force, leaseMode, null, sink);
+  }
+
+  /**
+   * The same, naming where the sweep came from ({@code source}: its file, for the report page); at
+   * the end the run's page is written beside its reports ({@link ReportPage}).
+   */
+  public static Result run(
+      SparkSession spark,
+      Sweep sweep,
+      boolean force,
+      RunLease.Mode leaseMode,
+      String source,
+      Consumer<String> sink) {
+    java.time.Instant started = java.time.Instant.now();
+    long t0 = System.nanoTime();
     Consumer<String> progress = // passes in flight report from their own threads
         msg -> {
           synchronized (sink) {
@@ -77,7 +103,34 @@ public final class EvalJob {
             progress)) {
       lease.check();
       removeDeadStaging(spark, sweep, progress);
-      return runLeased(spark, sweep, force, lease, progress);
+      Result r = runLeased(spark, sweep, force, lease, progress);
+      lease.check();
+      String page =
+          writeReport(spark, sweep, source, started, (System.nanoTime() - t0) / 1e9, progress);
+      return new Result(r.metrics(), r.skippedCells(), r.failedCells(), page);
+    }
+  }
+
+  /**
+   * The run's information and its report page, beside its reports; a page that cannot be written is
+   * reported (the reports themselves are complete), not fatal.
+   */
+  private static String writeReport(
+      SparkSession spark,
+      Sweep sweep,
+      String source,
+      java.time.Instant started,
+      double wallSeconds,
+      Consumer<String> progress) {
+    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    try {
+      RunInfo.of(sweep, source, conf, started, wallSeconds).write(conf, sweep.output());
+      String page = ReportPage.write(spark, sweep.output(), sweep.runId()).toString();
+      progress.accept("report page: " + page);
+      return page;
+    } catch (RuntimeException e) {
+      progress.accept("could not write the report page: " + e.getMessage());
+      return null;
     }
   }
 
@@ -139,7 +192,7 @@ public final class EvalJob {
                 + m.samples());
       }
     }
-    return new Result(metrics, skipped, failed);
+    return new Result(metrics, skipped, failed, null);
   }
 
   /**

@@ -42,7 +42,7 @@ public final class EvalMain {
     }
     int failed;
     try {
-      failed = run(SweepParser.parse(Path.of(sweepFile)), null, conf, force, lease);
+      failed = run(SweepParser.parse(Path.of(sweepFile)), sweepFile, null, conf, force, lease);
     } catch (RunLease.HeldException e) {
       System.err.println("v2drop eval: " + e.getMessage());
       System.exit(BUSY);
@@ -61,18 +61,27 @@ public final class EvalMain {
 
   /** Runs a sweep in a new session; returns the number of cells over the error-rate threshold. */
   public static int run(Sweep sweep, String master, Map<String, String> conf, boolean force) {
-    return run(sweep, master, conf, force, RunLease.Mode.FAIL);
+    return run(sweep, null, master, conf, force, RunLease.Mode.FAIL);
   }
 
-  /** The same, with what to do when another run holds the run id's lease. */
+  /**
+   * The same, with where the sweep came from (its file, shown on the report page) and what to do
+   * when another run holds the run id's lease.
+   */
   public static int run(
-      Sweep sweep, String master, Map<String, String> conf, boolean force, RunLease.Mode lease) {
+      Sweep sweep,
+      String source,
+      String master,
+      Map<String, String> conf,
+      boolean force,
+      RunLease.Mode lease) {
     SparkSession spark = Sessions.create("v2drop-eval-" + sweep.runId(), master, conf);
     try {
       spark.sparkContext().addSparkListener(new Progress());
       long t0 = System.nanoTime();
       EvalJob.Result result =
-          EvalJob.run(spark, sweep, force, lease, msg -> System.err.println("eval: " + msg));
+          EvalJob.run(
+              spark, sweep, force, lease, source, msg -> System.err.println("eval: " + msg));
       if (!result.skippedCells().isEmpty()) {
         System.err.println(
             "eval: skipped "
@@ -93,6 +102,9 @@ public final class EvalMain {
               + " s)");
       System.out.print(Summary.table(mains));
       System.out.print(Summary.sideBySide(mains));
+      if (result.reportPage() != null) {
+        System.out.println("report page: " + result.reportPage());
+      }
       for (String f : result.failedCells()) {
         System.err.println(
             "eval: FAILED cell over the error-rate threshold "

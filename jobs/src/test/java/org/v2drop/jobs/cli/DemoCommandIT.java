@@ -30,6 +30,9 @@ class DemoCommandIT {
         Cli.run("demo", "--out", tmp.toString(), "--model", model.toString(), "--limit", "2");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("run demo: reports under " + tmp), r.out());
+    Path page = tmp.resolve("report/demo/index.html");
+    assertTrue(r.out().contains("report page: " + page), r.out());
+    assertTrue(java.nio.file.Files.readString(page).contains("<h2>Every cell</h2>"), "the page");
     for (String method : DemoCommand.methods(8)) {
       assertTrue(
           r.out().contains(method.length() > 30 ? method.substring(0, 29) : method),

@@ -228,6 +228,11 @@ class S3IT {
               2);
       EvalJob.Result r = EvalJob.run(spark, sweep, false, m -> {});
       assertTrue(r.failedCells().isEmpty(), r.failedCells().toString());
+      assertEquals("s3a://v2drop/reports/report/s3/index.html", r.reportPage(), "the run's page");
+      String page =
+          s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("reports/report/s3/index.html"))
+              .asUtf8String();
+      assertTrue(page.startsWith("<!DOCTYPE html>") && page.contains("data:image/png;base64,"));
       List<Row> preds = spark.read().parquet(ReportPaths.predictions(out)).collectAsList();
       assertEquals(8, preds.size());
       preds.forEach(
