@@ -3,6 +3,11 @@
 Runs a LLaVA model from HF transformers layer by layer WITHOUT a KV cache: every step recomputes the whole sequence
 with the drop decisions taken at prefill frozen. That is mathematically the same as a cached generator (causal
 attention, decisions made only at prefill), but shares no code with one, so it is a fair oracle for the Java engine.
+
+In half precision the model runs in float16 as loaded; the drop scores (V2Drop's L2 norms, FastV's and PDrop's
+attention row) are computed in float32 from the float16 hidden states and projections. Each stage records its
+decision margin: the relative gap between the last kept score and the best dropped one, which tells a float16
+comparison whether a flipped decision is a bug or rounding.
 """
 import math
 
@@ -64,6 +69,14 @@ def top_k(scores, positions, k, largest=True):
     return sorted(order[:k], key=lambda i: positions[i])
 
 
+def decision_margin(scores, k):
+    """(last kept - best dropped) / |last kept| of a largest-k choice; None when nothing is dropped."""
+    if k >= len(scores):
+        return None
+    ranked = sorted(scores, reverse=True)
+    return float((ranked[k - 1] - ranked[k]) / max(abs(ranked[k - 1]), 1e-30))
+
+
 def rotate_half(x):
     h = x.shape[-1] // 2
     return torch.cat((-x[..., h:], x[..., :h]), dim=-1)
@@ -84,6 +97,7 @@ def last_row_attention(layer, rotary, hidden, pos, query_index):
     k = k * cos + rotate_half(k) * sin
     groups = q.shape[1] // k.shape[1]
     k = k.repeat_interleave(groups, dim=1)
+    q, k = q.float(), k.float()  # scores in float32 from the model's projections
     row = q[:, :, query_index : query_index + 1, :] @ k[:, :, : query_index + 1, :].transpose(-1, -2)
     probs = torch.softmax(row / math.sqrt(hd), dim=-1)
     return probs.mean(dim=1)[0, 0]  # (query_index + 1,)
@@ -123,6 +137,7 @@ class DropRun:
         self.prompt_embeds = embeds
         self.vision = [i for i, t in enumerate(self.prompt_ids) if t == image_token]
         self.kept = {}  # layer -> sorted kept original positions (vision)
+        self.margins = {}  # layer -> decision margin (None: nothing dropped, or the random baseline)
         self.renumber = self.method == "pdrop"
 
     def forward(self, embeds, prefill):
@@ -142,23 +157,28 @@ class DropRun:
                 alive_pos = [orig[i] for i in alive_vis]
                 if prefill:
                     k = max(1, int(math.floor(len(alive_vis) * stage[l])))
+                    scores = None
                     if self.method == "v2drop":
-                        var = (h[0, alive_vis] - prev[0, alive_vis]).norm(dim=-1).tolist()
+                        var = (h[0, alive_vis].float() - prev[0, alive_vis].float()).norm(dim=-1).tolist()
                         keep = top_k(var, alive_pos, k)
+                        scores = var
                     elif self.method == "fastv":
                         q_idx = orig.index(n_prompt - 1)
                         row = last_row_attention(lm.layers[l - 1], lm.rotary_emb, prev, prev_pos, q_idx)
-                        keep = top_k([float(row[i]) for i in alive_vis], alive_pos, k)
+                        scores = [float(row[i]) for i in alive_vis]
+                        keep = top_k(scores, alive_pos, k)
                     elif self.method == "pdrop":
                         q_idx = orig.index(n_prompt - 1)
                         row = last_row_attention(layer, lm.rotary_emb, h, pos, q_idx)
-                        keep = top_k([float(row[i]) for i in alive_vis], alive_pos, k)
+                        scores = [float(row[i]) for i in alive_vis]
+                        keep = top_k(scores, alive_pos, k)
                     elif self.method == "random":
                         keys = random_keys(self.sample_id, l, alive_pos)
                         keep = top_k(keys, alive_pos, k, largest=False)
                     else:
                         raise ValueError(self.method)
                     self.kept[l] = [alive_pos[i] for i in keep]
+                    self.margins[l] = None if scores is None else decision_margin(scores, k)
                 kept_set = set(self.kept[l])
                 sel = [i for i, p in enumerate(orig) if p not in set(self.vision) or p in kept_set]
                 orig = [orig[i] for i in sel]
@@ -171,7 +191,7 @@ class DropRun:
             if isinstance(h, tuple):
                 h = h[0]
         h = lm.norm(h)
-        logits = self.model.lm_head(h)
+        logits = self.model.lm_head(h).float()  # ranked in float32, as HF generate does
         return logits, orig.index(n_prompt - 1)
 
     def generate(self, max_new_tokens, eos_ids):

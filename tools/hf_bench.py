@@ -1,7 +1,9 @@
-"""Times HF transformers (PyTorch, fp32, SDPA) on the inputs `v2drop bench` uses, printing the same JSON fields.
+"""Times HF transformers (PyTorch, SDPA) on the inputs `v2drop bench` uses, printing the same JSON fields.
 
     python tools/hf_bench.py --model DIR --method SPEC [--prompt-tokens N] [--images N] [--new-tokens N]
-                             [--warmup N] [--repeat N] [--threads N]
+                             [--warmup N] [--repeat N] [--threads N] [--device cpu|cuda] [--dtype float32|float16]
+
+On CUDA every timestamp is taken after torch.cuda.synchronize(), and peak_device_mb is torch's peak allocated memory.
 
 The generation is a KV-cached greedy loop over HF's own modules (vision tower + projector via get_image_features,
 LlamaDecoderLayer with SDPA attention, DynamicCache, final norm + lm_head on the last row only): vanilla, or with
@@ -29,6 +31,16 @@ from transformers import DynamicCache, LlavaForConditionalGeneration
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from drop_reference import parse_method  # noqa: E402  (the method-spec grammar and preset scaling)
+
+DEVICE = torch.device("cpu")
+MODEL_DTYPE = {torch.float32}
+
+
+def now():
+    """perf_counter after the device has finished its queued work."""
+    if DEVICE.type == "cuda":
+        torch.cuda.synchronize()
+    return time.perf_counter()
 
 
 def synthetic_input(cfg, text_tokens, images):
@@ -59,32 +71,32 @@ def generate(model, ids, pixels, stages, new_tokens):
     per layer with its drop step)."""
     lm = model.model.language_model
     cfg = model.config
-    t0 = time.perf_counter()
+    t0 = now()
     feats = None
     if pixels.shape[0]:
         feats = model.model.get_image_features(pixel_values=pixels, vision_feature_layer=cfg.vision_feature_layer,
                                                vision_feature_select_strategy=cfg.vision_feature_select_strategy)
         feats = feats.pooler_output if hasattr(feats, "pooler_output") else feats
         feats = torch.cat(list(feats), 0) if isinstance(feats, (list, tuple)) else feats.reshape(-1, feats.shape[-1])
-    t1 = time.perf_counter()
+    t1 = now()
     is_vision = ids[0] == cfg.image_token_index
     h = lm.embed_tokens(ids)
     if feats is not None:
         if feats.shape[0] != int(is_vision.sum()):
             raise SystemExit(f"{feats.shape[0]} image features for {int(is_vision.sum())} image tokens")
         h = h.masked_scatter(is_vision[None, :, None].expand_as(h), feats.to(h.dtype))
-    pos = torch.arange(ids.shape[1])[None]
+    pos = torch.arange(ids.shape[1], device=ids.device)[None]
     vision = is_vision.clone()
     cache = DynamicCache(config=lm.config)
     prev = None
     drops = dict(stages)
     vision_per_layer, tokens_per_layer, layer_ms = [], [], []
     for l, layer in enumerate(lm.layers):
-        layer_start = time.perf_counter()
+        layer_start = now()
         if l in drops:
             rows = torch.nonzero(vision).flatten()
             keep = max(1, math.floor(len(rows) * drops[l])) if len(rows) else 0  # spec: k = max(1, floor(n r))
-            score = (h[0, rows] - prev[0, rows]).norm(dim=-1)
+            score = (h[0, rows].float() - prev[0, rows].float()).norm(dim=-1)  # fp32 scores
             # largest variation; ties by lower position (stable sort on descending score)
             order = torch.sort(-score, stable=True).indices[:keep]
             kept_rows = rows[order]
@@ -97,19 +109,19 @@ def generate(model, ids, pixels, stages, new_tokens):
                   position_embeddings=cs)
         vision_per_layer.append(int(vision.sum()))
         tokens_per_layer.append(int(h.shape[1]))
-        layer_ms.append((time.perf_counter() - layer_start) * 1e3)
+        layer_ms.append((now() - layer_start) * 1e3)
     token = model.lm_head(lm.norm(h[:, -1:])).argmax(-1)
-    t2 = time.perf_counter()
+    t2 = now()
     n = ids.shape[1]
     for step in range(new_tokens - 1):
         x = lm.embed_tokens(token)
-        p = torch.tensor([[n + step]])
+        p = torch.tensor([[n + step]], device=ids.device)
         cs = lm.rotary_emb(x, p)
         for layer in lm.layers:
             x = layer(x, attention_mask=None, position_ids=p, past_key_values=cache, use_cache=True,
                       position_embeddings=cs)
         token = model.lm_head(lm.norm(x)).argmax(-1)
-    t3 = time.perf_counter()
+    t3 = now()
     return (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3, vision_per_layer, tokens_per_layer, layer_ms
 
 
@@ -137,7 +149,9 @@ def summary(method, runs, ids, cfg, stages, new_tokens, warmup):
         "new_tokens": new_tokens, "warmup": warmup, "repeat": len(runs),
         "llm_total_ms_runs": [r[1] + r[2] for r in runs],
         "prefill_layer_ms": [med([r[5][l] for r in runs]) for l in range(len(first[5]))],
-        "engine": f"transformers {__import__('transformers').__version__}, torch {torch.__version__}, sdpa, fp32",
+        "engine": f"transformers {__import__('transformers').__version__}, torch {torch.__version__}, sdpa",
+        "device": str(DEVICE), "dtype": str(next(iter(MODEL_DTYPE))).replace("torch.", ""),
+        "peak_device_mb": torch.cuda.max_memory_allocated(DEVICE) / 2**20 if DEVICE.type == "cuda" else None,
     }
 
 
@@ -173,16 +187,24 @@ def main():
     ap.add_argument("--warmup", type=int, default=5, help="untimed generations first (as bin/v2drop bench)")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--device", default="cpu", help="cpu or cuda[:N]")
+    ap.add_argument("--dtype", default="float32", choices=["float32", "float16"])
     args = ap.parse_args()
+    global DEVICE
+    DEVICE = torch.device(args.device)
+    dtype = getattr(torch, args.dtype)
+    MODEL_DTYPE.clear()
+    MODEL_DTYPE.add(dtype)
     if args.serve == bool(args.method):
         ap.error("give exactly one of --method and --serve")
     if args.threads:
         torch.set_num_threads(args.threads)
         torch.set_num_interop_threads(1)
-    model = LlavaForConditionalGeneration.from_pretrained(args.model, dtype=torch.float32,
-                                                          attn_implementation="sdpa").eval()
+    model = LlavaForConditionalGeneration.from_pretrained(args.model, dtype=dtype,
+                                                          attn_implementation="sdpa").eval().to(DEVICE)
     cfg = model.config
     ids, pixels = synthetic_input(cfg, args.prompt_tokens, args.images)
+    ids, pixels = ids.to(DEVICE), pixels.to(DEVICE)
     if args.serve:
         serve(model, ids, pixels, args.new_tokens)
         return

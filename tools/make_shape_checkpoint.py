@@ -8,7 +8,9 @@ Random weights (seeded) written by transformers itself as fp16 safetensors, with
 processor config, so both the Java engine and HF transformers load it unchanged. Benchmarks time it; nobody reads
 its answers.
 
-    python tools/make_shape_checkpoint.py --out target/shape-llava [--hidden 512] [--layers 32]
+    python tools/make_shape_checkpoint.py --out target/shape-llava [--hidden 512] [--layers 32] [--max-shard-size 1GB]
+
+--hidden 2048 writes a 1.8 B-parameter (3.7 GB fp16) checkpoint: the load-memory measurement in BENCHMARKS.md.
 """
 import argparse
 import os
@@ -26,6 +28,7 @@ def main():
     ap.add_argument("--hidden", type=int, default=512, help="text hidden size (LLaVA-1.5-7B: 4096)")
     ap.add_argument("--layers", type=int, default=32)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--max-shard-size", default="5GB", help="safetensors shard size (transformers' format)")
     args = ap.parse_args()
     scale = 4096 // args.hidden
     if args.hidden % 128 or 4096 % args.hidden:
@@ -44,7 +47,7 @@ def main():
         vision_feature_select_strategy="default", projector_hidden_act="gelu")
     torch.manual_seed(args.seed)
     model = LlavaForConditionalGeneration(cfg).eval().to(torch.float16)
-    model.save_pretrained(args.out)
+    model.save_pretrained(args.out, max_shard_size=args.max_shard_size)
     hf_tok = PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="</s>", unk_token="<unk>",
                                      pad_token="<pad>")
     ip = CLIPImageProcessorPil(size={"shortest_edge": 336}, crop_size={"height": 336, "width": 336})

@@ -10,6 +10,10 @@ import java.util.Map;
  *
  * @param model the model's name in reports
  * @param checkpoint checkpoint directory URI
+ * @param dtype auto, float32 or float16 ({@link org.v2drop.core.model.ComputeDType}), resolved for
+ *     the executor's device
+ * @param batchSize samples generated together: the engine's memory plan holds the KV cache of that
+ *     many prompts of {@value #PLAN_IMAGES} images
  * @param maxNewTokens benchmark → max_new_tokens override ({@value #ALL_BENCHMARKS} applies to all)
  * @param hadoopConf Hadoop settings needed to fetch a remote checkpoint (never credentials: those
  *     come from the executors' own credential providers)
@@ -18,11 +22,19 @@ public record EngineSpec(
     String runId,
     String model,
     String checkpoint,
+    String dtype,
+    int batchSize,
     Map<String, Integer> maxNewTokens,
     Map<String, String> hadoopConf)
     implements Serializable {
   /** The {@code maxNewTokens} key of an override for every benchmark. */
   public static final String ALL_BENCHMARKS = "*";
+
+  /**
+   * Images per prompt the memory plan assumes (video frames come in such numbers; a longer prompt
+   * still runs, the plan only guards loading).
+   */
+  public static final int PLAN_IMAGES = 8;
 
   public EngineSpec {
     maxNewTokens = Map.copyOf(maxNewTokens);

@@ -100,6 +100,7 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
                 spec.model(),
                 executor,
                 binding.describe(),
+                dtype(),
                 ExecutorModelCache.loads());
         Row[] out = new Row[batch.size()];
         List<Integer> valid = new ArrayList<>();
@@ -138,6 +139,15 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
           }
         }
         return List.of(out);
+      }
+
+      /** The compute dtype's name, or the reason it has none (a bad dtype in the sweep). */
+      private String dtype() {
+        try {
+          return ExecutorModelCache.dtype(spec, binding.device()).label();
+        } catch (IllegalArgumentException e) {
+          return null;
+        }
       }
 
       private void loadEngine() {

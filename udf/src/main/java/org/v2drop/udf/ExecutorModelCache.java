@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.v2drop.core.engine.Engine;
 import org.v2drop.core.engine.LlavaEngine;
+import org.v2drop.core.engine.MemoryPlan;
+import org.v2drop.core.model.ComputeDType;
 
 /**
  * One loaded engine per (checkpoint, device) per JVM, shared by all tasks of the executor. Loading
@@ -15,8 +17,8 @@ import org.v2drop.core.engine.LlavaEngine;
  * task retries). Engines are closed at JVM shutdown, releasing their native memory.
  */
 public final class ExecutorModelCache {
-  /** Cache key: one engine per checkpoint and device. */
-  record Key(String checkpoint, String device) {}
+  /** Cache key: one engine per checkpoint, device and compute dtype. */
+  record Key(String checkpoint, String device, String dtype) {}
 
   /** Loads once; holds the engine or the failure of the current attempt. */
   private static final class Slot {
@@ -63,23 +65,36 @@ public final class ExecutorModelCache {
    * first use.
    */
   public static Engine get(EngineSpec spec, Device device, Path localDir) {
+    ComputeDType dtype = dtype(spec, device);
     return get(
         spec.checkpoint(),
         device,
+        dtype,
         key -> {
           DjlEnvironment.apply(localDir);
           Path dir = CheckpointFetcher.localize(spec.checkpoint(), spec.hadoopConf(), localDir);
-          return loader.load(dir, device);
+          return loader.load(dir, device, dtype, spec.batchSize());
         });
+  }
+
+  /** The dtype {@code spec}'s model computes in on {@code device} (auto resolved). */
+  public static ComputeDType dtype(EngineSpec spec, Device device) {
+    return ComputeDType.parse(spec.dtype(), device, "model " + spec.model() + ": dtype");
   }
 
   /** How a checkpoint directory becomes an engine. */
   @FunctionalInterface
   public interface Loader {
-    Engine load(Path checkpoint, Device device);
+    Engine load(Path checkpoint, Device device, ComputeDType dtype, int batchSize);
   }
 
-  private static volatile Loader loader = LlavaEngine::load;
+  private static volatile Loader loader =
+      (dir, device, dtype, batch) ->
+          LlavaEngine.load(
+              dir,
+              device,
+              dtype,
+              c -> MemoryPlan.Workload.typical(c, batch, EngineSpec.PLAN_IMAGES));
 
   /**
    * Replaces how this JVM loads engines — for tests only (an engine double that answers without a
@@ -91,7 +106,12 @@ public final class ExecutorModelCache {
 
   /** The cache mechanism with an explicit loader (tests count loads through it). */
   static Engine get(String checkpoint, Device device, Function<Key, Engine> loader) {
-    Key key = new Key(checkpoint, device.toString());
+    return get(checkpoint, device, ComputeDType.parse("auto", device, "dtype"), loader);
+  }
+
+  static Engine get(
+      String checkpoint, Device device, ComputeDType dtype, Function<Key, Engine> loader) {
+    Key key = new Key(checkpoint, device.toString(), dtype.label());
     return SLOTS
         .computeIfAbsent(key, k -> new Slot())
         .get(

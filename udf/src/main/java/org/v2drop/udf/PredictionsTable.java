@@ -35,6 +35,7 @@ public final class PredictionsTable {
   public static final String FLOPS = "flops";
   public static final String EXECUTOR_ID = "executor_id";
   public static final String DEVICE = "device";
+  public static final String DTYPE = "dtype";
   public static final String VISION_MS = "vision_ms";
   public static final String PROMPT_TOKENS = "prompt_tokens";
   public static final String MEAN_VISION_TOKENS = "mean_vision_tokens";
@@ -80,6 +81,7 @@ public final class PredictionsTable {
           .add(FLOPS, DataTypes.DoubleType, true)
           .add(EXECUTOR_ID, DataTypes.StringType, true)
           .add(DEVICE, DataTypes.StringType, true)
+          .add(DTYPE, DataTypes.StringType, true)
           .add(VISION_MS, DataTypes.DoubleType, true)
           .add(PROMPT_TOKENS, DataTypes.IntegerType, true)
           .add(MEAN_VISION_TOKENS, DataTypes.DoubleType, true)
@@ -98,10 +100,16 @@ public final class PredictionsTable {
    *
    * @param executorId Spark's executor id ("driver" outside executors)
    * @param device how the device is named in reports ({@link DeviceBinding#describe()})
+   * @param dtype the compute dtype (float32, float16), null when the model has none
    * @param engineLoads engines loaded by the JVM so far
    */
   public record Provenance(
-      String runId, String model, String executorId, String device, int engineLoads) {}
+      String runId,
+      String model,
+      String executorId,
+      String device,
+      String dtype,
+      int engineLoads) {}
 
   private PredictionsTable() {}
 
@@ -154,6 +162,7 @@ public final class PredictionsTable {
         .set(PROMPT_HASH, SampleResult.hash(prompt))
         .set(EXECUTOR_ID, p.executorId())
         .set(DEVICE, p.device())
+        .set(DTYPE, p.dtype())
         .set(SAMPLE_JSON, in.getAs(SampleTable.SAMPLE_JSON))
         .set(JVM_ENGINE_LOADS, p.engineLoads());
   }

@@ -9,7 +9,7 @@ public final class CacheAtExit {
   private CacheAtExit() {}
 
   public static void main(String[] args) {
-    EngineSpec spec = new EngineSpec("r", "m", args[0], Map.of(), Map.of());
+    EngineSpec spec = new EngineSpec("r", "m", args[0], "auto", 1, Map.of(), Map.of());
     ExecutorModelCache.get(spec, Device.cpu(), Path.of(args[1]));
     System.out.println("loaded " + ExecutorModelCache.loads());
   }

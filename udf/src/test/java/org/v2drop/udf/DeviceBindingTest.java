@@ -31,7 +31,8 @@ class DeviceBindingTest {
 
   @Test
   void engineSpecOverridesAndSerializes() throws Exception {
-    EngineSpec spec = new EngineSpec("r", "m", "/ckpt", Map.of("*", 8, "pope", 3), Map.of());
+    EngineSpec spec =
+        new EngineSpec("r", "m", "/ckpt", "auto", 1, Map.of("*", 8, "pope", 3), Map.of());
     assertEquals(3, spec.maxNewTokens("pope", 128));
     assertEquals(8, spec.maxNewTokens("gqa", 16));
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();

@@ -15,7 +15,7 @@ import org.v2drop.core.eval.SampleResult;
  */
 class PredictionsTableTest {
   private static final PredictionsTable.Provenance WHERE =
-      new PredictionsTable.Provenance("run-1", "model-a", "exec-3", "gpu:1", 7);
+      new PredictionsTable.Provenance("run-1", "model-a", "exec-3", "gpu:1", "float16", 7);
 
   @Test
   void everyValueOfAnAnswerLandsInItsOwnColumn() {
@@ -41,6 +41,7 @@ class PredictionsTableTest {
     assertEquals(1234.5, v.get("flops"));
     assertEquals("exec-3", v.get("executor_id"));
     assertEquals("gpu:1", v.get("device"));
+    assertEquals("float16", v.get("dtype"));
     assertEquals(1.5, v.get("vision_ms"));
     assertEquals(13, v.get("prompt_tokens"));
     assertEquals(10.0 / 3, (Double) v.get("mean_vision_tokens"), 1e-12);

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +24,7 @@ import java.util.Map;
  *
  * <p>The header is validated before any tensor is read: its length is bounded, every span lies
  * inside the file, shape × element size equals the span, and spans do not overlap. Tensor data is
- * read through per-tensor memory maps, so files over 2 GiB work.
+ * read with positional reads, so files over 2 GiB work.
  */
 public final class SafetensorsFile {
   /** Largest header accepted (the reference implementation uses 100 MB). */
@@ -211,80 +210,137 @@ public final class SafetensorsFile {
   }
 
   /**
-   * Reads a tensor and widens it to fp32 (F16/BF16 are converted in Java; no half-precision array
-   * is created).
+   * Reads a tensor into {@code dst} (from its position on, in native byte order) as {@code target}
+   * (F32 or F16): straight from the file when the types match, else through one chunk of at most
+   * {@value #CHUNK_BYTES} bytes; no other copy of the tensor is made, and the file is read, not
+   * mapped (mapped pages would count in the process's resident memory until collected). Narrowing
+   * to F16 rounds to nearest even, as torch does, and a finite value beyond F16's range is an error
+   * naming the tensor and the element, never a silent infinity.
    */
-  public static float[] readAsFloat(TensorInfo t) {
-    DType dtype =
-        DType.parse(t.dtype())
-            .orElseThrow(
-                () ->
-                    new CheckpointException(
-                        t.file()
-                            + ": tensor '"
-                            + t.name()
-                            + "' has dtype "
-                            + t.dtype()
-                            + "; supported: F32, F16, BF16"));
-    long numel = t.numel();
-    if (numel > Integer.MAX_VALUE - 8) {
-      throw new CheckpointException(
-          t.file()
-              + ": tensor '"
-              + t.name()
-              + "' has "
-              + numel
-              + " elements; at most 2^31 per tensor are supported");
+  public static void readInto(TensorInfo t, DType target, ByteBuffer dst) {
+    if (target == DType.BF16) {
+      throw new IllegalArgumentException("BF16 arrays are not supported by the engine");
     }
-    float[] out = new float[(int) numel];
-    try (FileChannel ch = FileChannel.open(t.file(), StandardOpenOption.READ)) {
-      long span = t.end() - t.begin();
-      if (t.end() > ch.size()) {
+    DType dtype = loadable(t);
+    long bytes = t.numel() * target.bytes();
+    if (dst.remaining() < bytes) {
+      throw new IllegalArgumentException(
+          "buffer holds " + dst.remaining() + " bytes, tensor '" + t.name() + "' needs " + bytes);
+    }
+    ByteBuffer out = dst.duplicate().order(ByteOrder.nativeOrder());
+    if (dtype == target && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
+      out.limit(out.position() + (int) bytes);
+      try (FileChannel ch = open(t)) {
+        readFully(ch, out, t.begin());
+      } catch (IOException e) {
         throw new CheckpointException(
-            t.file()
-                + ": tensor '"
-                + t.name()
-                + "' ends at byte "
-                + t.end()
-                + " but the file has "
-                + ch.size()
-                + " bytes (file changed or truncated)");
+            t.file() + ": cannot read tensor '" + t.name() + "': " + e.getMessage(), e);
       }
-      int done = 0;
-      long chunkElems = (Integer.MAX_VALUE / 8) / dtype.bytes();
+      dst.position(dst.position() + (int) bytes);
+      return;
+    }
+    forEachChunk(
+        t,
+        dtype,
+        (buf, done, n) -> {
+          if (target == DType.F32) {
+            for (int i = 0; i < n; i++) {
+              out.putFloat(toFloat(dtype, buf));
+            }
+          } else {
+            for (int i = 0; i < n; i++) {
+              float f = toFloat(dtype, buf);
+              short h = HalfFloat.fromFloat(f);
+              if (HalfFloat.isInfinite(h) && !Float.isInfinite(f)) {
+                throw new CheckpointException(
+                    t.file()
+                        + ": tensor '"
+                        + t.name()
+                        + "' ("
+                        + dtype
+                        + ") holds "
+                        + f
+                        + " at element "
+                        + (done + i)
+                        + ", outside float16's range (largest 65504); load this checkpoint in"
+                        + " float32");
+              }
+              out.putShort(h);
+            }
+          }
+        });
+    dst.position(dst.position() + (int) bytes);
+  }
+
+  private static DType loadable(TensorInfo t) {
+    return DType.parse(t.dtype())
+        .orElseThrow(
+            () ->
+                new CheckpointException(
+                    t.file()
+                        + ": tensor '"
+                        + t.name()
+                        + "' has dtype "
+                        + t.dtype()
+                        + "; supported: F32, F16, BF16"));
+  }
+
+  /** Receives {@code n} elements of a tensor, starting at element {@code done}. */
+  private interface Chunk {
+    void accept(ByteBuffer buf, long done, int n);
+  }
+
+  /** Bytes read at a time when a tensor is converted. */
+  static final int CHUNK_BYTES = 8 << 20;
+
+  /** Reads the tensor's bytes in chunks of at most {@value #CHUNK_BYTES} (little-endian). */
+  private static void forEachChunk(TensorInfo t, DType dtype, Chunk chunk) {
+    long numel = t.numel();
+    try (FileChannel ch = open(t)) {
+      int chunkElems = CHUNK_BYTES / dtype.bytes();
+      ByteBuffer buf =
+          ByteBuffer.allocate((int) Math.min(numel, chunkElems) * dtype.bytes())
+              .order(ByteOrder.LITTLE_ENDIAN);
+      long done = 0;
       while (done < numel) {
         int n = (int) Math.min(chunkElems, numel - done);
-        MappedByteBuffer buf =
-            ch.map(
-                FileChannel.MapMode.READ_ONLY,
-                t.begin() + (long) done * dtype.bytes(),
-                (long) n * dtype.bytes());
-        buf.order(ByteOrder.LITTLE_ENDIAN);
-        widen(dtype, buf, out, done, n);
+        buf.clear().limit(n * dtype.bytes());
+        readFully(ch, buf, t.begin() + done * dtype.bytes());
+        buf.flip();
+        chunk.accept(buf, done, n);
         done += n;
       }
-      assert span == numel * dtype.bytes();
     } catch (IOException e) {
       throw new CheckpointException(
           t.file() + ": cannot read tensor '" + t.name() + "': " + e.getMessage(), e);
     }
-    return out;
   }
 
-  private static void widen(DType dtype, ByteBuffer buf, float[] out, int offset, int n) {
-    switch (dtype) {
-      case F32 -> buf.asFloatBuffer().get(out, offset, n);
-      case BF16 -> {
-        for (int i = 0; i < n; i++) {
-          out[offset + i] = Float.intBitsToFloat((buf.getShort() & 0xFFFF) << 16);
-        }
-      }
-      case F16 -> {
-        for (int i = 0; i < n; i++) {
-          out[offset + i] = HalfFloat.toFloat(buf.getShort());
-        }
-      }
+  /** The tensor's file, checked to still hold the tensor's span. */
+  private static FileChannel open(TensorInfo t) throws IOException {
+    FileChannel ch = FileChannel.open(t.file(), StandardOpenOption.READ);
+    if (t.end() > ch.size()) {
+      long size = ch.size();
+      ch.close();
+      throw new CheckpointException(
+          t.file()
+              + ": tensor '"
+              + t.name()
+              + "' ends at byte "
+              + t.end()
+              + " but the file has "
+              + size
+              + " bytes (file changed or truncated)");
     }
+    return ch;
+  }
+
+  private static float toFloat(DType dtype, ByteBuffer buf) {
+    return switch (dtype) {
+      case F32 -> buf.getFloat();
+      case BF16 -> Float.intBitsToFloat((buf.getShort() & 0xFFFF) << 16);
+      case F16 -> HalfFloat.toFloat(buf.getShort());
+    };
   }
 
   private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.v2drop.core.bench.ChatTemplate;
 import org.v2drop.core.bench.Prompt;
 import org.v2drop.core.checkpoint.CheckpointException;
@@ -12,6 +13,7 @@ import org.v2drop.core.checkpoint.LlavaConfig;
 import org.v2drop.core.drop.MethodSpec;
 import org.v2drop.core.generate.Generation;
 import org.v2drop.core.generate.Generator;
+import org.v2drop.core.model.ComputeDType;
 import org.v2drop.core.model.LlavaModel;
 import org.v2drop.core.processor.EncodedInput;
 import org.v2drop.core.processor.ImageDecoder;
@@ -28,6 +30,8 @@ import org.v2drop.core.processor.TextTokenizer;
  * concurrent generations; one instance per model per JVM.
  */
 public final class LlavaEngine implements Engine {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LlavaEngine.class);
+
   private final Path dir;
   private final LlavaModel model;
   private final TextTokenizer tokenizer;
@@ -51,14 +55,39 @@ public final class LlavaEngine implements Engine {
 
   /**
    * Loads a HF LLaVA checkpoint directory (config, weights, tokenizer, processor) onto {@code
-   * device}.
+   * device} in the device's default dtype (float32 on a CPU, float16 on a GPU).
    */
   public static LlavaEngine load(Path dir, Device device) {
+    return load(dir, device, ComputeDType.parse("auto", device, "dtype"));
+  }
+
+  /**
+   * Loads a HF LLaVA checkpoint directory onto {@code device}, computing in {@code dtype}, planned
+   * for one prompt with one image ({@link MemoryPlan.Workload#typical}).
+   */
+  public static LlavaEngine load(Path dir, Device device, ComputeDType dtype) {
+    return load(dir, device, dtype, c -> MemoryPlan.Workload.typical(c, 1, 1));
+  }
+
+  /**
+   * Loads a HF LLaVA checkpoint directory onto {@code device}, computing in {@code dtype}, after
+   * checking that the device can hold the weights and the workload's KV cache ({@link MemoryPlan};
+   * refused with {@link MemoryPlan.InsufficientMemoryException} otherwise).
+   */
+  public static LlavaEngine load(
+      Path dir,
+      Device device,
+      ComputeDType dtype,
+      Function<LlavaConfig, MemoryPlan.Workload> workload) {
     if (!Files.isDirectory(dir)) {
       throw new CheckpointException(dir + ": checkpoint directory not found");
     }
     ImageProcessorConfig ipc = ImageProcessorConfig.load(dir);
-    LlavaModel model = LlavaModel.load(dir, device);
+    LlavaConfig config = LlavaConfig.load(dir);
+    MemoryPlan plan = MemoryPlan.of(dir, config, dtype, workload.apply(config));
+    plan.check(device, dir.toString());
+    LOG.debug("{}: memory plan {}", dir, plan.describe());
+    LlavaModel model = LlavaModel.load(dir, device, dtype);
     try {
       LlavaConfig c = model.config();
       if (ipc.cropHeight() != c.vision().imageSize() || ipc.cropWidth() != c.vision().imageSize()) {

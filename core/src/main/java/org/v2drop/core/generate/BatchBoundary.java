@@ -2,8 +2,10 @@ package org.v2drop.core.generate;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import java.util.List;
 import org.v2drop.core.model.DecoderLayer;
+import org.v2drop.core.model.Ops;
 
 /**
  * The prefill state of a whole batch at the boundary before decoder layer {@link #layer}: the
@@ -37,7 +39,12 @@ final class BatchBoundary {
    */
   float[] variation(int s, long[] rows) {
     if (variation == null) {
-      variation = input.sub(previousInput).norm(new int[] {-1}).toFloatArray();
+      // float32 math from the hidden states of any type (spec: V²Drop step 1)
+      variation =
+          Ops.as(input, DataType.FLOAT32)
+              .sub(Ops.as(previousInput, DataType.FLOAT32))
+              .norm(new int[] {-1})
+              .toFloatArray();
     }
     long stride = input.getShape().get(1);
     float[] out = new float[rows.length];

@@ -24,11 +24,11 @@ import org.v2drop.core.model.Rope;
 import org.v2drop.core.processor.EncodedInput;
 
 /**
- * Greedy generation with vision-token dropping, for one sequence or a batch (fp32), in three
- * phases: the vision tower; prefill, which runs the decoder layer by layer and consults the
- * method's {@link DropPolicy} for each sequence at each scheduled boundary; decode, which extends
- * per-layer KV caches whose lengths reflect the drops. One NDManager per call; one NDScope per
- * layer step and per decode step.
+ * Greedy generation with vision-token dropping, for one sequence or a batch, in three phases: the
+ * vision tower; prefill, which runs the decoder layer by layer and consults the method's {@link
+ * DropPolicy} for each sequence at each scheduled boundary; decode, which extends per-layer KV
+ * caches whose lengths reflect the drops. One NDManager per call; one NDScope per layer step and
+ * per decode step.
  *
  * <p>A batch holds sequences of different lengths, and each keeps its own tokens at each drop, so
  * they stay ragged ({@link RaggedBatch}). Each sequence keeps its own position ids. A sequence's
@@ -41,7 +41,8 @@ public final class Generator {
   public Generator(LlavaModel model) {
     this.model = model;
     TextConfig t = model.config().text();
-    this.rope = new RopeTables(Rope.inverseFrequencies(t.rope(), t.headDim()));
+    this.rope =
+        new RopeTables(Rope.inverseFrequencies(t.rope(), t.headDim()), model.dtype().dataType());
   }
 
   /**
@@ -192,7 +193,8 @@ public final class Generator {
     NDArray[] keyMasks = new NDArray[numLayers];
     for (int l = 0; l < numLayers; l++) {
       keyMasks[l] =
-          RaggedBatch.paddingMask(m, cachedPerLayer[l], caches[l].length(), maxNewTokens - 1);
+          RaggedBatch.paddingMask(
+              m, cachedPerLayer[l], caches[l].length(), maxNewTokens - 1, model.dtype().dataType());
     }
     return new Prefilled(caches, keyMasks, next, layerMs);
   }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.List;
@@ -96,9 +97,9 @@ final class RaggedBatch {
    * {@code columns} columns, with {@code room} columns more for decoding; null when no sequence is
    * padded (a single one never is).
    *
-   * @return (b, 1, 1, columns + room) or null
+   * @return (b, 1, 1, columns + room) of {@code type}, or null
    */
-  static NDArray paddingMask(NDManager m, int[] real, long columns, int room) {
+  static NDArray paddingMask(NDManager m, int[] real, long columns, int room, DataType type) {
     if (Arrays.stream(real).allMatch(r -> r == columns)) {
       return null;
     }
@@ -108,6 +109,12 @@ final class RaggedBatch {
       Arrays.fill(
           mask, (int) (s * width + real[s]), (int) (s * width + columns), Float.NEGATIVE_INFINITY);
     }
-    return m.create(mask, new Shape(real.length, 1, 1, width));
+    NDArray created = m.create(mask, new Shape(real.length, 1, 1, width));
+    if (type == created.getDataType()) {
+      return created;
+    }
+    try (created) {
+      return created.toType(type, false);
+    }
   }
 }

@@ -2,6 +2,7 @@ package org.v2drop.core.generate;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.v2drop.core.model.Rope;
 
@@ -16,13 +17,16 @@ final class RopeTables {
   private static final int INITIAL_POSITIONS = 1024;
 
   private final float[] inverseFrequencies; // (headDim / 2)
+  private final DataType type;
   private volatile Table table;
 
   /** cos and signed sin of positions [0, positions), each (positions, headDim) row-major. */
   private record Table(int positions, float[] cos, float[] sin) {}
 
-  RopeTables(float[] inverseFrequencies) {
+  /** Tables computed in float32 and handed out as {@code type}, as HF's rotary embedding does. */
+  RopeTables(float[] inverseFrequencies, DataType type) {
     this.inverseFrequencies = inverseFrequencies;
+    this.type = type;
     this.table = tableFor(INITIAL_POSITIONS);
   }
 
@@ -44,7 +48,17 @@ final class RopeTables {
 
   private NDArray[] create(NDManager m, long[] positions, Shape shape) {
     float[][] rows = rows(positions);
-    return new NDArray[] {m.create(rows[0], shape), m.create(rows[1], shape)};
+    return new NDArray[] {as(m.create(rows[0], shape)), as(m.create(rows[1], shape))};
+  }
+
+  /** A float32 table row block converted to the compute type (the float32 one closed). */
+  private NDArray as(NDArray created) {
+    if (created.getDataType() == type) {
+      return created;
+    }
+    try (created) {
+      return created.toType(type, false);
+    }
   }
 
   /**

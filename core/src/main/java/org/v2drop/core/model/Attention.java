@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /** Causal grouped-query attention and RoPE application: pure tensor functions. */
@@ -58,7 +59,7 @@ public final class Attention {
     } else if (n == total && keyMask == null) {
       out = TorchAttention.causal(q, keys, values, scale);
     } else {
-      NDArray mask = causalMask(q.getManager(), n, total);
+      NDArray mask = causalMask(q.getManager(), n, total, q.getDataType());
       out =
           TorchAttention.masked(q, keys, values, keyMask == null ? mask : mask.add(keyMask), scale);
     }
@@ -99,21 +100,22 @@ public final class Attention {
 
   /**
    * (n, total) additive mask of n queries that are the last n of total tokens: 0 where key j <=
-   * total - n + i, -inf elsewhere; built by the engine, not copied in.
+   * total - n + i, -inf elsewhere, of the queries' type; built by the engine, not copied in.
    */
-  public static NDArray causalMask(NDManager manager, long n, long total) {
+  public static NDArray causalMask(NDManager manager, long n, long total, DataType type) {
     long past = total - n;
     try (NDArray j = manager.arange(0f, (float) total, 1f).reshape(1, total);
         NDArray i = manager.arange((float) past, (float) (past + n), 1f).reshape(n, 1);
         NDArray future = j.gt(i)) {
-      NDArray mask = manager.zeros(new Shape(n, total));
+      NDArray mask = manager.zeros(new Shape(n, total), type);
       mask.set(future, Float.NEGATIVE_INFINITY);
       return mask;
     }
   }
 
   /**
-   * Head-averaged softmax probabilities of one query row over keys 0..queryIndex (causal).
+   * Head-averaged softmax probabilities of one query row over keys 0..queryIndex (causal), in
+   * float32 whatever the type of q and k (the drop scores of the reference implementations).
    *
    * @param q (heads, 1, headDim)
    * @param k (kvHeads, >= queryIndex + 1, headDim)
@@ -123,9 +125,14 @@ public final class Attention {
     long heads = q.getShape().get(0);
     long hd = q.getShape().get(2);
     int groups = (int) (heads / k.getShape().get(0));
-    NDArray keys = repeatKv(k.get(new NDIndex(":, 0:" + (queryIndex + 1) + ", :")), groups);
+    NDArray keys =
+        repeatKv(
+            Ops.as(k.get(new NDIndex(":, 0:" + (queryIndex + 1) + ", :")), DataType.FLOAT32),
+            groups);
     NDArray probs =
-        scaledScores(q, keys.transpose(0, 2, 1), (float) (1.0 / Math.sqrt(hd))).softmax(-1);
+        scaledScores(
+                Ops.as(q, DataType.FLOAT32), keys.transpose(0, 2, 1), (float) (1.0 / Math.sqrt(hd)))
+            .softmax(-1);
     return probs.mean(new int[] {0}).toFloatArray(); // (1, queryIndex + 1) → flat
   }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,13 +23,8 @@ import org.v2drop.core.processor.EncodedInput;
 public final class LlavaModel implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LlavaModel.class);
 
-  /**
-   * The precision the model computes in: weights stored as F16 or BF16 are widened to float32 at
-   * load ({@link org.v2drop.core.checkpoint.SafetensorsFile#readAsFloat}).
-   */
-  public static final String COMPUTE_DTYPE = "float32";
-
   private final LlavaConfig config;
+  private final ComputeDType dtype;
   private final NDManager manager;
   private final VisionTower vision;
   private final Projector projector;
@@ -36,8 +32,10 @@ public final class LlavaModel implements AutoCloseable {
   private final List<DecoderLayer> layers;
   private final List<String> unusedTensors;
 
-  private LlavaModel(LlavaConfig config, NDManager manager, LlavaWeightsLoader.Loaded w) {
+  private LlavaModel(
+      LlavaConfig config, ComputeDType dtype, NDManager manager, LlavaWeightsLoader.Loaded w) {
     this.config = config;
+    this.dtype = dtype;
     this.manager = manager;
     this.vision = new VisionTower(config, w.vision());
     this.projector = new Projector(w.projector(), config.projectorHiddenAct());
@@ -50,8 +48,11 @@ public final class LlavaModel implements AutoCloseable {
     this.unusedTensors = w.unused();
   }
 
-  /** Loads config and weights from a HF checkpoint directory onto {@code device}. */
-  public static LlavaModel load(Path dir, Device device) {
+  /**
+   * Loads config and weights from a HF checkpoint directory onto {@code device}, the weights
+   * converted to {@code dtype} whatever their stored type (F32, F16 or BF16).
+   */
+  public static LlavaModel load(Path dir, Device device, ComputeDType dtype) {
     LlavaConfig config = LlavaConfig.load(dir);
     Ops.checkActivation(
         config.vision().hiddenAct(),
@@ -60,7 +61,7 @@ public final class LlavaModel implements AutoCloseable {
         config.projectorHiddenAct(), dir.resolve(LlavaConfig.CONFIG) + ": projector_hidden_act");
     NDManager manager = NDManager.newBaseManager(device, "PyTorch");
     try {
-      LlavaWeightsLoader.Loaded w = LlavaWeightsLoader.load(dir, config, manager);
+      LlavaWeightsLoader.Loaded w = LlavaWeightsLoader.load(dir, config, manager, dtype);
       if (!w.unused().isEmpty()) {
         LOG.info(
             "{}: {} checkpoint tensors not used by the model: {}",
@@ -68,7 +69,7 @@ public final class LlavaModel implements AutoCloseable {
             w.unused().size(),
             w.unused().size() > 8 ? w.unused().subList(0, 8) + " ..." : w.unused());
       }
-      return new LlavaModel(config, manager, w);
+      return new LlavaModel(config, dtype, manager, w);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -77,6 +78,11 @@ public final class LlavaModel implements AutoCloseable {
 
   public LlavaConfig config() {
     return config;
+  }
+
+  /** The type of the weights and of every activation. */
+  public ComputeDType dtype() {
+    return dtype;
   }
 
   public List<DecoderLayer> layers() {
@@ -150,7 +156,9 @@ public final class LlavaModel implements AutoCloseable {
       // (images * tokensPerImage, textHidden)
       NDArray all =
           imageFeatures(
-              m.create(pixels, new Shape(images, 3, first.imageHeight(), first.imageWidth())));
+              Ops.as(
+                  m.create(pixels, new Shape(images, 3, first.imageHeight(), first.imageWidth())),
+                  dtype.dataType()));
       long row = 0;
       for (int s = 0; s < out.length; s++) {
         long n = (long) inputs.get(s).numImages() * config.tokensPerImage();
@@ -218,10 +226,15 @@ public final class LlavaModel implements AutoCloseable {
     return decoder.embedTokens().get(m, new NDIndex("{}", m.create(ids)));
   }
 
-  /** Final RMSNorm and LM head on the given rows: (n, hidden) → (n, vocab). */
+  /**
+   * Final RMSNorm and LM head on the given rows: (n, hidden) → (n, vocab) float32 (the head runs in
+   * the compute dtype; its result is widened for ranking, as HF's generate does).
+   */
   public NDArray logits(NDArray hidden) {
-    return Ops.rmsNorm(hidden, decoder.finalNorm(), (float) config.text().rmsNormEps())
-        .matMul(decoder.lmHeadT());
+    return Ops.as(
+        Ops.rmsNorm(hidden, decoder.finalNorm(), (float) config.text().rmsNormEps())
+            .matMul(decoder.lmHeadT()),
+        DataType.FLOAT32);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package org.v2drop.core.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -23,8 +24,19 @@ public final class Ops {
    * the elements; the reciprocal agrees with torch's rsqrt in over 99%.
    */
   public static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
-    NDArray root = x.square().mean(new int[] {-1}, true).addi(Scalars.of(eps)).sqrt();
-    return x.mul(root.onesLike().divi(root)).muli(weight);
+    // HF: statistics and the scaling in float32, rounded back to the input's type before the
+    // weight multiplies (float32: no conversion at all)
+    NDArray xf = as(x, DataType.FLOAT32);
+    NDArray root = xf.square().mean(new int[] {-1}, true).addi(Scalars.of(eps)).sqrt();
+    return as(xf.mul(root.onesLike().divi(root)), x.getDataType()).muli(weight);
+  }
+
+  /**
+   * {@code x} as {@code type}: x itself when it already is (no native call), else a converted copy
+   * (torch's {@code .to(dtype)}, round to nearest even).
+   */
+  public static NDArray as(NDArray x, DataType type) {
+    return x.getDataType() == type ? x : x.toType(type, false);
   }
 
   /**
@@ -51,6 +63,9 @@ public final class Ops {
         return sigmoid(x.mul(Scalars.of(1.702f))).muli(x);
       case "gelu_pytorch_tanh":
       case "gelu_new":
+        if (x.getDataType() != DataType.FLOAT32) { // torch's fused kernel rounds once
+          return as(activation(as(x, DataType.FLOAT32), name), x.getDataType());
+        }
         {
           NDArray inner =
               x.pow(Scalars.of(3f))
@@ -60,7 +75,11 @@ public final class Ops {
           return inner.tanh().addi(Scalars.of(1f)).muli(x).muli(Scalars.of(0.5f));
         }
       case "silu": // sigmoid(x) * x == x * sigmoid(x) exactly; multiplying in place saves an
-        // allocation
+        // allocation. In half precision torch's silu computes in float32 and rounds once.
+        if (x.getDataType() != DataType.FLOAT32) {
+          NDArray xf = as(x, DataType.FLOAT32);
+          return as(sigmoid(xf).muli(xf), x.getDataType());
+        }
         return sigmoid(x).muli(x);
       case "relu":
         return x.maximum(Scalars.of(0f));

@@ -23,6 +23,44 @@ class SafetensorsFileTest {
   @TempDir Path dir;
 
   @Test
+  void readsIntoHalfPrecisionWithARangeCheck() throws Exception {
+    Map<String, Raw> t = new LinkedHashMap<>();
+    t.put("h", new Raw("F16", new long[] {2}, le((short) 0x3C00, (short) 0x7BFF)));
+    t.put("b", new Raw("BF16", new long[] {2}, le((short) 0x3F80, (short) 0x4049)));
+    t.put("a", Raw.f32(new long[] {3}, 0.1f, -65504f, 65519f)); // 65519 still rounds to 65504
+    t.put("big", new Raw("BF16", new long[] {3}, le((short) 0x3F80, (short) 0x0, (short) 0x47C8)));
+    Path f = dir.resolve("m.safetensors");
+    SafetensorsWriter.write(f, t);
+    Map<String, TensorInfo> infos = SafetensorsFile.open(f).tensors();
+    java.nio.ByteBuffer buf =
+        java.nio.ByteBuffer.allocateDirect(14).order(java.nio.ByteOrder.nativeOrder());
+    SafetensorsFile.readInto(infos.get("h"), DType.F16, buf);
+    SafetensorsFile.readInto(infos.get("b"), DType.F16, buf);
+    SafetensorsFile.readInto(infos.get("a"), DType.F16, buf);
+    assertEquals(14, buf.position());
+    short[] halves = new short[7];
+    buf.rewind().asShortBuffer().get(halves);
+    assertArrayEquals(
+        new short[] {
+          0x3C00, 0x7BFF, 0x3C00, 0x4248, HalfFloat.fromFloat(0.1f), (short) 0xFBFF, 0x7BFF
+        },
+        halves);
+    java.nio.ByteBuffer small =
+        java.nio.ByteBuffer.allocateDirect(6).order(java.nio.ByteOrder.nativeOrder());
+    CheckpointException e =
+        assertThrows(
+            CheckpointException.class,
+            () -> SafetensorsFile.readInto(infos.get("big"), DType.F16, small));
+    assertTrue(
+        e.getMessage().contains("tensor 'big' (BF16) holds 102400.0 at element 2"), e.getMessage());
+    assertTrue(e.getMessage().contains("float16's range"), e.getMessage());
+    java.nio.ByteBuffer wide =
+        java.nio.ByteBuffer.allocateDirect(12).order(java.nio.ByteOrder.nativeOrder());
+    SafetensorsFile.readInto(infos.get("big"), DType.F32, wide);
+    assertEquals(102400f, wide.getFloat(8), "float32 holds it");
+  }
+
+  @Test
   void readsAndWidensF32F16Bf16() throws Exception {
     Map<String, Raw> t = new LinkedHashMap<>();
     t.put("a", Raw.f32(new long[] {2}, 1.5f, -2f));
@@ -31,9 +69,9 @@ class SafetensorsFileTest {
     Path f = dir.resolve("m.safetensors");
     SafetensorsWriter.write(f, t);
     Map<String, TensorInfo> infos = SafetensorsFile.open(f).tensors();
-    assertArrayEquals(new float[] {1.5f, -2f}, SafetensorsFile.readAsFloat(infos.get("a")));
-    assertArrayEquals(new float[] {1f, -2f}, SafetensorsFile.readAsFloat(infos.get("h")));
-    assertArrayEquals(new float[] {1f, 3.140625f}, SafetensorsFile.readAsFloat(infos.get("b")));
+    assertArrayEquals(new float[] {1.5f, -2f}, floats(infos.get("a")));
+    assertArrayEquals(new float[] {1f, -2f}, floats(infos.get("h")));
+    assertArrayEquals(new float[] {1f, 3.140625f}, floats(infos.get("b")));
     assertArrayEquals(new long[] {1, 2}, infos.get("b").shape());
   }
 
@@ -43,8 +81,7 @@ class SafetensorsFileTest {
     SafetensorsWriter.write(
         f, SafetensorsWriter.one("ids", new Raw("I64", new long[] {1}, new byte[8])));
     TensorInfo t = SafetensorsFile.open(f).tensors().get("ids");
-    CheckpointException e =
-        assertThrows(CheckpointException.class, () -> SafetensorsFile.readAsFloat(t));
+    CheckpointException e = assertThrows(CheckpointException.class, () -> floats(t));
     assertTrue(
         e.getMessage().contains("'ids' has dtype I64; supported: F32, F16, BF16"), e.getMessage());
   }
@@ -71,8 +108,8 @@ class SafetensorsFileTest {
         List.of(new byte[8]));
     Map<String, TensorInfo> t = SafetensorsFile.open(dir.resolve("edges.safetensors")).tensors();
     assertEquals(3, t.size(), "adjacent tensors and an empty one at the boundary do not overlap");
-    assertEquals(0, SafetensorsFile.readAsFloat(t.get("e")).length);
-    assertArrayEquals(new float[] {0f}, SafetensorsFile.readAsFloat(t.get("b")));
+    assertEquals(0, floats(t.get("e")).length);
+    assertArrayEquals(new float[] {0f}, floats(t.get("b")));
 
     Path past = dir.resolve("past.safetensors");
     SafetensorsWriter.writeRaw(
@@ -146,9 +183,7 @@ class SafetensorsFileTest {
     assertMessage(f, problem);
   }
 
-  /**
-   * A tensor stored beyond the 2 GiB mark of a (sparse) file is read through its own memory map.
-   */
+  /** A tensor stored beyond the 2 GiB mark of a (sparse) file is read at its offset. */
   @Test
   void readsTensorsBeyondTwoGibibytes() throws Exception {
     long gap = (1L << 31) + 4096;
@@ -178,7 +213,7 @@ class SafetensorsFileTest {
     }
     assertTrue(Files.size(f) > (1L << 31));
     TensorInfo w = SafetensorsFile.open(f).tensors().get("w");
-    assertArrayEquals(new float[] {0.25f, -7f}, SafetensorsFile.readAsFloat(w));
+    assertArrayEquals(new float[] {0.25f, -7f}, floats(w));
   }
 
   @Test
@@ -236,5 +271,15 @@ class SafetensorsFileTest {
     assertTrue(
         e.getMessage().contains("no model.safetensors or model.safetensors.index.json"),
         e.getMessage());
+  }
+
+  /** A tensor read as float32 through the loader's path. */
+  static float[] floats(TensorInfo t) {
+    ByteBuffer buf =
+        ByteBuffer.allocateDirect(Math.toIntExact(t.numel() * 4)).order(ByteOrder.nativeOrder());
+    SafetensorsFile.readInto(t, DType.F32, buf);
+    float[] out = new float[(int) t.numel()];
+    buf.rewind().asFloatBuffer().get(out);
+    return out;
   }
 }

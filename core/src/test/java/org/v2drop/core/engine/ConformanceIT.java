@@ -186,16 +186,26 @@ class ConformanceIT {
 
   /** Greedy ids equal up to the first step where the reference's top-2 margin is at most 1e-3. */
   static void assertGreedy(String name, long[] expected, JsonNode margins, long[] actual) {
+    int n = assertGreedy(name, expected, margins, actual, 1e-3);
+    assertTrue(n > 0 || expected.length == 0, name + ": reference has no decisive step to compare");
+  }
+
+  /**
+   * Greedy ids equal up to the first step where the reference's top-2 margin is at most {@code
+   * margin}; returns how many steps were compared.
+   */
+  static int assertGreedy(
+      String name, long[] expected, JsonNode margins, long[] actual, double margin) {
     int n = expected.length;
     for (int i = 0; i < expected.length; i++) {
-      if (margins.get(i).asDouble() <= 1e-3) {
+      if (margins.get(i).asDouble() <= margin) {
         n = i;
         break;
       }
     }
-    assertTrue(n > 0 || expected.length == 0, name + ": reference has no decisive step to compare");
     long[] e = java.util.Arrays.copyOf(expected, n);
     long[] a = java.util.Arrays.copyOf(actual, Math.min(n, actual.length));
     assertArrayEquals(e, a, name + " greedy ids (first " + n + " decisive steps)");
+    return n;
   }
 }

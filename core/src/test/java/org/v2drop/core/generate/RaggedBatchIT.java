@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -41,8 +42,10 @@ class RaggedBatchIT {
   @Test
   void theKeyMaskHidesOnlyPaddingColumnsAndLeavesRoomForDecoding() {
     try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-      assertNull(RaggedBatch.paddingMask(m, new int[] {3, 3}, 3, 2), "no padding, no mask");
-      NDArray mask = RaggedBatch.paddingMask(m, new int[] {3, 1}, 3, 2);
+      assertNull(
+          RaggedBatch.paddingMask(m, new int[] {3, 3}, 3, 2, DataType.FLOAT32),
+          "no padding, no mask");
+      NDArray mask = RaggedBatch.paddingMask(m, new int[] {3, 1}, 3, 2, DataType.FLOAT32);
       assertEquals(new Shape(2, 1, 1, 5), mask.getShape());
       float inf = Float.NEGATIVE_INFINITY;
       assertArrayEquals(new float[] {0, 0, 0, 0, 0, 0, inf, inf, 0, 0}, mask.toFloatArray());

@@ -3,6 +3,7 @@ package org.v2drop.core.generate;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import ai.djl.ndarray.types.DataType;
 import org.junit.jupiter.api.Test;
 import org.v2drop.core.checkpoint.RopeConfig;
 import org.v2drop.core.model.Rope;
@@ -17,12 +18,12 @@ class RopeTablesTest {
   @Test
   void rowsEqualDirectComputationInAnyOrder() {
     long[] positions = {5, 0, 1023, 5, 17, 640};
-    assertEqualRows(new RopeTables(inv), positions);
+    assertEqualRows(new RopeTables(inv, DataType.FLOAT32), positions);
   }
 
   @Test
   void growsForLongerSequencesAndStaysExact() {
-    RopeTables tables = new RopeTables(inv);
+    RopeTables tables = new RopeTables(inv, DataType.FLOAT32);
     assertEqualRows(tables, new long[] {3, 4096, 1024, 70000});
     assertEqualRows(tables, new long[] {0, 1, 2}); // the grown table still serves short sequences
   }
@@ -30,7 +31,8 @@ class RopeTablesTest {
   @Test
   void rejectsNegativePositions() {
     assertThrows(
-        IllegalArgumentException.class, () -> new RopeTables(inv).rows(new long[] {2, -1}));
+        IllegalArgumentException.class,
+        () -> new RopeTables(inv, DataType.FLOAT32).rows(new long[] {2, -1}));
   }
 
   private void assertEqualRows(RopeTables tables, long[] positions) {

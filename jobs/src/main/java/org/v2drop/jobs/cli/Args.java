@@ -91,6 +91,63 @@ final class Args {
     return v;
   }
 
+  /** Help text of {@link #device()} and {@link #dtype}. */
+  static final String DEVICE_AND_DTYPE_HELP =
+      """
+      --device      auto (default: the first GPU when DJL's PyTorch engine sees CUDA, else the CPU), cpu, gpu,
+                    or gpu:N
+      --dtype       weights and compute: auto (default: float16 on a GPU, float32 on a CPU, where half precision
+                    runs far slower), float32 or float16. bfloat16 is refused: DJL's PyTorch engine has no such
+                    type (a bf16 checkpoint loads into float16 with a range check, or into float32)
+      """;
+
+  /** {@code --device}: auto, cpu, gpu or gpu:N. */
+  ai.djl.Device device() {
+    String v = option("--device", "auto").trim().toLowerCase(java.util.Locale.ROOT);
+    if (v.equals("auto")) {
+      return ai.djl.engine.Engine.getEngine("PyTorch").defaultDevice();
+    }
+    if (v.equals("cpu")) {
+      return ai.djl.Device.cpu();
+    }
+    if (v.matches("gpu(:\\d+)?")) {
+      int id = v.equals("gpu") ? 0 : Integer.parseInt(v.substring(4));
+      int gpus = ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount();
+      if (id >= gpus) {
+        throw new UsageException(
+            "--device "
+                + v
+                + ": DJL's PyTorch engine sees "
+                + gpus
+                + " GPU(s) (a CPU-only build?)");
+      }
+      return ai.djl.Device.gpu(id);
+    }
+    throw new UsageException("--device must be auto, cpu, gpu or gpu:N, found '" + v + "'");
+  }
+
+  /** {@code --dtype} for {@code device} (auto resolved), as a usage error when bad. */
+  org.v2drop.core.model.ComputeDType dtype(ai.djl.Device device) {
+    try {
+      return org.v2drop.core.model.ComputeDType.parse(option("--dtype", "auto"), device, "--dtype");
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
+  /** Every {@code --conf k=v} (Spark and Hadoop settings), in order. */
+  java.util.Map<String, String> conf() {
+    java.util.Map<String, String> conf = new java.util.LinkedHashMap<>();
+    for (String kv : all("--conf")) {
+      String[] p = kv.split("=", 2);
+      if (p.length != 2) {
+        throw new UsageException("--conf expects k=v, found '" + kv + "'");
+      }
+      conf.put(p[0], p[1]);
+    }
+    return conf;
+  }
+
   List<String> all(String name) {
     consumed.add(name);
     return values.getOrDefault(name, List.of());

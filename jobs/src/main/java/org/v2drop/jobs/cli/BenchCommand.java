@@ -15,8 +15,11 @@ import java.util.Arrays;
 import java.util.List;
 import org.v2drop.core.checkpoint.LlavaConfig;
 import org.v2drop.core.drop.MethodSpec;
+import org.v2drop.core.engine.DeviceMemory;
 import org.v2drop.core.engine.LlavaEngine;
+import org.v2drop.core.engine.MemoryPlan;
 import org.v2drop.core.generate.Generation;
+import org.v2drop.core.model.ComputeDType;
 import org.v2drop.core.processor.EncodedInput;
 import org.v2drop.udf.TorchThreads;
 
@@ -25,14 +28,15 @@ final class BenchCommand {
   static final String USAGE =
       """
       usage: v2drop bench --model DIR --method SPEC [--prompt-tokens N] [--images N] [--new-tokens N]
-                          [--warmup N] [--repeat N] [--threads N]
+                          [--warmup N] [--repeat N] [--threads N] [--device D] [--dtype T]
 
       Runs --warmup untimed + --repeat timed generations of one synthetic sample (deterministic text ids, deterministic pixel
       values, the images placed after the first text token) and prints ONE JSON object on stdout:
         method, schedule, vision_ms, prefill_ms, decode_ms_per_token, llm_total_ms (prefill + decode),
         vision_tokens_per_layer, flops (prefill FLOPs of the decoder), threads, peak_rss_mb,
         plus prompt_tokens, vision_tokens, new_tokens, warmup, repeat, the per-repeat llm_total_ms and
-        prefill_layer_ms (each decoder layer's prefill time, the drop step before it included).
+        prefill_layer_ms (each decoder layer's prefill time, the drop step before it included), device, dtype,
+        peak_device_mb (CUDA memory in use after the last generation, PyTorch's cache included; null on a CPU).
       Times are medians over the repeats in milliseconds. Exactly --new-tokens decode steps run (EOS ignored).
       --prompt-tokens  text tokens besides the image tokens (default 64)
       --images         images in the prompt (default 1; each gives the model's tokens per image)
@@ -42,6 +46,9 @@ final class BenchCommand {
       --repeat         timed repeats (default 5)
       --threads        PyTorch intra-op threads (default: PyTorch's choice, usually the core count)
       Compare with tools/hf_bench.py, which prints the same fields for HF transformers (see BENCHMARKS.md).
+      """
+          + Args.DEVICE_AND_DTYPE_HELP
+          + """
 
       usage: v2drop bench --model DIR --serve [--prompt-tokens N] [--images N] [--new-tokens N] [--threads N]
 
@@ -69,6 +76,10 @@ final class BenchCommand {
     int warmup = args.intOption("--warmup", 5);
     int repeat = args.positiveIntOption("--repeat", 5);
     int threads = args.intOption("--threads", 0);
+    TorchThreads.request(
+        threads); // read by DJL's PyTorch engine when it starts (--device asks it first)
+    Device device = args.device();
+    ComputeDType dtype = args.dtype(device);
     args.finish();
     if (images < 0) {
       throw new Args.UsageException("--images must be >= 0, found " + images);
@@ -76,24 +87,43 @@ final class BenchCommand {
     if (warmup < 0) {
       throw new Args.UsageException("--warmup must be >= 0, found " + warmup);
     }
-    TorchThreads.request(
-        threads); // read by DJL's PyTorch engine when it starts (the first load below)
-    try (LlavaEngine engine = LlavaEngine.load(model, Device.cpu())) {
+    try (LlavaEngine engine =
+        LlavaEngine.load(
+            model,
+            device,
+            dtype,
+            c ->
+                new MemoryPlan.Workload(
+                    1, 1 + promptTokens + images * c.tokensPerImage(), newTokens))) {
       EncodedInput input = syntheticInput(engine.model().config(), promptTokens, images);
       if (serve) {
-        serve(engine, input, newTokens, TorchThreads.effective(threads));
+        serve(engine, input, newTokens, TorchThreads.effective(threads), device, dtype);
         return 0;
       }
       generations(engine, input, method, newTokens, warmup); // untimed
       List<Generation> runs = generations(engine, input, method, newTokens, repeat);
       System.out.println(
-          toJson(method, runs, input, newTokens, warmup, TorchThreads.effective(threads)));
+          toJson(
+              method,
+              runs,
+              input,
+              newTokens,
+              warmup,
+              TorchThreads.effective(threads),
+              device,
+              dtype));
     }
     return 0;
   }
 
   /** Answers "SPEC N" lines from stdin with one JSON object each until end of input. */
-  private static void serve(LlavaEngine engine, EncodedInput input, int newTokens, int threads)
+  private static void serve(
+      LlavaEngine engine,
+      EncodedInput input,
+      int newTokens,
+      int threads,
+      Device device,
+      ComputeDType dtype)
       throws IOException {
     System.out.println("{\"ready\": true}");
     System.out.flush();
@@ -116,7 +146,7 @@ final class BenchCommand {
       }
       MethodSpec method = MethodSpec.parse(parts[0]);
       List<Generation> runs = generations(engine, input, method, newTokens, repeat);
-      System.out.println(toJson(method, runs, input, newTokens, 0, threads));
+      System.out.println(toJson(method, runs, input, newTokens, 0, threads, device, dtype));
       System.out.flush();
     }
   }
@@ -137,7 +167,9 @@ final class BenchCommand {
       EncodedInput input,
       int newTokens,
       int warmup,
-      int threads)
+      int threads,
+      Device device,
+      ComputeDType dtype)
       throws IOException {
     ObjectNode out = new ObjectMapper().createObjectNode();
     Generation first = runs.get(0);
@@ -165,6 +197,14 @@ final class BenchCommand {
     for (int l = 0; l < first.prefillLayerMs().length; l++) {
       int layer = l;
       layerMs.add(median(runs.stream().mapToDouble(r -> r.prefillLayerMs()[layer]).toArray()));
+    }
+    out.put("device", device.toString());
+    out.put("dtype", dtype.label());
+    Double peakDevice = DeviceMemory.usedMb(device);
+    if (peakDevice == null) {
+      out.putNull("peak_device_mb");
+    } else {
+      out.put("peak_device_mb", peakDevice);
     }
     return out.toString();
   }

@@ -1,7 +1,6 @@
 package org.v2drop.jobs.cli;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.v2drop.jobs.eval.EvalMain;
 import org.v2drop.jobs.eval.RunLease;
@@ -13,7 +12,7 @@ final class EvalCommand {
   static final String USAGE =
       """
       usage: v2drop eval --sweep FILE [--master URL] [--conf k=v ...] [--batch-size N] [--force]
-                         [--wait | --force-lease]
+                         [--wait | --force-lease] [--dtype T]
 
       Runs a sweep (models x methods x benchmarks; see cluster-configs/sweeps/ for examples) and writes
         <output>/predictions/   one row per sample   (partitioned run_id/model/benchmark/method)
@@ -24,6 +23,10 @@ final class EvalCommand {
       --conf     Spark / Hadoop settings (spark.hadoop.fs.s3a.endpoint=..., spark.executor.memory=...)
       --batch-size  samples of one benchmark and method generated together; overrides the sweep's batch_size
                  (default 1). Batches are cut from the sorted sample ids, so results do not depend on partitioning.
+      --dtype    every model's compute dtype, overriding the sweep's models[].dtype: auto (float16 on a GPU
+                 executor, float32 on a CPU one), float32 or float16; bfloat16 is refused (DJL's PyTorch engine has
+                 no such type). Predictions record the dtype each sample ran in. A model's committed cells are
+                 not recomputed for another dtype: to compare precisions, list the checkpoint twice under two names.
       One run per run_id at a time: a run holds the lease <output>/_leases/<run_id>.json (host, pid, start, a
       heartbeat every 15 s) from before its first write until it ends. A second run of the same run_id fails at once
       naming the holder (exit status 4); runs of other run_ids on the same output are not affected.
@@ -46,20 +49,24 @@ final class EvalCommand {
     if (wait && forceLease) {
       throw new Args.UsageException("--wait and --force-lease exclude each other");
     }
+    String dtype = args.option("--dtype", null);
+    if (dtype != null) {
+      try {
+        dtype = org.v2drop.core.model.ComputeDType.check(dtype, "--dtype");
+      } catch (IllegalArgumentException e) {
+        throw new Args.UsageException(e.getMessage());
+      }
+    }
     boolean batchGiven = args.has("--batch-size");
     int batchSize = args.positiveIntOption("--batch-size", 1);
-    Map<String, String> conf = new LinkedHashMap<>();
-    for (String kv : args.all("--conf")) {
-      String[] p = kv.split("=", 2);
-      if (p.length != 2) {
-        throw new Args.UsageException("--conf expects k=v, found '" + kv + "'");
-      }
-      conf.put(p[0], p[1]);
-    }
+    Map<String, String> conf = args.conf();
     args.finish();
     Sweep parsed = SweepParser.parse(sweep);
     if (batchGiven) {
       parsed = parsed.withBatchSize(batchSize);
+    }
+    if (dtype != null) {
+      parsed = parsed.withDtype(dtype);
     }
     RunLease.Mode lease =
         wait ? RunLease.Mode.WAIT : forceLease ? RunLease.Mode.FORCE : RunLease.Mode.FAIL;

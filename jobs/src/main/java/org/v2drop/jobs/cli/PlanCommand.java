@@ -40,14 +40,7 @@ final class PlanCommand {
     String latency = args.option("--latency", null);
     boolean json = args.flag("--json");
     String master = args.option("--master", null);
-    Map<String, String> conf = new LinkedHashMap<>();
-    for (String kv : args.all("--conf")) {
-      String[] p = kv.split("=", 2);
-      if (p.length != 2) {
-        throw new Args.UsageException("--conf expects k=v, found '" + kv + "'");
-      }
-      conf.put(p[0], p[1]);
-    }
+    Map<String, String> conf = args.conf();
     args.finish();
     Sweep sweep;
     try {

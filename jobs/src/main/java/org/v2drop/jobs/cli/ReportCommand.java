@@ -1,6 +1,5 @@
 package org.v2drop.jobs.cli;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -29,14 +28,7 @@ final class ReportCommand {
     String output = args.required("--output");
     String runId = args.required("--run-id");
     String master = args.option("--master", null);
-    Map<String, String> conf = new LinkedHashMap<>();
-    for (String kv : args.all("--conf")) {
-      String[] p = kv.split("=", 2);
-      if (p.length != 2) {
-        throw new Args.UsageException("--conf expects k=v, found '" + kv + "'");
-      }
-      conf.put(p[0], p[1]);
-    }
+    Map<String, String> conf = args.conf();
     args.finish();
     SparkSession spark = Sessions.create("v2drop-report-" + runId, master, conf);
     try {

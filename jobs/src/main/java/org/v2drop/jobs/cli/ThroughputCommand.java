@@ -13,11 +13,14 @@ import org.v2drop.core.bench.Benchmark;
 import org.v2drop.core.bench.Sample;
 import org.v2drop.core.drop.MethodSpec;
 import org.v2drop.core.engine.LlavaEngine;
+import org.v2drop.core.engine.MemoryPlan;
 import org.v2drop.core.eval.BatchedEvaluator;
 import org.v2drop.core.eval.Evaluator;
 import org.v2drop.core.eval.SampleResult;
+import org.v2drop.core.model.ComputeDType;
 import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.shapes.ShapesTask;
+import org.v2drop.jobs.shapes.VideoTask;
 import org.v2drop.udf.TorchThreads;
 
 /**
@@ -29,12 +32,13 @@ final class ThroughputCommand {
   static final String USAGE =
       """
       usage: v2drop throughput --model DIR [--method SPEC] [--batch-size N] [--limit N] [--threads N]
-                               [--answers FILE]
+                               [--answers FILE] [--device D] [--dtype T]
 
       Evaluates the ShapesVQA test split (generated in memory: the suite `v2drop demo` writes) in this JVM, without
       Spark: per benchmark its first --limit samples by id (as the demo sweep), each prompt encoded, generated
       --batch-size at a time with the same per-sample chain as the Spark partition function (max_new_tokens 16),
-      decoded and scored. Prints ONE JSON object on stdout: method, batch_size, threads, samples, errors, seconds,
+      decoded and scored. Prints ONE JSON object on stdout: method, batch_size, threads, device, dtype, samples,
+      errors, seconds,
       samples_per_s, vision_seconds, prefill_seconds and decode_seconds (the engine's phases; the rest of seconds is
       image decoding, preprocessing, tokenization and scoring) and, per benchmark, the same plus mean_score. One
       warm-up batch per benchmark runs first (untimed).
@@ -42,7 +46,8 @@ final class ThroughputCommand {
       --threads     PyTorch intra-op threads (default: PyTorch's choice, usually the core count)
       --answers     also write one JSON line per sample: benchmark, sample_id, response, score, error
       Compare two batch sizes' answers with their --answers files (BENCHMARKS.md shows how).
-      """;
+      """
+          + Args.DEVICE_AND_DTYPE_HELP;
 
   private ThroughputCommand() {}
 
@@ -53,9 +58,11 @@ final class ThroughputCommand {
     int limit = args.intOption("--limit", DemoCommand.DEFAULT_LIMIT);
     int threads = args.intOption("--threads", 0);
     String answers = args.option("--answers", null);
+    TorchThreads.request(threads); // before --device starts the engine
+    Device device = args.device();
+    ComputeDType dtype = args.dtype(device);
     args.finish();
     MethodSpec methodSpec = MethodSpec.parse(method); // a bad spec fails before any work
-    TorchThreads.request(threads);
     ObjectMapper json = new ObjectMapper();
     ObjectNode out = json.createObjectNode();
     ObjectNode perBenchmark = json.createObjectNode();
@@ -63,7 +70,12 @@ final class ThroughputCommand {
     int errors = 0;
     double seconds = 0;
     double[] phases = new double[3]; // vision, prefill, decode seconds
-    try (LlavaEngine engine = LlavaEngine.load(model, Device.cpu());
+    try (LlavaEngine engine =
+            LlavaEngine.load(
+                model,
+                device,
+                dtype,
+                c -> MemoryPlan.Workload.typical(c, batch, VideoTask.FRAMES));
         BufferedWriter w = answers == null ? null : Files.newBufferedWriter(Path.of(answers))) {
       for (ShapesTask task : ShapesSuite.TASKS) {
         Benchmark benchmark = task.benchmark();
@@ -121,6 +133,8 @@ final class ThroughputCommand {
     out.put("method", method);
     out.put("batch_size", batch);
     out.put("threads", TorchThreads.effective(threads));
+    out.put("device", device.toString());
+    out.put("dtype", dtype.label());
     out.put("samples", samples);
     out.put("errors", errors);
     out.put("seconds", seconds);

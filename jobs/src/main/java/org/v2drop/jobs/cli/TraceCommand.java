@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.v2drop.core.drop.MethodSpec;
 import org.v2drop.core.engine.LlavaEngine;
+import org.v2drop.core.engine.MemoryPlan;
 import org.v2drop.core.generate.Generation;
 import org.v2drop.core.generate.KeptStage;
+import org.v2drop.core.model.ComputeDType;
 import org.v2drop.core.processor.EncodedInput;
 import org.v2drop.core.processor.ImageDecoder;
 import org.v2drop.core.processor.RgbImage;
@@ -23,7 +25,7 @@ final class TraceCommand {
   static final String USAGE =
       """
       usage: v2drop trace --model DIR --image FILE [--image FILE ...] --prompt TEXT --method SPEC
-                          [--max-new-tokens N] [--sample-id ID]
+                          [--max-new-tokens N] [--sample-id ID] [--device D] [--dtype T]
 
       Runs one greedy generation and prints ONE JSON object on stdout (logs go to stderr):
         input_ids, pixel_values_sum, stages [{layer, kept_positions}], last_logits_top5 {ids, values},
@@ -32,7 +34,8 @@ final class TraceCommand {
       --method      vanilla | <method>@<layer>:<ratio>[,...] | <method>@<preset>   (see `v2drop methods`)
       --max-new-tokens  default 16
       --sample-id   seeds the random baseline (default "trace")
-      """;
+      """
+          + Args.DEVICE_AND_DTYPE_HELP;
 
   private TraceCommand() {}
 
@@ -43,20 +46,30 @@ final class TraceCommand {
     MethodSpec method = MethodSpec.parse(args.required("--method"));
     int maxNew = args.intOption("--max-new-tokens", 16);
     String sampleId = args.option("--sample-id", "trace");
+    Device device = args.device();
+    ComputeDType dtype = args.dtype(device);
     args.finish();
     List<RgbImage> images = new ArrayList<>();
     for (String f : imageFiles) {
       images.add(ImageDecoder.read(Path.of(f)));
     }
-    try (LlavaEngine engine = LlavaEngine.load(model, Device.cpu())) {
+    try (LlavaEngine engine =
+        LlavaEngine.load(
+            model,
+            device,
+            dtype,
+            c ->
+                new MemoryPlan.Workload(
+                    1, prompt.length() + images.size() * c.tokensPerImage() + 1, maxNew))) {
       EncodedInput input = engine.encode(prompt, images, sampleId);
       Generation gen = engine.generate(input, method, maxNew);
-      System.out.println(toJson(input, gen, engine.decode(gen.tokens())));
+      System.out.println(toJson(input, gen, engine.decode(gen.tokens()), dtype));
     }
     return 0;
   }
 
-  static String toJson(EncodedInput input, Generation gen, String text) throws Exception {
+  static String toJson(EncodedInput input, Generation gen, String text, ComputeDType dtype)
+      throws Exception {
     ObjectMapper json = new ObjectMapper();
     ObjectNode out = json.createObjectNode();
     ArrayNode ids = out.putArray("input_ids");
@@ -86,6 +99,7 @@ final class TraceCommand {
     }
     out.put("text", text);
     out.put("schedule", gen.schedule());
+    out.put("dtype", dtype.label());
     return json.writeValueAsString(out);
   }
 }

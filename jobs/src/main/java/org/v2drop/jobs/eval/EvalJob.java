@@ -24,6 +24,7 @@ import org.v2drop.jobs.data.BenchmarkReader;
 import org.v2drop.jobs.report.ReportPage;
 import org.v2drop.jobs.report.RunInfo;
 import org.v2drop.jobs.sweep.Sweep;
+import org.v2drop.jobs.sweep.SweepException;
 import org.v2drop.udf.EngineSpec;
 import org.v2drop.udf.EvaluatePartition;
 import org.v2drop.udf.PredictionsTable;
@@ -141,11 +142,19 @@ public final class EvalJob {
     List<Runnable> passes = new ArrayList<>();
     for (Sweep.ModelRef model : sweep.models()) {
       EngineSpec spec = engineSpec(spark, sweep, model);
+      List<String> committed = new ArrayList<>();
       for (Sweep.BenchmarkRef b : sweep.benchmarks()) {
         List<String> todo = new ArrayList<>();
         boolean metricsMissing = false;
         for (String m : sweep.methods()) {
           if (!force && isComplete(spark, sweep, model.name(), b.name(), m)) {
+            committed.add(
+                CellWriter.cellPath(
+                    ReportPaths.predictions(sweep.output()),
+                    sweep.runId(),
+                    model.name(),
+                    b.name(),
+                    m));
             skipped.add(cell(model.name(), m, b.name()));
             metricsMissing |= !MetricsJob.hasMetrics(spark, sweep, model.name(), b.name(), m);
           } else {
@@ -174,6 +183,7 @@ public final class EvalJob {
               }
             });
       }
+      checkCommittedDtype(spark, sweep, model, committed);
     }
     runPasses(spark, passes, sweep.passesInFlight(), jobGroup(sweep));
     // the groups this run changed (or whose metrics a dead run never wrote) are aggregated again
@@ -374,6 +384,44 @@ public final class EvalJob {
             col(SampleTable.METHOD), col(SampleTable.BATCH), col(SampleTable.SAMPLE_ID));
   }
 
+  /**
+   * Cells a rerun would keep must have been computed in the dtype the sweep now asks for: a model
+   * whose dtype changed is an error naming both, not a report mixing precisions. (auto resolves on
+   * each executor's device, so it is not checked.)
+   */
+  static void checkCommittedDtype(
+      SparkSession spark, Sweep sweep, Sweep.ModelRef model, List<String> committedCells) {
+    if (committedCells.isEmpty() || model.dtype().equals("auto")) {
+      return;
+    }
+    List<String> found =
+        spark
+            .read()
+            .parquet(committedCells.toArray(new String[0]))
+            .select(PredictionsTable.DTYPE)
+            .where(col(PredictionsTable.DTYPE).isNotNull())
+            .distinct()
+            .collectAsList()
+            .stream()
+            .map(r -> r.getString(0))
+            .filter(d -> !d.equals(model.dtype()))
+            .sorted()
+            .toList();
+    if (!found.isEmpty()) {
+      throw new SweepException(
+          "model "
+              + model.name()
+              + ": run "
+              + sweep.runId()
+              + " has committed cells computed in "
+              + String.join(", ", found)
+              + " but the sweep asks for "
+              + model.dtype()
+              + "; recompute them with --force, use another run_id, or list the checkpoint under"
+              + " another model name to compare precisions");
+    }
+  }
+
   /** A cell is complete when its predictions partition was committed (its _SUCCESS marker). */
   static boolean isComplete(
       SparkSession spark, Sweep sweep, String model, String benchmark, String method) {
@@ -487,7 +535,13 @@ public final class EvalJob {
   /** All that executors are sent to evaluate with {@code model}: no driver-side secrets. */
   static EngineSpec engineSpec(SparkSession spark, Sweep sweep, Sweep.ModelRef model) {
     return new EngineSpec(
-        sweep.runId(), model.name(), model.path(), sweep.maxNewTokens(), remoteFetchConf(spark));
+        sweep.runId(),
+        model.name(),
+        model.path(),
+        model.dtype(),
+        sweep.batchSize(),
+        sweep.maxNewTokens(),
+        remoteFetchConf(spark));
   }
 
   /**

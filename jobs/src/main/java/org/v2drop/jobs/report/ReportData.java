@@ -38,12 +38,14 @@ import org.v2drop.udf.PredictionsTable;
  * @param kept per model and method: how many kept vision tokens fell into each of {@link #BINS}
  *     equal slices of the image's tokens (0 = the first), at each row's last drop
  * @param devices the devices rows were generated on
+ * @param dtypes each model's compute dtypes as the rows record them ("model: float16")
  */
 public record ReportData(
     List<MetricRow> metrics,
     List<Latency> latency,
     Map<List<String>, long[]> kept,
-    List<String> devices) {
+    List<String> devices,
+    List<String> dtypes) {
   /** Slices of the vision span in the kept-position histogram. */
   public static final int BINS = 24;
 
@@ -165,7 +167,23 @@ public record ReportData(
             .as(Encoders.STRING())
             .map((MapFunction<String, String>) d -> d == null ? "(none)" : d, Encoders.STRING())
             .collectAsList();
-    return new ReportData(metrics, latency, kept, List.copyOf(new TreeSet<>(devices)));
+    List<String> dtypes = new ArrayList<>();
+    if (java.util.Arrays.asList(preds.columns()).contains(PredictionsTable.DTYPE)) {
+      for (Row r :
+          preds
+              .select(PredictionsTable.MODEL, PredictionsTable.DTYPE)
+              .where(col(PredictionsTable.DTYPE).isNotNull())
+              .distinct()
+              .collectAsList()) {
+        dtypes.add(r.getString(0) + ": " + r.getString(1));
+      }
+    }
+    return new ReportData(
+        metrics,
+        latency,
+        kept,
+        List.copyOf(new TreeSet<>(devices)),
+        List.copyOf(new TreeSet<>(dtypes)));
   }
 
   /**

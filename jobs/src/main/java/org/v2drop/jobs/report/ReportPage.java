@@ -82,7 +82,13 @@ public final class ReportPage {
       row(h, "wall time", String.format(Locale.ROOT, "%.1f s", info.wallSeconds()));
       row(h, "methods", String.join(", ", info.methods()));
       row(h, "benchmarks", String.join(", ", info.benchmarks()));
-      row(h, "precision", info.dtype());
+      row(
+          h,
+          "precision",
+          (data.dtypes().isEmpty() ? "(not recorded)" : String.join(", ", data.dtypes()))
+              + " (sweep: "
+              + info.dtype()
+              + ")");
       StringBuilder v = new StringBuilder();
       info.versions()
           .forEach((k, x) -> v.append(v.length() == 0 ? "" : ", ").append(k).append(' ').append(x));

@@ -28,7 +28,6 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.v2drop.core.model.LlavaModel;
 import org.v2drop.jobs.sweep.Sweep;
 
 /**
@@ -70,7 +69,7 @@ public record RunInfo(
         sweep.methods(),
         sweep.benchmarks().stream().map(Sweep.BenchmarkRef::name).toList(),
         libraryVersions(),
-        LlavaModel.COMPUTE_DTYPE,
+        String.join(", ", sweep.models().stream().map(m -> m.name() + ": " + m.dtype()).toList()),
         localHost(),
         started.toString(),
         wallSeconds);

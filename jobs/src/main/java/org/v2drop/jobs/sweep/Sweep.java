@@ -2,6 +2,7 @@ package org.v2drop.jobs.sweep;
 
 import java.util.List;
 import java.util.Map;
+import org.v2drop.core.model.ComputeDType;
 
 /**
  * A sweep: models × methods × benchmarks, evaluated into one report location.
@@ -119,8 +120,37 @@ public record Sweep(
         n);
   }
 
-  /** A checkpoint and its name in reports. */
-  public record ModelRef(String name, String path) {}
+  /** This sweep with every model computing in {@code dtype} (the CLI's --dtype). */
+  public Sweep withDtype(String dtype) {
+    return new Sweep(
+        runId,
+        output,
+        models.stream().map(m -> new ModelRef(m.name(), m.path(), dtype)).toList(),
+        methods,
+        benchmarks,
+        maxNewTokens,
+        errorRateThreshold,
+        partitions,
+        batchSize,
+        passesInFlight);
+  }
+
+  /**
+   * A checkpoint, its name in reports and the dtype it computes in.
+   *
+   * @param dtype auto (float16 on a GPU, float32 on a CPU), float32 or float16 ({@code
+   *     ComputeDType})
+   */
+  public record ModelRef(String name, String path, String dtype) {
+    public ModelRef {
+      dtype = ComputeDType.check(dtype, "model " + name + ": dtype");
+    }
+
+    /** A model in the device's default dtype. */
+    public ModelRef(String name, String path) {
+      this(name, path, "auto");
+    }
+  }
 
   /**
    * A benchmark and where its dataset repository copy lives.

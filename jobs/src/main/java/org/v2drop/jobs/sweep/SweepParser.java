@@ -28,7 +28,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * batch_size: 8                     # optional, samples generated together (default 1)
  * passes_in_flight: 2               # optional, model x benchmark passes run at once (default 2)
  * models:
- *   - {name: llava-1.5-7b, path: s3a://bucket/models/llava-1.5-7b-hf}
+ *   - {name: llava-1.5-7b, path: s3a://bucket/models/llava-1.5-7b-hf, dtype: float16}
+ *                                   # dtype optional: auto (default: float16 on a GPU, float32 on
+ *                                   # a CPU), float32 or float16; bfloat16 is refused
  * methods: [vanilla, v2drop@llava-192, fastv@2:0.5]
  * benchmarks:
  *   - {name: pope, path: s3a://bucket/datasets/POPE, limit: 500}
@@ -80,13 +82,18 @@ public final class SweepParser {
     List<Sweep.ModelRef> models = new ArrayList<>();
     for (Object o : list(m, "models", where)) {
       Map<String, Object> mm = map(o, "models[]", where);
-      unknownKeys(mm, Set.of("name", "path"), "models[].", where);
+      unknownKeys(mm, Set.of("name", "path", "dtype"), "models[].", where);
       String path = string(mm, "path", where, true);
       String name =
           mm.containsKey("name")
               ? string(mm, "name", where, true)
               : Path.of(path).getFileName().toString();
-      models.add(new Sweep.ModelRef(name, path));
+      String dtype = mm.containsKey("dtype") ? string(mm, "dtype", where, true) : "auto";
+      try {
+        models.add(new Sweep.ModelRef(name, path, dtype));
+      } catch (IllegalArgumentException e) {
+        throw new SweepException(where + ": models[]: " + e.getMessage());
+      }
     }
     List<String> methods = new ArrayList<>();
     for (Object o : list(m, "methods", where)) {

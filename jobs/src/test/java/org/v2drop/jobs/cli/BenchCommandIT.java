@@ -75,6 +75,9 @@ class BenchCommandIT {
     assertEquals(
         1 + 20 + vision, vanilla.get("prompt_tokens").asInt(), "BOS + text + image tokens");
     assertEquals(1, vanilla.get("threads").asInt());
+    assertEquals("float32", vanilla.get("dtype").asText(), "auto on a CPU");
+    assertEquals("cpu()", vanilla.get("device").asText());
+    assertTrue(vanilla.get("peak_device_mb").isNull(), "no CUDA memory on a CPU");
     assertEquals(5, vanilla.get("new_tokens").asInt());
     assertEquals(3, vanilla.get("llm_total_ms_runs").size());
     assertEquals(5, vanilla.get("warmup").asInt(), "default warm-up generations");

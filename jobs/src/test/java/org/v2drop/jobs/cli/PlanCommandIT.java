@@ -9,11 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.testing.Cli;
 import org.v2drop.jobs.testing.Repo;
 
@@ -29,13 +27,7 @@ class PlanCommandIT {
     Map<String, Integer> counts = new LinkedHashMap<>();
     counts.put("shapes_pope", 12);
     counts.put("shapes_gqa", 6);
-    ShapesSuite.write(
-        new org.apache.hadoop.fs.Path(suite.toUri()),
-        "test",
-        counts,
-        3,
-        new Configuration(),
-        m -> {});
+    Repo.writeSuite(suite, counts, 3);
     // a model folder with nothing but its config: planning must not need the weights
     configOnly = tmp.resolve("config-only");
     Files.createDirectories(configOnly);

@@ -56,6 +56,40 @@ class TraceCommandIT {
     assertEquals(m.get("text").asText(), out.get("text").asText());
   }
 
+  /** --dtype float16: the BF16 checkpoint narrowed to float16, held to HF's float16 reference. */
+  @Test
+  void halfPrecisionMatchesTheFloat16Reference() throws Exception {
+    JsonNode ref = new ObjectMapper().readTree(FIXTURE.resolve("reference-fp16.json").toFile());
+    List<String> a = traceArgs("fastv@3:0.25");
+    a.addAll(List.of("--dtype", "float16"));
+    Cli.Result r = Cli.run(a.toArray(String[]::new));
+    assertEquals(0, r.code(), r.err());
+    JsonNode out = new ObjectMapper().readTree(r.out());
+    assertEquals("float16", out.get("dtype").asText());
+    JsonNode m = ref.get("methods").get("fastv@3:0.25");
+    assertEquals(
+        m.get("stages").get(0).get("kept_positions"),
+        out.get("stages").get(0).get("kept_positions"));
+    assertEquals(m.get("generated_ids"), out.get("generated_ids"));
+    assertEquals(
+        m.get("last_logits_top5").get("ids").get(0), out.get("last_logits_top5").get("ids").get(0));
+    List<String> bf16 = traceArgs("vanilla");
+    bf16.addAll(List.of("--dtype", "bfloat16"));
+    Cli.Result refused = Cli.run(bf16.toArray(String[]::new));
+    assertEquals(2, refused.code());
+    assertTrue(
+        refused.err().contains("--dtype: dtype 'bfloat16' is not supported: DJL 0.36"),
+        refused.err());
+    assertTrue(refused.err().contains("use float16"), refused.err());
+    assertEquals("", refused.out());
+    List<String> gpu = traceArgs("vanilla");
+    gpu.addAll(List.of("--device", "gpu"));
+    Cli.Result noCuda = Cli.run(gpu.toArray(String[]::new));
+    assertEquals(2, noCuda.code(), "a GPU that DJL does not see is an error, not the CPU");
+    assertTrue(
+        noCuda.err().contains("--device gpu: DJL's PyTorch engine sees 0 GPU(s)"), noCuda.err());
+  }
+
   @Test
   void badInputsExitNonZeroWithAMessage() throws Exception {
     List<String> a = traceArgs("v2drop@9:0.5");
@@ -99,13 +133,7 @@ class TraceCommandIT {
       throws Exception {
     java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
     counts.put("shapes_pope", 2);
-    org.v2drop.jobs.shapes.ShapesSuite.write(
-        new org.apache.hadoop.fs.Path(tmp.resolve("suite").toUri()),
-        "test",
-        counts,
-        0,
-        new org.apache.hadoop.conf.Configuration(),
-        m -> {});
+    Repo.writeSuite(tmp.resolve("suite"), counts, 0);
     Path sweep = tmp.resolve("sweep.yaml");
     java.nio.file.Files.writeString(
         sweep,

@@ -13,14 +13,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.sweep.Sweep;
 import org.v2drop.jobs.sweep.SweepParser;
 import org.v2drop.jobs.testing.ClusterSessions;
@@ -47,13 +45,7 @@ class DriverRestartIT {
     Path suite = tmp.resolve("suite");
     Map<String, Integer> counts = new LinkedHashMap<>();
     BENCHMARKS.forEach(b -> counts.put(b, 6));
-    ShapesSuite.write(
-        new org.apache.hadoop.fs.Path(suite.toUri()),
-        "test",
-        counts,
-        11,
-        new Configuration(),
-        m -> {});
+    Repo.writeSuite(suite, counts, 11);
     Path killed = sweepFile(tmp, "killed", suite, inFlight);
     Path reports = tmp.resolve("killed-reports");
 

@@ -58,13 +58,7 @@ class EvalJobIT {
     counts.put("shapes_mme", 2);
     counts.put("shapes_gqa", 3);
     counts.put("shapes_video", 2);
-    ShapesSuite.write(
-        new org.apache.hadoop.fs.Path(suite.toUri()),
-        "test",
-        counts,
-        7,
-        new Configuration(),
-        m -> {});
+    Repo.writeSuite(suite, counts, 7);
   }
 
   @AfterAll
@@ -127,6 +121,7 @@ class EvalJobIT {
             "flops",
             "executor_id",
             "device",
+            "dtype",
             "vision_ms",
             "prompt_tokens",
             "mean_vision_tokens",
@@ -146,6 +141,10 @@ class EvalJobIT {
         samples * METHODS.size(),
         preds.select("benchmark", "method", "sample_id").distinct().count());
     assertEquals(0, preds.filter("status != 'ok'").count());
+    assertEquals(
+        samples * METHODS.size(),
+        preds.filter("dtype = 'float32'").count(),
+        "auto is float32 on a CPU executor");
     Row v2 = preds.filter("method = 'v2drop@2:0.5,4:0.25' and benchmark = 'shapes_pope'").first();
     assertEquals("v2drop@2:0.5,4:0.25", v2.getAs("schedule"));
     assertEquals(List.of(16, 16, 8, 8, 2, 2), v2.getList(v2.fieldIndex("vision_tokens_per_layer")));
@@ -228,6 +227,50 @@ class EvalJobIT {
     EvalJob.run(spark, sweep("t", out, 2, b, 0.0), false, m -> {});
     assertTrue(stamp.apply("shapes_pope") > pope, "the group of the recomputed cell");
     assertEquals(mme, stamp.apply("shapes_mme"), "the other group is left alone");
+  }
+
+  /**
+   * A sweep in float16 records it in every row; a rerun of the run id asking another dtype stops
+   * before any work instead of keeping the float16 cells.
+   */
+  @Test
+  void halfPrecisionSweepsRecordTheirDtypeAndARerunInAnotherDtypeStops() {
+    Path out = tmp.resolve("fp16");
+    Sweep sweep =
+        new Sweep(
+            "h",
+            out.toString(),
+            List.of(new Sweep.ModelRef("tiny-a", MODEL.toString(), "float16")),
+            List.of("vanilla", "v2drop@2:0.5,4:0.25"),
+            suiteBenchmarks().subList(0, 1),
+            Map.of("*", 3),
+            0.0,
+            2);
+    EvalJob.Result r = EvalJob.run(spark, sweep, false, m -> {});
+    assertTrue(r.failedCells().isEmpty(), r.failedCells().toString());
+    Dataset<Row> preds =
+        spark.read().parquet(ReportPaths.predictions(out.toString())).filter("run_id = 'h'");
+    assertEquals(2 * 6, preds.count());
+    assertEquals(
+        List.of("float16"),
+        preds.select("dtype").distinct().collectAsList().stream()
+            .map(x -> x.getString(0))
+            .toList());
+    assertEquals(0, preds.filter("status != 'ok'").count());
+    List<String> before = predictionKeys(out, "h");
+    org.v2drop.jobs.sweep.SweepException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            org.v2drop.jobs.sweep.SweepException.class,
+            () -> EvalJob.run(spark, sweep.withDtype("float32"), false, m -> {}));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "model tiny-a: run h has committed cells computed in float16 but the sweep asks"
+                    + " for float32"),
+        e.getMessage());
+    assertEquals(before, predictionKeys(out, "h"), "nothing was recomputed");
+    assertEquals(
+        2, EvalJob.run(spark, sweep, false, m -> {}).skippedCells().size(), "same dtype: kept");
   }
 
   @Test

@@ -9,14 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.sweep.Sweep;
 import org.v2drop.jobs.testing.ClusterSessions;
 import org.v2drop.jobs.testing.HaltingExecutorPlugin;
@@ -38,13 +36,7 @@ class ExecutorLossIT {
   void aKilledExecutorCostsNothingButTime(@TempDir Path tmp) throws Exception {
     Map<String, Integer> counts = new LinkedHashMap<>();
     counts.put("shapes_pope", SAMPLES);
-    ShapesSuite.write(
-        new org.apache.hadoop.fs.Path(tmp.resolve("suite").toUri()),
-        "test",
-        counts,
-        9,
-        new Configuration(),
-        m -> {});
+    Repo.writeSuite(tmp.resolve("suite"), counts, 9);
     Sweep faulty = sweep(tmp.resolve("faulty"));
     Path marker = tmp.resolve("halted");
     AtomicInteger removed = new AtomicInteger();

@@ -8,12 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.sweep.Sweep;
 import org.v2drop.jobs.testing.ClusterSessions;
 import org.v2drop.jobs.testing.Repo;
@@ -34,13 +32,7 @@ class LocalClusterIT {
     Path suite = tmp.resolve("suite");
     Map<String, Integer> counts = new LinkedHashMap<>();
     counts.put("shapes_pope", 8);
-    ShapesSuite.write(
-        new org.apache.hadoop.fs.Path(suite.toUri()),
-        "test",
-        counts,
-        5,
-        new Configuration(),
-        m -> {});
+    Repo.writeSuite(suite, counts, 5);
     Sweep cluster = sweep(tmp.resolve("cluster"));
     java.util.Set<String> threadsBefore = ClusterSessions.nonDaemonThreads();
     java.util.Set<Long> childrenBefore = ClusterSessions.children();

@@ -16,12 +16,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.sweep.SweepParser;
 import org.v2drop.jobs.testing.ClusterSessions;
 import org.v2drop.jobs.testing.Repo;
@@ -42,13 +40,7 @@ class OverlappingRunsIT {
     Map<String, Integer> counts = new LinkedHashMap<>();
     counts.put("shapes_pope", 6);
     counts.put("shapes_mme", 2);
-    ShapesSuite.write(
-        new org.apache.hadoop.fs.Path(suite.toUri()),
-        "test",
-        counts,
-        5,
-        new Configuration(),
-        m -> {});
+    Repo.writeSuite(suite, counts, 5);
     Path out = tmp.resolve("reports");
     Path first = sweepFile("overlap", out, suite);
     Path other = sweepFile("other", out, suite);

@@ -12,10 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.testing.ClusterSessions;
 import org.v2drop.jobs.testing.Repo;
 
@@ -44,13 +42,7 @@ class SparkSubmitIT {
     Path suite = tmp.resolve("suite");
     Map<String, Integer> counts = new LinkedHashMap<>();
     counts.put("shapes_pope", 4);
-    ShapesSuite.write(
-        new org.apache.hadoop.fs.Path(suite.toUri()),
-        "test",
-        counts,
-        4,
-        new Configuration(),
-        m -> {});
+    Repo.writeSuite(suite, counts, 4);
     Path sweep = tmp.resolve("sweep.yaml");
     Files.writeString(
         sweep,

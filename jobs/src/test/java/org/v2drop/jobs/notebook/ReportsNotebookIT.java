@@ -10,13 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.v2drop.jobs.eval.EvalJob;
-import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.sweep.Sweep;
 import org.v2drop.jobs.testing.Repo;
 import org.v2drop.udf.ExecutorModelCache;
@@ -63,13 +61,7 @@ class ReportsNotebookIT {
     Map<String, Integer> counts = new LinkedHashMap<>();
     counts.put("shapes_pope", 4);
     counts.put("shapes_video", 2);
-    ShapesSuite.write(
-        new org.apache.hadoop.fs.Path(suite.toUri()),
-        "test",
-        counts,
-        1,
-        new Configuration(),
-        m -> {});
+    Repo.writeSuite(suite, counts, 1);
     Path reports = tmp.resolve("reports");
     SparkSession spark =
         SparkSession.builder()

@@ -24,10 +24,8 @@ import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import nu.validator.htmlparser.common.XmlViolationPolicy;
 import nu.validator.htmlparser.dom.HtmlDocumentBuilder;
-import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.testing.Cli;
 import org.v2drop.jobs.testing.Repo;
 import org.w3c.dom.Document;
@@ -69,13 +67,7 @@ class ReportPageIT {
     counts.put("shapes_pope", 8);
     counts.put("shapes_mme", 2);
     counts.put("shapes_gqa", 6);
-    ShapesSuite.write(
-        new org.apache.hadoop.fs.Path(suite.toUri()),
-        "test",
-        counts,
-        3,
-        new Configuration(),
-        m -> {});
+    Repo.writeSuite(suite, counts, 3);
     Path out = tmp.resolve("reports");
     Path sweep = tmp.resolve("sweep.yaml");
     List<String> lines =

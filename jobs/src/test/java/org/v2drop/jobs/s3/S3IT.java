@@ -30,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.v2drop.jobs.eval.EvalJob;
 import org.v2drop.jobs.eval.ReportPaths;
 import org.v2drop.jobs.eval.RunLease;
-import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.sweep.Sweep;
 import org.v2drop.jobs.testing.Repo;
 import org.v2drop.udf.ExecutorModelCache;
@@ -148,13 +147,7 @@ class S3IT {
     Path suite = tmp.resolve(dir);
     Map<String, Integer> counts = new LinkedHashMap<>();
     counts.put("shapes_pope", samples);
-    ShapesSuite.write(
-        new org.apache.hadoop.fs.Path(suite.toUri()),
-        "test",
-        counts,
-        seed,
-        new Configuration(),
-        m -> {});
+    Repo.writeSuite(suite, counts, seed);
     upload(suite.resolve("shapes_pope"), prefix);
     return suite;
   }

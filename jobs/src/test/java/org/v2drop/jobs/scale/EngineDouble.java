@@ -16,6 +16,7 @@ import org.v2drop.core.drop.Stage;
 import org.v2drop.core.engine.Engine;
 import org.v2drop.core.generate.Generation;
 import org.v2drop.core.generate.KeptStage;
+import org.v2drop.core.model.ComputeDType;
 import org.v2drop.core.processor.EncodedInput;
 import org.v2drop.core.processor.LlavaConversation;
 
@@ -50,7 +51,7 @@ public final class EngineDouble implements Engine {
   private final int layers;
   private final int perImage;
 
-  public EngineDouble(Path checkpoint, Device device) {
+  public EngineDouble(Path checkpoint, Device device, ComputeDType dtype) {
     LlavaConfig c = LlavaConfig.load(checkpoint);
     this.layers = c.text().numHiddenLayers();
     this.perImage = c.tokensPerImage();

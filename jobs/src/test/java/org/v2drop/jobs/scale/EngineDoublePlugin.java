@@ -22,7 +22,8 @@ public class EngineDoublePlugin implements SparkPlugin {
     return new ExecutorPlugin() {
       @Override
       public void init(PluginContext ctx, Map<String, String> extraConf) {
-        ExecutorModelCache.replaceLoaderForTests(EngineDouble::new);
+        ExecutorModelCache.replaceLoaderForTests(
+            (dir, device, dtype, batch) -> new EngineDouble(dir, device, dtype));
       }
     };
   }

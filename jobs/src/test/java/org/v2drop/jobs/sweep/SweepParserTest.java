@@ -48,6 +48,14 @@ class SweepParserTest {
     assertEquals(
         1, parse(GOOD.replace("batch_size: 8", "")).batchSize(), "one at a time by default");
     assertEquals(3, s.passesInFlight());
+    assertEquals("auto", s.models().get(0).dtype(), "the device's default precision");
+    assertEquals(
+        "float16",
+        parse(GOOD.replace("path: /models/m}", "path: /models/m, dtype: fp16}"))
+            .models()
+            .get(0)
+            .dtype());
+    assertEquals("float32", s.withDtype("float32").models().get(0).dtype(), "--dtype");
     assertEquals(
         Sweep.DEFAULT_PASSES_IN_FLIGHT,
         parse(GOOD.replace("passes_in_flight: 3", "")).passesInFlight());
@@ -68,7 +76,12 @@ class SweepParserTest {
         "output: /tmp/out|outpt: /tmp/out|unknown key 'outpt'",
         "batch_size: 8|batch_size: 0|batch_size must be >= 1",
         "batch_size: 8|batch_size: eight|key 'batch_size' must be an integer",
-        "passes_in_flight: 3|passes_in_flight: 0|passes_in_flight must be >= 1"
+        "passes_in_flight: 3|passes_in_flight: 0|passes_in_flight must be >= 1",
+        "path: /models/m}|path: /models/m, dtype: bfloat16}|models[]: model m: dtype: dtype"
+            + " 'bfloat16' is not supported",
+        "path: /models/m}|path: /models/m, dtype: fp8}|unknown dtype 'fp8'; expected one of auto,"
+            + " float32, float16",
+        "path: /models/m}|path: /models/m, dtpye: float16}|unknown key 'models[].dtpye'"
       })
   void errorsNameTheKey(String from, String to, String problem) {
     SweepException e = assertThrows(SweepException.class, () -> parse(GOOD.replace(from, to)));

@@ -19,4 +19,19 @@ public final class Repo {
   public static final Path DEMO_MODEL = ROOT.resolve("models/shapes-llava-v2");
 
   private Repo() {}
+
+  /**
+   * Writes the ShapesVQA test split of {@code counts} (task → samples) under {@code dir}, one
+   * dataset folder per task.
+   */
+  public static void writeSuite(Path dir, java.util.Map<String, Integer> counts, long seed)
+      throws java.io.IOException {
+    org.v2drop.jobs.shapes.ShapesSuite.write(
+        new org.apache.hadoop.fs.Path(dir.toUri()),
+        "test",
+        counts,
+        seed,
+        new org.apache.hadoop.conf.Configuration(),
+        m -> {});
+  }
 }
