@@ -2,14 +2,16 @@
 """Java engine and HF transformers timed in alternation, generation by generation, on one synthetic sample.
 
     python3 tools/bench_interleaved.py --model DIR [--images N] [--new-tokens N] [--prompt-tokens N] [--threads N]
-        [--warmup N] [--rounds N] [--java METHOD,...] [--hf METHOD,...] [--python EXE]
+        [--warmup N] [--rounds N] [--java METHOD,...] [--hf METHOD,...] [--readable METHOD,...] [--python EXE]
 
 A shared VM's speed drifts by 10-40% within minutes, so two engines timed one after the other can differ by more
 than the effect measured. This starts `bin/v2drop bench --serve` and `tools/hf_bench.py --serve` (each loads the
 model once), warms every (engine, method) up, then runs --rounds rounds; each round times one generation of every
 (engine, method), one after the other, with the order rotated from round to round. Only one process computes at a
 time (the other waits on its stdin). Prints one JSON line per (round, engine, method) in the format of
-tools/bench_side_by_side.sh, which tools/bench_table.py summarises (ratios within a round).
+tools/bench_side_by_side.sh, which tools/bench_table.py summarises (ratios within a round). --readable adds a third
+engine, "java-readable": the Java engine with its decoder layers as separate DJL calls (-Dv2drop.decoder.fused=false)
+instead of one TorchScript call each.
 Needs: a built project (bin/v2drop) and a Python with tools/requirements.txt (--python, default: this one).
 """
 import argparse
@@ -24,9 +26,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 class Server:
     """One engine answering "SPEC N" request lines with one JSON line each."""
 
-    def __init__(self, engine, command):
+    def __init__(self, engine, command, env=None):
         self.engine = engine
-        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+                                     env=env)
         ready = self._read()
         if not ready.get("ready"):
             raise SystemExit(f"{engine}: expected the ready line, got {ready}")
@@ -60,6 +63,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=9)
     ap.add_argument("--java", default="vanilla,v2drop@llava-192", help="methods timed on the Java engine")
     ap.add_argument("--hf", default="vanilla,v2drop@llava-192", help="methods timed on HF (vanilla, v2drop only)")
+    ap.add_argument("--readable", default="", help="methods timed on the Java engine with unfused layers")
     ap.add_argument("--python", default=sys.executable)
     args = ap.parse_args()
     if args.rounds < 1 or args.warmup < 0:
@@ -67,10 +71,16 @@ def main():
     common = ["--model", args.model, "--serve", "--images", str(args.images), "--new-tokens", str(args.new_tokens),
               "--prompt-tokens", str(args.prompt_tokens), "--threads", str(args.threads)]
     entries = [("java", m) for m in args.java.split(",") if m] + [("hf", m) for m in args.hf.split(",") if m]
+    entries += [("java-readable", m) for m in args.readable.split(",") if m]
     servers = {}
     try:
         if any(e == "java" for e, _ in entries):
             servers["java"] = Server("java", [os.path.join(ROOT, "bin", "v2drop"), "bench"] + common)
+        if any(e == "java-readable" for e, _ in entries):
+            env = dict(os.environ)
+            env["V2DROP_JAVA_OPTS"] = (env.get("V2DROP_JAVA_OPTS", "-Xmx8g") + " -Dv2drop.decoder.fused=false").strip()
+            servers["java-readable"] = Server("java-readable", [os.path.join(ROOT, "bin", "v2drop"), "bench"] + common,
+                                              env)
         if any(e == "hf" for e, _ in entries):
             servers["hf"] = Server("hf", [args.python, os.path.join(ROOT, "tools", "hf_bench.py")] + common)
         for engine, method in entries:

@@ -29,3 +29,11 @@ regime 1 4 "$ROUNDS" 5 "$ALL"
 regime 1 32 "$ROUNDS" 5 vanilla,v2drop@llava-192
 # video scale: ~1 TFLOP per vanilla prefill; one warm-up (the JVM's compilation is a few % of a 10 s prefill)
 regime "${BENCH_VIDEO_IMAGES:-8}" 4 "$(( ROUNDS / 3 > 0 ? ROUNDS / 3 : 1 ))" 1 vanilla,v2drop@llava-192
+# small model (the demo model, 1 image, 60 text tokens, 32 new tokens): per-call overhead, not matmuls, dominates;
+# the Java engine also runs with unfused decoder layers (java-readable) to show what fusing them buys
+SMALL="${BENCH_SMALL_MODEL:-$ROOT/models/shapes-llava-v2}"
+if [[ -f "$SMALL/config.json" ]]; then
+  "$PY" "$ROOT/tools/bench_interleaved.py" --model "$SMALL" --python "$PY" --threads "$THREADS" --prompt-tokens 60 \
+    --images 1 --new-tokens 32 --rounds "$ROUNDS" --warmup 5 --java vanilla,v2drop@llava-192 \
+    --hf vanilla,v2drop@llava-192 --readable vanilla,v2drop@llava-192
+fi

@@ -83,17 +83,17 @@ def main(paths):
               f"{vision:.1f} | {max(r['peak_rss_mb'] for r in rs)} | {len(rs)} |")
 
     print("\nJava / HF, one ratio per round (median [95% interval]; then each round's):\n")
-    print("| images | new tokens | method | prefill | LLM total | decode / token |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("| engine | images | new tokens | method | prefill | LLM total | decode / token |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for (images, new, method, engine), java in by.items():
-        if engine != "java" or (images, new, method, "hf") not in by:
+        if engine == "hf" or (images, new, method, "hf") not in by:
             continue
         hf = {r["round"]: r for r in by[(images, new, method, "hf")]}
         cells = []
         for field in ["prefill_ms", "llm_total_ms", "decode_ms_per_token"]:
             ratios = [j[field] / hf[j["round"]][field] for j in java if j["round"] in hf]
             cells.append(f"{summary(ratios)} ({rounds_list(ratios)})")
-        print(f"| {images} | {new} | {method} | " + " | ".join(cells) + " |")
+        print(f"| {engine} | {images} | {new} | {method} | " + " | ".join(cells) + " |")
 
     print("\nPrefill speedup vanilla / v2drop@llava-192 as a share of the prefill FLOPs ratio (per round):\n")
     print("| images | new tokens | engine | FLOPs ratio | speedup (median) | share of FLOPs ratio (median [95%]; rounds) |")

@@ -35,11 +35,25 @@ import org.v2drop.core.processor.EncodedInput;
  * answer does not depend on the others in its batch beyond floating-point summation order.
  */
 public final class Generator {
+  /**
+   * Whether decoder layers run as one TorchScript call each ({@link DecoderLayer#forwardFused}, the
+   * default) or as the readable DJL calls ({@link DecoderLayer#forward}): {@code
+   * -Dv2drop.decoder.fused=false}, for comparisons. Both give the same results.
+   */
+  public static final String FUSED_PROPERTY = "v2drop.decoder.fused";
+
   private final LlavaModel model;
   private final RopeTables rope;
+  private final boolean fused;
 
   public Generator(LlavaModel model) {
+    this(model, Boolean.parseBoolean(System.getProperty(FUSED_PROPERTY, "true")));
+  }
+
+  /** A generator whose decoder layers run fused or not (see {@link #FUSED_PROPERTY}). */
+  public Generator(LlavaModel model, boolean fused) {
     this.model = model;
+    this.fused = fused;
     TextConfig t = model.config().text();
     this.rope =
         new RopeTables(Rope.inverseFrequencies(t.rope(), t.headDim()), model.dtype().dataType());
@@ -170,7 +184,7 @@ public final class Generator {
           close(segment);
           segment = prefillInputs(m, seqs, in.getShape().get(1));
         }
-        NDArray out = layers.get(l).forward(in, segment, caches[l]); // (b, rows', hidden)
+        NDArray out = layer(layers.get(l), in, segment, caches[l]); // (b, rows', hidden)
         NDScope.unregister(in, out);
         if (prev != null) {
           prev.close();
@@ -243,16 +257,19 @@ public final class Generator {
             stepInputs = new AttentionInputs(cs[0], cs[1], null);
             stepPos = pos;
           }
-          NDArray mask =
-              prefilled.keyMasks[l] == null
-                  ? null // (b, 1, 1, cached + step + 1)
-                  : prefilled.keyMasks[l].get(
-                      new NDIndex().addAllDim(3).addSliceDim(0, cached[l] + step + 1));
-          x = layers.get(l).forward(x, stepInputs.withKeyMask(mask), caches[l]); // (b, 1, hidden)
+          NDArray mask = prefilled.keyMasks[l]; // (b, 1, 1, cached + room) or null
+          if (mask != null && !fused) { // the fused layer takes the columns it attends to itself
+            mask = mask.get(new NDIndex().addAllDim(3).addSliceDim(0, cached[l] + step + 1));
+          }
+          x = layer(layers.get(l), x, stepInputs.withKeyMask(mask), caches[l]); // (b, 1, hidden)
         }
         next = model.logits(x.reshape(b, hidden)).argMax(-1).toLongArray();
       }
     }
+  }
+
+  private NDArray layer(DecoderLayer layer, NDArray x, AttentionInputs in, KvCache cache) {
+    return fused ? layer.forwardFused(x, in, cache) : layer.forward(x, in, cache);
   }
 
   /** Each sequence's top-5 logits at its last prompt token; returns the greedy first tokens (b). */

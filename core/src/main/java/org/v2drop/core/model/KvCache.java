@@ -1,8 +1,10 @@
 package org.v2drop.core.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -25,6 +27,35 @@ public final class KvCache {
       throw new IllegalArgumentException("reserve must be >= 0, found " + reserve);
     }
     this.reserve = reserve;
+  }
+
+  /**
+   * Makes room for {@code n} more columns of (batch, kvHeads, headDim) tokens of {@code type}, as
+   * {@link #append} would, for a caller that writes them itself ({@link TorchDecoder}); {@link
+   * #advance} then counts them.
+   */
+  void reserve(NDManager m, long batch, long kvHeads, long headDim, DataType type, long n) {
+    if (keys == null || length + n > keys.getShape().get(2)) {
+      long capacity = length + n + Math.max(reserve, keys == null ? 0 : length);
+      try (NDArray like = m.create(new Shape(batch, kvHeads, 1, headDim), type)) {
+        grow(like, like, capacity);
+      }
+    }
+  }
+
+  /** Counts {@code n} columns written in place after {@link #reserve}. */
+  void advance(long n) {
+    length += n;
+  }
+
+  /** The whole key buffer (batch, kvHeads, capacity, headDim): columns past length are unset. */
+  NDArray keyBuffer() {
+    return keys;
+  }
+
+  /** The whole value buffer. */
+  NDArray valueBuffer() {
+    return values;
   }
 
   /** Appends new keys/values (batch, kvHeads, n, headDim); the arrays passed in are closed. */

@@ -239,6 +239,7 @@ public final class LlavaModel implements AutoCloseable {
 
   @Override
   public void close() {
+    layers.forEach(DecoderLayer::close);
     manager.close();
   }
 }

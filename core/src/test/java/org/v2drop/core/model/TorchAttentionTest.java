@@ -47,14 +47,18 @@ class TorchAttentionTest {
         code);
   }
 
-  /**
-   * The module's code; read from a copy on disk, because torch writes stored entries that
-   * ZipInputStream refuses.
-   */
   private String moduleCode() throws IOException {
-    Path copy = dir.resolve("sdpa.pt");
-    try (InputStream in = TorchAttention.class.getResourceAsStream(TorchAttention.RESOURCE)) {
-      assertNotNull(in, "resource " + TorchAttention.RESOURCE + " next to TorchAttention");
+    return moduleCode(dir, TorchAttention.RESOURCE);
+  }
+
+  /**
+   * A shipped TorchScript module's code (next to this package's classes); read from a copy on disk,
+   * because torch writes stored entries that ZipInputStream refuses.
+   */
+  static String moduleCode(Path dir, String resource) throws IOException {
+    Path copy = dir.resolve(resource);
+    try (InputStream in = TorchAttention.class.getResourceAsStream(resource)) {
+      assertNotNull(in, "resource " + resource + " next to TorchAttention");
       Files.copy(in, copy);
     }
     try (ZipFile zip = new ZipFile(copy.toFile())) {
@@ -62,8 +66,7 @@ class TorchAttentionTest {
           zip.stream()
               .filter(e -> e.getName().endsWith("/code/__torch__.py"))
               .findFirst()
-              .orElseThrow(
-                  () -> new AssertionError(TorchAttention.RESOURCE + " has no code/__torch__.py"));
+              .orElseThrow(() -> new AssertionError(resource + " has no code/__torch__.py"));
       return new String(zip.getInputStream(code).readAllBytes(), StandardCharsets.UTF_8);
     }
   }

@@ -1,0 +1,72 @@
+package org.v2drop.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fused decoder module shipped in the core jar is what {@code tools/make_decoder_module.py}
+ * describes: deterministic tensor arithmetic and the fused attention kernel, nothing random and no
+ * other kernel (a binary resource otherwise escapes review; FusedDecoderIT checks its results).
+ */
+class TorchDecoderTest {
+  @TempDir Path dir;
+
+  @Test
+  void moduleUsesOnlyTheReadableLayersOps() throws IOException {
+    String code = TorchAttentionTest.moduleCode(dir, TorchDecoder.RESOURCE);
+    Set<String> ops = new TreeSet<>();
+    Matcher m = Pattern.compile("\\btorch\\.(\\w+)\\(").matcher(code);
+    while (m.find()) {
+      ops.add(m.group(1));
+    }
+    Set<String> allowed =
+        Set.of(
+            // arithmetic and shapes of DecoderLayer / Ops / Attention
+            "add",
+            "mul",
+            "div",
+            "matmul",
+            "square",
+            "mean",
+            "sqrt",
+            "sigmoid",
+            "ones_like",
+            "to",
+            "cat",
+            "slice",
+            "reshape",
+            "transpose",
+            "expand",
+            "unsqueeze",
+            "copy_",
+            "size",
+            "numel",
+            "eq",
+            "ne",
+            "floordiv",
+            "pow",
+            // the causal mask of a segment after cached columns (Attention.causalMask)
+            "ones",
+            "zeros",
+            "triu",
+            "masked_fill",
+            "scaled_dot_product_attention");
+    Set<String> unexpected = new TreeSet<>(ops);
+    unexpected.removeAll(allowed);
+    assertEquals(Set.of(), unexpected, code);
+    assertTrue(
+        ops.containsAll(Set.of("scaled_dot_product_attention", "matmul", "sigmoid", "copy_")),
+        "the layer's kernels: " + ops);
+    assertTrue(code.contains("def layer(self"), code);
+    assertTrue(!code.contains("dropout") && !code.contains("rand"), "nothing random: " + code);
+  }
+}

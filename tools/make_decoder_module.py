@@ -1,0 +1,111 @@
+"""Writes core/src/main/resources/org/v2drop/core/model/decoder.pt: one Llama decoder layer as one TorchScript call.
+
+The engine's readable decoder layer (DecoderLayer.forward, a few dozen DJL calls) is the definition; this module runs
+the same torch ops in the same order in one call, so that a decode step costs one call into PyTorch per layer instead
+of dozens (each DJL call crosses JNI and allocates a Java NDArray: tens of microseconds that dominate a small model's
+decode step and a GPU's launch-bound one). It has no parameters: the weights come in as a list of tensors built once
+per layer, the caller keeps the KV cache buffers and their length. Method:
+
+  layer(x, weights, step, kv, length, dims, eps) -> out
+    x        (batch, n, hidden) layer input (n tokens per sequence: a prefill segment or one decode token)
+    weights  [input_norm, qkv_t, o_t, post_norm, gate_t, up_t, down_t]  (the *_t are (in, out) views)
+    step     [cos, signed_sin, key_mask]  cos/sin (batch, 1, n, head_dim); key_mask (batch, 1, 1, >= length + n)
+             additive 0/-inf of padding key columns, or an empty tensor when every column is real
+    kv       [keys, values] (batch, kv_heads, capacity, head_dim) buffers; columns [length, length + n) are written
+    dims     [heads, kv_heads, head_dim]
+    eps      RMSNorm epsilon
+
+Every op is the one DecoderLayer / Ops / Attention use (RMSNorm statistics in float32 and 1 / root multiplied in,
+SiLU as sigmoid(g) * g in float32 rounded once, RoPE as x * cos + swap_halves(x) * signed_sin, repeat_kv by expand,
+SDPA with the same mask rule), so its results equal the readable layer's bit for bit (FusedDecoderIT). Run with the
+pinned torch of tools/requirements.txt:
+
+  python tools/make_decoder_module.py
+"""
+import pathlib
+from typing import List
+
+import torch
+import torch.nn.functional as F
+
+OUT = pathlib.Path(__file__).resolve().parent.parent / "core/src/main/resources/org/v2drop/core/model/decoder.pt"
+
+
+def rms_norm(x: torch.Tensor, weight: torch.Tensor, eps: float) -> torch.Tensor:
+    xf = x.float()
+    root = (xf.square().mean(-1, keepdim=True) + eps).sqrt()
+    return (xf * (torch.ones_like(root) / root)).to(x.dtype) * weight
+
+
+def silu(g: torch.Tensor) -> torch.Tensor:
+    if g.dtype == torch.float32:
+        return torch.sigmoid(g) * g
+    gf = g.float()
+    return (torch.sigmoid(gf) * gf).to(g.dtype)
+
+
+def rotate(x: torch.Tensor, cos: torch.Tensor, signed_sin: torch.Tensor) -> torch.Tensor:
+    half = x.shape[-1] // 2
+    swapped = torch.cat((x[..., half:], x[..., :half]), -1)
+    return x * cos + swapped * signed_sin
+
+
+def repeat_kv(kv: torch.Tensor, groups: int) -> torch.Tensor:
+    if groups == 1:
+        return kv
+    b, h, t, d = kv.shape
+    return kv[:, :, None].expand(b, h, groups, t, d).reshape(b, h * groups, t, d)
+
+
+class Decoder(torch.nn.Module):
+    def forward(self, x: torch.Tensor, weights: List[torch.Tensor], step: List[torch.Tensor],
+                kv: List[torch.Tensor], length: int, dims: List[int], eps: float) -> torch.Tensor:
+        return self.layer(x, weights, step, kv, length, dims, eps)
+
+    @torch.jit.export
+    def layer(self, x: torch.Tensor, weights: List[torch.Tensor], step: List[torch.Tensor],
+              kv: List[torch.Tensor], length: int, dims: List[int], eps: float) -> torch.Tensor:
+        heads, kv_heads, hd = dims[0], dims[1], dims[2]
+        b, n = x.shape[0], x.shape[1]
+        qkv = torch.matmul(rms_norm(x, weights[0], eps), weights[1])
+        qkv = qkv.reshape(b, n, heads + 2 * kv_heads, hd).transpose(1, 2)  # (b, all heads, n, hd)
+        qk = rotate(qkv[:, : heads + kv_heads], step[0], step[1])
+        q = qk[:, :heads]
+        total = length + n
+        keys, values = kv[0], kv[1]
+        keys[:, :, length:total] = qk[:, heads:]
+        values[:, :, length:total] = qkv[:, heads + kv_heads:]
+        groups = heads // kv_heads
+        k = repeat_kv(keys[:, :, :total], groups)
+        v = repeat_kv(values[:, :, :total], groups)
+        scale = float(hd) ** -0.5
+        key_mask = step[2]
+        if n == 1:
+            if key_mask.numel() == 0:
+                attn = F.scaled_dot_product_attention(q, k, v, scale=scale)
+            else:
+                attn = F.scaled_dot_product_attention(q, k, v, attn_mask=key_mask[..., :total], scale=scale)
+        elif n == total and key_mask.numel() == 0:
+            attn = F.scaled_dot_product_attention(q, k, v, is_causal=True, scale=scale)
+        else:
+            future = torch.ones((n, total), dtype=torch.bool, device=x.device).triu(length + 1)
+            mask = torch.zeros((n, total), dtype=q.dtype, device=x.device).masked_fill(future, float("-inf"))
+            if key_mask.numel() != 0:
+                mask = mask + key_mask[..., :total]
+            attn = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, scale=scale)
+        h = x + torch.matmul(attn.transpose(1, 2).reshape(b, n, heads * hd), weights[2])
+        normed = rms_norm(h, weights[3], eps)
+        act = silu(torch.matmul(normed, weights[4])) * torch.matmul(normed, weights[5])
+        return h + torch.matmul(act, weights[6])
+
+
+def main():
+    module = torch.jit.script(Decoder().eval())
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    module.save(str(OUT))
+    print(f"wrote {OUT} ({OUT.stat().st_size} bytes) with torch {torch.__version__}")
+    print(module.layer.code)
+
+
+if __name__ == "__main__":
+    main()
