@@ -1,10 +1,11 @@
 """Writes core/src/main/resources/org/v2drop/core/model/decoder.pt: one Llama decoder layer as one TorchScript call.
 
 The engine's readable decoder layer (DecoderLayer.forward, a few dozen DJL calls) is the definition; this module runs
-the same torch ops in the same order in one call, so that a decode step costs one call into PyTorch per layer instead
-of dozens (each DJL call crosses JNI and allocates a Java NDArray: tens of microseconds that dominate a small model's
-decode step and a GPU's launch-bound one). It has no parameters: the weights come in as a list of tensors built once
-per layer, the caller keeps the KV cache buffers and their length. Method:
+the same torch ops in the same order in one call, so that a prefill layer costs one call into PyTorch instead of
+dozens, and a whole decode step (every layer: nothing is dropped while decoding) one call (each DJL call crosses JNI
+and allocates a Java NDArray: tens of microseconds that dominate a small model's decode step and a GPU's launch-bound
+one). It has no parameters: the weights come in as lists of tensors built once per model, the caller keeps the KV
+cache buffers and their lengths. Methods:
 
   layer(x, weights, step, kv, length, dims, eps) -> out
     x        (batch, n, hidden) layer input (n tokens per sequence: a prefill segment or one decode token)
@@ -14,6 +15,13 @@ per layer, the caller keeps the KV cache buffers and their length. Method:
     kv       [keys, values] (batch, kv_heads, capacity, head_dim) buffers; columns [length, length + n) are written
     dims     [heads, kv_heads, head_dim]
     eps      RMSNorm epsilon
+
+  decode_token(ids, head, weights, tables, positions, kv, lengths, masks, dims, eps) -> next ids
+    a whole greedy decode step: the tokens' embeddings, every layer in turn, the final norm, the LM head (widened
+    to float32) and argmax. ids the batch's current tokens; head [embed_tokens, final_norm, lm_head_t]; weights the
+    7 tensors of each layer one after the other; tables [cos, signed_sin] (positions, head_dim) computed by the
+    engine, indexed by position ids; positions each layer's position id of each sequence; kv [keys_0, values_0,
+    keys_1, ...]; lengths the cached columns of each layer; masks each layer's key mask (or an empty tensor)
 
 Every op is the one DecoderLayer / Ops / Attention use (RMSNorm statistics in float32 and 1 / root multiplied in,
 SiLU as sigmoid(g) * g in float32 rounded once, RoPE as x * cos + swap_halves(x) * signed_sin, repeat_kv by expand,
@@ -98,6 +106,23 @@ class Decoder(torch.nn.Module):
         act = silu(torch.matmul(normed, weights[4])) * torch.matmul(normed, weights[5])
         return h + torch.matmul(act, weights[6])
 
+    @torch.jit.export
+    def decode_token(self, ids: List[int], head: List[torch.Tensor], weights: List[torch.Tensor],
+                     tables: List[torch.Tensor], positions: List[int], kv: List[torch.Tensor], lengths: List[int],
+                     masks: List[torch.Tensor], dims: List[int], eps: float) -> List[int]:
+        embed = head[0]
+        b = len(ids)
+        hd = dims[2]
+        x = embed[torch.tensor(ids, device=embed.device)].reshape(b, 1, embed.shape[1])
+        for i in range(len(lengths)):
+            pos = torch.tensor(positions[i * b: (i + 1) * b], device=embed.device)
+            cos = tables[0][pos].reshape(b, 1, 1, hd)
+            sin = tables[1][pos].reshape(b, 1, 1, hd)
+            x = self.layer(x, weights[7 * i: 7 * i + 7], [cos, sin, masks[i]], kv[2 * i: 2 * i + 2], lengths[i],
+                           dims, eps)
+        logits = torch.matmul(rms_norm(x.reshape(b, embed.shape[1]), head[1], eps), head[2]).float()
+        return logits.argmax(-1).tolist()
+
 
 def main():
     module = torch.jit.script(Decoder().eval())
@@ -105,6 +130,7 @@ def main():
     module.save(str(OUT))
     print(f"wrote {OUT} ({OUT.stat().st_size} bytes) with torch {torch.__version__}")
     print(module.layer.code)
+    print(module.decode_token.code)
 
 
 if __name__ == "__main__":

@@ -50,7 +50,9 @@ final class ReportRowsFixture {
         new double[] {0.5, 0.75, 1.0},
         1234.5,
         17,
-        17);
+        17,
+        -1,
+        -1);
   }
 
   static SampleResult result() {

@@ -22,6 +22,9 @@ import java.util.List;
  * @param liveArraysAfterPrefill NDArrays of this generation alive after prefill (KV caches, state)
  * @param liveArraysAtEnd NDArrays of this generation alive after the last decode step (equal when
  *     nothing leaks)
+ * @param prefillNativeCalls calls into PyTorch during prefill (the whole batch's), -1 when not
+ *     counted ({@link Generator#countNativeCalls})
+ * @param decodeNativeCalls calls into PyTorch during the decode steps, -1 when not counted
  */
 public record Generation(
     long[] tokens,
@@ -38,7 +41,9 @@ public record Generation(
     double[] prefillLayerMs,
     double prefillFlops,
     int liveArraysAfterPrefill,
-    int liveArraysAtEnd) {
+    int liveArraysAtEnd,
+    long prefillNativeCalls,
+    long decodeNativeCalls) {
 
   /** LLM generate time (prefill + decode), the paper's latency measure. */
   public double totalMs() {

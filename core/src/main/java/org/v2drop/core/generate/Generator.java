@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.v2drop.core.checkpoint.LlavaConfig;
 import org.v2drop.core.checkpoint.TextConfig;
 import org.v2drop.core.drop.DropMethod;
@@ -42,9 +43,25 @@ public final class Generator {
    */
   public static final String FUSED_PROPERTY = "v2drop.decoder.fused";
 
+  private static volatile LongSupplier nativeCalls; // null: not counted
+
   private final LlavaModel model;
   private final RopeTables rope;
   private final boolean fused;
+
+  /**
+   * Records in each {@link Generation} how many calls into PyTorch its prefill and decode made,
+   * read from {@code counter} (a count of calls so far in this JVM; {@code bench
+   * --count-native-calls}).
+   */
+  public static void countNativeCalls(LongSupplier counter) {
+    nativeCalls = counter;
+  }
+
+  private static long nativeCalls() {
+    LongSupplier c = nativeCalls;
+    return c == null ? -1 : c.getAsLong();
+  }
 
   public Generator(LlavaModel model) {
     this(model, Boolean.parseBoolean(System.getProperty(FUSED_PROPERTY, "true")));
@@ -99,10 +116,13 @@ public final class Generator {
       NDArray[] features =
           model.imageFeatures(m, inputs); // per sequence (vision tokens, hidden), or null
       long t1 = System.nanoTime();
+      long c1 = nativeCalls();
       Prefilled prefilled = prefill(m, seqs, features, schedule, method.method(), maxNewTokens);
+      long c2 = nativeCalls();
       long t2 = System.nanoTime();
       int liveAfterPrefill = m.getManagedArrays().size();
-      decode(m, seqs, prefilled, method.method().positionRule(), stopAtEos);
+      decode(m, seqs, prefilled, method.method().positionRule(), stopAtEos, maxNewTokens);
+      long c3 = nativeCalls();
       long t3 = System.nanoTime();
       int liveAtEnd = m.getManagedArrays().size();
       String expanded =
@@ -119,7 +139,9 @@ public final class Generator {
                 ms(t2, t3) / b,
                 prefilled.layerMs,
                 liveAfterPrefill,
-                liveAtEnd));
+                liveAtEnd,
+                c1 < 0 ? -1 : c2 - c1,
+                c1 < 0 ? -1 : c3 - c2));
       }
       return out;
     }
@@ -222,10 +244,10 @@ public final class Generator {
       Sequence[] seqs,
       Prefilled prefilled,
       PositionRule positions,
-      boolean stopAtEos) {
+      boolean stopAtEos,
+      int maxNewTokens) {
     int b = seqs.length;
     long hidden = model.config().text().hiddenSize();
-    List<DecoderLayer> layers = model.layers();
     KvCache[] caches = prefilled.caches;
     Set<Integer> eos = model.config().eosTokenIds();
     long[] cached = new long[caches.length]; // prefill columns of each layer's cache
@@ -233,39 +255,106 @@ public final class Generator {
       cached[l] = caches[l].length();
     }
     long[] next = prefilled.next; // (b)
-    for (int step = 0; ; step++) {
-      boolean running = false;
-      for (int s = 0; s < b; s++) {
-        running |= seqs[s].accept(next[s], stopAtEos, eos);
-      }
-      if (!running) {
-        break;
-      }
+    if (fused) {
+      decodeFused(m, seqs, prefilled, positions, stopAtEos, maxNewTokens, next);
+      return;
+    }
+    for (int step = 0; accept(seqs, next, stopAtEos, eos); step++) {
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
         NDArray x = model.embed(m, next).reshape(b, 1, hidden); // (b, 1, hidden)
-        long[] stepPos = null;
-        AttentionInputs stepInputs =
-            null; // the same RoPE for every layer unless positions were renumbered
-        for (int l = 0; l < caches.length; l++) {
-          long[] pos = new long[b];
-          for (int s = 0; s < b; s++) {
-            pos[s] = seqs[s].decodeStart(l, positions) + step;
-          }
-          if (!Arrays.equals(pos, stepPos)) {
-            NDArray[] cs = rope.cosSin(m, pos, b, 1); // (b, 1, 1, headDim) each
-            stepInputs = new AttentionInputs(cs[0], cs[1], null);
-            stepPos = pos;
-          }
-          NDArray mask = prefilled.keyMasks[l]; // (b, 1, 1, cached + room) or null
-          if (mask != null && !fused) { // the fused layer takes the columns it attends to itself
-            mask = mask.get(new NDIndex().addAllDim(3).addSliceDim(0, cached[l] + step + 1));
-          }
-          x = layer(layers.get(l), x, stepInputs.withKeyMask(mask), caches[l]); // (b, 1, hidden)
-        }
+        x = readableStep(m, x, seqs, positions, step, prefilled, cached);
         next = model.logits(x.reshape(b, hidden)).argMax(-1).toLongArray();
       }
     }
+  }
+
+  /**
+   * Hands each sequence its next token (a finished one ignores it); whether any still needs a
+   * decode step.
+   */
+  private static boolean accept(Sequence[] seqs, long[] next, boolean stopAtEos, Set<Integer> eos) {
+    boolean running = false;
+    for (int s = 0; s < seqs.length; s++) {
+      running |= seqs[s].accept(next[s], stopAtEos, eos);
+    }
+    return running;
+  }
+
+  /**
+   * Decode with each step one call ({@link LlavaModel#decodeToken}): the RoPE rows of every
+   * position the steps can reach are made once, and each step passes only its tokens and each
+   * layer's position ids.
+   */
+  private void decodeFused(
+      NDManager m,
+      Sequence[] seqs,
+      Prefilled prefilled,
+      PositionRule positions,
+      boolean stopAtEos,
+      int maxNewTokens,
+      long[] next) {
+    int b = seqs.length;
+    int layers = model.layers().size();
+    Set<Integer> eos = model.config().eosTokenIds();
+    long reach = 0;
+    for (int l = 0; l < layers; l++) {
+      for (Sequence seq : seqs) {
+        reach = Math.max(reach, seq.decodeStart(l, positions) + maxNewTokens);
+      }
+    }
+    long[] all = new long[(int) reach];
+    for (int p = 0; p < all.length; p++) {
+      all[p] = p;
+    }
+    NDArray[] tables = rope.cosSin(m, all); // (reach, headDim) each
+    try (LlavaModel.DecodeState state =
+        new LlavaModel.DecodeState(m, prefilled.keyMasks, tables[0], tables[1])) {
+      for (int step = 0; accept(seqs, next, stopAtEos, eos); step++) {
+        long[] pos = new long[layers * b]; // layer-major
+        for (int l = 0; l < layers; l++) {
+          for (int s = 0; s < b; s++) {
+            pos[l * b + s] = seqs[s].decodeStart(l, positions) + step;
+          }
+        }
+        next = model.decodeToken(next, pos, prefilled.caches, state);
+      }
+    } finally {
+      tables[0].close();
+      tables[1].close();
+    }
+  }
+
+  /** A decode step layer by layer ({@link #layer}), the readable definition of the fused step. */
+  private NDArray readableStep(
+      NDManager m,
+      NDArray x,
+      Sequence[] seqs,
+      PositionRule positions,
+      int step,
+      Prefilled prefilled,
+      long[] cached) {
+    int b = seqs.length;
+    List<DecoderLayer> layers = model.layers();
+    long[] stepPos = null;
+    AttentionInputs stepInputs = null; // the same RoPE for every layer unless positions renumbered
+    for (int l = 0; l < layers.size(); l++) {
+      long[] pos = new long[b];
+      for (int s = 0; s < b; s++) {
+        pos[s] = seqs[s].decodeStart(l, positions) + step;
+      }
+      if (!Arrays.equals(pos, stepPos)) {
+        NDArray[] cs = rope.cosSin(m, pos, b, 1); // (b, 1, 1, headDim) each
+        stepInputs = new AttentionInputs(cs[0], cs[1], null);
+        stepPos = pos;
+      }
+      NDArray mask = prefilled.keyMasks[l]; // (b, 1, 1, cached + room) or null
+      if (mask != null) {
+        mask = mask.get(new NDIndex().addAllDim(3).addSliceDim(0, cached[l] + step + 1));
+      }
+      x = layers.get(l).forward(x, stepInputs.withKeyMask(mask), prefilled.caches[l]);
+    }
+    return x;
   }
 
   private NDArray layer(DecoderLayer layer, NDArray x, AttentionInputs in, KvCache cache) {
@@ -394,7 +483,9 @@ public final class Generator {
         double decodeMs,
         double[] layerMs,
         int liveAfterPrefill,
-        int liveAtEnd) {
+        int liveAtEnd,
+        long prefillCalls,
+        long decodeCalls) {
       double flops =
           Flops.prefill(
               config.text().hiddenSize(), config.text().intermediateSize(), tokensPerLayer);
@@ -413,7 +504,9 @@ public final class Generator {
           layerMs.clone(),
           flops,
           liveAfterPrefill,
-          liveAtEnd);
+          liveAtEnd,
+          prefillCalls,
+          decodeCalls);
     }
   }
 

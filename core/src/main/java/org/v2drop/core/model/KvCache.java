@@ -36,10 +36,7 @@ public final class KvCache {
    */
   void reserve(NDManager m, long batch, long kvHeads, long headDim, DataType type, long n) {
     if (keys == null || length + n > keys.getShape().get(2)) {
-      long capacity = length + n + Math.max(reserve, keys == null ? 0 : length);
-      try (NDArray like = m.create(new Shape(batch, kvHeads, 1, headDim), type)) {
-        grow(like, like, capacity);
-      }
+      grow(m, batch, kvHeads, headDim, type, length + n + Math.max(reserve, length));
     }
   }
 
@@ -62,7 +59,14 @@ public final class KvCache {
   public void append(NDArray newKeys, NDArray newValues) {
     long n = newKeys.getShape().get(2);
     if (keys == null || length + n > keys.getShape().get(2)) {
-      grow(newKeys, newValues, length + n + Math.max(reserve, keys == null ? 0 : length));
+      Shape s = newKeys.getShape();
+      grow(
+          newKeys.getManager(),
+          s.get(0),
+          s.get(1),
+          s.get(3),
+          newKeys.getDataType(),
+          length + n + Math.max(reserve, length));
     }
     NDIndex rows = columns(length, length + n);
     keys.set(rows, newKeys);
@@ -72,13 +76,13 @@ public final class KvCache {
     length += n;
   }
 
-  private void grow(NDArray like, NDArray likeValues, long capacity) {
-    Shape s = like.getShape();
-    Shape room = new Shape(s.get(0), s.get(1), capacity, s.get(3));
+  private void grow(
+      NDManager m, long batch, long kvHeads, long headDim, DataType type, long capacity) {
+    Shape room = new Shape(batch, kvHeads, capacity, headDim);
     // uninitialized (torch.empty): columns are read only after they are written, so no memset per
     // layer
-    NDArray k = like.getManager().create(room, like.getDataType());
-    NDArray v = likeValues.getManager().create(room, likeValues.getDataType());
+    NDArray k = m.create(room, type);
+    NDArray v = m.create(room, type);
     NDScope.unregister(k, v); // the cache outlives the layer call that allocates it
     if (keys != null) {
       NDIndex old = columns(0, length);

@@ -237,8 +237,100 @@ public final class LlavaModel implements AutoCloseable {
         DataType.FLOAT32);
   }
 
+  private volatile TorchDecoder.Stack stack; // every layer's weights for fused decode steps
+
+  /**
+   * One greedy decode step as one TorchScript call ({@link TorchDecoder#decodeToken}): the tokens'
+   * embeddings, every decoder layer (each writing its new key/value into its cache), the final
+   * norm, the LM head and argmax; the same results as {@link #embed}, {@link DecoderLayer#forward}
+   * layer after layer and {@link #logits} (FusedDecoderIT).
+   *
+   * @param ids each sequence's current token (batch)
+   * @param positions each layer's position id of each sequence: (layers * batch), layer-major
+   * @param state the calls' fixed inputs, kept by the caller between steps ({@link DecodeState})
+   * @return each sequence's next token
+   */
+  public long[] decodeToken(long[] ids, long[] positions, KvCache[] caches, DecodeState state) {
+    var t = config.text();
+    long[] lengths = new long[caches.length];
+    for (int l = 0; l < caches.length; l++) {
+      caches[l].reserve(
+          state.manager, ids.length, t.numKeyValueHeads(), t.headDim(), dtype.dataType(), 1);
+      lengths[l] = caches[l].length();
+    }
+    long[] next = TorchDecoder.decodeToken(stack(), state.fixed(caches), ids, positions, lengths);
+    for (KvCache c : caches) {
+      c.advance(1);
+    }
+    return next;
+  }
+
+  /**
+   * The inputs of fused decode steps that stay the same over a generation (each layer's KV buffers
+   * and padding mask, the RoPE tables); close it at the generation's end.
+   */
+  public static final class DecodeState implements AutoCloseable {
+    private final NDManager manager;
+    private final NDArray[] keyMasks;
+    private final NDArray cosTable;
+    private final NDArray sinTable;
+    private TorchDecoder.Fixed fixed;
+
+    /**
+     * @param manager the generation's manager (a cache that must grow allocates there)
+     * @param keyMasks each layer's (batch, 1, 1, >= cached + steps) padding mask, or null
+     * @param cosTable (positions, headDim) cos of every position id the steps reach
+     * @param sinTable (positions, headDim) signed sin ({@link Rope#cosSin})
+     */
+    public DecodeState(NDManager manager, NDArray[] keyMasks, NDArray cosTable, NDArray sinTable) {
+      this.manager = manager;
+      this.keyMasks = keyMasks;
+      this.cosTable = cosTable;
+      this.sinTable = sinTable;
+    }
+
+    TorchDecoder.Fixed fixed(KvCache[] caches) {
+      if (fixed == null || !fixed.current(caches)) {
+        close();
+        fixed = new TorchDecoder.Fixed(caches, keyMasks, cosTable, sinTable);
+      }
+      return fixed;
+    }
+
+    @Override
+    public void close() {
+      if (fixed != null) {
+        fixed.close();
+        fixed = null;
+      }
+    }
+  }
+
+  private TorchDecoder.Stack stack() {
+    TorchDecoder.Stack s = stack;
+    if (s == null) {
+      synchronized (this) {
+        if (stack == null) {
+          var t = config.text();
+          stack =
+              new TorchDecoder.Stack(
+                  decoder,
+                  t.numAttentionHeads(),
+                  t.numKeyValueHeads(),
+                  t.headDim(),
+                  (float) t.rmsNormEps());
+        }
+        s = stack;
+      }
+    }
+    return s;
+  }
+
   @Override
   public void close() {
+    if (stack != null) {
+      stack.close();
+    }
     layers.forEach(DecoderLayer::close);
     manager.close();
   }

@@ -73,18 +73,22 @@ final class TorchAttention {
 
   /** The module, loaded on first use (holder idiom) in a manager that lives as long as the JVM. */
   private static final class Module {
-    static final PtSymbolBlock INSTANCE = load();
+    static final PtSymbolBlock INSTANCE =
+        load(RESOURCE, (PtNDManager) NDManager.newBaseManager("PyTorch"));
+  }
 
-    private static PtSymbolBlock load() {
-      PtNDManager manager = (PtNDManager) NDManager.newBaseManager("PyTorch");
-      try (InputStream in = TorchAttention.class.getResourceAsStream(RESOURCE)) {
-        if (in == null) {
-          throw new IllegalStateException("resource " + RESOURCE + " is missing from the core jar");
-        }
-        return JniUtils.loadModule(manager, in, false, false);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read resource " + RESOURCE, e);
+  /**
+   * A TorchScript module shipped next to this class, loaded into {@code manager} (one that lives as
+   * long as the JVM).
+   */
+  static PtSymbolBlock load(String resource, PtNDManager manager) {
+    try (InputStream in = TorchAttention.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("resource " + resource + " is missing from the core jar");
       }
+      return JniUtils.loadModule(manager, in, false, false);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read resource " + resource, e);
     }
   }
 }

@@ -7,10 +7,6 @@ import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
-import ai.djl.pytorch.jni.JniUtils;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /**
  * A whole Llama decoder layer as one TorchScript call ({@code decoder.pt}, written by {@code
@@ -95,6 +91,126 @@ final class TorchDecoder {
     }
   }
 
+  /** Every layer's weights in one list, and the embedding and LM head, for {@link #decodeToken}. */
+  static final class Stack implements AutoCloseable {
+    private final IValue head;
+    private final IValue weights;
+    private final IValue dims;
+    private final IValue eps;
+    private final int layers;
+
+    Stack(DecoderWeights w, int heads, int kvHeads, int headDim, float eps) {
+      PtNDArray[] all = new PtNDArray[7 * w.layers().size()];
+      int i = 0;
+      for (DecoderWeights.Layer l : w.layers()) {
+        for (NDArray a :
+            new NDArray[] {
+              l.inputNorm(), l.qkvT(), l.oT(), l.postNorm(), l.gateT(), l.upT(), l.downT()
+            }) {
+          all[i++] = pt(a);
+        }
+      }
+      this.head = IValue.listFrom(pt(w.embedTokens()), pt(w.finalNorm()), pt(w.lmHeadT()));
+      this.weights = IValue.listFrom(all);
+      this.dims = IValue.listFrom(heads, kvHeads, headDim);
+      this.eps = IValue.from((double) eps);
+      this.layers = w.layers().size();
+    }
+
+    @Override
+    public void close() {
+      head.close();
+      weights.close();
+      dims.close();
+      eps.close();
+    }
+  }
+
+  /**
+   * What stays the same over a generation's decode steps: each layer's KV buffers and key mask, and
+   * the RoPE tables. Rebuilt only when a cache grows.
+   */
+  static final class Fixed implements AutoCloseable {
+    private final NDArray[] buffers;
+    private final IValue kv;
+    private final IValue masks;
+    private final IValue tables;
+
+    Fixed(KvCache[] caches, NDArray[] keyMasks, NDArray cosTable, NDArray sinTable) {
+      buffers = new NDArray[2 * caches.length];
+      PtNDArray[] m = new PtNDArray[caches.length];
+      for (int l = 0; l < caches.length; l++) {
+        buffers[2 * l] = caches[l].keyBuffer();
+        buffers[2 * l + 1] = caches[l].valueBuffer();
+        m[l] = pt(keyMasks[l] == null ? NO_MASK : keyMasks[l]);
+      }
+      PtNDArray[] b = new PtNDArray[buffers.length];
+      for (int i = 0; i < b.length; i++) {
+        b[i] = pt(buffers[i]);
+      }
+      kv = IValue.listFrom(b);
+      masks = IValue.listFrom(m);
+      tables = IValue.listFrom(pt(cosTable), pt(sinTable));
+    }
+
+    /** Whether these are still the caches' buffers. */
+    boolean current(KvCache[] caches) {
+      for (int l = 0; l < caches.length; l++) {
+        if (buffers[2 * l] != caches[l].keyBuffer()
+            || buffers[2 * l + 1] != caches[l].valueBuffer()) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public void close() {
+      kv.close();
+      masks.close();
+      tables.close();
+    }
+  }
+
+  /**
+   * A whole greedy decode step: the embeddings of {@code ids} (one token per sequence), every layer
+   * (each sequence at {@code positions[l * batch + s]} in layer l, its new key/value written at
+   * column {@code lengths[l]}), the final norm, the LM head widened to float32 and argmax; returns
+   * the next ids.
+   */
+  static long[] decodeToken(Stack s, Fixed f, long[] ids, long[] positions, long[] lengths) {
+    if (lengths.length != s.layers || positions.length != (long) s.layers * ids.length) {
+      throw new IllegalArgumentException(
+          s.layers
+              + " layers, "
+              + lengths.length
+              + " lengths, "
+              + positions.length
+              + " positions for "
+              + ids.length
+              + " sequences");
+    }
+    try (IValue in = IValue.listFrom(ids);
+        IValue pos = IValue.listFrom(positions);
+        IValue lens = IValue.listFrom(lengths);
+        IValue out =
+            IValueUtils.runMethod(
+                Module.INSTANCE,
+                "decode_token",
+                in,
+                s.head,
+                s.weights,
+                f.tables,
+                pos,
+                f.kv,
+                lens,
+                f.masks,
+                s.dims,
+                s.eps)) {
+      return out.toLongArray();
+    }
+  }
+
   private static PtNDArray pt(NDArray a) {
     return (PtNDArray) a;
   }
@@ -102,17 +218,6 @@ final class TorchDecoder {
   /** The module, loaded on first use in a manager that lives as long as the JVM. */
   private static final class Module {
     static final PtNDManager MANAGER = (PtNDManager) NDManager.newBaseManager("PyTorch");
-    static final PtSymbolBlock INSTANCE = load();
-
-    private static PtSymbolBlock load() {
-      try (InputStream in = TorchDecoder.class.getResourceAsStream(RESOURCE)) {
-        if (in == null) {
-          throw new IllegalStateException("resource " + RESOURCE + " is missing from the core jar");
-        }
-        return JniUtils.loadModule(MANAGER, in, false, false);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read resource " + RESOURCE, e);
-      }
-    }
+    static final PtSymbolBlock INSTANCE = TorchAttention.load(RESOURCE, MANAGER);
   }
 }

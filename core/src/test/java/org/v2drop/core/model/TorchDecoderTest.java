@@ -54,6 +54,11 @@ class TorchDecoderTest {
             "ne",
             "floordiv",
             "pow",
+            "len",
+            // a decode token: embedding and RoPE rows by index, greedy argmax
+            "tensor",
+            "index",
+            "argmax",
             // the causal mask of a segment after cached columns (Attention.causalMask)
             "ones",
             "zeros",
@@ -66,7 +71,7 @@ class TorchDecoderTest {
     assertTrue(
         ops.containsAll(Set.of("scaled_dot_product_attention", "matmul", "sigmoid", "copy_")),
         "the layer's kernels: " + ops);
-    assertTrue(code.contains("def layer(self"), code);
+    assertTrue(code.contains("def layer(self") && code.contains("def decode_token(self"), code);
     assertTrue(!code.contains("dropout") && !code.contains("rand"), "nothing random: " + code);
   }
 }

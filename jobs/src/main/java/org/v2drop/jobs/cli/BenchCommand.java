@@ -19,6 +19,7 @@ import org.v2drop.core.engine.DeviceMemory;
 import org.v2drop.core.engine.LlavaEngine;
 import org.v2drop.core.engine.MemoryPlan;
 import org.v2drop.core.generate.Generation;
+import org.v2drop.core.generate.Generator;
 import org.v2drop.core.model.ComputeDType;
 import org.v2drop.core.processor.EncodedInput;
 import org.v2drop.udf.TorchThreads;
@@ -29,6 +30,7 @@ final class BenchCommand {
       """
       usage: v2drop bench --model DIR --method SPEC [--prompt-tokens N] [--images N] [--new-tokens N]
                           [--warmup N] [--repeat N] [--threads N] [--device D] [--dtype T]
+                          [--count-native-calls]
 
       Runs --warmup untimed + --repeat timed generations of one synthetic sample (deterministic text ids, deterministic pixel
       values, the images placed after the first text token) and prints ONE JSON object on stdout:
@@ -36,7 +38,9 @@ final class BenchCommand {
         vision_tokens_per_layer, flops (prefill FLOPs of the decoder), threads, peak_rss_mb,
         plus prompt_tokens, vision_tokens, new_tokens, warmup, repeat, the per-repeat llm_total_ms and
         prefill_layer_ms (each decoder layer's prefill time, the drop step before it included), device, dtype,
-        peak_device_mb (CUDA memory in use after the last generation, PyTorch's cache included; null on a CPU).
+        peak_device_mb (CUDA memory in use after the last generation, PyTorch's cache included; null on a CPU),
+        native_calls_prefill, native_calls_per_token and native_calls_per_layer_per_token (decode), medians of
+        the calls into PyTorch's JNI library: null unless --count-native-calls.
       Times are medians over the repeats in milliseconds. Exactly --new-tokens decode steps run (EOS ignored).
       --prompt-tokens  text tokens besides the image tokens (default 64)
       --images         images in the prompt (default 1; each gives the model's tokens per image)
@@ -45,6 +49,8 @@ final class BenchCommand {
                        the first few, on the cores PyTorch computes on)
       --repeat         timed repeats (default 5)
       --threads        PyTorch intra-op threads (default: PyTorch's choice, usually the core count)
+      --count-native-calls  count every call into PyTorch (DJL's JNI library's native methods are wrapped before
+                       the engine starts; each call then costs a counter increment, so time without it)
       Compare with tools/hf_bench.py, which prints the same fields for HF transformers (see BENCHMARKS.md).
       """
           + Args.DEVICE_AND_DTYPE_HELP
@@ -76,6 +82,10 @@ final class BenchCommand {
     int warmup = args.intOption("--warmup", 5);
     int repeat = args.positiveIntOption("--repeat", 5);
     int threads = args.intOption("--threads", 0);
+    if (args.flag("--count-native-calls")) {
+      NativeCalls.install(); // before anything starts the engine (--device below does)
+      Generator.countNativeCalls(NativeCalls::count);
+    }
     TorchThreads.request(
         threads); // read by DJL's PyTorch engine when it starts (--device asks it first)
     Device device = args.device();
@@ -200,6 +210,22 @@ final class BenchCommand {
     }
     out.put("device", device.toString());
     out.put("dtype", dtype.label());
+    if (first.prefillNativeCalls() < 0) {
+      out.putNull("native_calls_prefill");
+      out.putNull("native_calls_per_token");
+      out.putNull("native_calls_per_layer_per_token");
+    } else {
+      double perToken =
+          median(
+              runs.stream()
+                  .mapToDouble(r -> (double) r.decodeNativeCalls() / Math.max(1, newTokens - 1))
+                  .toArray());
+      out.put(
+          "native_calls_prefill",
+          median(runs.stream().mapToDouble(Generation::prefillNativeCalls).toArray()));
+      out.put("native_calls_per_token", perToken);
+      out.put("native_calls_per_layer_per_token", perToken / first.prefillLayerMs().length);
+    }
     Double peakDevice = DeviceMemory.usedMb(device);
     if (peakDevice == null) {
       out.putNull("peak_device_mb");

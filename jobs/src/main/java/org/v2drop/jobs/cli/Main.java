@@ -73,7 +73,16 @@ public final class Main {
     }
     try {
       Args args =
-          new Args(argv, 1, List.of("--force", "--serve", "--json", "--wait", "--force-lease"));
+          new Args(
+              argv,
+              1,
+              List.of(
+                  "--force",
+                  "--serve",
+                  "--json",
+                  "--wait",
+                  "--force-lease",
+                  "--count-native-calls"));
       return switch (command) {
         case "trace" -> TraceCommand.run(args);
         case "bench" -> BenchCommand.run(args);

@@ -61,7 +61,9 @@ class MetricsTest {
             new double[2],
             flops,
             0,
-            0);
+            0,
+            -1,
+            -1);
     double score = response.equals(answer) ? 1 : 0;
     Row in =
         new GenericRowWithSchema(

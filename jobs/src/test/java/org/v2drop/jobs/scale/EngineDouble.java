@@ -121,7 +121,9 @@ public final class EngineDouble implements Engine {
         layerMs,
         0,
         0,
-        0);
+        0,
+        -1,
+        -1);
   }
 
   @Override
