@@ -7,6 +7,9 @@ and allocates a Java NDArray: tens of microseconds that dominate a small model's
 one). It has no parameters: the weights come in as lists of tensors built once per model, the caller keeps the KV
 cache buffers and their lengths. Methods:
 
+  layer_at(x, weights, index, step, kv, length, dims, eps) -> out
+    layer `index` of the model: its 7 tensors weights[7 * index : 7 * index + 7] (see layer)
+
   layer(x, weights, step, kv, length, dims, eps) -> out
     x        (batch, n, hidden) layer input (n tokens per sequence: a prefill segment or one decode token)
     weights  [input_norm, qkv_t, o_t, post_norm, gate_t, up_t, down_t]  (the *_t are (in, out) views)
@@ -69,6 +72,11 @@ class Decoder(torch.nn.Module):
     def forward(self, x: torch.Tensor, weights: List[torch.Tensor], step: List[torch.Tensor],
                 kv: List[torch.Tensor], length: int, dims: List[int], eps: float) -> torch.Tensor:
         return self.layer(x, weights, step, kv, length, dims, eps)
+
+    @torch.jit.export
+    def layer_at(self, x: torch.Tensor, weights: List[torch.Tensor], index: int, step: List[torch.Tensor],
+                 kv: List[torch.Tensor], length: int, dims: List[int], eps: float) -> torch.Tensor:
+        return self.layer(x, weights[7 * index: 7 * index + 7], step, kv, length, dims, eps)
 
     @torch.jit.export
     def layer(self, x: torch.Tensor, weights: List[torch.Tensor], step: List[torch.Tensor],

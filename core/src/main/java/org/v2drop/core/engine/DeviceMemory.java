@@ -25,11 +25,11 @@ public final class DeviceMemory {
     }
     long best = Long.MAX_VALUE;
     long meminfo = memAvailable();
-    if (meminfo > 0) {
+    if (meminfo >= 0) {
       best = Math.min(best, meminfo);
     }
     long cgroup = cgroupHeadroom();
-    if (cgroup > 0) {
+    if (cgroup >= 0) {
       best = Math.min(best, cgroup);
     }
     return best == Long.MAX_VALUE ? -1 : best;
@@ -41,10 +41,11 @@ public final class DeviceMemory {
       MemoryUsage m = CudaUtils.getGpuMemory(device);
       return device + ": " + mb(m.getMax() - m.getCommitted()) + " free of " + mb(m.getMax());
     }
+    long cgroup = cgroupHeadroom();
     return "cpu: "
         + mb(memAvailable())
         + " available (MemAvailable), container headroom "
-        + (cgroupHeadroom() > 0 ? mb(cgroupHeadroom()) : "unlimited")
+        + (cgroup >= 0 ? mb(cgroup) : "unlimited")
         + " (cgroup)";
   }
 

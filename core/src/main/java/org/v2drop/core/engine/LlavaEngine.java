@@ -87,7 +87,7 @@ public final class LlavaEngine implements Engine {
     MemoryPlan plan = MemoryPlan.of(dir, config, dtype, workload.apply(config));
     plan.check(device, dir.toString());
     LOG.debug("{}: memory plan {}", dir, plan.describe());
-    LlavaModel model = LlavaModel.load(dir, device, dtype);
+    LlavaModel model = LlavaModel.load(dir, config, device, dtype);
     try {
       LlavaConfig c = model.config();
       if (ipc.cropHeight() != c.vision().imageSize() || ipc.cropWidth() != c.vision().imageSize()) {

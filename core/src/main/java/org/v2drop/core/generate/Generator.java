@@ -37,7 +37,7 @@ import org.v2drop.core.processor.EncodedInput;
  */
 public final class Generator {
   /**
-   * Whether decoder layers run as one TorchScript call each ({@link DecoderLayer#forwardFused}, the
+   * Whether decoder layers run as one TorchScript call each ({@link LlavaModel#layerFused}, the
    * default) or as the readable DJL calls ({@link DecoderLayer#forward}): {@code
    * -Dv2drop.decoder.fused=false}, for comparisons. Both give the same results.
    */
@@ -206,7 +206,10 @@ public final class Generator {
           close(segment);
           segment = prefillInputs(m, seqs, in.getShape().get(1));
         }
-        NDArray out = layer(layers.get(l), in, segment, caches[l]); // (b, rows', hidden)
+        NDArray out = // (b, rows', hidden)
+            fused
+                ? model.layerFused(l, in, segment, caches[l])
+                : layers.get(l).forward(in, segment, caches[l]);
         NDScope.unregister(in, out);
         if (prev != null) {
           prev.close();
@@ -246,6 +249,11 @@ public final class Generator {
       PositionRule positions,
       boolean stopAtEos,
       int maxNewTokens) {
+    long[] next = prefilled.next; // (b)
+    if (fused) {
+      decodeFused(m, seqs, prefilled, positions, stopAtEos, maxNewTokens, next);
+      return;
+    }
     int b = seqs.length;
     long hidden = model.config().text().hiddenSize();
     KvCache[] caches = prefilled.caches;
@@ -253,11 +261,6 @@ public final class Generator {
     long[] cached = new long[caches.length]; // prefill columns of each layer's cache
     for (int l = 0; l < caches.length; l++) {
       cached[l] = caches[l].length();
-    }
-    long[] next = prefilled.next; // (b)
-    if (fused) {
-      decodeFused(m, seqs, prefilled, positions, stopAtEos, maxNewTokens, next);
-      return;
     }
     for (int step = 0; accept(seqs, next, stopAtEos, eos); step++) {
       try (NDScope scope = new NDScope()) {
@@ -355,10 +358,6 @@ public final class Generator {
       x = layers.get(l).forward(x, stepInputs.withKeyMask(mask), prefilled.caches[l]);
     }
     return x;
-  }
-
-  private NDArray layer(DecoderLayer layer, NDArray x, AttentionInputs in, KvCache cache) {
-    return fused ? layer.forwardFused(x, in, cache) : layer.forward(x, in, cache);
   }
 
   /** Each sequence's top-5 logits at its last prompt token; returns the greedy first tokens (b). */

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.List;
+import org.v2drop.core.model.Ops;
 
 /**
  * A batch of sequences of different lengths held as one right-padded array: stacking, gathering
@@ -109,12 +110,6 @@ final class RaggedBatch {
       Arrays.fill(
           mask, (int) (s * width + real[s]), (int) (s * width + columns), Float.NEGATIVE_INFINITY);
     }
-    NDArray created = m.create(mask, new Shape(real.length, 1, 1, width));
-    if (type == created.getDataType()) {
-      return created;
-    }
-    try (created) {
-      return created.toType(type, false);
-    }
+    return Ops.into(m.create(mask, new Shape(real.length, 1, 1, width)), type);
   }
 }

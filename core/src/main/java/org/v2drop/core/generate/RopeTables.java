@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.v2drop.core.model.Ops;
 import org.v2drop.core.model.Rope;
 
 /**
@@ -48,17 +49,9 @@ final class RopeTables {
 
   private NDArray[] create(NDManager m, long[] positions, Shape shape) {
     float[][] rows = rows(positions);
-    return new NDArray[] {as(m.create(rows[0], shape)), as(m.create(rows[1], shape))};
-  }
-
-  /** A float32 table row block converted to the compute type (the float32 one closed). */
-  private NDArray as(NDArray created) {
-    if (created.getDataType() == type) {
-      return created;
-    }
-    try (created) {
-      return created.toType(type, false);
-    }
+    return new NDArray[] {
+      Ops.into(m.create(rows[0], shape), type), Ops.into(m.create(rows[1], shape), type)
+    };
   }
 
   /**

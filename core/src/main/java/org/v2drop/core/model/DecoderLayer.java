@@ -8,10 +8,9 @@ import org.v2drop.core.checkpoint.TextConfig;
 /**
  * One Llama decoder layer: RMSNorm → GQA attention with RoPE and a KV cache → RMSNorm → SwiGLU MLP.
  */
-public final class DecoderLayer implements AutoCloseable {
+public final class DecoderLayer {
   private final TextConfig c;
   private final DecoderWeights.Layer w;
-  private volatile TorchDecoder.Constants fused; // built on first fused call
 
   public DecoderLayer(TextConfig config, DecoderWeights.Layer weights) {
     this.c = config;
@@ -48,57 +47,6 @@ public final class DecoderLayer implements AutoCloseable {
     NDArray normed = Ops.rmsNorm(h, w.postNorm(), (float) c.rmsNormEps());
     NDArray act = Ops.activation(normed.matMul(w.gateT()), "silu").muli(normed.matMul(w.upT()));
     return h.addi(act.matMul(w.downT()));
-  }
-
-  /**
-   * {@link #forward} as one TorchScript call ({@link TorchDecoder}): the same ops in the same
-   * order, equal results (FusedDecoderIT).
-   */
-  public NDArray forwardFused(NDArray x, AttentionInputs in, KvCache cache) {
-    long b = x.getShape().get(0);
-    long n = x.getShape().get(1);
-    cache.reserve(x.getManager(), b, c.numKeyValueHeads(), c.headDim(), x.getDataType(), n);
-    NDArray out =
-        TorchDecoder.layer(
-            constants(),
-            x,
-            in.cos(),
-            in.sin(),
-            in.keyMask(),
-            cache.keyBuffer(),
-            cache.valueBuffer(),
-            cache.length());
-    cache.advance(n);
-    return out;
-  }
-
-  private TorchDecoder.Constants constants() {
-    TorchDecoder.Constants k = fused;
-    if (k == null) {
-      synchronized (this) {
-        if (fused == null) {
-          fused =
-              new TorchDecoder.Constants(
-                  w,
-                  c.numAttentionHeads(),
-                  c.numKeyValueHeads(),
-                  c.headDim(),
-                  (float) c.rmsNormEps());
-        }
-        k = fused;
-      }
-    }
-    return k;
-  }
-
-  /** Releases the fused call's references to the weights. */
-  @Override
-  public void close() {
-    TorchDecoder.Constants k = fused;
-    if (k != null) {
-      k.close();
-      fused = null;
-    }
   }
 
   /**

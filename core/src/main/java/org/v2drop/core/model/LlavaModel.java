@@ -49,11 +49,10 @@ public final class LlavaModel implements AutoCloseable {
   }
 
   /**
-   * Loads config and weights from a HF checkpoint directory onto {@code device}, the weights
-   * converted to {@code dtype} whatever their stored type (F32, F16 or BF16).
+   * Loads the weights of a HF checkpoint directory, whose {@code config} the caller read, onto
+   * {@code device}, converted to {@code dtype} whatever their stored type (F32, F16 or BF16).
    */
-  public static LlavaModel load(Path dir, Device device, ComputeDType dtype) {
-    LlavaConfig config = LlavaConfig.load(dir);
+  public static LlavaModel load(Path dir, LlavaConfig config, Device device, ComputeDType dtype) {
     Ops.checkActivation(
         config.vision().hiddenAct(),
         dir.resolve(LlavaConfig.CONFIG) + ": vision_config.hidden_act");
@@ -156,7 +155,7 @@ public final class LlavaModel implements AutoCloseable {
       // (images * tokensPerImage, textHidden)
       NDArray all =
           imageFeatures(
-              Ops.as(
+              Ops.into(
                   m.create(pixels, new Shape(images, 3, first.imageHeight(), first.imageWidth())),
                   dtype.dataType()));
       long row = 0;
@@ -237,7 +236,31 @@ public final class LlavaModel implements AutoCloseable {
         DataType.FLOAT32);
   }
 
-  private volatile TorchDecoder.Stack stack; // every layer's weights for fused decode steps
+  private volatile TorchDecoder.Stack stack; // every layer's weights for the fused calls
+
+  /**
+   * Decoder layer {@code l} ({@link DecoderLayer#forward}) as one TorchScript call ({@link
+   * TorchDecoder#layer}): the same ops in the same order, equal results (FusedDecoderIT).
+   */
+  public NDArray layerFused(int l, NDArray x, AttentionInputs in, KvCache cache) {
+    long b = x.getShape().get(0);
+    long n = x.getShape().get(1);
+    var t = config.text();
+    cache.reserve(x.getManager(), b, t.numKeyValueHeads(), t.headDim(), x.getDataType(), n);
+    NDArray out =
+        TorchDecoder.layer(
+            stack(),
+            l,
+            x,
+            in.cos(),
+            in.sin(),
+            in.keyMask(),
+            cache.keyBuffer(),
+            cache.valueBuffer(),
+            cache.length());
+    cache.advance(n);
+    return out;
+  }
 
   /**
    * One greedy decode step as one TorchScript call ({@link TorchDecoder#decodeToken}): the tokens'
@@ -331,7 +354,6 @@ public final class LlavaModel implements AutoCloseable {
     if (stack != null) {
       stack.close();
     }
-    layers.forEach(DecoderLayer::close);
     manager.close();
   }
 }

@@ -40,6 +40,19 @@ public final class Ops {
   }
 
   /**
+   * A freshly created {@code x} as {@code type}: x itself, or a converted copy with x closed (for
+   * arrays built in float32 from Java data and handed out in the compute type).
+   */
+  public static NDArray into(NDArray x, DataType type) {
+    if (x.getDataType() == type) {
+      return x;
+    }
+    try (x) {
+      return x.toType(type, false);
+    }
+  }
+
+  /**
    * LayerNorm over the last axis with biased variance: torch's own layer_norm kernel (one native
    * call).
    */

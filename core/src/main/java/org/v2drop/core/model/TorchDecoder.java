@@ -14,9 +14,9 @@ import ai.djl.pytorch.jni.IValueUtils;
  * costs one call into PyTorch instead of dozens of DJL calls (each crossing JNI and allocating a
  * Java array). The readable layer stays the definition; FusedDecoderIT holds the two equal.
  *
- * <p>The weights go in as one list built once per layer ({@link #weights}); the KV cache buffers
- * stay the caller's ({@link KvCache}), written in place by the call. The result belongs to {@code
- * x}'s manager and is an inference tensor (never update it in place, see {@link TorchAttention}).
+ * <p>The weights go in as one list built once per model ({@link Stack}); the KV cache buffers stay
+ * the caller's ({@link KvCache}), written in place by the call. The result belongs to {@code x}'s
+ * manager and is an inference tensor (never update it in place, see {@link TorchAttention}).
  */
 final class TorchDecoder {
   static final String RESOURCE = "decoder.pt";
@@ -32,42 +32,15 @@ final class TorchDecoder {
 
   private TorchDecoder() {}
 
-  /** The per-layer constants of a call: weights, dims and epsilon as TorchScript values. */
-  static final class Constants implements AutoCloseable {
-    private final IValue weights;
-    private final IValue dims;
-    private final IValue eps;
-
-    Constants(DecoderWeights.Layer w, int heads, int kvHeads, int headDim, float eps) {
-      this.weights =
-          IValue.listFrom(
-              pt(w.inputNorm()),
-              pt(w.qkvT()),
-              pt(w.oT()),
-              pt(w.postNorm()),
-              pt(w.gateT()),
-              pt(w.upT()),
-              pt(w.downT()));
-      this.dims = IValue.listFrom(heads, kvHeads, headDim);
-      this.eps = IValue.from((double) eps);
-    }
-
-    @Override
-    public void close() {
-      weights.close();
-      dims.close();
-      eps.close();
-    }
-  }
-
   /**
-   * Runs the layer on {@code x} (batch, n, hidden), writing the tokens' keys and values at columns
-   * [length, length + n) of {@code keys}/{@code values}.
+   * Runs layer {@code index} of {@code s} on {@code x} (batch, n, hidden), writing the tokens' keys
+   * and values at columns [length, length + n) of {@code keys}/{@code values}.
    *
    * @param keyMask (batch, 1, 1, >= length + n) additive padding mask, or null
    */
   static NDArray layer(
-      Constants c,
+      Stack s,
+      int index,
       NDArray x,
       NDArray cos,
       NDArray sin,
@@ -81,17 +54,21 @@ final class TorchDecoder {
               + x.getManager().getEngine().getEngineName());
     }
     try (IValue in = IValue.from(pt(x));
+        IValue at = IValue.from(index);
         IValue step = IValue.listFrom(pt(cos), pt(sin), pt(keyMask == null ? NO_MASK : keyMask));
         IValue kv = IValue.listFrom(pt(keys), pt(values));
         IValue len = IValue.from(length);
         IValue out =
             IValueUtils.runMethod(
-                Module.INSTANCE, "layer", in, c.weights, step, kv, len, c.dims, c.eps)) {
+                Module.INSTANCE, "layer_at", in, s.weights, at, step, kv, len, s.dims, s.eps)) {
       return out.toTensor(manager);
     }
   }
 
-  /** Every layer's weights in one list, and the embedding and LM head, for {@link #decodeToken}. */
+  /**
+   * Every layer's weights in one list, and the embedding and LM head: for {@link #layer} and {@link
+   * #decodeToken}.
+   */
   static final class Stack implements AutoCloseable {
     private final IValue head;
     private final IValue weights;
