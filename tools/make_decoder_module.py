@@ -7,8 +7,13 @@ and allocates a Java NDArray: tens of microseconds that dominate a small model's
 one). It has no parameters: the weights come in as lists of tensors built once per model, the caller keeps the KV
 cache buffers and their lengths. Methods:
 
-  layer_at(x, weights, index, step, kv, length, dims, eps) -> out
-    layer `index` of the model: its 7 tensors weights[7 * index : 7 * index + 7] (see layer)
+  prefill_layer(h, gather, positions, tables, weights, index, kv, length, dims, eps, variation) -> [out, x(, var)]
+    prefill layer `index` of the model (its 7 tensors weights[7 * index : 7 * index + 7], see layer) with the
+    drop step before it folded in: x is h (batch, stride, hidden) itself, or, when gather (batch * rows flat row
+    ids s * stride + r into h) is not empty, the rows each sequence keeps (a drop boundary); its RoPE rows are
+    tables[0|1][positions] (batch * rows position ids); no key mask (prefill rows are right-padded and causal).
+    When variation is true, also the next boundary's V2Drop scores: ||out - x||_2 over the hidden axis in
+    float32, (batch, rows)
 
   layer(x, weights, step, kv, length, dims, eps) -> out
     x        (batch, n, hidden) layer input (n tokens per sequence: a prefill segment or one decode token)
@@ -18,6 +23,15 @@ cache buffers and their lengths. Methods:
     kv       [keys, values] (batch, kv_heads, capacity, head_dim) buffers; columns [length, length + n) are written
     dims     [heads, kv_heads, head_dim]
     eps      RMSNorm epsilon
+
+  embed_prompt(ids, head, features, order) -> (tokens, hidden)
+    one prompt's input embeddings: the rows of head[0] (embed_tokens) for ids, the image features (vision
+    tokens, hidden) written into the vision positions in order: row order[i] of (text rows ++ feature rows) for
+    each position i (HF's masked_scatter); features an empty tensor for a prompt without images
+
+  last_logits(h, rows, head, eps) -> (batch, vocab) float32
+    the final norm and the LM head (widened to float32) on the rows of h (batch, stride, hidden) flattened
+    (s * stride + last row of s)
 
   decode_token(ids, head, weights, tables, positions, kv, lengths, masks, dims, eps) -> next ids
     a whole greedy decode step: the tokens' embeddings, every layer in turn, the final norm, the LM head (widened
@@ -74,9 +88,23 @@ class Decoder(torch.nn.Module):
         return self.layer(x, weights, step, kv, length, dims, eps)
 
     @torch.jit.export
-    def layer_at(self, x: torch.Tensor, weights: List[torch.Tensor], index: int, step: List[torch.Tensor],
-                 kv: List[torch.Tensor], length: int, dims: List[int], eps: float) -> torch.Tensor:
-        return self.layer(x, weights[7 * index: 7 * index + 7], step, kv, length, dims, eps)
+    def prefill_layer(self, h: torch.Tensor, gather: List[int], positions: List[int], tables: List[torch.Tensor],
+                      weights: List[torch.Tensor], index: int, kv: List[torch.Tensor], length: int,
+                      dims: List[int], eps: float, variation: bool) -> List[torch.Tensor]:
+        b, hidden, hd = h.shape[0], h.shape[2], dims[2]
+        x = h
+        if len(gather) != 0:
+            rows = torch.tensor(gather, device=h.device)
+            x = h.reshape(b * h.shape[1], hidden)[rows].reshape(b, len(gather) // b, hidden)
+        n = x.shape[1]
+        pos = torch.tensor(positions, device=h.device)
+        cos = tables[0][pos].reshape(b, 1, n, hd)
+        sin = tables[1][pos].reshape(b, 1, n, hd)
+        no_mask = torch.zeros([0], dtype=x.dtype, device=x.device)
+        out = self.layer(x, weights[7 * index: 7 * index + 7], [cos, sin, no_mask], kv, length, dims, eps)
+        if variation:
+            return [out, x, (out.float() - x.float()).norm(2, [-1])]
+        return [out, x]
 
     @torch.jit.export
     def layer(self, x: torch.Tensor, weights: List[torch.Tensor], step: List[torch.Tensor],
@@ -115,6 +143,20 @@ class Decoder(torch.nn.Module):
         return h + torch.matmul(act, weights[6])
 
     @torch.jit.export
+    def embed_prompt(self, ids: List[int], head: List[torch.Tensor], features: torch.Tensor,
+                     order: List[int]) -> torch.Tensor:
+        embed = head[0]
+        text = embed[torch.tensor(ids, device=embed.device)]
+        if features.numel() == 0:
+            return text
+        return torch.cat((text, features), 0)[torch.tensor(order, device=embed.device)]
+
+    @torch.jit.export
+    def last_logits(self, h: torch.Tensor, rows: List[int], head: List[torch.Tensor], eps: float) -> torch.Tensor:
+        x = h.reshape(h.shape[0] * h.shape[1], h.shape[2])[torch.tensor(rows, device=h.device)]
+        return torch.matmul(rms_norm(x, head[1], eps), head[2]).float()
+
+    @torch.jit.export
     def decode_token(self, ids: List[int], head: List[torch.Tensor], weights: List[torch.Tensor],
                      tables: List[torch.Tensor], positions: List[int], kv: List[torch.Tensor], lengths: List[int],
                      masks: List[torch.Tensor], dims: List[int], eps: float) -> List[int]:
@@ -138,6 +180,7 @@ def main():
     module.save(str(OUT))
     print(f"wrote {OUT} ({OUT.stat().st_size} bytes) with torch {torch.__version__}")
     print(module.layer.code)
+    print(module.prefill_layer.code)
     print(module.decode_token.code)
 
 

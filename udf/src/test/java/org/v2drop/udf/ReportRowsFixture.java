@@ -52,6 +52,7 @@ final class ReportRowsFixture {
         17,
         17,
         -1,
+        -1,
         -1);
   }
 

@@ -17,16 +17,27 @@ final class BatchBoundary {
   final int layer;
   private final NDArray input; // (b, rows, hidden)
   private final NDArray previousInput; // (b, rows, hidden)
+  private final NDArray scores; // (b, rows) float32 variation from the fused layer call, or null
   final DecoderLayer current;
   final DecoderLayer previous;
   final RopeTables rope;
   private float[] variation; // (b * rows), on first use
 
+  /**
+   * @param variation (b, rows) {@code ||input - previousInput||} in float32 computed by the fused
+   *     layer call that made {@code input}, or null: computed here on first use
+   */
   BatchBoundary(
-      int layer, NDArray input, NDArray previousInput, List<DecoderLayer> layers, RopeTables rope) {
+      int layer,
+      NDArray input,
+      NDArray previousInput,
+      NDArray variation,
+      List<DecoderLayer> layers,
+      RopeTables rope) {
     this.layer = layer;
     this.input = input;
     this.previousInput = previousInput;
+    this.scores = variation;
     this.current = layers.get(layer);
     this.previous = layers.get(layer - 1);
     this.rope = rope;
@@ -38,7 +49,9 @@ final class BatchBoundary {
    * then picked on the host.
    */
   float[] variation(int s, long[] rows) {
-    if (variation == null) {
+    if (variation == null && scores != null) {
+      variation = scores.toFloatArray(); // the same ops, run by the fused call
+    } else if (variation == null) {
       // float32 math from the hidden states of any type (spec: V²Drop step 1)
       variation =
           Ops.as(input, DataType.FLOAT32)

@@ -22,8 +22,10 @@ import java.util.List;
  * @param liveArraysAfterPrefill NDArrays of this generation alive after prefill (KV caches, state)
  * @param liveArraysAtEnd NDArrays of this generation alive after the last decode step (equal when
  *     nothing leaks)
+ * @param visionNativeCalls calls into PyTorch for the vision tower and projector (the whole
+ *     batch's), -1 when not counted ({@link Generator#countNativeCalls})
  * @param prefillNativeCalls calls into PyTorch during prefill (the whole batch's), -1 when not
- *     counted ({@link Generator#countNativeCalls})
+ *     counted
  * @param decodeNativeCalls calls into PyTorch during the decode steps, -1 when not counted
  */
 public record Generation(
@@ -42,6 +44,7 @@ public record Generation(
     double prefillFlops,
     int liveArraysAfterPrefill,
     int liveArraysAtEnd,
+    long visionNativeCalls,
     long prefillNativeCalls,
     long decodeNativeCalls) {
 

@@ -37,9 +37,11 @@ import org.v2drop.core.processor.EncodedInput;
  */
 public final class Generator {
   /**
-   * Whether decoder layers run as one TorchScript call each ({@link LlavaModel#layerFused}, the
-   * default) or as the readable DJL calls ({@link DecoderLayer#forward}): {@code
-   * -Dv2drop.decoder.fused=false}, for comparisons. Both give the same results.
+   * Whether the vision tower and decoder run as TorchScript calls (one for a batch's images, one
+   * per prefill layer, one per decode step: {@link LlavaModel#imageFeatures}, {@link
+   * LlavaModel#prefillLayer}, {@link LlavaModel#decodeToken}; the default) or as the readable DJL
+   * calls ({@link DecoderLayer#forward} and the tower's): {@code -Dv2drop.decoder.fused=false}, for
+   * comparisons. Both give the same results.
    */
   public static final String FUSED_PROPERTY = "v2drop.decoder.fused";
 
@@ -112,16 +114,26 @@ public final class Generator {
       seqs[s] = new Sequence(inputs.get(s), numLayers, maxNewTokens);
     }
     try (NDManager m = model.newGenerationManager()) {
+      long c0 = nativeCalls();
       long t0 = System.nanoTime();
       NDArray[] features =
-          model.imageFeatures(m, inputs); // per sequence (vision tokens, hidden), or null
+          model.imageFeatures(m, inputs, fused); // per sequence (vision tokens, hidden), or null
       long t1 = System.nanoTime();
       long c1 = nativeCalls();
-      Prefilled prefilled = prefill(m, seqs, features, schedule, method.method(), maxNewTokens);
-      long c2 = nativeCalls();
-      long t2 = System.nanoTime();
-      int liveAfterPrefill = m.getManagedArrays().size();
-      decode(m, seqs, prefilled, method.method().positionRule(), stopAtEos, maxNewTokens);
+      long c2;
+      long t2;
+      int liveAfterPrefill;
+      double[] layerMs;
+      try (LlavaModel.FusedState state =
+          fused ? model.newFusedState(m, reach(seqs, maxNewTokens)) : null) {
+        Prefilled prefilled =
+            prefill(m, seqs, features, schedule, method.method(), maxNewTokens, state);
+        c2 = nativeCalls();
+        t2 = System.nanoTime();
+        liveAfterPrefill = m.getManagedArrays().size();
+        layerMs = prefilled.layerMs;
+        decode(m, seqs, prefilled, method.method().positionRule(), stopAtEos, maxNewTokens, state);
+      }
       long c3 = nativeCalls();
       long t3 = System.nanoTime();
       int liveAtEnd = m.getManagedArrays().size();
@@ -137,9 +149,10 @@ public final class Generator {
                 ms(t0, t1) / b,
                 ms(t1, t2) / b,
                 ms(t2, t3) / b,
-                prefilled.layerMs,
+                layerMs,
                 liveAfterPrefill,
                 liveAtEnd,
+                c1 < 0 ? -1 : c1 - c0,
                 c1 < 0 ? -1 : c2 - c1,
                 c1 < 0 ? -1 : c3 - c2));
       }
@@ -157,10 +170,21 @@ public final class Generator {
    */
   private record Prefilled(KvCache[] caches, NDArray[] keyMasks, long[] next, double[] layerMs) {}
 
+  /** A bound on the position ids of a generation: the longest prompt plus the new tokens. */
+  private static long reach(Sequence[] seqs, int maxNewTokens) {
+    long reach = 0;
+    for (Sequence seq : seqs) {
+      reach = Math.max(reach, seq.input.inputIds().length + (long) maxNewTokens);
+    }
+    return reach;
+  }
+
   /**
    * Prefill (spec "V²Drop" 3-5): the prompt through every decoder layer; before each scheduled
    * layer, each sequence's policy keeps some of its alive vision tokens and the batch is gathered
    * down to the survivors. Text tokens are never dropped. Ends with each sequence's first token.
+   * With a fused {@code state}, each layer and the gather before it is one call, and the layer
+   * before a drop also returns the variation the drop's policy may read.
    */
   private Prefilled prefill(
       NDManager m,
@@ -168,7 +192,8 @@ public final class Generator {
       NDArray[] features,
       DropSchedule schedule,
       DropMethod method,
-      int maxNewTokens) {
+      int maxNewTokens,
+      LlavaModel.FusedState state) {
     int b = seqs.length;
     TextConfig text = model.config().text();
     int numLayers = text.numHiddenLayers();
@@ -177,11 +202,13 @@ public final class Generator {
     List<DecoderLayer> layers = model.layers();
     List<NDArray> embeddings = new ArrayList<>(b);
     for (int s = 0; s < b; s++) {
-      embeddings.add(model.inputEmbeddings(m, seqs[s].input, features[s])); // (tokens_s, hidden)
+      embeddings.add(
+          model.inputEmbeddings(m, seqs[s].input, features[s], fused)); // (tokens_s, hidden)
     }
     NDArray h =
         RaggedBatch.stack(m, embeddings, hidden); // (b, rows, hidden) the next layer's input
     NDArray prev = null; // (b, rows, hidden) input of the previous layer, the same rows as h
+    NDArray variation = null; // (b, rows) ||h - prev|| from a fused call before a drop, or null
     KvCache[] caches = new KvCache[numLayers];
     int[][] cachedPerLayer =
         new int[numLayers][b]; // real (unpadded) cache length of each sequence per layer
@@ -192,33 +219,54 @@ public final class Generator {
       caches[l] = new KvCache(maxNewTokens - 1); // room for the decode steps: no per-token copy
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
-        NDArray in = h; // (b, rows', hidden) after this boundary's drop
         Stage stage = schedule.at(l);
+        long[][] rows = null; // each sequence's rows of h kept at this boundary
         if (stage != null) {
-          BatchBoundary boundary = new BatchBoundary(l, h, prev, layers, rope);
-          long[][] rows = new long[b][];
+          BatchBoundary boundary = new BatchBoundary(l, h, prev, variation, layers, rope);
+          rows = new long[b][];
           for (int s = 0; s < b; s++) {
             rows[s] = seqs[s].drop(stage, policy, method.positionRule(), boundary, s);
           }
-          in = RaggedBatch.gather(m, h, rows);
         }
-        if (segment == null || stage != null) {
-          close(segment);
-          segment = prefillInputs(m, seqs, in.getShape().get(1));
+        NDArray in; // (b, rows', hidden) after this boundary's drop
+        NDArray out; // (b, rows', hidden)
+        NDArray nextVariation = null;
+        if (state != null) {
+          long stride = h.getShape().get(1);
+          NDArray[] r =
+              model.prefillLayer(
+                  l,
+                  h,
+                  rows == null ? null : RaggedBatch.gatherIndex(rows, stride),
+                  l == 0 || rows != null ? segmentPositions(seqs, rows, stride) : null,
+                  caches[l],
+                  schedule.at(l + 1) != null,
+                  state);
+          NDScope.unregister(r);
+          out = r[0];
+          in = r[1]; // h's rows as a new array (close h) or the gathered rows
+          nextVariation = r.length > 2 ? r[2] : null;
+        } else {
+          in = rows == null ? h : RaggedBatch.gather(m, h, rows);
+          if (segment == null || stage != null) {
+            close(segment);
+            segment = prefillInputs(m, seqs, in.getShape().get(1));
+          }
+          out = layers.get(l).forward(in, segment, caches[l]);
+          NDScope.unregister(in, out);
         }
-        NDArray out = // (b, rows', hidden)
-            fused
-                ? model.layerFused(l, in, segment, caches[l])
-                : layers.get(l).forward(in, segment, caches[l]);
-        NDScope.unregister(in, out);
         if (prev != null) {
           prev.close();
+        }
+        if (variation != null) {
+          variation.close();
         }
         if (in != h) {
           h.close();
         }
         prev = in;
         h = out;
+        variation = nextVariation;
       }
       for (int s = 0; s < b; s++) {
         seqs[s].recordLayer(l);
@@ -227,6 +275,9 @@ public final class Generator {
       layerMs[l] = ms(layerStart, System.nanoTime()) / b;
     }
     prev.close();
+    if (variation != null) {
+      variation.close();
+    }
     close(segment);
     long[] next = firstTokens(m, h, seqs);
     NDArray[] keyMasks = new NDArray[numLayers];
@@ -248,10 +299,12 @@ public final class Generator {
       Prefilled prefilled,
       PositionRule positions,
       boolean stopAtEos,
-      int maxNewTokens) {
+      int maxNewTokens,
+      LlavaModel.FusedState state) {
     long[] next = prefilled.next; // (b)
-    if (fused) {
-      decodeFused(m, seqs, prefilled, positions, stopAtEos, maxNewTokens, next);
+    if (state != null) {
+      state.keyMasks(prefilled.keyMasks);
+      decodeFused(seqs, prefilled, positions, stopAtEos, next, state);
       return;
     }
     int b = seqs.length;
@@ -285,46 +338,27 @@ public final class Generator {
   }
 
   /**
-   * Decode with each step one call ({@link LlavaModel#decodeToken}): the RoPE rows of every
-   * position the steps can reach are made once, and each step passes only its tokens and each
-   * layer's position ids.
+   * Decode with each step one call ({@link LlavaModel#decodeToken}): each step passes only its
+   * tokens and each layer's position ids; the RoPE tables, KV buffers and masks are the state's.
    */
   private void decodeFused(
-      NDManager m,
       Sequence[] seqs,
       Prefilled prefilled,
       PositionRule positions,
       boolean stopAtEos,
-      int maxNewTokens,
-      long[] next) {
+      long[] next,
+      LlavaModel.FusedState state) {
     int b = seqs.length;
     int layers = model.layers().size();
     Set<Integer> eos = model.config().eosTokenIds();
-    long reach = 0;
-    for (int l = 0; l < layers; l++) {
-      for (Sequence seq : seqs) {
-        reach = Math.max(reach, seq.decodeStart(l, positions) + maxNewTokens);
-      }
-    }
-    long[] all = new long[(int) reach];
-    for (int p = 0; p < all.length; p++) {
-      all[p] = p;
-    }
-    NDArray[] tables = rope.cosSin(m, all); // (reach, headDim) each
-    try (LlavaModel.DecodeState state =
-        new LlavaModel.DecodeState(m, prefilled.keyMasks, tables[0], tables[1])) {
-      for (int step = 0; accept(seqs, next, stopAtEos, eos); step++) {
-        long[] pos = new long[layers * b]; // layer-major
-        for (int l = 0; l < layers; l++) {
-          for (int s = 0; s < b; s++) {
-            pos[l * b + s] = seqs[s].decodeStart(l, positions) + step;
-          }
+    for (int step = 0; accept(seqs, next, stopAtEos, eos); step++) {
+      long[] pos = new long[layers * b]; // layer-major
+      for (int l = 0; l < layers; l++) {
+        for (int s = 0; s < b; s++) {
+          pos[l * b + s] = seqs[s].decodeStart(l, positions) + step;
         }
-        next = model.decodeToken(next, pos, prefilled.caches, state);
       }
-    } finally {
-      tables[0].close();
-      tables[1].close();
+      next = model.decodeToken(next, pos, prefilled.caches, state);
     }
   }
 
@@ -369,7 +403,11 @@ public final class Generator {
     float[] flat; // (b * vocab)
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      flat = model.logits(RaggedBatch.lastRows(m, h, lengths)).toFloatArray();
+      flat =
+          (fused
+                  ? model.logitsFused(h, RaggedBatch.lastRowIds(h, lengths))
+                  : model.logits(RaggedBatch.lastRows(m, h, lengths)))
+              .toFloatArray();
     }
     int vocab = flat.length / seqs.length;
     long[] next = new long[seqs.length];
@@ -387,14 +425,29 @@ public final class Generator {
    * layers share them.
    */
   private AttentionInputs prefillInputs(NDManager m, Sequence[] seqs, long rows) {
+    NDArray[] cs =
+        rope.cosSin(m, segmentPositions(seqs, rows), seqs.length, rows); // (b, 1, rows, headDim)
+    NDScope.unregister(cs[0], cs[1]);
+    return new AttentionInputs(cs[0], cs[1], null);
+  }
+
+  /**
+   * The position ids of a prefill segment's rows (b * rows, each sequence's alive tokens, padding
+   * rows at position 0): after the drop of {@code kept} (each sequence's kept rows), or of h's
+   * {@code stride} rows when nothing was dropped.
+   */
+  private static long[] segmentPositions(Sequence[] seqs, long[][] kept, long stride) {
+    long rows = kept == null ? stride : Arrays.stream(kept).mapToInt(r -> r.length).max().orElse(0);
+    return segmentPositions(seqs, rows);
+  }
+
+  private static long[] segmentPositions(Sequence[] seqs, long rows) {
     long[] flat = new long[(int) (seqs.length * rows)];
     for (int s = 0; s < seqs.length; s++) {
       long[] ids = seqs[s].alive.positionIds().row(0); // (alive) 1-D RoPE
       System.arraycopy(ids, 0, flat, (int) (s * rows), ids.length);
     }
-    NDArray[] cs = rope.cosSin(m, flat, seqs.length, rows); // (b, 1, rows, headDim) each
-    NDScope.unregister(cs[0], cs[1]);
-    return new AttentionInputs(cs[0], cs[1], null);
+    return flat;
   }
 
   private static void close(AttentionInputs segment) {
@@ -483,6 +536,7 @@ public final class Generator {
         double[] layerMs,
         int liveAfterPrefill,
         int liveAtEnd,
+        long visionCalls,
         long prefillCalls,
         long decodeCalls) {
       double flops =
@@ -504,6 +558,7 @@ public final class Generator {
           flops,
           liveAfterPrefill,
           liveAtEnd,
+          visionCalls,
           prefillCalls,
           decodeCalls);
     }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.IValue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,7 @@ public final class LlavaModel implements AutoCloseable {
   private final DecoderWeights decoder;
   private final List<DecoderLayer> layers;
   private final List<String> unusedTensors;
+  private final TorchVision.Tower tower; // the tower's and projector's weights for the fused call
 
   private LlavaModel(
       LlavaConfig config, ComputeDType dtype, NDManager manager, LlavaWeightsLoader.Loaded w) {
@@ -46,6 +48,7 @@ public final class LlavaModel implements AutoCloseable {
     }
     this.layers = List.copyOf(ls);
     this.unusedTensors = w.unused();
+    this.tower = new TorchVision.Tower(config, w.vision(), w.projector(), manager);
   }
 
   /**
@@ -116,12 +119,14 @@ public final class LlavaModel implements AutoCloseable {
   }
 
   /**
-   * Each input's projected image features, all images of the batch through the vision tower in one
-   * call (HF's get_image_features), owned by {@code m}.
+   * Each input's projected image features, all images of the batch through the vision tower at once
+   * (HF's get_image_features), owned by {@code m}: as one TorchScript call ({@link
+   * TorchVision#features}) when {@code fused}, else as the readable DJL calls ({@link
+   * #imageFeatures(NDArray)}); the results are equal (FusedVisionIT).
    *
    * @return per input (images * tokensPerImage, textHidden), or null for an input without images
    */
-  public NDArray[] imageFeatures(NDManager m, List<EncodedInput> inputs) {
+  public NDArray[] imageFeatures(NDManager m, List<EncodedInput> inputs, boolean fused) {
     NDArray[] out = new NDArray[inputs.size()];
     int images = 0;
     EncodedInput first = null;
@@ -153,11 +158,11 @@ public final class LlavaModel implements AutoCloseable {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       // (images * tokensPerImage, textHidden)
-      NDArray all =
-          imageFeatures(
-              Ops.into(
-                  m.create(pixels, new Shape(images, 3, first.imageHeight(), first.imageWidth())),
-                  dtype.dataType()));
+      NDArray in =
+          Ops.into(
+              m.create(pixels, new Shape(images, 3, first.imageHeight(), first.imageWidth())),
+              dtype.dataType());
+      NDArray all = fused ? TorchVision.features(tower, in) : imageFeatures(in);
       long row = 0;
       for (int s = 0; s < out.length; s++) {
         long n = (long) inputs.get(s).numImages() * config.tokensPerImage();
@@ -173,12 +178,13 @@ public final class LlavaModel implements AutoCloseable {
 
   /**
    * One prompt's input embeddings: the text embeddings with the image features written into the
-   * vision positions, in order (HF's masked_scatter). Closes {@code features}.
+   * vision positions, in order (HF's masked_scatter); one TorchScript call when {@code fused}, the
+   * same result. Closes {@code features}.
    *
    * @param features (vision tokens, textHidden), or null when the prompt has no images
    * @return (tokens, textHidden), owned by {@code m}
    */
-  public NDArray inputEmbeddings(NDManager m, EncodedInput input, NDArray features) {
+  public NDArray inputEmbeddings(NDManager m, EncodedInput input, NDArray features, boolean fused) {
     long[] vision = input.visionPositions();
     int expected = input.numImages() * config.tokensPerImage();
     if (vision.length != expected) {
@@ -196,10 +202,6 @@ public final class LlavaModel implements AutoCloseable {
               + " each)");
     }
     long[] ids = input.inputIds();
-    NDArray text = embed(m, ids); // (tokens, textHidden)
-    if (features == null) {
-      return text;
-    }
     // row i of (text ++ features) for each position: text rows stay, vision positions take the
     // features in order
     long[] perm = new long[ids.length];
@@ -208,6 +210,15 @@ public final class LlavaModel implements AutoCloseable {
     }
     for (int k = 0; k < vision.length; k++) {
       perm[(int) vision[k]] = ids.length + k;
+    }
+    if (fused) {
+      try (features) {
+        return TorchDecoder.embedPrompt(stack(), m, ids, features, perm);
+      }
+    }
+    NDArray text = embed(m, ids); // (tokens, textHidden)
+    if (features == null) {
+      return text;
     }
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
@@ -218,6 +229,18 @@ public final class LlavaModel implements AutoCloseable {
       features.close();
       return merged;
     }
+  }
+
+  /**
+   * {@link #logits} of the given rows of h as one TorchScript call ({@link
+   * TorchDecoder#lastLogits}), equal to {@code logits(rows of h)}.
+   *
+   * @param h (b, stride, hidden)
+   * @param rows row ids {@code s * stride + r} into h flattened
+   * @return (rows, vocab) float32
+   */
+  public NDArray logitsFused(NDArray h, long[] rows) {
+    return TorchDecoder.lastLogits(stack(), h, rows);
   }
 
   /** Token embeddings, owned by {@code m}: ids (n) → (n, hidden). */
@@ -239,25 +262,43 @@ public final class LlavaModel implements AutoCloseable {
   private volatile TorchDecoder.Stack stack; // every layer's weights for the fused calls
 
   /**
-   * Decoder layer {@code l} ({@link DecoderLayer#forward}) as one TorchScript call ({@link
-   * TorchDecoder#layer}): the same ops in the same order, equal results (FusedDecoderIT).
+   * Prefill decoder layer {@code l} ({@link DecoderLayer#forward}) as one TorchScript call ({@link
+   * TorchDecoder#prefillLayer}), the drop step before it folded in: the same ops in the same order,
+   * equal results (FusedDecoderIT).
+   *
+   * @param h (b, stride, hidden) the previous layer's output (or the embeddings)
+   * @param gather (b * rows) row ids {@code s * stride + r} into h that each sequence keeps, or
+   *     null to take h as is
+   * @param positions (b * rows) the position ids of the layer input's rows, or null when they are
+   *     those of the previous call (no drop since)
+   * @param variation whether to return the next drop boundary's variation too
+   * @return {out (b, rows, hidden), the layer's input (b, rows, hidden)} and, when asked, {@code
+   *     ||out - input||_2} over the hidden axis in float32 (b, rows); owned by h's manager
    */
-  public NDArray layerFused(int l, NDArray x, AttentionInputs in, KvCache cache) {
-    long b = x.getShape().get(0);
-    long n = x.getShape().get(1);
+  public NDArray[] prefillLayer(
+      int l,
+      NDArray h,
+      long[] gather,
+      long[] positions,
+      KvCache cache,
+      boolean variation,
+      FusedState state) {
+    long b = h.getShape().get(0);
+    long n = gather == null ? h.getShape().get(1) : gather.length / b;
     var t = config.text();
-    cache.reserve(x.getManager(), b, t.numKeyValueHeads(), t.headDim(), x.getDataType(), n);
-    NDArray out =
-        TorchDecoder.layer(
+    cache.reserve(h.getManager(), b, t.numKeyValueHeads(), t.headDim(), h.getDataType(), n);
+    NDArray[] out =
+        TorchDecoder.prefillLayer(
             stack(),
             l,
-            x,
-            in.cos(),
-            in.sin(),
-            in.keyMask(),
+            h,
+            gather == null ? new long[0] : gather,
+            state.positions(positions),
+            state.tables,
             cache.keyBuffer(),
             cache.valueBuffer(),
-            cache.length());
+            cache.length(),
+            variation);
     cache.advance(n);
     return out;
   }
@@ -270,10 +311,10 @@ public final class LlavaModel implements AutoCloseable {
    *
    * @param ids each sequence's current token (batch)
    * @param positions each layer's position id of each sequence: (layers * batch), layer-major
-   * @param state the calls' fixed inputs, kept by the caller between steps ({@link DecodeState})
+   * @param state the generation's fused state, its key masks set ({@link FusedState#keyMasks})
    * @return each sequence's next token
    */
-  public long[] decodeToken(long[] ids, long[] positions, KvCache[] caches, DecodeState state) {
+  public long[] decodeToken(long[] ids, long[] positions, KvCache[] caches, FusedState state) {
     var t = config.text();
     long[] lengths = new long[caches.length];
     for (int l = 0; l < caches.length; l++) {
@@ -281,7 +322,9 @@ public final class LlavaModel implements AutoCloseable {
           state.manager, ids.length, t.numKeyValueHeads(), t.headDim(), dtype.dataType(), 1);
       lengths[l] = caches[l].length();
     }
-    long[] next = TorchDecoder.decodeToken(stack(), state.fixed(caches), ids, positions, lengths);
+    long[] next =
+        TorchDecoder.decodeToken(
+            stack(), state.fixed(caches), state.tables, ids, positions, lengths);
     for (KvCache c : caches) {
       c.advance(1);
     }
@@ -289,44 +332,113 @@ public final class LlavaModel implements AutoCloseable {
   }
 
   /**
-   * The inputs of fused decode steps that stay the same over a generation (each layer's KV buffers
-   * and padding mask, the RoPE tables); close it at the generation's end.
+   * The inputs of a generation's fused calls that change rarely or never: the RoPE tables of every
+   * position id it reaches (engine-computed, indexed in the calls), the current prefill segment's
+   * position ids (they change only at a drop), and for decoding each layer's KV buffers and padding
+   * mask. Close it at the generation's end ({@link #newFusedState}).
    */
-  public static final class DecodeState implements AutoCloseable {
+  public static final class FusedState implements AutoCloseable {
     private final NDManager manager;
-    private final NDArray[] keyMasks;
-    private final NDArray cosTable;
-    private final NDArray sinTable;
+    private final IValue tables;
+    private IValue positions;
+    private NDArray[] keyMasks;
     private TorchDecoder.Fixed fixed;
 
-    /**
-     * @param manager the generation's manager (a cache that must grow allocates there)
-     * @param keyMasks each layer's (batch, 1, 1, >= cached + steps) padding mask, or null
-     * @param cosTable (positions, headDim) cos of every position id the steps reach
-     * @param sinTable (positions, headDim) signed sin ({@link Rope#cosSin})
-     */
-    public DecodeState(NDManager manager, NDArray[] keyMasks, NDArray cosTable, NDArray sinTable) {
+    private FusedState(NDManager manager, IValue tables) {
       this.manager = manager;
-      this.keyMasks = keyMasks;
-      this.cosTable = cosTable;
-      this.sinTable = sinTable;
+      this.tables = tables;
+    }
+
+    /** Each layer's (batch, 1, 1, >= cached + steps) padding mask, or null: set before decoding. */
+    public void keyMasks(NDArray[] masks) {
+      this.keyMasks = masks;
+    }
+
+    private IValue positions(long[] ids) {
+      if (ids != null) {
+        if (positions != null) {
+          positions.close();
+        }
+        positions = TorchDecoder.longs(ids);
+      } else if (positions == null) {
+        throw new IllegalStateException("the first prefill layer needs its position ids");
+      }
+      return positions;
     }
 
     TorchDecoder.Fixed fixed(KvCache[] caches) {
+      if (keyMasks == null) {
+        throw new IllegalStateException("decoding needs the key masks (FusedState.keyMasks)");
+      }
       if (fixed == null || !fixed.current(caches)) {
-        close();
-        fixed = new TorchDecoder.Fixed(caches, keyMasks, cosTable, sinTable);
+        closeFixed();
+        fixed = new TorchDecoder.Fixed(caches, keyMasks);
       }
       return fixed;
     }
 
-    @Override
-    public void close() {
+    private void closeFixed() {
       if (fixed != null) {
         fixed.close();
         fixed = null;
       }
     }
+
+    @Override
+    public void close() {
+      closeFixed();
+      if (positions != null) {
+        positions.close();
+        positions = null;
+      }
+    }
+  }
+
+  /**
+   * A generation's fused state ({@link FusedState}) for position ids below {@code reach}, its
+   * arrays in {@code m}.
+   */
+  public FusedState newFusedState(NDManager m, long reach) {
+    return new FusedState(m, ropeTable(reach).list);
+  }
+
+  /**
+   * cos and signed sin ({@link Rope#cosSin}) of positions [0, positions) as (positions, headDim) in
+   * the compute type, and both as a call argument.
+   */
+  private record RopeTable(long positions, NDArray cos, NDArray sin, IValue list) {}
+
+  private final List<RopeTable> ropeTables = new ArrayList<>(); // the last is the largest
+
+  /**
+   * A RoPE table covering positions [0, reach), shared by the model's generations: built once and
+   * doubled when a longer sequence comes (earlier tables stay alive for generations that hold them;
+   * all are freed with the model). Position ids are integers, so a row is the same in every table,
+   * and equal to {@link Rope#cosSin} of that position converted to the compute type, as the
+   * readable layers' tables are.
+   */
+  private synchronized RopeTable ropeTable(long reach) {
+    RopeTable last = ropeTables.isEmpty() ? null : ropeTables.get(ropeTables.size() - 1);
+    if (last != null && last.positions >= reach) {
+      return last;
+    }
+    long n = Math.max(reach, last == null ? 1024 : 2 * last.positions);
+    if (n > Integer.MAX_VALUE / config.text().headDim()) {
+      throw new IllegalArgumentException("position id " + reach + " is too large for a RoPE table");
+    }
+    long[] ids = new long[(int) n];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = i;
+    }
+    var t = config.text();
+    float[][] cs = Rope.cosSin(Rope.inverseFrequencies(t.rope(), t.headDim()), ids);
+    Shape shape = new Shape(n, t.headDim());
+    NDArray cos = Ops.into(manager.create(cs[0], shape), dtype.dataType());
+    NDArray sin = Ops.into(manager.create(cs[1], shape), dtype.dataType());
+    NDScope.unregister(cos, sin); // the model's, whatever scope the first generation opened
+    RopeTable table = new RopeTable(n, cos, sin, TorchDecoder.tensors(cos, sin));
+    ropeTables.add(table);
+    return table;
   }
 
   private TorchDecoder.Stack stack() {
@@ -353,6 +465,10 @@ public final class LlavaModel implements AutoCloseable {
   public void close() {
     if (stack != null) {
       stack.close();
+    }
+    tower.close();
+    for (RopeTable t : ropeTables) {
+      t.list.close();
     }
     manager.close();
   }

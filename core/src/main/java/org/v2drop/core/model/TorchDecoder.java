@@ -33,36 +33,98 @@ final class TorchDecoder {
   private TorchDecoder() {}
 
   /**
-   * Runs layer {@code index} of {@code s} on {@code x} (batch, n, hidden), writing the tokens' keys
-   * and values at columns [length, length + n) of {@code keys}/{@code values}.
+   * Prefill layer {@code index} of {@code s} with the drop step before it: its input is {@code h}
+   * itself, or the rows {@code gather} picks (a drop boundary); its RoPE rows are the tables' rows
+   * of {@code positions}; the tokens' keys and values are written at columns [length, length + n)
+   * of {@code keys}/{@code values}.
    *
-   * @param keyMask (batch, 1, 1, >= length + n) additive padding mask, or null
+   * @param h (batch, stride, hidden) the previous layer's output
+   * @param gather (batch * rows) row ids {@code s * stride + r} into h, or empty: take h as is
+   * @param positions (batch * rows) the input rows' position ids, as built by {@link #longs}
+   * @param tables {cos, signed sin} (positions, headDim), as built by {@link #tensors}
+   * @param variation whether to return the next drop boundary's variation too
+   * @return {out (batch, rows, hidden), the layer's input x (batch, rows, hidden)} and, when asked,
+   *     {@code ||out - x||} over the hidden axis in float32 (batch, rows)
    */
-  static NDArray layer(
+  static NDArray[] prefillLayer(
       Stack s,
       int index,
-      NDArray x,
-      NDArray cos,
-      NDArray sin,
-      NDArray keyMask,
+      NDArray h,
+      long[] gather,
+      IValue positions,
+      IValue tables,
       NDArray keys,
       NDArray values,
-      long length) {
-    if (!(x.getManager() instanceof PtNDManager manager)) {
+      long length,
+      boolean variation) {
+    if (!(h.getManager() instanceof PtNDManager manager)) {
       throw new IllegalStateException(
           "the fused decoder needs PyTorch-engine arrays, found "
-              + x.getManager().getEngine().getEngineName());
+              + h.getManager().getEngine().getEngineName());
     }
-    try (IValue in = IValue.from(pt(x));
-        IValue at = IValue.from(index);
-        IValue step = IValue.listFrom(pt(cos), pt(sin), pt(keyMask == null ? NO_MASK : keyMask));
+    try (IValue in = IValue.from(pt(h));
+        IValue rows = gather.length == 0 ? null : IValue.listFrom(gather);
         IValue kv = IValue.listFrom(pt(keys), pt(values));
         IValue len = IValue.from(length);
         IValue out =
             IValueUtils.runMethod(
-                Module.INSTANCE, "layer_at", in, s.weights, at, step, kv, len, s.dims, s.eps)) {
-      return out.toTensor(manager);
+                Module.INSTANCE,
+                "prefill_layer",
+                in,
+                rows == null ? Constants.NO_ROWS : rows,
+                positions,
+                tables,
+                s.weights,
+                s.indexes[index],
+                kv,
+                len,
+                s.dims,
+                s.eps,
+                variation ? Constants.TRUE : Constants.FALSE)) {
+      return out.toTensorArray(manager);
     }
+  }
+
+  /**
+   * One prompt's input embeddings: rows {@code order[i]} of (embeddings of ids ++ features).
+   *
+   * @param features (vision tokens, hidden), or null
+   * @return (tokens, hidden), owned by {@code m}
+   */
+  static NDArray embedPrompt(Stack s, NDManager m, long[] ids, NDArray features, long[] order) {
+    try (IValue in = IValue.listFrom(ids);
+        IValue f = IValue.from(pt(features == null ? NO_MASK : features));
+        IValue o = IValue.listFrom(order);
+        IValue out = IValueUtils.runMethod(Module.INSTANCE, "embed_prompt", in, s.head, f, o)) {
+      return out.toTensor((PtNDManager) m);
+    }
+  }
+
+  /**
+   * The final norm and LM head, widened to float32, on rows of h (batch, stride, hidden) flattened.
+   *
+   * @return (rows, vocab) float32, owned by h's manager
+   */
+  static NDArray lastLogits(Stack s, NDArray h, long[] rows) {
+    try (IValue in = IValue.from(pt(h));
+        IValue r = IValue.listFrom(rows);
+        IValue out = IValueUtils.runMethod(Module.INSTANCE, "last_logits", in, r, s.head, s.eps)) {
+      return out.toTensor((PtNDManager) h.getManager());
+    }
+  }
+
+  /** A list of ints for a call (positions that several calls share); close it after the last. */
+  static IValue longs(long[] values) {
+    return IValue.listFrom(values);
+  }
+
+  /** A list of tensors for a call (RoPE tables that several calls share); close it after. */
+  static IValue tensors(NDArray... arrays) {
+    PtNDArray[] p = new PtNDArray[arrays.length];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = pt(arrays[i]);
+    }
+    return IValue.listFrom(p);
   }
 
   /**
@@ -74,6 +136,7 @@ final class TorchDecoder {
     private final IValue weights;
     private final IValue dims;
     private final IValue eps;
+    private final IValue[] indexes; // each layer's index, for the calls
     private final int layers;
 
     Stack(DecoderWeights w, int heads, int kvHeads, int headDim, float eps) {
@@ -92,6 +155,10 @@ final class TorchDecoder {
       this.dims = IValue.listFrom(heads, kvHeads, headDim);
       this.eps = IValue.from((double) eps);
       this.layers = w.layers().size();
+      this.indexes = new IValue[layers];
+      for (int l = 0; l < layers; l++) {
+        indexes[l] = IValue.from(l);
+      }
     }
 
     @Override
@@ -100,20 +167,22 @@ final class TorchDecoder {
       weights.close();
       dims.close();
       eps.close();
+      for (IValue i : indexes) {
+        i.close();
+      }
     }
   }
 
   /**
-   * What stays the same over a generation's decode steps: each layer's KV buffers and key mask, and
-   * the RoPE tables. Rebuilt only when a cache grows.
+   * What stays the same over a generation's decode steps: each layer's KV buffers and key mask.
+   * Rebuilt only when a cache grows.
    */
   static final class Fixed implements AutoCloseable {
     private final NDArray[] buffers;
     private final IValue kv;
     private final IValue masks;
-    private final IValue tables;
 
-    Fixed(KvCache[] caches, NDArray[] keyMasks, NDArray cosTable, NDArray sinTable) {
+    Fixed(KvCache[] caches, NDArray[] keyMasks) {
       buffers = new NDArray[2 * caches.length];
       PtNDArray[] m = new PtNDArray[caches.length];
       for (int l = 0; l < caches.length; l++) {
@@ -127,7 +196,6 @@ final class TorchDecoder {
       }
       kv = IValue.listFrom(b);
       masks = IValue.listFrom(m);
-      tables = IValue.listFrom(pt(cosTable), pt(sinTable));
     }
 
     /** Whether these are still the caches' buffers. */
@@ -145,7 +213,6 @@ final class TorchDecoder {
     public void close() {
       kv.close();
       masks.close();
-      tables.close();
     }
   }
 
@@ -153,9 +220,11 @@ final class TorchDecoder {
    * A whole greedy decode step: the embeddings of {@code ids} (one token per sequence), every layer
    * (each sequence at {@code positions[l * batch + s]} in layer l, its new key/value written at
    * column {@code lengths[l]}), the final norm, the LM head widened to float32 and argmax; returns
-   * the next ids.
+   * the next ids. {@code tables} are the RoPE tables {cos, signed sin} (positions, headDim) ({@link
+   * #tensors}).
    */
-  static long[] decodeToken(Stack s, Fixed f, long[] ids, long[] positions, long[] lengths) {
+  static long[] decodeToken(
+      Stack s, Fixed f, IValue tables, long[] ids, long[] positions, long[] lengths) {
     if (lengths.length != s.layers || positions.length != (long) s.layers * ids.length) {
       throw new IllegalArgumentException(
           s.layers
@@ -177,7 +246,7 @@ final class TorchDecoder {
                 in,
                 s.head,
                 s.weights,
-                f.tables,
+                tables,
                 pos,
                 f.kv,
                 lens,
@@ -190,6 +259,15 @@ final class TorchDecoder {
 
   private static PtNDArray pt(NDArray a) {
     return (PtNDArray) a;
+  }
+
+  /**
+   * Arguments that never change, made once per JVM (each IValue made and freed costs two calls).
+   */
+  private static final class Constants {
+    static final IValue NO_ROWS = IValue.listFrom(new long[0]);
+    static final IValue TRUE = IValue.from(true);
+    static final IValue FALSE = IValue.from(false);
   }
 
   /** The module, loaded on first use in a manager that lives as long as the JVM. */

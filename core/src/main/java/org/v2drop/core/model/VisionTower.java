@@ -31,6 +31,21 @@ public final class VisionTower {
     return featureLayer < 0 ? numLayers + 1 + featureLayer : featureLayer;
   }
 
+  /** The attention scale of HF's CLIP, {@code head_dim ** -0.5}. */
+  static double attentionScale(VisionConfig c) {
+    return Math.pow(c.headDim(), -0.5);
+  }
+
+  /** The LayerNorm epsilon as torch's kernel receives it here (DJL's layerNorm takes a float). */
+  static float layerNormEps(VisionConfig c) {
+    return (float) c.layerNormEps();
+  }
+
+  /** Whether the class token is dropped from the features (select strategy "default"). */
+  static boolean dropsClassToken(LlavaConfig c) {
+    return c.visionFeatureSelectStrategy().equals("default");
+  }
+
   /** Encoder layers that must run to reach every selected hidden state. */
   public static int layersNeeded(LlavaConfig c) {
     int max = 0;
@@ -64,7 +79,7 @@ public final class VisionTower {
             .zerosLike()
             .addi(w.classEmbedding()); // (b, 1, hidden)
     NDArray x = cls.concat(patches, 1).addi(w.positionEmbedding()); // (b, patches + 1, hidden)
-    x = Ops.layerNorm(x, w.preNormWeight(), w.preNormBias(), c.layerNormEps());
+    x = Ops.layerNorm(x, w.preNormWeight(), w.preNormBias(), layerNormEps(c));
     int[] wanted = new int[config.visionFeatureLayers().length];
     for (int i = 0; i < wanted.length; i++) {
       wanted[i] = hiddenStateIndex(config.visionFeatureLayers()[i], c.numHiddenLayers());
@@ -82,9 +97,7 @@ public final class VisionTower {
       x = nextLayer(x, w.layers().get(layer), c, selected);
     }
     NDArray feats = selected.length == 1 ? selected[0] : NDArrays.concat(new NDList(selected), 2);
-    return config.visionFeatureSelectStrategy().equals("default")
-        ? feats.get(new NDIndex(":, 1:, :"))
-        : feats;
+    return dropsClassToken(config) ? feats.get(new NDIndex(":, 1:, :")) : feats;
   }
 
   /**
@@ -114,7 +127,7 @@ public final class VisionTower {
     int d = c.hiddenSize();
     int h = c.numAttentionHeads();
     int hd = c.headDim();
-    NDArray normed = Ops.layerNorm(x, l.norm1Weight(), l.norm1Bias(), c.layerNormEps());
+    NDArray normed = Ops.layerNorm(x, l.norm1Weight(), l.norm1Bias(), layerNormEps(c));
     NDArray qkv =
         Ops.linear(normed, l.qkvT(), l.qkvBias())
             .reshape(b, n, 3, h, hd)
@@ -123,11 +136,11 @@ public final class VisionTower {
     NDArray k = qkv.get(1);
     NDArray v = qkv.get(2);
     NDArray attn =
-        TorchAttention.full(q, k, v, Math.pow(hd, -0.5)) // HF's CLIP scale, head_dim ** -0.5
+        TorchAttention.full(q, k, v, attentionScale(c))
             .transpose(0, 2, 1, 3)
             .reshape(b, n, d); // (b, n, hidden)
     x = x.add(Ops.linear(attn, l.outT(), l.outBias()));
-    NDArray mlp = Ops.layerNorm(x, l.norm2Weight(), l.norm2Bias(), c.layerNormEps());
+    NDArray mlp = Ops.layerNorm(x, l.norm2Weight(), l.norm2Bias(), layerNormEps(c));
     mlp =
         Ops.linear(
             Ops.activation(Ops.linear(mlp, l.fc1T(), l.fc1Bias()), c.hiddenAct()),

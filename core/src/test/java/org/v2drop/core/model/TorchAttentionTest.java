@@ -51,6 +51,23 @@ class TorchAttentionTest {
     return moduleCode(dir, TorchAttention.RESOURCE);
   }
 
+  /** The torch ops a module's code calls ({@code torch.NAME(}). */
+  static java.util.Set<String> torchOps(String code) {
+    java.util.Set<String> ops = new java.util.TreeSet<>();
+    Matcher m = Pattern.compile("\\btorch\\.(\\w+)\\(").matcher(code);
+    while (m.find()) {
+      ops.add(m.group(1));
+    }
+    return ops;
+  }
+
+  /** Fails, showing the code, when {@code ops} holds one outside {@code allowed}. */
+  static void assertOnly(java.util.Set<String> allowed, java.util.Set<String> ops, String code) {
+    java.util.Set<String> unexpected = new java.util.TreeSet<>(ops);
+    unexpected.removeAll(allowed);
+    assertEquals(java.util.Set.of(), unexpected, code);
+  }
+
   /**
    * A shipped TorchScript module's code (next to this package's classes); read from a copy on disk,
    * because torch writes stored entries that ZipInputStream refuses.

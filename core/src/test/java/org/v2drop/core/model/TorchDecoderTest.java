@@ -1,14 +1,10 @@
 package org.v2drop.core.model;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,11 +19,7 @@ class TorchDecoderTest {
   @Test
   void moduleUsesOnlyTheReadableLayersOps() throws IOException {
     String code = TorchAttentionTest.moduleCode(dir, TorchDecoder.RESOURCE);
-    Set<String> ops = new TreeSet<>();
-    Matcher m = Pattern.compile("\\btorch\\.(\\w+)\\(").matcher(code);
-    while (m.find()) {
-      ops.add(m.group(1));
-    }
+    Set<String> ops = TorchAttentionTest.torchOps(code);
     Set<String> allowed =
         Set.of(
             // arithmetic and shapes of DecoderLayer / Ops / Attention
@@ -59,19 +51,24 @@ class TorchDecoderTest {
             "tensor",
             "index",
             "argmax",
+            // a drop boundary: its rows gathered, the V2Drop variation of the next one
+            "sub",
+            "norm",
             // the causal mask of a segment after cached columns (Attention.causalMask)
             "ones",
             "zeros",
             "triu",
             "masked_fill",
             "scaled_dot_product_attention");
-    Set<String> unexpected = new TreeSet<>(ops);
-    unexpected.removeAll(allowed);
-    assertEquals(Set.of(), unexpected, code);
+    TorchAttentionTest.assertOnly(allowed, ops, code);
     assertTrue(
         ops.containsAll(Set.of("scaled_dot_product_attention", "matmul", "sigmoid", "copy_")),
         "the layer's kernels: " + ops);
-    assertTrue(code.contains("def layer(self") && code.contains("def decode_token(self"), code);
+    assertTrue(
+        code.contains("def layer(self")
+            && code.contains("def prefill_layer(self")
+            && code.contains("def decode_token(self"),
+        code);
     assertTrue(!code.contains("dropout") && !code.contains("rand"), "nothing random: " + code);
   }
 }

@@ -39,7 +39,8 @@ final class BenchCommand {
         plus prompt_tokens, vision_tokens, new_tokens, warmup, repeat, the per-repeat llm_total_ms and
         prefill_layer_ms (each decoder layer's prefill time, the drop step before it included), device, dtype,
         peak_device_mb (CUDA memory in use after the last generation, PyTorch's cache included; null on a CPU),
-        native_calls_prefill, native_calls_per_token and native_calls_per_layer_per_token (decode), medians of
+        native_calls_vision (tower and projector), native_calls_prefill, native_calls_per_token and
+        native_calls_per_layer_per_token (decode), medians of
         the calls into PyTorch's JNI library: null unless --count-native-calls.
       Times are medians over the repeats in milliseconds. Exactly --new-tokens decode steps run (EOS ignored).
       --prompt-tokens  text tokens besides the image tokens (default 64)
@@ -211,6 +212,7 @@ final class BenchCommand {
     out.put("device", device.toString());
     out.put("dtype", dtype.label());
     if (first.prefillNativeCalls() < 0) {
+      out.putNull("native_calls_vision");
       out.putNull("native_calls_prefill");
       out.putNull("native_calls_per_token");
       out.putNull("native_calls_per_layer_per_token");
@@ -220,6 +222,9 @@ final class BenchCommand {
               runs.stream()
                   .mapToDouble(r -> (double) r.decodeNativeCalls() / Math.max(1, newTokens - 1))
                   .toArray());
+      out.put(
+          "native_calls_vision",
+          median(runs.stream().mapToDouble(Generation::visionNativeCalls).toArray()));
       out.put(
           "native_calls_prefill",
           median(runs.stream().mapToDouble(Generation::prefillNativeCalls).toArray()));

@@ -42,6 +42,13 @@ class NativeCallsIT {
         readable.get("native_calls_prefill").asDouble()
             > fused.get("native_calls_prefill").asDouble(),
         readable + " " + fused);
+    double fusedVision = fused.get("native_calls_vision").asDouble();
+    assertTrue(
+        fusedVision > 0 && fusedVision < 20,
+        "the fused tower and projector are one call with its arguments: " + fused);
+    assertTrue(
+        readable.get("native_calls_vision").asDouble() > 10 * fusedVision,
+        "the readable tower calls PyTorch per op: " + readable);
     assertEquals(
         fused.get("vision_tokens_per_layer"),
         readable.get("vision_tokens_per_layer"),
@@ -52,6 +59,7 @@ class NativeCallsIT {
   void notCountingLeavesTheFieldsNullAndCountingInAStartedEngineIsRefused() throws Exception {
     JsonNode plain = BenchCommandIT.bench("vanilla", "1", 1);
     assertTrue(plain.get("native_calls_per_token").isNull(), plain.toString());
+    assertTrue(plain.get("native_calls_vision").isNull(), plain.toString());
     Cli.Result late =
         Cli.run(
             "bench",

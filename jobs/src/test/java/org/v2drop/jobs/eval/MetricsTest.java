@@ -63,6 +63,7 @@ class MetricsTest {
             0,
             0,
             -1,
+            -1,
             -1);
     double score = response.equals(answer) ? 1 : 0;
     Row in =

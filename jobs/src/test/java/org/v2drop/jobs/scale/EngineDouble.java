@@ -123,6 +123,7 @@ public final class EngineDouble implements Engine {
         0,
         0,
         -1,
+        -1,
         -1);
   }
 
