@@ -17,7 +17,8 @@ import java.util.List;
  * @param decodeMs LLM decode steps after the first token
  * @param prefillLayerMs wall time of each decoder layer during prefill, the drop step before it
  *     included (a batch's time divided by its size, like the other times; on CPU, where every op
- *     completes before the next starts)
+ *     completes before the next starts); the layers of one fused call (those between two drops)
+ *     share its time equally
  * @param prefillFlops theoretical prefill FLOPs of the decoder
  * @param liveArraysAfterPrefill NDArrays of this generation alive after prefill (KV caches, state)
  * @param liveArraysAtEnd NDArrays of this generation alive after the last decode step (equal when

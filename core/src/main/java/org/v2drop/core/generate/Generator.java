@@ -38,10 +38,10 @@ import org.v2drop.core.processor.EncodedInput;
 public final class Generator {
   /**
    * Whether the vision tower and decoder run as TorchScript calls (one for a batch's images, one
-   * per prefill layer, one per decode step: {@link LlavaModel#imageFeatures}, {@link
-   * LlavaModel#prefillLayer}, {@link LlavaModel#decodeToken}; the default) or as the readable DJL
-   * calls ({@link DecoderLayer#forward} and the tower's): {@code -Dv2drop.decoder.fused=false}, for
-   * comparisons. Both give the same results.
+   * per run of prefill layers between two drops, one per decode step: {@link
+   * LlavaModel#imageFeatures}, {@link LlavaModel#prefillLayers}, {@link LlavaModel#decodeToken};
+   * the default) or as the readable DJL calls ({@link DecoderLayer#forward} and the tower's):
+   * {@code -Dv2drop.decoder.fused=false}, for comparisons. Both give the same results.
    */
   public static final String FUSED_PROPERTY = "v2drop.decoder.fused";
 
@@ -170,6 +170,15 @@ public final class Generator {
    */
   private record Prefilled(KvCache[] caches, NDArray[] keyMasks, long[] next, double[] layerMs) {}
 
+  /** The first layer after {@code l} that a drop precedes, or {@code numLayers}. */
+  private static int nextDrop(DropSchedule schedule, int l, int numLayers) {
+    int k = l + 1;
+    while (k < numLayers && schedule.at(k) == null) {
+      k++;
+    }
+    return k;
+  }
+
   /** A bound on the position ids of a generation: the longest prompt plus the new tokens. */
   private static long reach(Sequence[] seqs, int maxNewTokens) {
     long reach = 0;
@@ -183,8 +192,8 @@ public final class Generator {
    * Prefill (spec "V²Drop" 3-5): the prompt through every decoder layer; before each scheduled
    * layer, each sequence's policy keeps some of its alive vision tokens and the batch is gathered
    * down to the survivors. Text tokens are never dropped. Ends with each sequence's first token.
-   * With a fused {@code state}, each layer and the gather before it is one call, and the layer
-   * before a drop also returns the variation the drop's policy may read.
+   * With a fused {@code state}, the layers from one drop to the next and the gather before them are
+   * one call, which also returns the variation the next drop's policy may read.
    */
   private Prefilled prefill(
       NDManager m,
@@ -213,10 +222,15 @@ public final class Generator {
     int[][] cachedPerLayer =
         new int[numLayers][b]; // real (unpadded) cache length of each sequence per layer
     AttentionInputs segment = null; // RoPE tables of the current rows: they change only at a drop
+    NDArray lastLogits = null; // (b, vocab) float32 from the last fused call, or null
     double[] layerMs = new double[numLayers];
-    for (int l = 0; l < numLayers; l++) {
+    // fused: the layers from a drop to the next one are one call; readable: one layer at a time
+    for (int l = 0, end; l < numLayers; l = end) {
+      end = state != null ? nextDrop(schedule, l, numLayers) : l + 1;
       long layerStart = System.nanoTime();
-      caches[l] = new KvCache(maxNewTokens - 1); // room for the decode steps: no per-token copy
+      for (int k = l; k < end; k++) {
+        caches[k] = new KvCache(maxNewTokens - 1); // room for the decode steps: no per-token copy
+      }
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
         Stage stage = schedule.at(l);
@@ -233,19 +247,28 @@ public final class Generator {
         NDArray nextVariation = null;
         if (state != null) {
           long stride = h.getShape().get(1);
-          NDArray[] r =
-              model.prefillLayer(
+          long[] positions = l == 0 || rows != null ? segmentPositions(seqs, rows, stride) : null;
+          LlavaModel.Prefill r =
+              model.prefillLayers(
                   l,
                   h,
                   rows == null ? null : RaggedBatch.gatherIndex(rows, stride),
-                  l == 0 || rows != null ? segmentPositions(seqs, rows, stride) : null,
-                  caches[l],
-                  schedule.at(l + 1) != null,
+                  positions,
+                  Arrays.copyOfRange(caches, l, end),
+                  schedule.at(end) != null,
+                  end == numLayers ? lastRowIds(seqs, rows, stride) : null,
                   state);
-          NDScope.unregister(r);
-          out = r[0];
-          in = r[1]; // h's rows as a new array (close h) or the gathered rows
-          nextVariation = r.length > 2 ? r[2] : null;
+          NDScope.unregister(r.out(), r.input());
+          out = r.out();
+          in = r.input(); // the last layer's input: new arrays, so h is closed
+          nextVariation = r.variation();
+          if (nextVariation != null) {
+            NDScope.unregister(nextVariation);
+          }
+          if (r.logits() != null) {
+            NDScope.unregister(r.logits());
+            lastLogits = r.logits();
+          }
         } else {
           in = rows == null ? h : RaggedBatch.gather(m, h, rows);
           if (segment == null || stage != null) {
@@ -268,18 +291,21 @@ public final class Generator {
         h = out;
         variation = nextVariation;
       }
-      for (int s = 0; s < b; s++) {
-        seqs[s].recordLayer(l);
-        cachedPerLayer[l][s] = seqs[s].alive.count();
+      double ms = ms(layerStart, System.nanoTime()) / b / (end - l); // a call's layers share it
+      for (int k = l; k < end; k++) {
+        for (int s = 0; s < b; s++) {
+          seqs[s].recordLayer(k);
+          cachedPerLayer[k][s] = seqs[s].alive.count();
+        }
+        layerMs[k] = ms;
       }
-      layerMs[l] = ms(layerStart, System.nanoTime()) / b;
     }
     prev.close();
     if (variation != null) {
       variation.close();
     }
     close(segment);
-    long[] next = firstTokens(m, h, seqs);
+    long[] next = firstTokens(m, h, seqs, lastLogits);
     NDArray[] keyMasks = new NDArray[numLayers];
     for (int l = 0; l < numLayers; l++) {
       keyMasks[l] =
@@ -394,8 +420,25 @@ public final class Generator {
     return x;
   }
 
-  /** Each sequence's top-5 logits at its last prompt token; returns the greedy first tokens (b). */
-  private long[] firstTokens(NDManager m, NDArray h, Sequence[] seqs) {
+  /**
+   * Each sequence's last row {@code s * rows + alive - 1} in a segment of {@code rows} rows (after
+   * the drop of {@code kept}, or of h's {@code stride} rows), for the last fused call's logits.
+   */
+  private static long[] lastRowIds(Sequence[] seqs, long[][] kept, long stride) {
+    long rows = kept == null ? stride : Arrays.stream(kept).mapToInt(r -> r.length).max().orElse(0);
+    long[] last = new long[seqs.length];
+    for (int s = 0; s < seqs.length; s++) {
+      last[s] = s * rows + seqs[s].alive.count() - 1;
+    }
+    return last;
+  }
+
+  /**
+   * Each sequence's top-5 logits at its last prompt token; returns the greedy first tokens (b).
+   *
+   * @param fusedLogits (b, vocab) float32 computed by the last fused prefill call, or null
+   */
+  private long[] firstTokens(NDManager m, NDArray h, Sequence[] seqs, NDArray fusedLogits) {
     int[] lengths = new int[seqs.length];
     for (int s = 0; s < seqs.length; s++) {
       lengths[s] = seqs[s].alive.count();
@@ -403,11 +446,12 @@ public final class Generator {
     float[] flat; // (b * vocab)
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      flat =
-          (fused
-                  ? model.logitsFused(h, RaggedBatch.lastRowIds(h, lengths))
-                  : model.logits(RaggedBatch.lastRows(m, h, lengths)))
-              .toFloatArray();
+      if (fusedLogits != null) {
+        NDScope.register(fusedLogits); // closed with this scope
+        flat = fusedLogits.toFloatArray();
+      } else {
+        flat = model.logits(RaggedBatch.lastRows(m, h, lengths)).toFloatArray();
+      }
     }
     int vocab = flat.length / seqs.length;
     long[] next = new long[seqs.length];

@@ -29,6 +29,11 @@ final class RaggedBatch {
    * @return (b, longest, hidden)
    */
   static NDArray stack(NDManager m, List<NDArray> sequences, long hidden) {
+    if (sequences.size() == 1) { // a view: nothing to pad, nothing to copy
+      try (NDArray x = sequences.get(0)) {
+        return x.expandDims(0);
+      }
+    }
     long longest = sequences.stream().mapToLong(x -> x.getShape().get(0)).max().orElseThrow();
     NDList parts = new NDList();
     try {
@@ -94,24 +99,13 @@ final class RaggedBatch {
    * @return (b, hidden)
    */
   static NDArray lastRows(NDManager m, NDArray h, int[] lengths) {
-    long[] last = lastRowIds(h, lengths);
-    long hidden = h.getShape().get(2);
-    return h.reshape(lengths.length * h.getShape().get(1), hidden)
-        .get(new NDIndex("{}", m.create(last)));
-  }
-
-  /**
-   * The row ids of {@link #lastRows} into h flattened to (b * stride, hidden).
-   *
-   * @param h (b, stride, hidden)
-   */
-  static long[] lastRowIds(NDArray h, int[] lengths) {
     long stride = h.getShape().get(1);
     long[] last = new long[lengths.length];
     for (int s = 0; s < lengths.length; s++) {
       last[s] = s * stride + lengths[s] - 1;
     }
-    return last;
+    long hidden = h.getShape().get(2);
+    return h.reshape(lengths.length * stride, hidden).get(new NDIndex("{}", m.create(last)));
   }
 
   /**

@@ -19,6 +19,7 @@ public final class KvCache {
   private final int reserve;
   private NDArray keys; // (batch, kvHeads, capacity, headDim), columns [0, length) written
   private NDArray values;
+  private long capacity; // columns of the buffers
   private long length;
 
   /** A cache that keeps room for {@code reserve} tokens after its first append. */
@@ -35,9 +36,29 @@ public final class KvCache {
    * #advance} then counts them.
    */
   void reserve(NDManager m, long batch, long kvHeads, long headDim, DataType type, long n) {
-    if (keys == null || length + n > keys.getShape().get(2)) {
+    if (keys == null || length + n > capacity) {
       grow(m, batch, kvHeads, headDim, type, length + n + Math.max(reserve, length));
     }
+  }
+
+  /**
+   * Takes buffers a caller allocated and wrote the first {@code n} columns of (a fused prefill
+   * call), with this cache's room: {@link #capacity(long)} columns. The cache must be empty.
+   */
+  void adopt(NDArray keys, NDArray values, long n) {
+    if (this.keys != null) {
+      throw new IllegalStateException("the cache already holds buffers");
+    }
+    NDScope.unregister(keys, values); // the cache outlives the call's scope
+    this.keys = keys;
+    this.values = values;
+    this.capacity = capacity(n);
+    this.length = n;
+  }
+
+  /** The columns this cache allocates when its first append brings {@code n} columns. */
+  long capacity(long n) {
+    return n + reserve;
   }
 
   /** Counts {@code n} columns written in place after {@link #reserve}. */
@@ -58,7 +79,7 @@ public final class KvCache {
   /** Appends new keys/values (batch, kvHeads, n, headDim); the arrays passed in are closed. */
   public void append(NDArray newKeys, NDArray newValues) {
     long n = newKeys.getShape().get(2);
-    if (keys == null || length + n > keys.getShape().get(2)) {
+    if (keys == null || length + n > capacity) {
       Shape s = newKeys.getShape();
       grow(
           newKeys.getManager(),
@@ -96,6 +117,7 @@ public final class KvCache {
     }
     keys = k;
     values = v;
+    this.capacity = capacity;
   }
 
   /**

@@ -231,18 +231,6 @@ public final class LlavaModel implements AutoCloseable {
     }
   }
 
-  /**
-   * {@link #logits} of the given rows of h as one TorchScript call ({@link
-   * TorchDecoder#lastLogits}), equal to {@code logits(rows of h)}.
-   *
-   * @param h (b, stride, hidden)
-   * @param rows row ids {@code s * stride + r} into h flattened
-   * @return (rows, vocab) float32
-   */
-  public NDArray logitsFused(NDArray h, long[] rows) {
-    return TorchDecoder.lastLogits(stack(), h, rows);
-  }
-
   /** Token embeddings, owned by {@code m}: ids (n) → (n, hidden). */
   public NDArray embed(NDManager m, long[] ids) {
     return decoder.embedTokens().get(m, new NDIndex("{}", m.create(ids)));
@@ -262,46 +250,61 @@ public final class LlavaModel implements AutoCloseable {
   private volatile TorchDecoder.Stack stack; // every layer's weights for the fused calls
 
   /**
-   * Prefill decoder layer {@code l} ({@link DecoderLayer#forward}) as one TorchScript call ({@link
-   * TorchDecoder#prefillLayer}), the drop step before it folded in: the same ops in the same order,
-   * equal results (FusedDecoderIT).
+   * Prefill decoder layers {@code first} .. {@code first + caches.length - 1} (the layers between
+   * two drops; {@link DecoderLayer#forward} each) as one TorchScript call ({@link
+   * TorchDecoder#prefillLayers}), the drop step before them folded in, and after the last layer the
+   * first tokens' logits: the same ops in the same order, equal results (FusedDecoderIT).
    *
    * @param h (b, stride, hidden) the previous layer's output (or the embeddings)
    * @param gather (b * rows) row ids {@code s * stride + r} into h that each sequence keeps, or
    *     null to take h as is
-   * @param positions (b * rows) the position ids of the layer input's rows, or null when they are
-   *     those of the previous call (no drop since)
+   * @param positions (b * rows) the position ids of the input's rows, or null when they are those
+   *     of the previous call (no drop since)
+   * @param caches the layers' caches, in order, empty: they take the buffers the call allocates
    * @param variation whether to return the next drop boundary's variation too
-   * @return {out (b, rows, hidden), the layer's input (b, rows, hidden)} and, when asked, {@code
-   *     ||out - input||_2} over the hidden axis in float32 (b, rows); owned by h's manager
+   * @param lastRows row ids {@code s * rows + r} of the output whose logits to return, or null
    */
-  public NDArray[] prefillLayer(
-      int l,
+  public Prefill prefillLayers(
+      int first,
       NDArray h,
       long[] gather,
       long[] positions,
-      KvCache cache,
+      KvCache[] caches,
       boolean variation,
+      long[] lastRows,
       FusedState state) {
     long b = h.getShape().get(0);
     long n = gather == null ? h.getShape().get(1) : gather.length / b;
-    var t = config.text();
-    cache.reserve(h.getManager(), b, t.numKeyValueHeads(), t.headDim(), h.getDataType(), n);
     NDArray[] out =
-        TorchDecoder.prefillLayer(
+        TorchDecoder.prefillLayers(
             stack(),
-            l,
+            first,
+            caches.length,
+            caches[0].capacity(n),
             h,
             gather == null ? new long[0] : gather,
             state.positions(positions),
             state.tables,
-            cache.keyBuffer(),
-            cache.valueBuffer(),
-            cache.length(),
-            variation);
-    cache.advance(n);
-    return out;
+            variation,
+            lastRows == null ? new long[0] : lastRows);
+    for (int i = 0; i < caches.length; i++) {
+      caches[i].adopt(out[2 + 2 * i], out[3 + 2 * i], n);
+    }
+    int next = 2 + 2 * caches.length;
+    NDArray var = variation ? out[next++] : null;
+    NDArray logits = lastRows != null ? out[next] : null;
+    return new Prefill(out[0], out[1], var, logits);
   }
+
+  /**
+   * What a fused prefill call returns besides the caches' buffers.
+   *
+   * @param out (b, rows, hidden) the last layer's output
+   * @param input (b, rows, hidden) the last layer's input
+   * @param variation (b, rows) {@code ||out - input||_2} in float32, or null
+   * @param logits (last rows, vocab) float32, or null
+   */
+  public record Prefill(NDArray out, NDArray input, NDArray variation, NDArray logits) {}
 
   /**
    * One greedy decode step as one TorchScript call ({@link TorchDecoder#decodeToken}): the tokens'

@@ -33,30 +33,34 @@ final class TorchDecoder {
   private TorchDecoder() {}
 
   /**
-   * Prefill layer {@code index} of {@code s} with the drop step before it: its input is {@code h}
-   * itself, or the rows {@code gather} picks (a drop boundary); its RoPE rows are the tables' rows
-   * of {@code positions}; the tokens' keys and values are written at columns [length, length + n)
-   * of {@code keys}/{@code values}.
+   * Prefill layers {@code first} .. {@code first + count - 1} of {@code s} (the layers between two
+   * drops) with the drop step before them: their input is {@code h} itself, or the rows {@code
+   * gather} picks; their RoPE rows are the tables' rows of {@code positions}; each layer's KV
+   * buffers of {@code capacity} columns are allocated by the call, its tokens' keys and values
+   * written at columns [0, n).
    *
    * @param h (batch, stride, hidden) the previous layer's output
    * @param gather (batch * rows) row ids {@code s * stride + r} into h, or empty: take h as is
    * @param positions (batch * rows) the input rows' position ids, as built by {@link #longs}
    * @param tables {cos, signed sin} (positions, headDim), as built by {@link #tensors}
    * @param variation whether to return the next drop boundary's variation too
-   * @return {out (batch, rows, hidden), the layer's input x (batch, rows, hidden)} and, when asked,
-   *     {@code ||out - x||} over the hidden axis in float32 (batch, rows)
+   * @param lastRows row ids {@code s * rows + r} of the output to run the final norm and LM head
+   *     on, or empty
+   * @return {out (batch, rows, hidden), the last layer's input x, keys_0, values_0, ...} then, when
+   *     asked, {@code ||out - x||} over the hidden axis in float32 (batch, rows), then the logits
+   *     of lastRows (float32)
    */
-  static NDArray[] prefillLayer(
+  static NDArray[] prefillLayers(
       Stack s,
-      int index,
+      int first,
+      int count,
+      long capacity,
       NDArray h,
       long[] gather,
       IValue positions,
       IValue tables,
-      NDArray keys,
-      NDArray values,
-      long length,
-      boolean variation) {
+      boolean variation,
+      long[] lastRows) {
     if (!(h.getManager() instanceof PtNDManager manager)) {
       throw new IllegalStateException(
           "the fused decoder needs PyTorch-engine arrays, found "
@@ -64,23 +68,26 @@ final class TorchDecoder {
     }
     try (IValue in = IValue.from(pt(h));
         IValue rows = gather.length == 0 ? null : IValue.listFrom(gather);
-        IValue kv = IValue.listFrom(pt(keys), pt(values));
-        IValue len = IValue.from(length);
+        IValue n = IValue.from(count);
+        IValue cap = IValue.from(capacity);
+        IValue last = lastRows.length == 0 ? null : IValue.listFrom(lastRows);
         IValue out =
             IValueUtils.runMethod(
                 Module.INSTANCE,
-                "prefill_layer",
+                "prefill_layers",
                 in,
                 rows == null ? Constants.NO_ROWS : rows,
                 positions,
                 tables,
                 s.weights,
-                s.indexes[index],
-                kv,
-                len,
+                s.indexes[first],
+                n,
+                cap,
                 s.dims,
                 s.eps,
-                variation ? Constants.TRUE : Constants.FALSE)) {
+                variation ? Constants.TRUE : Constants.FALSE,
+                last == null ? Constants.NO_ROWS : last,
+                s.head)) {
       return out.toTensorArray(manager);
     }
   }
@@ -97,19 +104,6 @@ final class TorchDecoder {
         IValue o = IValue.listFrom(order);
         IValue out = IValueUtils.runMethod(Module.INSTANCE, "embed_prompt", in, s.head, f, o)) {
       return out.toTensor((PtNDManager) m);
-    }
-  }
-
-  /**
-   * The final norm and LM head, widened to float32, on rows of h (batch, stride, hidden) flattened.
-   *
-   * @return (rows, vocab) float32, owned by h's manager
-   */
-  static NDArray lastLogits(Stack s, NDArray h, long[] rows) {
-    try (IValue in = IValue.from(pt(h));
-        IValue r = IValue.listFrom(rows);
-        IValue out = IValueUtils.runMethod(Module.INSTANCE, "last_logits", in, r, s.head, s.eps)) {
-      return out.toTensor((PtNDManager) h.getManager());
     }
   }
 

@@ -50,6 +50,7 @@ class TorchDecoderTest {
             // a decode token: embedding and RoPE rows by index, greedy argmax
             "tensor",
             "index",
+            "index_select",
             "argmax",
             // a drop boundary: its rows gathered, the V2Drop variation of the next one
             "sub",
@@ -57,6 +58,8 @@ class TorchDecoderTest {
             // the causal mask of a segment after cached columns (Attention.causalMask)
             "ones",
             "zeros",
+            "empty",
+            "append",
             "triu",
             "masked_fill",
             "scaled_dot_product_attention");
@@ -66,7 +69,7 @@ class TorchDecoderTest {
         "the layer's kernels: " + ops);
     assertTrue(
         code.contains("def layer(self")
-            && code.contains("def prefill_layer(self")
+            && code.contains("def prefill_layers(self")
             && code.contains("def decode_token(self"),
         code);
     assertTrue(!code.contains("dropout") && !code.contains("rand"), "nothing random: " + code);

@@ -37,7 +37,8 @@ final class BenchCommand {
         method, schedule, vision_ms, prefill_ms, decode_ms_per_token, llm_total_ms (prefill + decode),
         vision_tokens_per_layer, flops (prefill FLOPs of the decoder), threads, peak_rss_mb,
         plus prompt_tokens, vision_tokens, new_tokens, warmup, repeat, the per-repeat llm_total_ms and
-        prefill_layer_ms (each decoder layer's prefill time, the drop step before it included), device, dtype,
+        prefill_layer_ms (each decoder layer's prefill time, the drop step before it included; the layers
+        one fused call runs, those between two drops, share its time equally), device, dtype,
         peak_device_mb (CUDA memory in use after the last generation, PyTorch's cache included; null on a CPU),
         native_calls_vision (tower and projector), native_calls_prefill, native_calls_per_token and
         native_calls_per_layer_per_token (decode), medians of
