@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.v2drop.core.engine.Engine;
-import org.v2drop.core.engine.LlavaEngine;
-import org.v2drop.core.engine.MemoryPlan;
+import org.v2drop.core.family.ModelFamilies;
+import org.v2drop.core.family.ModelFamily;
 import org.v2drop.core.model.ComputeDType;
 
 /**
@@ -90,11 +90,8 @@ public final class ExecutorModelCache {
 
   private static volatile Loader loader =
       (dir, device, dtype, batch) ->
-          LlavaEngine.load(
-              dir,
-              device,
-              dtype,
-              c -> MemoryPlan.Workload.typical(c, batch, EngineSpec.PLAN_IMAGES));
+          ModelFamilies.load(
+              dir, device, dtype, ModelFamily.PlannedUse.typical(batch, EngineSpec.PLAN_IMAGES));
 
   /**
    * Replaces how this JVM loads engines — for tests only (an engine double that answers without a

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import org.v2drop.core.bench.ChatTemplate;
@@ -135,7 +136,8 @@ public final class LlavaEngine implements Engine {
     return chatTemplate;
   }
 
-  /** Prompt text with one image per placeholder → model input. */
+  /** Prompt text with one image per placeholder ({@code <image>}) → model input. */
+  @Override
   public EncodedInput encode(String prompt, List<RgbImage> images, String sampleId) {
     return encoder.encode(prompt, images, sampleId);
   }
@@ -170,8 +172,48 @@ public final class LlavaEngine implements Engine {
   }
 
   /** Exactly {@code newTokens} decode steps, EOS or not (for timing). */
+  @Override
   public Generation generateFixed(EncodedInput input, MethodSpec method, int newTokens) {
     return generator.generate(input, method, newTokens, false);
+  }
+
+  /**
+   * A deterministic sample: BOS, one text token, the image tokens, then the remaining text tokens;
+   * text ids cycle through the vocabulary avoiding the image token and EOS; pixel values are a
+   * smooth pattern in CLIP's range.
+   */
+  @Override
+  public EncodedInput syntheticInput(int textTokens, int images) {
+    LlavaConfig config = model.config();
+    long[] text = new long[textTokens];
+    long candidate = 3;
+    for (int i = 0; i < textTokens; i++) {
+      do {
+        candidate = 3 + (candidate * 7919 + 13) % (config.text().vocabSize() - 3);
+      } while (candidate == config.imageTokenId()
+          || config.eosTokenIds().contains((int) candidate));
+      text[i] = candidate;
+    }
+    int head = Math.min(1, textTokens);
+    long[] ids = new long[1 + textTokens + images * config.tokensPerImage()];
+    ids[0] = 1; // BOS
+    System.arraycopy(text, 0, ids, 1, head);
+    Arrays.fill(ids, 1 + head, 1 + head + images * config.tokensPerImage(), config.imageTokenId());
+    System.arraycopy(
+        text, head, ids, 1 + head + images * config.tokensPerImage(), textTokens - head);
+    int size = config.vision().imageSize();
+    float[] pixels = new float[images * 3 * size * size];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (float) (1.5 * Math.sin(i * 0.01) + 0.3 * Math.cos(i * 0.37));
+    }
+    return new EncodedInput(
+        ids,
+        EncodedInput.positionsOf(ids, config.imageTokenId()),
+        pixels,
+        images,
+        size,
+        size,
+        "bench");
   }
 
   /** Text of generated ids, special tokens skipped. */

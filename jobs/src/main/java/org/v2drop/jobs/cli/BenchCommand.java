@@ -13,11 +13,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.v2drop.core.checkpoint.LlavaConfig;
 import org.v2drop.core.drop.MethodSpec;
 import org.v2drop.core.engine.DeviceMemory;
-import org.v2drop.core.engine.LlavaEngine;
-import org.v2drop.core.engine.MemoryPlan;
+import org.v2drop.core.engine.Engine;
+import org.v2drop.core.family.ModelFamilies;
+import org.v2drop.core.family.ModelFamily;
 import org.v2drop.core.generate.Generation;
 import org.v2drop.core.generate.Generator;
 import org.v2drop.core.model.ComputeDType;
@@ -99,15 +99,13 @@ final class BenchCommand {
     if (warmup < 0) {
       throw new Args.UsageException("--warmup must be >= 0, found " + warmup);
     }
-    try (LlavaEngine engine =
-        LlavaEngine.load(
+    try (Engine engine =
+        ModelFamilies.load(
             model,
             device,
             dtype,
-            c ->
-                new MemoryPlan.Workload(
-                    1, 1 + promptTokens + images * c.tokensPerImage(), newTokens))) {
-      EncodedInput input = syntheticInput(engine.model().config(), promptTokens, images);
+            new ModelFamily.PlannedUse(1, 1 + promptTokens, images, newTokens))) {
+      EncodedInput input = engine.syntheticInput(promptTokens, images);
       if (serve) {
         serve(engine, input, newTokens, TorchThreads.effective(threads), device, dtype);
         return 0;
@@ -130,7 +128,7 @@ final class BenchCommand {
 
   /** Answers "SPEC N" lines from stdin with one JSON object each until end of input. */
   private static void serve(
-      LlavaEngine engine,
+      Engine engine,
       EncodedInput input,
       int newTokens,
       int threads,
@@ -165,7 +163,7 @@ final class BenchCommand {
 
   /** {@code count} generations of the sample with exactly {@code newTokens} decode steps each. */
   private static List<Generation> generations(
-      LlavaEngine engine, EncodedInput input, MethodSpec method, int newTokens, int count) {
+      Engine engine, EncodedInput input, MethodSpec method, int newTokens, int count) {
     List<Generation> runs = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       runs.add(engine.generateFixed(input, method, newTokens));
@@ -239,43 +237,6 @@ final class BenchCommand {
       out.put("peak_device_mb", peakDevice);
     }
     return out.toString();
-  }
-
-  /**
-   * A deterministic sample: BOS, one text token, the image tokens, then the remaining text tokens;
-   * text ids cycle through the vocabulary avoiding the image token and EOS; pixel values are a
-   * smooth pattern in CLIP's range.
-   */
-  static EncodedInput syntheticInput(LlavaConfig config, int textTokens, int images) {
-    long[] text = new long[textTokens];
-    long candidate = 3;
-    for (int i = 0; i < textTokens; i++) {
-      do {
-        candidate = 3 + (candidate * 7919 + 13) % (config.text().vocabSize() - 3);
-      } while (candidate == config.imageTokenId()
-          || config.eosTokenIds().contains((int) candidate));
-      text[i] = candidate;
-    }
-    int head = Math.min(1, textTokens);
-    long[] ids = new long[1 + textTokens + images * config.tokensPerImage()];
-    ids[0] = 1; // BOS
-    System.arraycopy(text, 0, ids, 1, head);
-    Arrays.fill(ids, 1 + head, 1 + head + images * config.tokensPerImage(), config.imageTokenId());
-    System.arraycopy(
-        text, head, ids, 1 + head + images * config.tokensPerImage(), textTokens - head);
-    int size = config.vision().imageSize();
-    float[] pixels = new float[images * 3 * size * size];
-    for (int i = 0; i < pixels.length; i++) {
-      pixels[i] = (float) (1.5 * Math.sin(i * 0.01) + 0.3 * Math.cos(i * 0.37));
-    }
-    return new EncodedInput(
-        ids,
-        EncodedInput.positionsOf(ids, config.imageTokenId()),
-        pixels,
-        images,
-        size,
-        size,
-        "bench");
   }
 
   static double median(double[] xs) {

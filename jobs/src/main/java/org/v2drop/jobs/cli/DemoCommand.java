@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.v2drop.core.checkpoint.LlavaConfig;
 import org.v2drop.core.drop.Budget;
 import org.v2drop.core.drop.MethodSpec;
 import org.v2drop.core.drop.PaperSchedule;
+import org.v2drop.core.family.ModelFamilies;
 import org.v2drop.jobs.eval.EvalMain;
 import org.v2drop.jobs.eval.RunLease;
 import org.v2drop.jobs.shapes.ShapesSuite;
@@ -60,7 +60,7 @@ final class DemoCommand {
     if (!Files.isDirectory(model)) {
       throw new Args.UsageException("--model " + model + ": no such checkpoint directory");
     }
-    int layers = LlavaConfig.load(model).text().numHiddenLayers();
+    int layers = ModelFamilies.of(model).decoderLayers(model);
     Path suite = out.resolve("suite");
     if (!Files.isDirectory(suite.resolve("_prompts"))) {
       System.err.println("demo: writing the ShapesVQA test split to " + suite);

@@ -127,9 +127,8 @@ public final class Main {
     List<Integer> depths =
         model != null
             ? List.of(
-                org.v2drop.core.checkpoint.LlavaConfig.load(java.nio.file.Path.of(model))
-                    .text()
-                    .numHiddenLayers())
+                org.v2drop.core.family.ModelFamilies.of(java.nio.file.Path.of(model))
+                    .decoderLayers(java.nio.file.Path.of(model)))
             : given > 0 ? List.of(given) : List.of(PaperSchedule.REFERENCE_LAYERS, 28, 8);
     StringBuilder sb = new StringBuilder();
     sb.append(

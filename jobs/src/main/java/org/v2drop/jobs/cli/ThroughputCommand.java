@@ -12,11 +12,12 @@ import java.util.List;
 import org.v2drop.core.bench.Benchmark;
 import org.v2drop.core.bench.Sample;
 import org.v2drop.core.drop.MethodSpec;
-import org.v2drop.core.engine.LlavaEngine;
-import org.v2drop.core.engine.MemoryPlan;
+import org.v2drop.core.engine.Engine;
 import org.v2drop.core.eval.BatchedEvaluator;
 import org.v2drop.core.eval.Evaluator;
 import org.v2drop.core.eval.SampleResult;
+import org.v2drop.core.family.ModelFamilies;
+import org.v2drop.core.family.ModelFamily;
 import org.v2drop.core.model.ComputeDType;
 import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.shapes.ShapesTask;
@@ -70,12 +71,9 @@ final class ThroughputCommand {
     int errors = 0;
     double seconds = 0;
     double[] phases = new double[3]; // vision, prefill, decode seconds
-    try (LlavaEngine engine =
-            LlavaEngine.load(
-                model,
-                device,
-                dtype,
-                c -> MemoryPlan.Workload.typical(c, batch, VideoTask.FRAMES));
+    try (Engine engine =
+            ModelFamilies.load(
+                model, device, dtype, ModelFamily.PlannedUse.typical(batch, VideoTask.FRAMES));
         BufferedWriter w = answers == null ? null : Files.newBufferedWriter(Path.of(answers))) {
       for (ShapesTask task : ShapesSuite.TASKS) {
         Benchmark benchmark = task.benchmark();

@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.v2drop.core.drop.MethodSpec;
-import org.v2drop.core.engine.LlavaEngine;
-import org.v2drop.core.engine.MemoryPlan;
+import org.v2drop.core.engine.Engine;
+import org.v2drop.core.family.ModelFamilies;
+import org.v2drop.core.family.ModelFamily;
 import org.v2drop.core.generate.Generation;
 import org.v2drop.core.generate.KeptStage;
 import org.v2drop.core.model.ComputeDType;
@@ -53,14 +54,12 @@ final class TraceCommand {
     for (String f : imageFiles) {
       images.add(ImageDecoder.read(Path.of(f)));
     }
-    try (LlavaEngine engine =
-        LlavaEngine.load(
+    try (Engine engine =
+        ModelFamilies.load(
             model,
             device,
             dtype,
-            c ->
-                new MemoryPlan.Workload(
-                    1, prompt.length() + images.size() * c.tokensPerImage() + 1, maxNew))) {
+            new ModelFamily.PlannedUse(1, prompt.length() + 1, images.size(), maxNew))) {
       EncodedInput input = engine.encode(prompt, images, sampleId);
       Generation gen = engine.generate(input, method, maxNew);
       System.out.println(toJson(input, gen, engine.decode(gen.tokens()), dtype));

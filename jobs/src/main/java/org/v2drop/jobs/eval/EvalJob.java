@@ -17,9 +17,9 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.v2drop.core.checkpoint.LlavaConfig;
 import org.v2drop.core.drop.MethodSpec;
 import org.v2drop.core.drop.MethodSpecException;
+import org.v2drop.core.family.ModelFamilies;
 import org.v2drop.jobs.data.BenchmarkReader;
 import org.v2drop.jobs.report.ReportPage;
 import org.v2drop.jobs.report.RunInfo;
@@ -504,14 +504,15 @@ public final class EvalJob {
 
   /** The checkpoint's decoder depth, from its config.json on any Hadoop file system. */
   static int decoderLayers(SparkSession spark, Sweep.ModelRef model) {
-    Path config = new Path(model.path(), LlavaConfig.CONFIG);
+    Path config = new Path(model.path(), ModelFamilies.CONFIG);
     try {
       FileSystem fs = config.getFileSystem(spark.sparkContext().hadoopConfiguration());
       java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("v2drop-config-");
       try {
-        fs.copyToLocalFile(false, config, new Path(dir.resolve(LlavaConfig.CONFIG).toUri()), true);
+        fs.copyToLocalFile(
+            false, config, new Path(dir.resolve(ModelFamilies.CONFIG).toUri()), true);
         try {
-          return LlavaConfig.load(dir).text().numHiddenLayers();
+          return ModelFamilies.of(dir).decoderLayers(dir);
         } catch (RuntimeException e) {
           throw new IllegalArgumentException(
               "model "
@@ -523,7 +524,7 @@ public final class EvalJob {
               e);
         }
       } finally {
-        java.nio.file.Files.deleteIfExists(dir.resolve(LlavaConfig.CONFIG));
+        java.nio.file.Files.deleteIfExists(dir.resolve(ModelFamilies.CONFIG));
         java.nio.file.Files.deleteIfExists(dir);
       }
     } catch (java.io.IOException e) {

@@ -113,6 +113,21 @@ class TraceCommandIT {
             "vanilla");
     assertEquals(1, images.code());
     assertTrue(images.err().contains("1 '<image>' placeholder(s) but 0 image(s)"), images.err());
+    Path qwen = java.nio.file.Files.createTempDirectory("v2drop-family-");
+    java.nio.file.Files.writeString(qwen.resolve("config.json"), "{\"model_type\": \"qwen2_vl\"}");
+    for (String[] command :
+        new String[][] {
+          {"trace", "--model", qwen.toString(), "--prompt", "hi", "--method", "vanilla"},
+          {"bench", "--model", qwen.toString(), "--method", "vanilla"},
+          {"methods", "--model", qwen.toString()}
+        }) {
+      Cli.Result family = Cli.run(command);
+      assertEquals(1, family.code(), command[0] + ": " + family.err());
+      assertTrue(
+          family.err().contains("unsupported model_type 'qwen2_vl'; supported: llava")
+              && family.err().contains(qwen.resolve("config.json").toString()),
+          command[0] + ": " + family.err());
+    }
     Cli.Result methods = Cli.run("methods");
     assertTrue(
         methods.out().contains("llava-192  3:0.5,17:0.5,22:0") && methods.out().contains("202.8"),

@@ -64,14 +64,30 @@ public final class EngineDouble implements Engine {
 
   @Override
   public EncodedInput encode(Prompt prompt, String sampleId) {
-    int vision = prompt.images().size() * perImage;
-    int text = Math.max(1, prompt.text().length() / 4);
+    return encode(prompt.text(), prompt.images().size(), sampleId);
+  }
+
+  @Override
+  public EncodedInput encode(
+      String prompt, List<org.v2drop.core.processor.RgbImage> images, String sampleId) {
+    return encode(prompt, images.size(), sampleId);
+  }
+
+  @Override
+  public EncodedInput syntheticInput(int textTokens, int images) {
+    return encode("x".repeat(4 * Math.max(1, textTokens)), images, "bench");
+  }
+
+  /** The prompt's length in tokens: 4 characters each, after a fixed prefix and the images. */
+  private EncodedInput encode(String prompt, int images, String sampleId) {
+    int vision = images * perImage;
+    int text = Math.max(1, prompt.length() / 4);
     long[] ids = new long[PREFIX_TOKENS + vision + text];
     long[] positions = new long[vision];
     for (int i = 0; i < vision; i++) {
       positions[i] = PREFIX_TOKENS + i;
     }
-    return new EncodedInput(ids, positions, new float[0], prompt.images().size(), 0, 0, sampleId);
+    return new EncodedInput(ids, positions, new float[0], images, 0, 0, sampleId);
   }
 
   @Override
@@ -125,6 +141,12 @@ public final class EngineDouble implements Engine {
         -1,
         -1,
         -1);
+  }
+
+  /** The same answer as {@link #generate}: the double has no decode steps to time. */
+  @Override
+  public Generation generateFixed(EncodedInput input, MethodSpec method, int newTokens) {
+    return generate(input, method, newTokens);
   }
 
   @Override
