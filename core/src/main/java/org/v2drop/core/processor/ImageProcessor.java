@@ -97,16 +97,33 @@ public final class ImageProcessor {
   }
 
   private float[] normalize(RgbImage img) {
+    return rescaleNormalize(
+        img, c.doRescale(), c.rescaleFactor(), c.doNormalize(), c.mean(), c.std());
+  }
+
+  /**
+   * HF's rescale (a float64 multiply rounded to float32) then normalize ({@code (v - mean) / std}
+   * in float32), per channel.
+   *
+   * @return (3, height, width) row-major
+   */
+  public static float[] rescaleNormalize(
+      RgbImage img,
+      boolean doRescale,
+      double rescaleFactor,
+      boolean doNormalize,
+      float[] mean,
+      float[] std) {
     int n = img.width() * img.height();
     float[] out = new float[3 * n];
     for (int ch = 0; ch < 3; ch++) {
       for (int i = 0; i < n; i++) {
         float v = img.pixels()[ch * n + i] & 0xFF;
-        if (c.doRescale()) {
-          v = (float) (v * c.rescaleFactor()); // float64 multiply, then float32 (np_rescale)
+        if (doRescale) {
+          v = (float) (v * rescaleFactor); // float64 multiply, then float32 (np_rescale)
         }
-        if (c.doNormalize()) {
-          v = (v - c.mean()[ch]) / c.std()[ch];
+        if (doNormalize) {
+          v = (v - mean[ch]) / std[ch];
         }
         out[ch * n + i] = v;
       }

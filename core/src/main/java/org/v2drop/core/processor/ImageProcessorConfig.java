@@ -118,7 +118,8 @@ public record ImageProcessorConfig(
         JsonFiles.optString(proc, "image_token", "<image>", procFile));
   }
 
-  private static float[] floats(JsonNode n, String key, float[] dflt, Path file) {
+  /** A list of 3 numbers (a channel mean or std), or {@code dflt} when absent. */
+  public static float[] floats(JsonNode n, String key, float[] dflt, Path file) {
     JsonNode v = n.get(key);
     if (v == null || v.isNull()) {
       return dflt;
