@@ -3,9 +3,10 @@ Qwen2-VL and Qwen2.5-VL models compute them (get_rope_index at the transformers 
 tools/requirements.txt), for MropePositionsTest.
 
 Each case is a sequence of token types (0 text, 1 image, 2 video) with the images' and videos' (t, h, w) patch grids
-(and for Qwen2.5-VL the seconds per temporal grid of each video); the reference holds the (3, n) position ids and the
-delta that decoding adds to the cache position. The models are tiny random ones (get_rope_index reads only the
-config's spatial_merge_size and tokens_per_second). Run with tools/requirements.txt installed:
+(and for Qwen2.5-VL the seconds per temporal grid of each video); the reference holds the (3, n) position ids, the
+delta that decoding adds to the cache position, and the decoder's rotary cos and sin (n, head_dim) for those ids
+(mrope_section [2, 3, 3]: each frequency chunk takes its row). The models are tiny random ones (get_rope_index reads only the
+config's spatial_merge_size and tokens_per_second; the rotary embedding its rope parameters). Run with tools/requirements.txt installed:
 
   python tools/make_mrope_fixture.py
 """
@@ -53,22 +54,26 @@ def run(model, types, images, videos, seconds, qwen25):
         kwargs["second_per_grid_ts"] = torch.tensor(seconds) if seconds else None
     pos, delta = model.get_rope_index(ids, **kwargs)
     assert pos.shape == (3, 1, n)
+    x = torch.zeros(1, n, TEXT["hidden_size"])
+    cos, sin = model.language_model.rotary_emb(x, pos)  # (1, n, head_dim) each, float32
     assert sum(t * h * w // 4 for t, h, w in images) == types.count(1)
     assert sum(t * h * w // 4 for t, h, w in videos) == types.count(2)
-    return pos[:, 0].tolist(), int(delta.view(-1)[0])
+    return pos[:, 0].tolist(), int(delta.view(-1)[0]), cos[0].tolist(), sin[0].tolist()
 
 
 def main():
     torch.manual_seed(0)
     qwen2 = Qwen2VLModel(Qwen2VLConfig(text_config=TEXT, vision_config=VISION)).eval()
     qwen25 = Qwen2_5_VLModel(Qwen2_5_VLConfig(text_config=TEXT, vision_config=VISION_25)).eval()
-    out = {"fixture_version": 1, "spatial_merge_size": 2, "tokens_per_second": 2, "cases": []}
+    out = {"fixture_version": 1, "spatial_merge_size": 2, "tokens_per_second": 2, "rope_theta": 10000.0,
+           "head_dim": TEXT["hidden_size"] // TEXT["num_attention_heads"],
+           "mrope_section": TEXT["rope_parameters"]["mrope_section"], "cases": []}
     for name, types, images, videos, seconds in CASES:
         for family, model in (("qwen2_vl", qwen2), ("qwen2_5_vl", qwen25)):
-            pos, delta = run(model, types, images, videos, seconds, family == "qwen2_5_vl")
+            pos, delta, cos, sin = run(model, types, images, videos, seconds, family == "qwen2_5_vl")
             out["cases"].append({"name": name, "family": family, "types": types, "image_grid_thw": images,
                                  "video_grid_thw": videos, "second_per_grid_ts": seconds if family == "qwen2_5_vl" else [],
-                                 "position_ids": pos, "rope_delta": delta})
+                                 "position_ids": pos, "rope_delta": delta, "cos": cos, "sin": sin})
             print(family, name, "delta", delta)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "reference.json").write_text(json.dumps(out) + "\n")

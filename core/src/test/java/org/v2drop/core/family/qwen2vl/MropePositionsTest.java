@@ -9,12 +9,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.v2drop.core.checkpoint.RopeConfig;
+import org.v2drop.core.model.Rope;
 import org.v2drop.core.testing.Fixtures;
 
 /**
- * M-RoPE position ids and rope deltas against HF's get_rope_index for Qwen2-VL and Qwen2.5-VL
- * ({@code tools/make_mrope_fixture.py}): text only, one image, two images, a video longer in time
- * than wide, an image and a video, two videos with different seconds per grid.
+ * M-RoPE position ids, rope deltas and the decoder's rotary tables against HF's get_rope_index and
+ * rotary embedding for Qwen2-VL and Qwen2.5-VL ({@code tools/make_mrope_fixture.py}): text only,
+ * one image, two images, a video longer in time than wide, an image and a video, two videos with
+ * different seconds per grid.
  */
 class MropePositionsTest {
   @Test
@@ -22,6 +25,10 @@ class MropePositionsTest {
     JsonNode ref = Fixtures.json(Fixtures.dir("qwen2vl-mrope").resolve("reference.json"));
     int merge = ref.get("spatial_merge_size").asInt();
     int tps = ref.get("tokens_per_second").asInt();
+    int[] section = ints(ref.get("mrope_section"));
+    float[] inverse =
+        Rope.inverseFrequencies(
+            RopeConfig.plain(ref.get("rope_theta").asDouble()), ref.get("head_dim").asInt());
     int cases = 0;
     for (JsonNode c : ref.get("cases")) {
       String name = c.get("family").asText() + " " + c.get("name").asText();
@@ -46,6 +53,21 @@ class MropePositionsTest {
             Fixtures.longs(c.get("position_ids").get(row)), r.rows()[row], name + ": row " + row);
       }
       assertEquals(c.get("rope_delta").asLong(), r.delta(), name + ": rope delta");
+      float[][] cs = MropePositions.cosSin(inverse, r.rows(), section);
+      int dim = ref.get("head_dim").asInt();
+      for (int p = 0; p < types.length; p++) {
+        float[] cos = Fixtures.floats(c.get("cos").get(p));
+        float[] sin = Fixtures.floats(c.get("sin").get(p));
+        for (int i = 0; i < dim; i++) {
+          // within 1e-6: torch's float32 inv_freq and vectorised cos/sin against the 1-D tables'
+          // (RopeTest's tolerance); a wrong row or chunk moves an angle by >= 3e-4 here
+          float gotCos = cs[0][p * dim + i];
+          assertEquals(cos[i], gotCos, 1e-6f, name + ": cos of token " + p + " dim " + i);
+          float signed = i < dim / 2 ? -sin[i] : sin[i]; // rotate_half: minus on the first half
+          float gotSin = cs[1][p * dim + i];
+          assertEquals(signed, gotSin, 1e-6f, name + ": sin of token " + p + " dim " + i);
+        }
+      }
       cases++;
     }
     assertEquals(12, cases);
