@@ -5,7 +5,8 @@ tools/requirements.txt), for MropePositionsTest.
 Each case is a sequence of token types (0 text, 1 image, 2 video) with the images' and videos' (t, h, w) patch grids
 (and for Qwen2.5-VL the seconds per temporal grid of each video); the reference holds the (3, n) position ids, the
 delta that decoding adds to the cache position, and the decoder's rotary cos and sin (n, head_dim) for those ids
-(mrope_section [2, 3, 3]: each frequency chunk takes its row). The models are tiny random ones (get_rope_index reads only the
+(mrope_section [2, 3, 3]: each frequency chunk takes its row). Beside it, qwen2_vl/ and qwen2_5_vl/ hold the tiny
+models' config.json as save_pretrained writes them. The models are tiny random ones (get_rope_index reads only the
 config's spatial_merge_size and tokens_per_second; the rotary embedding its rope parameters). Run with tools/requirements.txt installed:
 
   python tools/make_mrope_fixture.py
@@ -77,6 +78,9 @@ def main():
             print(family, name, "delta", delta)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "reference.json").write_text(json.dumps(out) + "\n")
+    # the two models' configs as save_pretrained writes them (Qwen2VlConfigTest reads them back)
+    for family, model in (("qwen2_vl", qwen2), ("qwen2_5_vl", qwen25)):
+        model.config.save_pretrained(str(OUT / family))
 
 
 if __name__ == "__main__":
