@@ -247,7 +247,8 @@ public final class Generator {
         NDArray nextVariation = null;
         if (state != null) {
           long stride = h.getShape().get(1);
-          long[] positions = l == 0 || rows != null ? segmentPositions(seqs, rows, stride) : null;
+          long callRows = rows == null ? stride : RaggedBatch.longest(rows); // after the drop
+          long[] positions = l == 0 || rows != null ? segmentPositions(seqs, callRows) : null;
           LlavaModel.Prefill r =
               model.prefillLayers(
                   l,
@@ -256,7 +257,7 @@ public final class Generator {
                   positions,
                   Arrays.copyOfRange(caches, l, end),
                   schedule.at(end) != null,
-                  end == numLayers ? lastRowIds(seqs, rows, stride) : null,
+                  end == numLayers ? lastRowIds(seqs, callRows) : null,
                   state);
           NDScope.unregister(r.out(), r.input());
           out = r.out();
@@ -421,11 +422,10 @@ public final class Generator {
   }
 
   /**
-   * Each sequence's last row {@code s * rows + alive - 1} in a segment of {@code rows} rows (after
-   * the drop of {@code kept}, or of h's {@code stride} rows), for the last fused call's logits.
+   * Each sequence's last row {@code s * rows + alive - 1} in a segment of {@code rows} rows, for
+   * the last fused call's logits.
    */
-  private static long[] lastRowIds(Sequence[] seqs, long[][] kept, long stride) {
-    long rows = kept == null ? stride : Arrays.stream(kept).mapToInt(r -> r.length).max().orElse(0);
+  private static long[] lastRowIds(Sequence[] seqs, long rows) {
     long[] last = new long[seqs.length];
     for (int s = 0; s < seqs.length; s++) {
       last[s] = s * rows + seqs[s].alive.count() - 1;
@@ -476,15 +476,9 @@ public final class Generator {
   }
 
   /**
-   * The position ids of a prefill segment's rows (b * rows, each sequence's alive tokens, padding
-   * rows at position 0): after the drop of {@code kept} (each sequence's kept rows), or of h's
-   * {@code stride} rows when nothing was dropped.
+   * The position ids of a prefill segment of {@code rows} rows (b * rows: each sequence's alive
+   * tokens, padding rows at position 0).
    */
-  private static long[] segmentPositions(Sequence[] seqs, long[][] kept, long stride) {
-    long rows = kept == null ? stride : Arrays.stream(kept).mapToInt(r -> r.length).max().orElse(0);
-    return segmentPositions(seqs, rows);
-  }
-
   private static long[] segmentPositions(Sequence[] seqs, long rows) {
     long[] flat = new long[(int) (seqs.length * rows)];
     for (int s = 0; s < seqs.length; s++) {

@@ -82,7 +82,7 @@ final class RaggedBatch {
    * @return (b * longest rows[s])
    */
   static long[] gatherIndex(long[][] rows, long stride) {
-    int longest = Arrays.stream(rows).mapToInt(r -> r.length).max().orElseThrow();
+    int longest = longest(rows);
     long[] flat = new long[rows.length * longest];
     for (int s = 0; s < rows.length; s++) {
       for (int i = 0; i < longest; i++) {
@@ -90,6 +90,11 @@ final class RaggedBatch {
       }
     }
     return flat;
+  }
+
+  /** The most rows any sequence keeps: the gathered batch's row count. */
+  static int longest(long[][] rows) {
+    return Arrays.stream(rows).mapToInt(r -> r.length).max().orElseThrow();
   }
 
   /**

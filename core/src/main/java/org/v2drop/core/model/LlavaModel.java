@@ -407,9 +407,9 @@ public final class LlavaModel implements AutoCloseable {
 
   /**
    * cos and signed sin ({@link Rope#cosSin}) of positions [0, positions) as (positions, headDim) in
-   * the compute type, and both as a call argument.
+   * the compute type, as a call argument (the arrays themselves belong to the model's manager).
    */
-  private record RopeTable(long positions, NDArray cos, NDArray sin, IValue list) {}
+  private record RopeTable(long positions, IValue list) {}
 
   private final List<RopeTable> ropeTables = new ArrayList<>(); // the last is the largest
 
@@ -439,7 +439,7 @@ public final class LlavaModel implements AutoCloseable {
     NDArray cos = Ops.into(manager.create(cs[0], shape), dtype.dataType());
     NDArray sin = Ops.into(manager.create(cs[1], shape), dtype.dataType());
     NDScope.unregister(cos, sin); // the model's, whatever scope the first generation opened
-    RopeTable table = new RopeTable(n, cos, sin, TorchDecoder.tensors(cos, sin));
+    RopeTable table = new RopeTable(n, TorchDecoder.tensors(cos, sin));
     ropeTables.add(table);
     return table;
   }

@@ -122,8 +122,8 @@ final class TorchDecoder {
   }
 
   /**
-   * Every layer's weights in one list, and the embedding and LM head: for {@link #layer} and {@link
-   * #decodeToken}.
+   * Every layer's weights in one list, and the embedding and LM head: for {@link #prefillLayers},
+   * {@link #embedPrompt} and {@link #decodeToken}.
    */
   static final class Stack implements AutoCloseable {
     private final IValue head;

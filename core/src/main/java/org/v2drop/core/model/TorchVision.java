@@ -80,7 +80,7 @@ final class TorchVision {
     Tower(LlavaConfig config, VisionWeights v, ProjectorWeights p, NDManager manager) {
       VisionConfig c = config.vision();
       embed =
-          list(
+          TorchDecoder.tensors(
               v.patchT(),
               v.classEmbedding(),
               v.positionEmbedding(),
@@ -103,9 +103,9 @@ final class TorchVision {
                 l.fc2T(),
                 l.fc2Bias()));
       }
-      weights = list(all.toArray(NDArray[]::new));
+      weights = TorchDecoder.tensors(all.toArray(NDArray[]::new));
       projector =
-          list(
+          TorchDecoder.tensors(
               p.linear1T(), orEmpty(p.bias1(), manager), p.linear2T(), orEmpty(p.bias2(), manager));
       long[] layers = new long[config.visionFeatureLayers().length];
       for (int i = 0; i < layers.length; i++) {
@@ -128,14 +128,6 @@ final class TorchVision {
       NDArray empty = manager.create(new float[0]);
       empties.add(empty);
       return empty;
-    }
-
-    private static IValue list(NDArray... arrays) {
-      PtNDArray[] p = new PtNDArray[arrays.length];
-      for (int i = 0; i < p.length; i++) {
-        p[i] = (PtNDArray) arrays[i];
-      }
-      return IValue.listFrom(p);
     }
 
     @Override

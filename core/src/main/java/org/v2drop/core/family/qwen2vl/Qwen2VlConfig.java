@@ -8,6 +8,7 @@ import org.v2drop.core.checkpoint.CheckpointException;
 import org.v2drop.core.checkpoint.JsonFiles;
 import org.v2drop.core.checkpoint.RopeConfig;
 import org.v2drop.core.checkpoint.TextConfig;
+import org.v2drop.core.family.ModelFamilies;
 
 /**
  * A Qwen2-VL or Qwen2.5-VL checkpoint's {@code config.json}: the Qwen2 decoder (transformers 5's
@@ -27,9 +28,6 @@ public record Qwen2VlConfig(
     int videoTokenId,
     int visionStartTokenId,
     int visionEndTokenId) {
-
-  /** The config file name. */
-  public static final String CONFIG = "config.json";
 
   /**
    * The vision tower.
@@ -64,7 +62,7 @@ public record Qwen2VlConfig(
 
   /** Reads {@code dir/config.json}. */
   public static Qwen2VlConfig load(Path dir) {
-    Path file = dir.resolve(CONFIG);
+    Path file = dir.resolve(ModelFamilies.CONFIG);
     JsonNode root = JsonFiles.readObject(file);
     String type = JsonFiles.optString(root, "model_type", "", file);
     if (!type.equals("qwen2_vl") && !type.equals("qwen2_5_vl")) {

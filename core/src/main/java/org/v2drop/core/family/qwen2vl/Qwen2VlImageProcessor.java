@@ -19,9 +19,6 @@ import org.v2drop.core.processor.RgbImage;
  * in block) one row of {@code channel x temporal x patch x patch} values.
  */
 public final class Qwen2VlImageProcessor {
-  /** The file HF's save_pretrained writes the processor settings to. */
-  public static final String CONFIG = "preprocessor_config.json";
-
   private static final int PIL_BICUBIC = 3;
 
   private final Settings s;
@@ -63,7 +60,7 @@ public final class Qwen2VlImageProcessor {
 
   /** Reads {@code dir/preprocessor_config.json}; top-level min/max_pixels win over size. */
   public static Qwen2VlImageProcessor load(Path dir) {
-    Path file = dir.resolve(CONFIG);
+    Path file = dir.resolve(ImageProcessorConfig.PREPROCESSOR);
     JsonNode n = JsonFiles.readObject(file);
     int resample = JsonFiles.optInt(n, "resample", PIL_BICUBIC, file);
     if (resample != PIL_BICUBIC) {
