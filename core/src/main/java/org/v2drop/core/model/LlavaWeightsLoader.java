@@ -3,65 +3,25 @@ package org.v2drop.core.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
-import org.v2drop.core.checkpoint.CheckpointException;
-import org.v2drop.core.checkpoint.CheckpointFiles;
-import org.v2drop.core.checkpoint.DType;
 import org.v2drop.core.checkpoint.LlavaConfig;
-import org.v2drop.core.checkpoint.SafetensorsFile;
 import org.v2drop.core.checkpoint.TensorInfo;
 import org.v2drop.core.checkpoint.TextConfig;
 import org.v2drop.core.checkpoint.VisionConfig;
 import org.v2drop.core.checkpoint.WeightLayout;
 
 /**
- * The loading boundary: finds every tensor the model needs under its HF key (in any known layout),
- * checks its shape, converts it to the compute dtype and places it in the model's manager. The only
- * class that knows HF tensor names.
- *
- * <p>Each array is read straight from the file into one native buffer of its final type ({@link
- * SafetensorsFile#readInto}), the fused q/k/v weights included: a float16 checkpoint loaded in
- * float16 never exists in float32, and on a GPU the host holds one array's buffer at a time.
+ * The LLaVA loading boundary: finds every tensor the model needs under its HF key (in any known
+ * layout, {@link WeightLayout}) through a {@link WeightReader}. The only class that knows LLaVA's
+ * HF tensor names.
  */
 public final class LlavaWeightsLoader {
-  private final Path dir;
-  private final NDManager manager;
-  private final DType target;
-  private final Map<String, TensorInfo> byCanonical = new LinkedHashMap<>();
-  private final TreeSet<String> unused = new TreeSet<>();
+  private final WeightReader r;
 
   private LlavaWeightsLoader(Path dir, NDManager manager, ComputeDType dtype) {
-    this.dir = dir;
-    this.manager = manager;
-    this.target = dtype == ComputeDType.FLOAT16 ? DType.F16 : DType.F32;
-    for (TensorInfo t : CheckpointFiles.tensors(dir).values()) {
-      String canonical = WeightLayout.canonical(t.name()).orElse(null);
-      if (canonical == null) {
-        unused.add(t.name());
-        continue;
-      }
-      TensorInfo prev = byCanonical.put(canonical, t);
-      if (prev != null) {
-        throw new CheckpointException(
-            dir
-                + ": tensors '"
-                + prev.name()
-                + "' and '"
-                + t.name()
-                + "' are the same weight in two key layouts");
-      }
-    }
-    byCanonical.values().forEach(t -> unused.add(t.name()));
+    this.r = new WeightReader(dir, manager, dtype, WeightLayout::canonical);
   }
 
   /** Everything the model needs from {@code dir}. */
@@ -77,7 +37,7 @@ public final class LlavaWeightsLoader {
     VisionWeights vision = l.vision(config.vision(), VisionTower.layersNeeded(config));
     ProjectorWeights projector = l.projector(config);
     DecoderWeights decoder = l.decoder(config.text());
-    return new Loaded(vision, projector, decoder, List.copyOf(l.unused));
+    return new Loaded(vision, projector, decoder, l.r.unused());
   }
 
   private VisionWeights vision(VisionConfig c, int layersNeeded) {
@@ -171,7 +131,7 @@ public final class LlavaWeightsLoader {
               matT(L + "mlp.down_proj.weight", d, m)));
     }
     NDArray lmHeadT;
-    if (byCanonical.containsKey("lm_head.weight") || !c.tieWordEmbeddings()) {
+    if (r.has("lm_head.weight") || !c.tieWordEmbeddings()) {
       lmHeadT = matT("lm_head.weight", c.vocabSize(), d);
     } else {
       lmHeadT = embed.transpose();
@@ -180,63 +140,18 @@ public final class LlavaWeightsLoader {
   }
 
   private NDArray vec(String name, long n) {
-    return create(new long[] {n}, read(name, n));
+    return r.vec(name, n);
   }
 
-  /** Reads an HF (out, in) matrix and returns its transpose (in, out) as a view. */
   private NDArray matT(String name, long out, long in) {
-    return create(new long[] {out, in}, read(name, out, in)).transpose();
+    return r.matT(name, out, in);
   }
 
-  /** One array of {@code shape} holding {@code parts} one after another, in the compute dtype. */
   private NDArray create(long[] shape, TensorInfo... parts) {
-    long bytes = 0;
-    for (TensorInfo t : parts) {
-      bytes += t.numel() * target.bytes();
-    }
-    if (bytes > Integer.MAX_VALUE - 8) {
-      throw new CheckpointException(
-          parts[0].file()
-              + ": tensor '"
-              + parts[0].name()
-              + "' needs "
-              + bytes
-              + " bytes as "
-              + target
-              + "; at most 2 GiB per array are supported");
-    }
-    ByteBuffer buf = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
-    for (TensorInfo t : parts) {
-      SafetensorsFile.readInto(t, target, buf);
-    }
-    buf.rewind();
-    return manager.create(
-        buf, new Shape(shape), target == DType.F16 ? DataType.FLOAT16 : DataType.FLOAT32);
+    return r.create(shape, parts);
   }
 
-  private TensorInfo read(String canonical, long... expected) {
-    TensorInfo t = byCanonical.get(canonical);
-    if (t == null) {
-      throw new CheckpointException(
-          dir
-              + ": missing tensor for '"
-              + canonical
-              + "' (expected shape "
-              + Arrays.toString(expected)
-              + "); looked for it under the Hub, recent-transformers and transformers-5 key "
-              + "layouts");
-    }
-    if (!Arrays.equals(t.shape(), expected)) {
-      throw new CheckpointException(
-          t.file()
-              + ": tensor '"
-              + t.name()
-              + "' has shape "
-              + t.shapeString()
-              + ", expected "
-              + Arrays.toString(expected));
-    }
-    unused.remove(t.name());
-    return t;
+  private TensorInfo read(String name, long... expected) {
+    return r.read(name, expected);
   }
 }

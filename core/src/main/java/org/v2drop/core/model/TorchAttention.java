@@ -27,7 +27,7 @@ import java.io.UncheckedIOException;
  * The module is loaded once per JVM and is safe to call from several threads (TorchScript methods
  * hold no state).
  */
-final class TorchAttention {
+public final class TorchAttention {
   static final String RESOURCE = "sdpa.pt";
 
   private TorchAttention() {}
@@ -38,12 +38,12 @@ final class TorchAttention {
   }
 
   /** Every query sees every key (one decode query; an encoder). */
-  static NDArray full(NDArray q, NDArray k, NDArray v, double scale) {
+  public static NDArray full(NDArray q, NDArray k, NDArray v, double scale) {
     return run("full", scale, q, k, v);
   }
 
   /** An additive float mask (0 or -inf) broadcastable to (batch, heads, queries, keys). */
-  static NDArray masked(NDArray q, NDArray k, NDArray v, NDArray mask, double scale) {
+  public static NDArray masked(NDArray q, NDArray k, NDArray v, NDArray mask, double scale) {
     return run("masked", scale, q, k, v, mask);
   }
 

@@ -39,6 +39,8 @@ public record Qwen2VlConfig(
    * @param windowSize Qwen2.5-VL's attention window in pixels (0 for Qwen2-VL)
    * @param fullAttentionBlocks Qwen2.5-VL's blocks with full attention (empty for Qwen2-VL)
    * @param tokensPerSecond Qwen2.5-VL's video time scale (0 for Qwen2-VL)
+   * @param ropeTheta the base of the 2-D rotary embedding ({@code rope_parameters.rope_theta},
+   *     10000 when absent as in the original checkpoints)
    */
   public record Vision(
       int depth,
@@ -53,7 +55,14 @@ public record Qwen2VlConfig(
       String hiddenAct,
       int windowSize,
       List<Integer> fullAttentionBlocks,
-      int tokensPerSecond) {}
+      int tokensPerSecond,
+      double ropeTheta) {
+
+    /** The head dimension of the tower's attention. */
+    public int headDim() {
+      return hidden / heads;
+    }
+  }
 
   /** Whether this is Qwen2.5-VL (window attention, RMSNorm/SwiGLU tower, timed video positions). */
   public boolean isQwen25() {
@@ -135,7 +144,8 @@ public record Qwen2VlConfig(
               JsonFiles.optString(vc, "hidden_act", v25 ? "silu" : "quick_gelu", file),
               v25 ? JsonFiles.optInt(vc, "window_size", 112, file) : 0,
               v25 ? intList(vc.path("fullatt_block_indexes")) : List.of(),
-              v25 ? JsonFiles.optInt(vc, "tokens_per_second", 2, file) : 0);
+              v25 ? JsonFiles.optInt(vc, "tokens_per_second", 2, file) : 0,
+              JsonFiles.optDouble(vc.path("rope_parameters"), "rope_theta", 10000.0, file));
       return new Qwen2VlConfig(
           type,
           text,

@@ -38,7 +38,8 @@ class Qwen2VlConfigTest {
     assertEquals(10000.0, q2.text().rope().theta());
     assertArrayEquals(new int[] {2, 3, 3}, q2.mropeSection());
     assertEquals(
-        new Qwen2VlConfig.Vision(1, 16, 32, 64, 2, 14, 2, 2, 3, "quick_gelu", 0, List.of(), 0),
+        new Qwen2VlConfig.Vision(
+            1, 16, 32, 64, 2, 14, 2, 2, 3, "quick_gelu", 0, List.of(), 0, 10000.0),
         q2.vision());
     assertEquals(151655, q2.imageTokenId());
     assertEquals(151656, q2.videoTokenId());
@@ -46,7 +47,8 @@ class Qwen2VlConfigTest {
     Qwen2VlConfig q25 = Qwen2VlConfig.load(DIR.resolve("qwen2_5_vl"));
     assertTrue(q25.isQwen25());
     assertEquals(
-        new Qwen2VlConfig.Vision(1, 16, 32, 32, 2, 14, 2, 2, 3, "silu", 112, List.of(0), 2),
+        new Qwen2VlConfig.Vision(
+            1, 16, 32, 32, 2, 14, 2, 2, 3, "silu", 112, List.of(0), 2, 10000.0),
         q25.vision());
   }
 
