@@ -1,6 +1,6 @@
 """Independent reference for vision-token dropping, written against docs/token-dropping.md.
 
-Runs a LLaVA model from HF transformers layer by layer WITHOUT a KV cache: every step recomputes the whole sequence
+Runs a LLaVA or Qwen2-VL / Qwen2.5-VL model from HF transformers layer by layer WITHOUT a KV cache: every step recomputes the whole sequence
 with the drop decisions taken at prefill frozen. That is mathematically the same as a cached generator (causal
 attention, decisions made only at prefill), but shares no code with one, so it is a fair oracle for the Java engine.
 
@@ -82,16 +82,17 @@ def rotate_half(x):
     return torch.cat((-x[..., h:], x[..., :h]), dim=-1)
 
 
-def last_row_attention(layer, rotary, hidden, pos, query_index):
+def last_row_attention(layer, rope, hidden, pos, query_index):
     """Head-averaged softmax attention of one query row over all keys 0..query_index (causal), with `layer`'s
-    input_layernorm, q/k projections and RoPE at positions `pos`. hidden: (1, n, d)."""
+    input_layernorm, q/k projections (their biases included) and RoPE at position ids `pos` (rows, n) through
+    `rope(hidden, pos)`. hidden: (1, n, d)."""
     attn = layer.self_attn
     x = layer.input_layernorm(hidden)
     n = x.shape[1]
     hd = attn.head_dim
     q = attn.q_proj(x).view(1, n, -1, hd).transpose(1, 2)
     k = attn.k_proj(x).view(1, n, -1, hd).transpose(1, 2)
-    cos, sin = rotary(hidden, pos.unsqueeze(0))
+    cos, sin = rope(hidden, pos)
     cos, sin = cos.unsqueeze(1), sin.unsqueeze(1)
     q = q * cos + rotate_half(q) * sin
     k = k * cos + rotate_half(k) * sin
@@ -111,34 +112,60 @@ def causal_mask(n, dtype):
 class DropRun:
     """Prefill with dropping; records kept original positions per stage; then greedy decode by recomputation."""
 
-    def __init__(self, model, input_ids, pixel_values, spec, sample_id):
+    def __init__(self, model, inputs, spec, sample_id):
+        """inputs: the HF processor's output for one prompt (input_ids, pixel_values, and for Qwen2-VL
+        image_grid_thw and mm_token_type_ids)."""
         self.model = model
         lm = model.model.language_model
         self.lm = lm
         self.num_layers = len(lm.layers)
         self.method, self.stages = parse_method(spec, self.num_layers)
         self.sample_id = sample_id
+        input_ids = inputs["input_ids"]
         self.prompt_ids = input_ids[0].tolist()
         image_token = model.config.image_token_id
+        self.qwen = model.config.model_type in ("qwen2_vl", "qwen2_5_vl")
         with torch.no_grad():
             embeds = model.model.get_input_embeddings()(input_ids)
-            if pixel_values is not None:
-                feats = model.model.get_image_features(
-                    pixel_values=pixel_values,
-                    vision_feature_layer=model.config.vision_feature_layer,
-                    vision_feature_select_strategy=model.config.vision_feature_select_strategy,
-                )
-                feats = feats.pooler_output if hasattr(feats, "pooler_output") else feats
-                feats = torch.cat(list(feats), dim=0).reshape(-1, embeds.shape[-1])
+            if inputs.get("pixel_values") is not None:
+                if self.qwen:
+                    feats = model.model.get_image_features(pixel_values=inputs["pixel_values"],
+                                                           image_grid_thw=inputs["image_grid_thw"]).pooler_output
+                    feats = torch.cat(list(feats), dim=0)
+                else:
+                    feats = model.model.get_image_features(
+                        pixel_values=inputs["pixel_values"],
+                        vision_feature_layer=model.config.vision_feature_layer,
+                        vision_feature_select_strategy=model.config.vision_feature_select_strategy,
+                    )
+                    feats = feats.pooler_output if hasattr(feats, "pooler_output") else feats
+                    feats = torch.cat(list(feats), dim=0).reshape(-1, embeds.shape[-1])
                 mask = input_ids[0] == image_token
                 assert int(mask.sum()) == feats.shape[0], "image tokens != features"
                 embeds = embeds.clone()
-                embeds[0, mask] = feats
+                embeds[0, mask] = feats.to(embeds.dtype)
+            n = input_ids.shape[1]
+            if self.qwen:  # M-RoPE: (3, n) position ids and the decode delta, HF's own
+                kw = {k: inputs[k] for k in ("image_grid_thw", "mm_token_type_ids") if k in inputs}
+                pos, delta = model.model.get_rope_index(input_ids, attention_mask=inputs.get("attention_mask"), **kw)
+                self.prompt_pos = pos[:, 0, :]
+                self.delta = int(delta.reshape(-1)[0])
+            else:
+                self.prompt_pos = torch.arange(n).unsqueeze(0)
+                self.delta = 0
         self.prompt_embeds = embeds
         self.vision = [i for i, t in enumerate(self.prompt_ids) if t == image_token]
         self.kept = {}  # layer -> sorted kept original positions (vision)
         self.margins = {}  # layer -> decision margin (None: nothing dropped, or the random baseline)
-        self.renumber = self.method == "pdrop"
+        # PyramidDrop renumbers 1-D RoPE positions; under M-RoPE every method keeps the original three rows
+        # (docs/token-dropping.md "Choices")
+        self.renumber = self.method == "pdrop" and not self.qwen
+
+    def rope(self, hidden, pos):
+        """cos, sin of position ids pos (rows, n): 1-D RoPE from row 0, or M-RoPE from the three rows."""
+        if self.qwen:
+            return self.lm.rotary_emb(hidden, pos.unsqueeze(1))
+        return self.lm.rotary_emb(hidden, pos[0].unsqueeze(0))
 
     def forward(self, embeds, prefill):
         """embeds: (1, n, d) for prompt + generated tokens. Returns logits (1, n_alive_last, vocab) and the index
@@ -147,7 +174,9 @@ class DropRun:
         n = embeds.shape[1]
         n_prompt = len(self.prompt_ids)
         orig = list(range(n))  # original positions of the tokens alive, in physical order
-        pos = torch.arange(n)
+        # (rows, n): the prompt's ids, then each generated token at cache position + delta on every row
+        gen = torch.arange(n_prompt, n) + self.delta
+        pos = torch.cat([self.prompt_pos, gen.unsqueeze(0).expand(self.prompt_pos.shape[0], -1)], dim=1)
         h = embeds
         prev = None
         stage = dict(self.stages)
@@ -164,12 +193,12 @@ class DropRun:
                         scores = var
                     elif self.method == "fastv":
                         q_idx = orig.index(n_prompt - 1)
-                        row = last_row_attention(lm.layers[l - 1], lm.rotary_emb, prev, prev_pos, q_idx)
+                        row = last_row_attention(lm.layers[l - 1], self.rope, prev, prev_pos, q_idx)
                         scores = [float(row[i]) for i in alive_vis]
                         keep = top_k(scores, alive_pos, k)
                     elif self.method == "pdrop":
                         q_idx = orig.index(n_prompt - 1)
-                        row = last_row_attention(layer, lm.rotary_emb, h, pos, q_idx)
+                        row = last_row_attention(layer, self.rope, h, pos, q_idx)
                         scores = [float(row[i]) for i in alive_vis]
                         keep = top_k(scores, alive_pos, k)
                     elif self.method == "random":
@@ -183,10 +212,10 @@ class DropRun:
                 sel = [i for i, p in enumerate(orig) if p not in set(self.vision) or p in kept_set]
                 orig = [orig[i] for i in sel]
                 h = h[:, sel]
-                pos = torch.arange(len(sel)) if self.renumber else pos[sel]
+                pos = torch.arange(len(sel)).unsqueeze(0).expand(pos.shape[0], -1) if self.renumber else pos[:, sel]
             prev, prev_pos = h, pos
-            cos_sin = lm.rotary_emb(h, pos.unsqueeze(0))
-            h = layer(h, attention_mask=causal_mask(h.shape[1], h.dtype), position_ids=pos.unsqueeze(0),
+            cos_sin = self.rope(h, pos)
+            h = layer(h, attention_mask=causal_mask(h.shape[1], h.dtype), position_ids=pos[:1],
                       position_embeddings=cos_sin)
             if isinstance(h, tuple):
                 h = h[0]

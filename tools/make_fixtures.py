@@ -182,7 +182,7 @@ def write_reference(out, spec, tok, dtype):
     ref["hf_text"] = processor.tokenizer.decode(ref["hf_generated_ids"], skip_special_tokens=True)
     methods = {}
     for m in spec["methods"]:
-        run = drop_reference.DropRun(model, inputs["input_ids"], inputs["pixel_values"], m, "trace")
+        run = drop_reference.DropRun(model, inputs, m, "trace")
         logits, ids, margins = run.generate(spec["max_new_tokens"], eos)
         methods[m] = {"schedule": [[l, r] for l, r in run.stages],
                       "stages": [dict({"layer": l, "kept_positions": run.kept[l]},

@@ -1,17 +1,29 @@
 """Writes the tiny Qwen2-VL / Qwen2.5-VL conformance checkpoints and their reference outputs, computed by HF
 transformers itself (the version pinned in tools/requirements.txt; torchvision absent, so the PIL image processor).
 
-Regenerate (offline, CPU, a few seconds):
-    /tmp/v2venv/bin/python tools/make_qwen2vl_fixtures.py core/src/test/resources/fixtures
+Regenerate (offline, CPU, a few seconds) in a venv of tools/requirements.txt plus tools/requirements-video.txt
+(torchvision, installed with --no-deps: HF's Qwen2-VL processor needs its video processor, which needs torchvision's
+Python transforms; this script stubs the CUDA build's op registrations before importing it and names the PIL image
+processor explicitly, so images are resized exactly as tools/make_qwen2vl_processor_fixture.py checks):
+    python3 -m venv /tmp/v2venv-tv && /tmp/v2venv-tv/bin/pip install -r tools/requirements.txt
+    /tmp/v2venv-tv/bin/pip install --no-deps -r tools/requirements-video.txt
+    /tmp/v2venv-tv/bin/python tools/make_qwen2vl_fixtures.py core/src/test/resources/fixtures
 
 Two checkpoints that differ the way real ones do:
   tiny-qwen2vl:  Qwen2-VL, float16 in one file in the layout transformers 4.52-4.57 wrote (model.visual.*,
                  model.language_model.*, lm_head.*), the nested text_config with rope_parameters.mrope_section that
                  transformers 5.x writes, quick-GELU tower, GQA decoder.
   tiny-qwen25vl: Qwen2.5-VL, bfloat16 in shards with model.safetensors.index.json in the Hub layout (visual.*,
-                 model.*, lm_head.*) with the older top-level config keys and rope_scaling {type: mrope}; RMSNorm /
+                 model.*, lm_head.*) with the older top-level config keys and rope_scaling {type: mrope}, a flat
+                 preprocessor_config.json with top-level min_pixels / max_pixels; RMSNorm /
                  SwiGLU tower with window attention (window_size 112 = 4x4 merged units) and one full-attention block.
 Both share a byte-level BPE tokenizer with Qwen's special tokens.
+
+Per checkpoint, reference.json: a two-image prompt in the Qwen2-VL chat template (the checkpoint's own, rendered by
+the processor) and, as tools/make_fixtures.py writes them for LLaVA, HF's input ids, pixel sum, last-position top-5
+logits and greedy ids (vanilla: its own forward and generate), then for every method the independent dropping
+reference's (tools/drop_reference.py) kept positions, top-5 logits and greedy ids, float32 compute, eager attention.
+Before writing, the reference's vanilla run is checked against HF's forward and generate.
 
 Per checkpoint, vision.json + vision-features.f32: the vision tower's input (the processor's pixel_values of two
 images of odd sizes, one above max_pixels, then the patches of a 6-frame video grid from a formula, video_patches)
@@ -23,15 +35,23 @@ import json
 import os
 import shutil
 import sys
+import types
+
+# torchvision 0.28.0 of the local index is a CUDA build whose compiled ops do not register against CPU torch; the
+# Python transforms HF's video processors use work once this module is stubbed before torchvision is imported.
+sys.modules.setdefault("torchvision._meta_registrations", types.ModuleType("torchvision._meta_registrations"))
 
 import numpy as np
 import torch
+
+import drop_reference
 from PIL import Image
 from safetensors.torch import load_file, save_file
 from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, trainers
-from transformers import (Qwen2_5_VLConfig, Qwen2_5_VLForConditionalGeneration, Qwen2VLConfig,
-                          Qwen2VLForConditionalGeneration)
+from transformers import (PreTrainedTokenizerFast, Qwen2_5_VLConfig, Qwen2_5_VLForConditionalGeneration,
+                          Qwen2VLConfig, Qwen2VLForConditionalGeneration, Qwen2VLProcessor)
 from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import Qwen2VLImageProcessorPil
+from transformers.models.qwen2_vl.video_processing_qwen2_vl import Qwen2VLVideoProcessor
 
 FIXTURE_VERSION = 1
 REGENERATE = "python tools/make_qwen2vl_fixtures.py core/src/test/resources/fixtures"
@@ -44,6 +64,25 @@ WORDS = ["what", "is", "the", "color", "of", "shape", "left", "right", "above", 
 # Qwen2's pre-tokenizer split pattern (tokenizer.json of the Qwen2-VL checkpoints)
 QWEN_SPLIT = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+"
               r"|\s+(?!\S)|\s+")
+
+
+# the chat template of the Qwen2-VL / Qwen2.5-VL Instruct checkpoints (their tokenizer_config.json)
+CHAT_TEMPLATE = (
+    "{% set image_count = namespace(value=0) %}{% set video_count = namespace(value=0) %}{% for message in messages %}"
+    "{% if loop.first and message['role'] != 'system' %}<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n"
+    "{% endif %}<|im_start|>{{ message['role'] }}\n{% if message['content'] is string %}{{ message['content'] }}"
+    "<|im_end|>\n{% else %}{% for content in message['content'] %}{% if content['type'] == 'image' or 'image' in "
+    "content or 'image_url' in content %}{% set image_count.value = image_count.value + 1 %}{% if add_vision_id %}"
+    "Picture {{ image_count.value }}: {% endif %}<|vision_start|><|image_pad|><|vision_end|>{% elif content['type'] == "
+    "'video' or 'video' in content %}{% set video_count.value = video_count.value + 1 %}{% if add_vision_id %}Video "
+    "{{ video_count.value }}: {% endif %}<|vision_start|><|video_pad|><|vision_end|>{% elif 'text' in content %}"
+    "{{ content['text'] }}{% endif %}{% endfor %}<|im_end|>\n{% endif %}{% endfor %}{% if add_generation_prompt %}"
+    "<|im_start|>assistant\n{% endif %}")
+
+
+def topk_json(logits, k=5):
+    v, i = torch.topk(logits, k)
+    return {"ids": i.tolist(), "values": [float(x) for x in v]}
 
 
 def build_tokenizer():
@@ -104,6 +143,19 @@ def rename_keys(d, fn):
         idx["weight_map"] = {fn(k): v for k, v in idx["weight_map"].items()}
         with open(index, "w") as fh:
             json.dump(idx, fh, indent=2)
+
+
+def hub_processor(d):
+    """The Hub checkpoints' processor files: a flat preprocessor_config.json with top-level min_pixels / max_pixels
+    in place of transformers 5's nested processor_config.json."""
+    path = os.path.join(d, "processor_config.json")
+    with open(path) as fh:
+        image = json.load(fh)["image_processor"]
+    os.remove(path)
+    size = image.pop("size")
+    image["min_pixels"], image["max_pixels"] = size["shortest_edge"], size["longest_edge"]
+    with open(os.path.join(d, "preprocessor_config.json"), "w") as fh:
+        json.dump(image, fh, indent=2)
 
 
 def legacy_config(d):
@@ -184,8 +236,12 @@ def write_fixture(out, spec, tok):
     model = model.to(spec["dtype"])
     model.save_pretrained(d, max_shard_size=spec.get("max_shard_size", "5GB"))
     spec["rewrite"](d)
-    Qwen2VLImageProcessorPil(min_pixels=spec["min_pixels"], max_pixels=spec["max_pixels"]).save_pretrained(d)
-    tok.save(os.path.join(d, "tokenizer.json"))
+    hf_tok = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|im_end|>", pad_token="<|endoftext|>")
+    Qwen2VLProcessor(image_processor=Qwen2VLImageProcessorPil(min_pixels=spec["min_pixels"],
+                                                              max_pixels=spec["max_pixels"]),
+                     tokenizer=hf_tok, video_processor=Qwen2VLVideoProcessor(),
+                     chat_template=CHAT_TEMPLATE).save_pretrained(d)
+    spec.get("rewrite_processor", lambda d: None)(d)
     for i, (w, h) in enumerate(spec["images"]):
         draw_image(w, h, spec["seed"] * 10 + i).save(os.path.join(d, "images", f"{i:02d}-{w}x{h}.png"))
 
@@ -199,6 +255,59 @@ def write_fixture(out, spec, tok):
 
     spec["written_features"] = written_features
     write_vision_reference(d, spec, spec["model_cls"])
+    write_reference(d, spec)
+
+
+def write_reference(d, spec):
+    files = [f"images/{i:02d}-{w}x{h}.png" for i, (w, h) in enumerate(spec["images"])]
+    images = [Image.open(os.path.join(d, f)) for f in files]
+    model = spec["model_cls"].from_pretrained(d, dtype=torch.float32, attn_implementation="eager").eval()
+    # the pieces named, not AutoProcessor's choice: the PIL image processor
+    processor = Qwen2VLProcessor(image_processor=Qwen2VLImageProcessorPil.from_pretrained(d),
+                                 tokenizer=PreTrainedTokenizerFast.from_pretrained(d),
+                                 video_processor=Qwen2VLVideoProcessor(), chat_template=CHAT_TEMPLATE)
+    messages = [{"role": "system", "content": "You are a helpful assistant."},
+                {"role": "user", "content": [{"type": "image"}] * len(images) + [{"type": "text", "text": spec["question"]}]}]
+    prompt = processor.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+    inputs = processor(images=images, text=[prompt], return_tensors="pt")
+    eos = [processor.tokenizer.convert_tokens_to_ids("<|im_end|>")]
+    ref = {"fixture_version": FIXTURE_VERSION, "regenerate": REGENERATE,
+           "transformers": __import__("transformers").__version__, "torch": torch.__version__, "dtype": "float32",
+           "attn_implementation": "eager", "prompt": prompt, "images": files, "sample_id": "trace",
+           "max_new_tokens": spec["max_new_tokens"], "input_ids": inputs["input_ids"][0].tolist(),
+           "image_grid_thw": inputs["image_grid_thw"].tolist(),
+           "pixel_values_shape": list(inputs["pixel_values"].shape),
+           "pixel_values_sum": float(inputs["pixel_values"].double().sum())}
+    with torch.no_grad():
+        out = model(**inputs)
+        ref["hf_last_logits_top5"] = topk_json(out.logits[0, -1].float())
+        gen = model.generate(**inputs, max_new_tokens=spec["max_new_tokens"], do_sample=False, num_beams=1,
+                             eos_token_id=eos, pad_token_id=processor.tokenizer.pad_token_id)
+    n_prompt = inputs["input_ids"].shape[1]
+    ref["hf_generated_ids"] = gen[0, n_prompt:].tolist()
+    ref["hf_text"] = processor.tokenizer.decode(ref["hf_generated_ids"], skip_special_tokens=True)
+    methods = {}
+    for m in spec["methods"]:
+        run = drop_reference.DropRun(model, inputs, m, "trace")
+        logits, ids, margins = run.generate(spec["max_new_tokens"], eos)
+        methods[m] = {"schedule": [[l, r] for l, r in run.stages],
+                      "stages": [{"layer": l, "kept_positions": run.kept[l]} for l, _ in run.stages],
+                      "last_logits_top5": topk_json(logits), "generated_ids": ids, "top2_margins": margins,
+                      "text": processor.tokenizer.decode(ids, skip_special_tokens=True)}
+        if m == "vanilla":  # self-check: the independent loop agrees with HF forward and generate
+            decisive = next((i for i, g in enumerate(margins) if g <= 1e-3), len(margins))
+            assert ids[:decisive] == ref["hf_generated_ids"][:decisive], (ids, ref["hf_generated_ids"])
+            assert torch.allclose(logits, out.logits[0, -1].float(), atol=1e-4), \
+                float((logits - out.logits[0, -1].float()).abs().max())
+    ref["methods"] = methods
+    with open(os.path.join(d, "reference.json"), "w") as f:
+        json.dump(ref, f, indent=1)
+    image_token = processor.tokenizer.convert_tokens_to_ids("<|image_pad|>")
+    print(spec["name"], "prompt tokens", n_prompt, "vision", sum(1 for t in ref["input_ids"] if t == image_token),
+          "hf ids", ref["hf_generated_ids"])
+    for m, r in methods.items():
+        print("  ", m, r["schedule"], [len(s["kept_positions"]) for s in r["stages"]], r["generated_ids"],
+              "min margin %.4f" % min(r["top2_margins"]))
 
 
 def main(out):
@@ -216,6 +325,9 @@ def main(out):
         min_pixels=56 * 56, max_pixels=28 * 28 * 20,
         images=[(150, 97), (61, 117)],  # the first is above max_pixels (scaled down); both need rounding
         video_grid=(3, 4, 6),
+        question="Describe the two pictures.", max_new_tokens=8,
+        methods=["vanilla", "v2drop@2:0.5,4:0.25", "v2drop@1:0.5,3:0.5,4:0", "fastv@2:0.5", "pdrop@1:0.5,3:0.5,5:0.5",
+                 "random@2:0.3"],
         rewrite=lambda d: rename_keys(d, recent_layout))
     qwen25 = dict(
         name="tiny-qwen25vl", seed=37, std=0.08, dtype=torch.bfloat16, max_shard_size="200KB",
@@ -228,7 +340,11 @@ def main(out):
         min_pixels=56 * 56, max_pixels=28 * 28 * 80,
         images=[(290, 170), (101, 143)],  # 10x6 and 4x5 merged units: windows of 4x4 with padding
         video_grid=(3, 10, 6),
-        rewrite=legacy_config)  # save_pretrained writes the Hub layout itself
+        question="What color is the square?", max_new_tokens=8,
+        methods=["vanilla", "v2drop@1:0.5,5:0.5,6:0", "v2drop@1:0.27,4:0.27,6:0", "fastv@3:0.25",
+                 "pdrop@2:0.5,4:0.5,6:0.5", "random@3:0.5"],
+        rewrite=legacy_config,  # save_pretrained writes the Hub key layout itself
+        rewrite_processor=hub_processor)
     for spec in (qwen2, qwen25):
         write_fixture(out, spec, tok)
 

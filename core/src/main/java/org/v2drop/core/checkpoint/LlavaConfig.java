@@ -114,16 +114,7 @@ public record LlavaConfig(
     String strategy = JsonFiles.optString(root, "vision_feature_select_strategy", "default", file);
     String projAct = JsonFiles.optString(root, "projector_hidden_act", "gelu", file);
     boolean projBias = root.path("multimodal_projector_bias").asBoolean(true);
-    Set<Integer> eos = new TreeSet<>();
-    addIds(tc.get("eos_token_id"), eos);
-    addIds(root.get("eos_token_id"), eos);
-    Path gen = dir.resolve(GENERATION_CONFIG);
-    if (Files.isRegularFile(gen)) {
-      addIds(JsonFiles.readObject(gen).get("eos_token_id"), eos);
-    }
-    if (eos.isEmpty()) {
-      eos.add(2);
-    }
+    Set<Integer> eos = eosTokenIds(dir, root, tc, 2);
     try {
       return new LlavaConfig(
           text, vision, imageToken, featureLayers, strategy, projAct, projBias, Set.copyOf(eos));
@@ -209,6 +200,25 @@ public record LlavaConfig(
     } catch (CheckpointException e) {
       throw new CheckpointException(file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Every EOS id a checkpoint names: the text config's, the top-level config's and {@code
+   * generation_config.json}'s {@code eos_token_id} (an int or a list), or {@code fallback} when
+   * none does.
+   */
+  public static Set<Integer> eosTokenIds(Path dir, JsonNode root, JsonNode text, int fallback) {
+    Set<Integer> eos = new TreeSet<>();
+    addIds(text.get("eos_token_id"), eos);
+    addIds(root.get("eos_token_id"), eos);
+    Path gen = dir.resolve(GENERATION_CONFIG);
+    if (Files.isRegularFile(gen)) {
+      addIds(JsonFiles.readObject(gen).get("eos_token_id"), eos);
+    }
+    if (eos.isEmpty()) {
+      eos.add(fallback);
+    }
+    return Set.copyOf(eos);
   }
 
   private static void addIds(JsonNode n, Set<Integer> out) {

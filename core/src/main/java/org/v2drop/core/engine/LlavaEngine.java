@@ -11,11 +11,9 @@ import org.v2drop.core.bench.ChatTemplate;
 import org.v2drop.core.bench.Prompt;
 import org.v2drop.core.checkpoint.CheckpointException;
 import org.v2drop.core.checkpoint.LlavaConfig;
-import org.v2drop.core.drop.MethodSpec;
-import org.v2drop.core.generate.Generation;
-import org.v2drop.core.generate.Generator;
 import org.v2drop.core.model.ComputeDType;
-import org.v2drop.core.model.LlavaModel;
+import org.v2drop.core.model.LlavaWeightsLoader;
+import org.v2drop.core.model.VlModel;
 import org.v2drop.core.processor.EncodedInput;
 import org.v2drop.core.processor.ImageDecoder;
 import org.v2drop.core.processor.ImageProcessor;
@@ -30,28 +28,26 @@ import org.v2drop.core.processor.TextTokenizer;
  * images → ids, pixels, vision positions) → generate (with a drop method) → decode. Thread-safe for
  * concurrent generations; one instance per model per JVM.
  */
-public final class LlavaEngine implements Engine {
+public final class LlavaEngine extends ModelEngine {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LlavaEngine.class);
 
   private final Path dir;
-  private final LlavaModel model;
-  private final TextTokenizer tokenizer;
+  private final LlavaConfig config;
   private final PromptEncoder encoder;
   private final ChatTemplate chatTemplate;
-  private final Generator generator;
 
   private LlavaEngine(
       Path dir,
-      LlavaModel model,
+      LlavaConfig config,
+      VlModel model,
       TextTokenizer tokenizer,
       PromptEncoder encoder,
       ChatTemplate chatTemplate) {
+    super(model, tokenizer);
     this.dir = dir;
-    this.model = model;
-    this.tokenizer = tokenizer;
+    this.config = config;
     this.encoder = encoder;
     this.chatTemplate = chatTemplate;
-    this.generator = new Generator(model);
   }
 
   /**
@@ -88,9 +84,9 @@ public final class LlavaEngine implements Engine {
     MemoryPlan plan = MemoryPlan.of(dir, config, dtype, workload.apply(config));
     plan.check(device, dir.toString());
     LOG.debug("{}: memory plan {}", dir, plan.describe());
-    LlavaModel model = LlavaModel.load(dir, config, device, dtype);
+    VlModel model = LlavaWeightsLoader.loadModel(dir, config, device, dtype);
     try {
-      LlavaConfig c = model.config();
+      LlavaConfig c = config;
       if (ipc.cropHeight() != c.vision().imageSize() || ipc.cropWidth() != c.vision().imageSize()) {
         throw new CheckpointException(
             dir
@@ -115,7 +111,8 @@ public final class LlavaEngine implements Engine {
       TextTokenizer tok = TextTokenizer.load(dir);
       PromptEncoder encoder =
           new PromptEncoder(tok, new ImageProcessor(ipc), c.tokensPerImage(), c.imageTokenId());
-      return new LlavaEngine(dir, model, tok, encoder, new LlavaConversation(ipc.imageToken()));
+      return new LlavaEngine(
+          dir, config, model, tok, encoder, new LlavaConversation(ipc.imageToken()));
     } catch (RuntimeException e) {
       model.close();
       throw e;
@@ -126,8 +123,9 @@ public final class LlavaEngine implements Engine {
     return dir;
   }
 
-  public LlavaModel model() {
-    return model;
+  /** The checkpoint's configuration. */
+  public LlavaConfig config() {
+    return config;
   }
 
   /** How this model's prompts wrap a task's question (lmms-eval's conversation for LLaVA-1.5). */
@@ -155,28 +153,6 @@ public final class LlavaEngine implements Engine {
     return encode(prompt.text(), images, sampleId);
   }
 
-  /** Greedy generation with the method's dropping. */
-  @Override
-  public Generation generate(EncodedInput input, MethodSpec method, int maxNewTokens) {
-    return generator.generate(input, method, maxNewTokens);
-  }
-
-  /**
-   * Greedy generation for several inputs at once, each with its own dropping (answers equal
-   * one-at-a-time generation up to floating-point summation order); results in input order, times
-   * per sample.
-   */
-  @Override
-  public List<Generation> generate(List<EncodedInput> inputs, MethodSpec method, int maxNewTokens) {
-    return generator.generate(inputs, method, maxNewTokens, true);
-  }
-
-  /** Exactly {@code newTokens} decode steps, EOS or not (for timing). */
-  @Override
-  public Generation generateFixed(EncodedInput input, MethodSpec method, int newTokens) {
-    return generator.generate(input, method, newTokens, false);
-  }
-
   /**
    * A deterministic sample: BOS, one text token, the image tokens, then the remaining text tokens;
    * text ids cycle through the vocabulary avoiding the image token and EOS; pixel values are a
@@ -184,7 +160,6 @@ public final class LlavaEngine implements Engine {
    */
   @Override
   public EncodedInput syntheticInput(int textTokens, int images) {
-    LlavaConfig config = model.config();
     long[] text = new long[textTokens];
     long candidate = 3;
     for (int i = 0; i < textTokens; i++) {
@@ -214,17 +189,5 @@ public final class LlavaEngine implements Engine {
         size,
         size,
         "bench");
-  }
-
-  /** Text of generated ids, special tokens skipped. */
-  @Override
-  public String decode(long[] ids) {
-    return tokenizer.decode(ids);
-  }
-
-  @Override
-  public void close() {
-    tokenizer.close();
-    model.close();
   }
 }

@@ -65,13 +65,25 @@ public record MemoryPlan(
 
   /** The plan for {@code config}'s checkpoint in {@code dir} at {@code dtype}. */
   public static MemoryPlan of(Path dir, LlavaConfig config, ComputeDType dtype, Workload w) {
+    return of(dir, WeightLayout::canonical, config.text(), dtype, w);
+  }
+
+  /**
+   * The plan for a checkpoint in {@code dir} whose model uses the tensors {@code canonical} names
+   * and whose decoder is {@code t}.
+   */
+  public static MemoryPlan of(
+      Path dir,
+      java.util.function.Function<String, java.util.Optional<String>> canonical,
+      TextConfig t,
+      ComputeDType dtype,
+      Workload w) {
     long weights = 0;
-    for (TensorInfo t : CheckpointFiles.tensors(dir).values()) {
-      if (WeightLayout.canonical(t.name()).isPresent()) {
-        weights += t.numel() * dtype.bytes();
+    for (TensorInfo info : CheckpointFiles.tensors(dir).values()) {
+      if (canonical.apply(info.name()).isPresent()) {
+        weights += info.numel() * dtype.bytes();
       }
     }
-    TextConfig t = config.text();
     long tokens = (long) w.promptTokens() + w.newTokens();
     long kv =
         2L

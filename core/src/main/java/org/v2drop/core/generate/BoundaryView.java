@@ -15,8 +15,8 @@ final class BoundaryView implements LayerView {
   private final String sampleId;
   private final long[] alivePositions; // (alive) original positions of alive vision tokens
   private final long[] visionRows; // (alive) their physical rows in the current sequence
-  private final long[]
-      ropePositions; // (rows) position ids of the rows, at this layer and the previous one alike
+  private final long[][]
+      ropePositions; // (id rows, rows) position ids of the rows, this layer's and the previous
 
   BoundaryView(
       BatchBoundary boundary,
@@ -25,7 +25,7 @@ final class BoundaryView implements LayerView {
       String sampleId,
       long[] alivePositions,
       long[] visionRows,
-      long[] ropePositions) {
+      long[][] ropePositions) {
     this.boundary = boundary;
     this.sequence = sequence;
     this.rows = rows;

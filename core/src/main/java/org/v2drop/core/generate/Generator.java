@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.function.LongSupplier;
-import org.v2drop.core.checkpoint.LlavaConfig;
 import org.v2drop.core.checkpoint.TextConfig;
 import org.v2drop.core.drop.DropMethod;
 import org.v2drop.core.drop.DropPolicy;
@@ -20,8 +19,7 @@ import org.v2drop.core.drop.Stage;
 import org.v2drop.core.model.AttentionInputs;
 import org.v2drop.core.model.DecoderLayer;
 import org.v2drop.core.model.KvCache;
-import org.v2drop.core.model.LlavaModel;
-import org.v2drop.core.model.Rope;
+import org.v2drop.core.model.VlModel;
 import org.v2drop.core.processor.EncodedInput;
 
 /**
@@ -39,17 +37,18 @@ public final class Generator {
   /**
    * Whether the vision tower and decoder run as TorchScript calls (one for a batch's images, one
    * per run of prefill layers between two drops, one per decode step: {@link
-   * LlavaModel#imageFeatures}, {@link LlavaModel#prefillLayers}, {@link LlavaModel#decodeToken};
-   * the default) or as the readable DJL calls ({@link DecoderLayer#forward} and the tower's):
-   * {@code -Dv2drop.decoder.fused=false}, for comparisons. Both give the same results.
+   * VlModel#imageFeatures}, {@link VlModel#prefillLayers}, {@link VlModel#decodeToken}; the
+   * default) or as the readable DJL calls ({@link DecoderLayer#forward} and the tower's): {@code
+   * -Dv2drop.decoder.fused=false}, for comparisons. Both give the same results.
    */
   public static final String FUSED_PROPERTY = "v2drop.decoder.fused";
 
   private static volatile LongSupplier nativeCalls; // null: not counted
 
-  private final LlavaModel model;
+  private final VlModel model;
   private final RopeTables rope;
-  private final boolean fused;
+  private final boolean fused; // the decoder's calls
+  private final boolean fusedVision;
 
   /**
    * Records in each {@link Generation} how many calls into PyTorch its prefill and decode made,
@@ -65,17 +64,21 @@ public final class Generator {
     return c == null ? -1 : c.getAsLong();
   }
 
-  public Generator(LlavaModel model) {
+  public Generator(VlModel model) {
     this(model, Boolean.parseBoolean(System.getProperty(FUSED_PROPERTY, "true")));
   }
 
-  /** A generator whose decoder layers run fused or not (see {@link #FUSED_PROPERTY}). */
-  public Generator(LlavaModel model, boolean fused) {
+  /**
+   * A generator whose vision encoder and decoder layers run fused or not (see {@link
+   * #FUSED_PROPERTY}); a decoder without fused calls ({@link VlModel#supportsFused}) runs its
+   * readable layers either way.
+   */
+  public Generator(VlModel model, boolean fused) {
     this.model = model;
-    this.fused = fused;
-    TextConfig t = model.config().text();
+    this.fused = fused && model.supportsFused();
+    this.fusedVision = fused;
     this.rope =
-        new RopeTables(Rope.inverseFrequencies(t.rope(), t.headDim()), model.dtype().dataType());
+        new RopeTables(model.ropeFrequencies(), model.mropeRows(), model.dtype().dataType());
   }
 
   /**
@@ -107,8 +110,9 @@ public final class Generator {
     if (inputs.isEmpty()) {
       return List.of();
     }
-    int numLayers = model.config().text().numHiddenLayers();
+    int numLayers = model.text().numHiddenLayers();
     DropSchedule schedule = method.schedule(numLayers);
+    PositionRule rule = positionRule(method.method());
     Sequence[] seqs = new Sequence[inputs.size()];
     for (int s = 0; s < seqs.length; s++) {
       seqs[s] = new Sequence(inputs.get(s), numLayers, maxNewTokens);
@@ -117,22 +121,23 @@ public final class Generator {
       long c0 = nativeCalls();
       long t0 = System.nanoTime();
       NDArray[] features =
-          model.imageFeatures(m, inputs, fused); // per sequence (vision tokens, hidden), or null
+          model.imageFeatures(
+              m, inputs, fusedVision); // per sequence (vision tokens, hidden), or null
       long t1 = System.nanoTime();
       long c1 = nativeCalls();
       long c2;
       long t2;
       int liveAfterPrefill;
       double[] layerMs;
-      try (LlavaModel.FusedState state =
+      try (VlModel.FusedState state =
           fused ? model.newFusedState(m, reach(seqs, maxNewTokens)) : null) {
         Prefilled prefilled =
-            prefill(m, seqs, features, schedule, method.method(), maxNewTokens, state);
+            prefill(m, seqs, features, schedule, method.method(), rule, maxNewTokens, state);
         c2 = nativeCalls();
         t2 = System.nanoTime();
         liveAfterPrefill = m.getManagedArrays().size();
         layerMs = prefilled.layerMs;
-        decode(m, seqs, prefilled, method.method().positionRule(), stopAtEos, maxNewTokens, state);
+        decode(m, seqs, prefilled, rule, stopAtEos, maxNewTokens, state);
       }
       long c3 = nativeCalls();
       long t3 = System.nanoTime();
@@ -145,7 +150,7 @@ public final class Generator {
         out.add(
             seq.generation(
                 expanded,
-                model.config(),
+                model.text(),
                 ms(t0, t1) / b,
                 ms(t1, t2) / b,
                 ms(t2, t3) / b,
@@ -169,6 +174,17 @@ public final class Generator {
    * @param layerMs wall time per layer, its drop step included (a batch's time divided by its size)
    */
   private record Prefilled(KvCache[] caches, NDArray[] keyMasks, long[] next, double[] layerMs) {}
+
+  /**
+   * The method's position rule on this model: under M-RoPE (three-row position ids) every method
+   * keeps the original ids. Renumbering {@code 0..n-1} on all three rows (PyramidDrop's rule on 1-D
+   * RoPE) would erase the images' 2-D positions and change the output even with every token kept,
+   * and no reference implementation of PyramidDrop for this RoPE defines another; V²Drop's own
+   * Qwen2-VL code keeps the original rows (docs/token-dropping.md).
+   */
+  private PositionRule positionRule(DropMethod method) {
+    return model.mropeRows() == null ? method.positionRule() : PositionRule.KEEP_ORIGINAL;
+  }
 
   /** The first layer after {@code l} that a drop precedes, or {@code numLayers}. */
   private static int nextDrop(DropSchedule schedule, int l, int numLayers) {
@@ -201,10 +217,11 @@ public final class Generator {
       NDArray[] features,
       DropSchedule schedule,
       DropMethod method,
+      PositionRule rule,
       int maxNewTokens,
-      LlavaModel.FusedState state) {
+      VlModel.FusedState state) {
     int b = seqs.length;
-    TextConfig text = model.config().text();
+    TextConfig text = model.text();
     int numLayers = text.numHiddenLayers();
     long hidden = text.hiddenSize();
     DropPolicy policy = method.policy();
@@ -239,7 +256,7 @@ public final class Generator {
           BatchBoundary boundary = new BatchBoundary(l, h, prev, variation, layers, rope);
           rows = new long[b][];
           for (int s = 0; s < b; s++) {
-            rows[s] = seqs[s].drop(stage, policy, method.positionRule(), boundary, s);
+            rows[s] = seqs[s].drop(stage, policy, rule, boundary, s);
           }
         }
         NDArray in; // (b, rows', hidden) after this boundary's drop
@@ -248,8 +265,9 @@ public final class Generator {
         if (state != null) {
           long stride = h.getShape().get(1);
           long callRows = rows == null ? stride : RaggedBatch.longest(rows); // after the drop
-          long[] positions = l == 0 || rows != null ? segmentPositions(seqs, callRows) : null;
-          LlavaModel.Prefill r =
+          long[] positions =
+              l == 0 || rows != null ? segmentPositions(seqs, callRows)[0] : null; // 1-D RoPE
+          VlModel.Prefill r =
               model.prefillLayers(
                   l,
                   h,
@@ -327,7 +345,7 @@ public final class Generator {
       PositionRule positions,
       boolean stopAtEos,
       int maxNewTokens,
-      LlavaModel.FusedState state) {
+      VlModel.FusedState state) {
     long[] next = prefilled.next; // (b)
     if (state != null) {
       state.keyMasks(prefilled.keyMasks);
@@ -335,9 +353,9 @@ public final class Generator {
       return;
     }
     int b = seqs.length;
-    long hidden = model.config().text().hiddenSize();
+    long hidden = model.text().hiddenSize();
     KvCache[] caches = prefilled.caches;
-    Set<Integer> eos = model.config().eosTokenIds();
+    Set<Integer> eos = model.eosTokenIds();
     long[] cached = new long[caches.length]; // prefill columns of each layer's cache
     for (int l = 0; l < caches.length; l++) {
       cached[l] = caches[l].length();
@@ -365,8 +383,8 @@ public final class Generator {
   }
 
   /**
-   * Decode with each step one call ({@link LlavaModel#decodeToken}): each step passes only its
-   * tokens and each layer's position ids; the RoPE tables, KV buffers and masks are the state's.
+   * Decode with each step one call ({@link VlModel#decodeToken}): each step passes only its tokens
+   * and each layer's position ids; the RoPE tables, KV buffers and masks are the state's.
    */
   private void decodeFused(
       Sequence[] seqs,
@@ -374,10 +392,10 @@ public final class Generator {
       PositionRule positions,
       boolean stopAtEos,
       long[] next,
-      LlavaModel.FusedState state) {
+      VlModel.FusedState state) {
     int b = seqs.length;
     int layers = model.layers().size();
-    Set<Integer> eos = model.config().eosTokenIds();
+    Set<Integer> eos = model.eosTokenIds();
     for (int step = 0; accept(seqs, next, stopAtEos, eos); step++) {
       long[] pos = new long[layers * b]; // layer-major
       for (int l = 0; l < layers; l++) {
@@ -476,14 +494,17 @@ public final class Generator {
   }
 
   /**
-   * The position ids of a prefill segment of {@code rows} rows (b * rows: each sequence's alive
-   * tokens, padding rows at position 0).
+   * The position ids of a prefill segment of {@code rows} rows: (position-id rows, b * rows), each
+   * sequence's alive tokens, padding rows at position 0.
    */
-  private static long[] segmentPositions(Sequence[] seqs, long rows) {
-    long[] flat = new long[(int) (seqs.length * rows)];
+  private static long[][] segmentPositions(Sequence[] seqs, long rows) {
+    int idRows = seqs[0].alive.positionIds().rows().length;
+    long[][] flat = new long[idRows][(int) (seqs.length * rows)];
     for (int s = 0; s < seqs.length; s++) {
-      long[] ids = seqs[s].alive.positionIds().row(0); // (alive) 1-D RoPE
-      System.arraycopy(ids, 0, flat, (int) (s * rows), ids.length);
+      for (int r = 0; r < idRows; r++) {
+        long[] ids = seqs[s].alive.positionIds().row(r); // (alive)
+        System.arraycopy(ids, 0, flat[r], (int) (s * rows), ids.length);
+      }
     }
     return flat;
   }
@@ -510,7 +531,8 @@ public final class Generator {
     Sequence(EncodedInput input, int numLayers, int maxNewTokens) {
       this.input = input;
       int n = input.inputIds().length;
-      this.alive = new AliveTokens(n, input.visionPositions(), PositionIds.sequential(n, 1));
+      this.alive =
+          new AliveTokens(n, input.visionPositions(), new PositionIds(input.positionIds()));
       this.visionPerLayer = new int[numLayers];
       this.tokensPerLayer = new int[numLayers];
       this.tokens = new long[maxNewTokens];
@@ -535,7 +557,7 @@ public final class Generator {
                 input.sampleId(),
                 alivePositions,
                 visionRows,
-                alive.positionIds().row(0));
+                alive.positionIds().rows());
         int[] chosen = policy.select(view, keep);
         kept = new long[chosen.length];
         for (int i = 0; i < chosen.length; i++) {
@@ -551,9 +573,15 @@ public final class Generator {
       visionPerLayer[l] = alive.visionCount();
     }
 
-    /** Position id of the first decode step in layer {@code l}. */
+    /**
+     * Position id of the first decode step in layer {@code l} (on every row): after the renumbered
+     * tokens, or at the cache position of the whole prompt plus the input's decode delta (M-RoPE's
+     * {@code rope_deltas}, 0 for 1-D RoPE).
+     */
     long decodeStart(int l, PositionRule positions) {
-      return positions == PositionRule.RENUMBER ? tokensPerLayer[l] : input.inputIds().length;
+      return positions == PositionRule.RENUMBER
+          ? tokensPerLayer[l]
+          : input.inputIds().length + input.decodeDelta();
     }
 
     /** Takes the next token unless finished; returns whether another decode step is needed. */
@@ -567,7 +595,7 @@ public final class Generator {
 
     Generation generation(
         String schedule,
-        LlavaConfig config,
+        TextConfig text,
         double visionMs,
         double prefillMs,
         double decodeMs,
@@ -577,9 +605,7 @@ public final class Generator {
         long visionCalls,
         long prefillCalls,
         long decodeCalls) {
-      double flops =
-          Flops.prefill(
-              config.text().hiddenSize(), config.text().intermediateSize(), tokensPerLayer);
+      double flops = Flops.prefill(text.hiddenSize(), text.intermediateSize(), tokensPerLayer);
       return new Generation(
           Arrays.copyOf(tokens, count),
           schedule,

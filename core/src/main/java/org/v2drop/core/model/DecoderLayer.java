@@ -6,7 +6,8 @@ import ai.djl.ndarray.index.NDIndex;
 import org.v2drop.core.checkpoint.TextConfig;
 
 /**
- * One Llama decoder layer: RMSNorm → GQA attention with RoPE and a KV cache → RMSNorm → SwiGLU MLP.
+ * One Llama-style decoder layer: RMSNorm → GQA attention (q/k/v biases for Qwen2) with RoPE and a
+ * KV cache → RMSNorm → SwiGLU MLP.
  */
 public final class DecoderLayer {
   private final TextConfig c;
@@ -35,8 +36,7 @@ public final class DecoderLayer {
     int heads = c.numAttentionHeads();
     int kvHeads = c.numKeyValueHeads();
     NDArray qkv =
-        Ops.rmsNorm(x, w.inputNorm(), (float) c.rmsNormEps())
-            .matMul(w.qkvT())
+        Ops.linear(Ops.rmsNorm(x, w.inputNorm(), (float) c.rmsNormEps()), w.qkvT(), w.qkvBias())
             .reshape(b, n, heads + 2L * kvHeads, c.headDim())
             .transpose(0, 2, 1, 3); // (b, all heads, n, hd)
     NDList qkAndV = qkv.split(new long[] {heads + kvHeads}, 1);
@@ -64,8 +64,8 @@ public final class DecoderLayer {
     NDArray normed =
         Ops.rmsNorm(x.get(new NDIndex("0:" + n + ", :")), w.inputNorm(), (float) c.rmsNormEps());
     NDIndex row = new NDIndex(queryIndex + ":" + n + ", :");
-    NDArray q = heads(normed.get(row).matMul(w.qT()), 1, c.numAttentionHeads());
-    NDArray k = heads(normed.matMul(w.kT()), n, c.numKeyValueHeads());
+    NDArray q = heads(Ops.linear(normed.get(row), w.qT(), w.qBias()), 1, c.numAttentionHeads());
+    NDArray k = heads(Ops.linear(normed, w.kT(), w.kBias()), n, c.numKeyValueHeads());
     NDIndex rows = new NDIndex("0:" + n + ", :");
     NDArray q1 = Attention.rotate(q, cos.get(row), sin.get(row));
     NDArray k1 = Attention.rotate(k, cos.get(rows), sin.get(rows));

@@ -1,8 +1,8 @@
 package org.v2drop.core.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +30,35 @@ public final class LlavaWeightsLoader {
       ProjectorWeights projector,
       DecoderWeights decoder,
       List<String> unused) {}
+
+  /**
+   * Loads a LLaVA checkpoint directory, whose {@code config} the caller read, onto {@code device},
+   * converted to {@code dtype} whatever its stored type (F32, F16 or BF16).
+   */
+  public static VlModel loadModel(Path dir, LlavaConfig config, Device device, ComputeDType dtype) {
+    Ops.checkActivation(
+        config.vision().hiddenAct(),
+        dir.resolve(LlavaConfig.CONFIG) + ": vision_config.hidden_act");
+    Ops.checkActivation(
+        config.projectorHiddenAct(), dir.resolve(LlavaConfig.CONFIG) + ": projector_hidden_act");
+    NDManager manager = NDManager.newBaseManager(device, "PyTorch");
+    try {
+      Loaded w = load(dir, config, manager, dtype);
+      return new VlModel(
+          dir,
+          config.text(),
+          config.eosTokenIds(),
+          null,
+          dtype,
+          manager,
+          new LlavaVision(config, dtype, w.vision(), w.projector(), manager),
+          w.decoder(),
+          w.unused());
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
 
   /** Loads the weights for {@code config} into {@code manager} as {@code dtype}. */
   public static Loaded load(Path dir, LlavaConfig config, NDManager manager, ComputeDType dtype) {
@@ -102,41 +131,7 @@ public final class LlavaWeightsLoader {
   }
 
   private DecoderWeights decoder(TextConfig c) {
-    int d = c.hiddenSize();
-    int m = c.intermediateSize();
-    int qOut = c.numAttentionHeads() * c.headDim();
-    int kvOut = c.numKeyValueHeads() * c.headDim();
-    NDArray embed =
-        create(new long[] {c.vocabSize(), d}, read("text.embed_tokens.weight", c.vocabSize(), d));
-    List<DecoderWeights.Layer> layers = new ArrayList<>();
-    for (int i = 0; i < c.numHiddenLayers(); i++) {
-      String L = "text.layers." + i + ".";
-      String a = L + "self_attn.";
-      NDArray qkv =
-          create(
-              new long[] {(long) qOut + 2L * kvOut, d},
-              read(a + "q_proj.weight", qOut, d),
-              read(a + "k_proj.weight", kvOut, d),
-              read(a + "v_proj.weight", kvOut, d));
-      layers.add(
-          new DecoderWeights.Layer(
-              vec(L + "input_layernorm.weight", d),
-              qkv.transpose(),
-              qkv.get(new NDIndex("0:" + qOut + ", :")).transpose(),
-              qkv.get(new NDIndex(qOut + ":" + (qOut + kvOut) + ", :")).transpose(),
-              matT(a + "o_proj.weight", d, qOut),
-              vec(L + "post_attention_layernorm.weight", d),
-              matT(L + "mlp.gate_proj.weight", m, d),
-              matT(L + "mlp.up_proj.weight", m, d),
-              matT(L + "mlp.down_proj.weight", d, m)));
-    }
-    NDArray lmHeadT;
-    if (r.has("lm_head.weight") || !c.tieWordEmbeddings()) {
-      lmHeadT = matT("lm_head.weight", c.vocabSize(), d);
-    } else {
-      lmHeadT = embed.transpose();
-    }
-    return new DecoderWeights(embed, List.copyOf(layers), vec("text.norm.weight", d), lmHeadT);
+    return DecoderWeights.load(r, c, false);
   }
 
   private NDArray vec(String name, long n) {

@@ -78,4 +78,67 @@ public final class Rope {
     }
     return new float[][] {cos, sin};
   }
+
+  /**
+   * Which position-id row each frequency of the half head dimension takes under M-RoPE (Qwen2-VL's
+   * multimodal rotary embedding): the {@code mrope_section} chunks in order, chunk i taking row i
+   * mod 3 (temporal, height, width).
+   *
+   * @param section chunk widths over the half head dimension (summing to it)
+   * @return (half) row of each frequency
+   */
+  public static int[] mropeRows(int[] section, int half) {
+    int[] rowOf = new int[half];
+    int j = 0;
+    for (int chunk = 0; chunk < section.length; chunk++) {
+      for (int k = 0; k < section[chunk]; k++, j++) {
+        if (j >= half) {
+          break;
+        }
+        rowOf[j] = chunk % 3;
+      }
+    }
+    if (j != half || java.util.Arrays.stream(section).sum() != half) {
+      throw new IllegalArgumentException(
+          "mrope_section "
+              + java.util.Arrays.toString(section)
+              + " must sum to half the head dim, "
+              + half);
+    }
+    return rowOf;
+  }
+
+  /**
+   * Cos and signed sin tables ({@link #cosSin(float[], long[])}'s layout) for position ids of one
+   * or more rows: frequency j of the half dimension takes the angle of row {@code rowOf[j]}, each
+   * row's angle computed as for 1-D RoPE, so equal to it wherever the rows agree (HF's Qwen2-VL
+   * rotary embedding).
+   *
+   * @param rows (rows, n) position ids
+   * @param rowOf (half) each frequency's row ({@link #mropeRows}), or null when there is one row
+   */
+  public static float[][] cosSin(float[] inverseFrequencies, long[][] rows, int[] rowOf) {
+    if (rowOf == null) {
+      return cosSin(inverseFrequencies, rows[0]);
+    }
+    int half = inverseFrequencies.length;
+    int dim = 2 * half;
+    float[][][] perRow = new float[rows.length][][];
+    for (int r = 0; r < rows.length; r++) {
+      perRow[r] = cosSin(inverseFrequencies, rows[r]);
+    }
+    int n = rows[0].length;
+    float[] cos = new float[n * dim];
+    float[] sin = new float[n * dim];
+    for (int p = 0; p < n; p++) {
+      for (int i = 0; i < half; i++) {
+        float[][] t = perRow[rowOf[i]];
+        for (int at : new int[] {p * dim + i, p * dim + half + i}) {
+          cos[at] = t[0][at];
+          sin[at] = t[1][at];
+        }
+      }
+    }
+    return new float[][] {cos, sin};
+  }
 }

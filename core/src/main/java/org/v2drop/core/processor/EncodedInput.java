@@ -1,5 +1,7 @@
 package org.v2drop.core.processor;
 
+import java.util.List;
+
 /**
  * A prompt ready for the model.
  *
@@ -11,6 +13,13 @@ package org.v2drop.core.processor;
  * @param imageHeight height of each preprocessed image
  * @param imageWidth width of each preprocessed image
  * @param sampleId identifies the sample (seeds the random baseline)
+ * @param visionGrids a grid-based family's (t, h, w) patch grid of each image or video, in prompt
+ *     order, {@code pixelValues} then holding their patch rows one after another; empty for a
+ *     family of fixed-size images
+ * @param positionIds (rows, tokens) RoPE position ids: one row for 1-D RoPE, three (temporal,
+ *     height, width) for M-RoPE
+ * @param decodeDelta what decoding adds to the cache position to get the next position id (on all
+ *     rows): 0 for 1-D RoPE, M-RoPE's {@code rope_deltas}
  */
 public record EncodedInput(
     long[] inputIds,
@@ -19,7 +28,50 @@ public record EncodedInput(
     int numImages,
     int imageHeight,
     int imageWidth,
-    String sampleId) {
+    String sampleId,
+    List<int[]> visionGrids,
+    long[][] positionIds,
+    long decodeDelta) {
+
+  public EncodedInput {
+    visionGrids = List.copyOf(visionGrids);
+    for (long[] row : positionIds) {
+      if (row.length != inputIds.length) {
+        throw new IllegalArgumentException(
+            "position ids cover " + row.length + " tokens, the prompt has " + inputIds.length);
+      }
+    }
+  }
+
+  /** An input of a family of fixed-size images and 1-D RoPE (position ids 0..n-1). */
+  public EncodedInput(
+      long[] inputIds,
+      long[] visionPositions,
+      float[] pixelValues,
+      int numImages,
+      int imageHeight,
+      int imageWidth,
+      String sampleId) {
+    this(
+        inputIds,
+        visionPositions,
+        pixelValues,
+        numImages,
+        imageHeight,
+        imageWidth,
+        sampleId,
+        List.of(),
+        new long[][] {iota(inputIds.length)},
+        0);
+  }
+
+  private static long[] iota(int n) {
+    long[] out = new long[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = i;
+    }
+    return out;
+  }
 
   /**
    * Positions of {@code tokenId} in {@code ids}: the vision spans of a prompt, found from the ids

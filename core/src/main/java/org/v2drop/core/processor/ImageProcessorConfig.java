@@ -40,28 +40,46 @@ public record ImageProcessorConfig(
   public static final String PROCESSOR = "processor_config.json";
   private static final int PIL_BICUBIC = 3;
 
-  /** Loads from {@code dir}; the flat Hub file wins when both exist. */
-  public static ImageProcessorConfig load(Path dir) {
+  /**
+   * A checkpoint's image processor settings as found on disk.
+   *
+   * @param image the image processor's object
+   * @param file the file it came from
+   * @param processor the nested {@code processor_config.json}, or null when there is none
+   */
+  public record Located(JsonNode image, Path file, JsonNode processor) {}
+
+  /**
+   * The image processor's settings in {@code dir}: the flat Hub {@code preprocessor_config.json},
+   * or the {@code image_processor} object of a {@code processor_config.json} (as transformers 5
+   * writes it); the flat file wins when both exist.
+   */
+  public static Located locate(Path dir) {
     Path flat = dir.resolve(PREPROCESSOR);
     Path nested = dir.resolve(PROCESSOR);
     JsonNode processor = Files.isRegularFile(nested) ? JsonFiles.readObject(nested) : null;
-    JsonNode image;
-    Path file;
     if (Files.isRegularFile(flat)) {
-      image = JsonFiles.readObject(flat);
-      file = flat;
-    } else if (processor != null && processor.path("image_processor").isObject()) {
-      image = processor.get("image_processor");
-      file = nested;
-    } else {
-      throw new CheckpointException(
-          dir
-              + ": no image processor config ("
-              + PREPROCESSOR
-              + ", or "
-              + PROCESSOR
-              + " with an 'image_processor' object)");
+      return new Located(JsonFiles.readObject(flat), flat, processor);
     }
+    if (processor != null && processor.path("image_processor").isObject()) {
+      return new Located(processor.get("image_processor"), nested, processor);
+    }
+    throw new CheckpointException(
+        dir
+            + ": no image processor config ("
+            + PREPROCESSOR
+            + ", or "
+            + PROCESSOR
+            + " with an 'image_processor' object)");
+  }
+
+  /** Loads from {@code dir} ({@link #locate}). */
+  public static ImageProcessorConfig load(Path dir) {
+    Located at = locate(dir);
+    JsonNode image = at.image();
+    Path file = at.file();
+    JsonNode processor = at.processor();
+    Path nested = dir.resolve(PROCESSOR);
     JsonNode proc = processor != null ? processor : image;
     Path procFile = processor != null ? nested : file;
     int resample = JsonFiles.optInt(image, "resample", PIL_BICUBIC, file);

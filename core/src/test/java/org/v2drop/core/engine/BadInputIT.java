@@ -155,8 +155,8 @@ class BadInputIT {
           count.getMessage());
       EncodedInput good = encode(engine, "tiny-llava-a");
       long[] ids = good.inputIds().clone();
-      ids[ids.length - 1] = engine.model().config().imageTokenId(); // one image token too many
-      long[] vision = EncodedInput.positionsOf(ids, engine.model().config().imageTokenId());
+      ids[ids.length - 1] = engine.config().imageTokenId(); // one image token too many
+      long[] vision = EncodedInput.positionsOf(ids, engine.config().imageTokenId());
       EncodedInput bad =
           new EncodedInput(
               ids, vision, good.pixelValues(), 1, good.imageHeight(), good.imageWidth(), "s");
@@ -165,9 +165,7 @@ class BadInputIT {
               IllegalArgumentException.class,
               () -> engine.generate(bad, MethodSpec.parse("vanilla"), 2));
       assertTrue(
-          mismatch
-              .getMessage()
-              .contains("17 image tokens (id 300) but 1 image(s) give 16 features"),
+          mismatch.getMessage().contains("holds 17 vision tokens but its images give 16 features"),
           mismatch.getMessage());
       MethodSpecException layer =
           assertThrows(

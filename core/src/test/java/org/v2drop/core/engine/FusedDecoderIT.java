@@ -15,7 +15,7 @@ import org.v2drop.core.drop.MethodSpec;
 import org.v2drop.core.generate.Generation;
 import org.v2drop.core.generate.Generator;
 import org.v2drop.core.model.ComputeDType;
-import org.v2drop.core.model.LlavaModel;
+import org.v2drop.core.model.VlModel;
 import org.v2drop.core.processor.EncodedInput;
 import org.v2drop.core.processor.ImageDecoder;
 import org.v2drop.core.processor.RgbImage;
@@ -42,7 +42,7 @@ class FusedDecoderIT {
 
   static Stream<Arguments> cases() {
     List<Arguments> out = new ArrayList<>();
-    for (String f : ConformanceIT.FIXTURES) {
+    for (String f : ConformanceIT.LLAVA_FIXTURES) {
       ConformanceIT.reference(f)
           .get("methods")
           .fieldNames()
@@ -60,7 +60,7 @@ class FusedDecoderIT {
   void fusedLayersGiveTheReadableLayersResults(String fixture, String method, ComputeDType dtype) {
     {
       LlavaEngine engine = engine(fixture, dtype);
-      LlavaModel model = engine.model();
+      VlModel model = engine.model();
       JsonNode ref = ConformanceIT.reference(fixture);
       List<RgbImage> images = new ArrayList<>();
       for (JsonNode f : ref.get("images")) {

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.v2drop.core.model.ComputeDType;
-import org.v2drop.core.model.LlavaModel;
+import org.v2drop.core.model.VlModel;
 import org.v2drop.core.processor.EncodedInput;
 import org.v2drop.core.processor.ImageDecoder;
 import org.v2drop.core.processor.RgbImage;
@@ -41,7 +41,7 @@ class FusedVisionIT {
   static Stream<Arguments> cases() {
     List<Arguments> out = new ArrayList<>();
     for (ComputeDType dtype : ComputeDType.values()) {
-      for (String f : ConformanceIT.FIXTURES) {
+      for (String f : ConformanceIT.LLAVA_FIXTURES) {
         out.add(Arguments.of(f, null, null, true, dtype));
       }
       out.add(Arguments.of("tiny-llava-a", "gelu_pytorch_tanh", "silu", true, dtype));
@@ -75,7 +75,7 @@ class FusedVisionIT {
       images.add(ImageDecoder.read(Fixtures.dir(fixture).resolve(f.asText())));
     }
     try (LlavaEngine engine = LlavaEngine.load(dir, Device.cpu(), dtype)) {
-      LlavaModel model = engine.model();
+      VlModel model = engine.model();
       EncodedInput first = engine.encode(ref.get("prompt").asText(), images, "first");
       EncodedInput text = engine.encode("USER: Say hello. ASSISTANT:", List.of(), "text");
       List<RgbImage> reversed = new ArrayList<>(images);

@@ -22,11 +22,15 @@ class TraceCommandIT {
   static final Path FIXTURE = Repo.FIXTURE_B;
 
   static List<String> traceArgs(String method) throws Exception {
-    JsonNode ref = new ObjectMapper().readTree(FIXTURE.resolve("reference.json").toFile());
-    List<String> a = new ArrayList<>(List.of("trace", "--model", FIXTURE.toString()));
+    return traceArgs(FIXTURE, method);
+  }
+
+  static List<String> traceArgs(Path fixture, String method) throws Exception {
+    JsonNode ref = new ObjectMapper().readTree(fixture.resolve("reference.json").toFile());
+    List<String> a = new ArrayList<>(List.of("trace", "--model", fixture.toString()));
     for (JsonNode img : ref.get("images")) {
       a.add("--image");
-      a.add(FIXTURE.resolve(img.asText()).toString());
+      a.add(fixture.resolve(img.asText()).toString());
     }
     a.addAll(
         List.of(
@@ -54,6 +58,45 @@ class TraceCommandIT {
     assertEquals(m.get("last_logits_top5").get("ids"), out.get("last_logits_top5").get("ids"));
     assertEquals(m.get("generated_ids"), out.get("generated_ids"));
     assertEquals(m.get("text").asText(), out.get("text").asText());
+  }
+
+  /**
+   * The same contract for the Qwen families: the prompt as HF's processor receives it (the chat
+   * template with {@code <|image_pad|>} spans), each placeholder taking the next --image; the pixel
+   * sum is that of the patch tensor the vision tower receives.
+   */
+  @Test
+  void qwenCheckpointsTraceUnchanged() throws Exception {
+    for (Path fixture : List.of(Repo.FIXTURE_QWEN2VL, Repo.FIXTURE_QWEN25VL)) {
+      JsonNode ref = new ObjectMapper().readTree(fixture.resolve("reference.json").toFile());
+      String method = null;
+      for (java.util.Iterator<String> it = ref.get("methods").fieldNames(); it.hasNext(); ) {
+        String name = it.next();
+        if (name.startsWith("v2drop")) {
+          method = name;
+          break;
+        }
+      }
+      Cli.Result r = Cli.run(traceArgs(fixture, method).toArray(String[]::new));
+      assertEquals(0, r.code(), fixture + ": " + r.err());
+      JsonNode out = new ObjectMapper().readTree(r.out());
+      assertEquals(ref.get("input_ids"), out.get("input_ids"), fixture + " input_ids");
+      assertEquals(
+          ref.get("pixel_values_sum").asDouble(),
+          out.get("pixel_values_sum").asDouble(),
+          1e-3,
+          fixture + " pixel_values_sum");
+      JsonNode m = ref.get("methods").get(method);
+      assertEquals(m.get("stages").size(), out.get("stages").size(), fixture + " " + method);
+      for (int i = 0; i < m.get("stages").size(); i++) {
+        assertEquals(
+            m.get("stages").get(i).get("kept_positions"),
+            out.get("stages").get(i).get("kept_positions"),
+            fixture + " " + method + " stage " + i);
+      }
+      assertEquals(m.get("generated_ids"), out.get("generated_ids"), fixture + " " + method);
+      assertEquals(m.get("text").asText(), out.get("text").asText(), fixture + " text");
+    }
   }
 
   /** --dtype float16: the BF16 checkpoint narrowed to float16, held to HF's float16 reference. */
@@ -114,7 +157,7 @@ class TraceCommandIT {
     assertEquals(1, images.code());
     assertTrue(images.err().contains("1 '<image>' placeholder(s) but 0 image(s)"), images.err());
     Path qwen = java.nio.file.Files.createTempDirectory("v2drop-family-");
-    java.nio.file.Files.writeString(qwen.resolve("config.json"), "{\"model_type\": \"qwen2_vl\"}");
+    java.nio.file.Files.writeString(qwen.resolve("config.json"), "{\"model_type\": \"idefics3\"}");
     for (String[] command :
         new String[][] {
           {"trace", "--model", qwen.toString(), "--prompt", "hi", "--method", "vanilla"},
@@ -124,7 +167,7 @@ class TraceCommandIT {
       Cli.Result family = Cli.run(command);
       assertEquals(1, family.code(), command[0] + ": " + family.err());
       assertTrue(
-          family.err().contains("unsupported model_type 'qwen2_vl'; supported: llava")
+          family.err().contains("unsupported model_type 'idefics3'; supported: llava, qwen2_vl")
               && family.err().contains(qwen.resolve("config.json").toString()),
           command[0] + ": " + family.err());
     }

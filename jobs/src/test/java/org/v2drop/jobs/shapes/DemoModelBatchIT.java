@@ -47,7 +47,7 @@ class DemoModelBatchIT {
       }
       MethodSpec spec = MethodSpec.parse(method);
       List<Generation> batch = engine.generate(inputs, spec, MAX_NEW);
-      long eos = engine.model().config().eosTokenIds().iterator().next();
+      long eos = engine.model().eosTokenIds().iterator().next();
       int shortest = MAX_NEW;
       int longest = 0;
       for (int i = 0; i < inputs.size(); i++) {

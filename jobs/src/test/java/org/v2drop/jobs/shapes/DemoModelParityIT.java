@@ -53,7 +53,7 @@ class DemoModelParityIT {
     int endedAtEos = 0;
     List<String> nearTies = new ArrayList<>();
     try (LlavaEngine engine = LlavaEngine.load(Repo.DEMO_MODEL, Device.cpu())) {
-      long eos = engine.model().config().eosTokenIds().iterator().next();
+      long eos = engine.model().eosTokenIds().iterator().next();
       for (JsonNode a : ref.get("answers")) {
         String task = a.get("task").asText();
         Sample s = samples.get(task + "/" + a.get("sample_id").asText());

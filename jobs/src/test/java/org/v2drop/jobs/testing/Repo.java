@@ -15,6 +15,13 @@ public final class Repo {
   public static final Path FIXTURE_B =
       ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-b");
 
+  /** The tiny Qwen2-VL / Qwen2.5-VL fixtures (tools/make_qwen2vl_fixtures.py). */
+  public static final Path FIXTURE_QWEN2VL =
+      ROOT.resolve("core/src/test/resources/fixtures/tiny-qwen2vl");
+
+  public static final Path FIXTURE_QWEN25VL =
+      ROOT.resolve("core/src/test/resources/fixtures/tiny-qwen25vl");
+
   /** The trained demo model. */
   public static final Path DEMO_MODEL = ROOT.resolve("models/shapes-llava-v2");
 

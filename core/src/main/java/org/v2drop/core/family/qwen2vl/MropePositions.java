@@ -1,8 +1,6 @@
 package org.v2drop.core.family.qwen2vl;
 
-import java.util.Arrays;
 import java.util.List;
-import org.v2drop.core.model.Rope;
 
 /**
  * Qwen2-VL's and Qwen2.5-VL's multimodal RoPE position ids ({@code get_rope_index} of the pinned
@@ -29,52 +27,6 @@ public final class MropePositions {
    * @param delta what decoding adds to the cache position (on all rows)
    */
   public record Result(long[][] rows, long delta) {}
-
-  /**
-   * The decoder's rotary tables for M-RoPE position ids, as HF's Qwen2-VL rotary embedding makes
-   * them: frequency j of the half dimension takes the angle of the row its {@code mrope_section}
-   * chunk selects (chunk i takes row i mod 3), each row's angle computed as for 1-D RoPE ({@link
-   * Rope#cosSin}, so equal to it wherever the three rows agree, as on text).
-   *
-   * @param rows (3, n) position ids
-   * @param section chunk widths over the half head dimension (summing to it)
-   * @return {cos, signed sin}, each (n, headDim) row-major ({@link Rope#cosSin}'s layout)
-   */
-  public static float[][] cosSin(float[] inverseFrequencies, long[][] rows, int[] section) {
-    int half = inverseFrequencies.length;
-    int dim = 2 * half;
-    int[] rowOf = new int[half];
-    int j = 0;
-    for (int chunk = 0; chunk < section.length; chunk++) {
-      for (int k = 0; k < section[chunk]; k++, j++) {
-        if (j >= half) {
-          break;
-        }
-        rowOf[j] = chunk % 3;
-      }
-    }
-    if (j != half || Arrays.stream(section).sum() != half) {
-      throw new IllegalArgumentException(
-          "mrope_section " + Arrays.toString(section) + " must sum to half the head dim, " + half);
-    }
-    float[][][] perRow = new float[3][][];
-    for (int r = 0; r < 3; r++) {
-      perRow[r] = Rope.cosSin(inverseFrequencies, rows[r]);
-    }
-    int n = rows[0].length;
-    float[] cos = new float[n * dim];
-    float[] sin = new float[n * dim];
-    for (int p = 0; p < n; p++) {
-      for (int i = 0; i < half; i++) {
-        float[][] t = perRow[rowOf[i]];
-        for (int at : new int[] {p * dim + i, p * dim + half + i}) {
-          cos[at] = t[0][at];
-          sin[at] = t[1][at];
-        }
-      }
-    }
-    return new float[][] {cos, sin};
-  }
 
   /**
    * The position ids of one sequence.

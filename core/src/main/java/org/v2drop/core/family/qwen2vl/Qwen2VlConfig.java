@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.v2drop.core.checkpoint.CheckpointException;
 import org.v2drop.core.checkpoint.JsonFiles;
+import org.v2drop.core.checkpoint.LlavaConfig;
 import org.v2drop.core.checkpoint.RopeConfig;
 import org.v2drop.core.checkpoint.TextConfig;
 import org.v2drop.core.family.ModelFamilies;
@@ -17,7 +19,7 @@ import org.v2drop.core.family.ModelFamilies;
  *
  * @param modelType {@code qwen2_vl} or {@code qwen2_5_vl}
  * @param mropeSection chunk widths of the half head dimension taken by the temporal, height and
- *     width rows ({@link MropePositions#cosSin})
+ *     width rows ({@link org.v2drop.core.model.Rope#mropeRows})
  */
 public record Qwen2VlConfig(
     String modelType,
@@ -27,7 +29,8 @@ public record Qwen2VlConfig(
     int imageTokenId,
     int videoTokenId,
     int visionStartTokenId,
-    int visionEndTokenId) {
+    int visionEndTokenId,
+    Set<Integer> eosTokenIds) {
 
   /**
    * The vision tower.
@@ -154,7 +157,8 @@ public record Qwen2VlConfig(
           JsonFiles.optInt(root, "image_token_id", 151655, file),
           JsonFiles.optInt(root, "video_token_id", 151656, file),
           JsonFiles.optInt(root, "vision_start_token_id", 151652, file),
-          JsonFiles.optInt(root, "vision_end_token_id", 151653, file));
+          JsonFiles.optInt(root, "vision_end_token_id", 151653, file),
+          LlavaConfig.eosTokenIds(dir, root, tc, 151645));
     } catch (CheckpointException e) {
       throw e.getMessage().startsWith(file.toString())
           ? e

@@ -58,10 +58,15 @@ public final class Qwen2VlImageProcessor {
     return s;
   }
 
-  /** Reads {@code dir/preprocessor_config.json}; top-level min/max_pixels win over size. */
+  /**
+   * Reads the checkpoint's image processor settings ({@code preprocessor_config.json}, or the
+   * nested {@code processor_config.json}: {@link ImageProcessorConfig#locate}); top-level
+   * min/max_pixels win over size.
+   */
   public static Qwen2VlImageProcessor load(Path dir) {
-    Path file = dir.resolve(ImageProcessorConfig.PREPROCESSOR);
-    JsonNode n = JsonFiles.readObject(file);
+    ImageProcessorConfig.Located at = ImageProcessorConfig.locate(dir);
+    Path file = at.file();
+    JsonNode n = at.image();
     int resample = JsonFiles.optInt(n, "resample", PIL_BICUBIC, file);
     if (resample != PIL_BICUBIC) {
       throw new CheckpointException(

@@ -53,7 +53,7 @@ class MropePositionsTest {
             Fixtures.longs(c.get("position_ids").get(row)), r.rows()[row], name + ": row " + row);
       }
       assertEquals(c.get("rope_delta").asLong(), r.delta(), name + ": rope delta");
-      float[][] cs = MropePositions.cosSin(inverse, r.rows(), section);
+      float[][] cs = Rope.cosSin(inverse, r.rows(), Rope.mropeRows(section, inverse.length));
       int dim = ref.get("head_dim").asInt();
       for (int p = 0; p < types.length; p++) {
         float[] cos = Fixtures.floats(c.get("cos").get(p));

@@ -71,8 +71,7 @@ class Qwen2VlVisionTowerIT {
       NDArray features = tower.features(pixels, grids);
       assertEquals(
           new Shape(expected.length / ref.get("feature_width").asInt(), 64), features.getShape());
-      Parity.assertAllClose(
-          name + " merged features", expected, features.toFloatArray(), 1e-5, 0);
+      Parity.assertAllClose(name + " merged features", expected, features.toFloatArray(), 1e-5, 0);
     }
   }
 

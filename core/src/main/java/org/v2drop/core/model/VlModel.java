@@ -1,6 +1,5 @@
 package org.v2drop.core.model;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -11,75 +10,96 @@ import ai.djl.pytorch.jni.IValue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.v2drop.core.checkpoint.LlavaConfig;
+import org.v2drop.core.checkpoint.TextConfig;
 import org.v2drop.core.processor.EncodedInput;
 
 /**
- * A loaded LLaVA model: vision tower, projector, Llama decoder and LM head, with its weights in one
- * NDManager. Generations use sub-managers of {@link #newGenerationManager()}; nothing of a sample
- * attaches to the model's.
+ * A loaded vision-language model: a family's vision encoder ({@link VisionEncoder}), the
+ * Llama-style decoder (Llama, or Qwen2 with q/k/v biases; 1-D RoPE or M-RoPE) and LM head, with its
+ * weights in one NDManager. Generations use sub-managers of {@link #newGenerationManager()};
+ * nothing of a sample attaches to the model's.
  */
-public final class LlavaModel implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(LlavaModel.class);
+public final class VlModel implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(VlModel.class);
 
-  private final LlavaConfig config;
+  private final TextConfig text;
+  private final Set<Integer> eosTokenIds;
+  private final int[] mropeSection; // null: 1-D RoPE
   private final ComputeDType dtype;
   private final NDManager manager;
-  private final VisionTower vision;
-  private final Projector projector;
+  private final VisionEncoder vision;
   private final DecoderWeights decoder;
   private final List<DecoderLayer> layers;
   private final List<String> unusedTensors;
-  private final TorchVision.Tower tower; // the tower's and projector's weights for the fused call
 
-  private LlavaModel(
-      LlavaConfig config, ComputeDType dtype, NDManager manager, LlavaWeightsLoader.Loaded w) {
-    this.config = config;
+  /**
+   * A model of {@code decoder} and {@code vision}, whose weights live in {@code manager} (closed
+   * with the model).
+   *
+   * @param mropeSection M-RoPE's chunk widths over the half head dimension, or null for 1-D RoPE
+   * @param unusedTensors checkpoint keys no part read (logged)
+   */
+  public VlModel(
+      Path dir,
+      TextConfig text,
+      Set<Integer> eosTokenIds,
+      int[] mropeSection,
+      ComputeDType dtype,
+      NDManager manager,
+      VisionEncoder vision,
+      DecoderWeights decoder,
+      List<String> unusedTensors) {
+    this.text = text;
+    this.eosTokenIds = Set.copyOf(eosTokenIds);
+    this.mropeSection = mropeSection == null ? null : mropeSection.clone();
     this.dtype = dtype;
     this.manager = manager;
-    this.vision = new VisionTower(config, w.vision());
-    this.projector = new Projector(w.projector(), config.projectorHiddenAct());
-    this.decoder = w.decoder();
+    this.vision = vision;
+    this.decoder = decoder;
     List<DecoderLayer> ls = new ArrayList<>();
-    for (DecoderWeights.Layer l : w.decoder().layers()) {
-      ls.add(new DecoderLayer(config.text(), l));
+    for (DecoderWeights.Layer l : decoder.layers()) {
+      ls.add(new DecoderLayer(text, l));
     }
     this.layers = List.copyOf(ls);
-    this.unusedTensors = w.unused();
-    this.tower = new TorchVision.Tower(config, w.vision(), w.projector(), manager);
+    this.unusedTensors = List.copyOf(unusedTensors);
+    if (!unusedTensors.isEmpty()) {
+      LOG.info(
+          "{}: {} checkpoint tensors not used by the model: {}",
+          dir,
+          unusedTensors.size(),
+          unusedTensors.size() > 8 ? unusedTensors.subList(0, 8) + " ..." : unusedTensors);
+    }
+  }
+
+  /** The decoder's configuration. */
+  public TextConfig text() {
+    return text;
+  }
+
+  /** Token ids that end a generation. */
+  public Set<Integer> eosTokenIds() {
+    return eosTokenIds;
+  }
+
+  /** The RoPE inverse frequencies of the decoder: (headDim / 2). */
+  public float[] ropeFrequencies() {
+    return Rope.inverseFrequencies(text.rope(), text.headDim());
+  }
+
+  /** Each frequency's position-id row under M-RoPE ({@link Rope#mropeRows}), or null (1-D). */
+  public int[] mropeRows() {
+    return mropeSection == null ? null : Rope.mropeRows(mropeSection, text.headDim() / 2);
   }
 
   /**
-   * Loads the weights of a HF checkpoint directory, whose {@code config} the caller read, onto
-   * {@code device}, converted to {@code dtype} whatever their stored type (F32, F16 or BF16).
+   * Whether the decoder can run as the fused TorchScript calls ({@link #prefillLayers}, {@link
+   * #decodeToken}): a Llama decoder with 1-D RoPE. Others run the readable layers.
    */
-  public static LlavaModel load(Path dir, LlavaConfig config, Device device, ComputeDType dtype) {
-    Ops.checkActivation(
-        config.vision().hiddenAct(),
-        dir.resolve(LlavaConfig.CONFIG) + ": vision_config.hidden_act");
-    Ops.checkActivation(
-        config.projectorHiddenAct(), dir.resolve(LlavaConfig.CONFIG) + ": projector_hidden_act");
-    NDManager manager = NDManager.newBaseManager(device, "PyTorch");
-    try {
-      LlavaWeightsLoader.Loaded w = LlavaWeightsLoader.load(dir, config, manager, dtype);
-      if (!w.unused().isEmpty()) {
-        LOG.info(
-            "{}: {} checkpoint tensors not used by the model: {}",
-            dir,
-            w.unused().size(),
-            w.unused().size() > 8 ? w.unused().subList(0, 8) + " ..." : w.unused());
-      }
-      return new LlavaModel(config, dtype, manager, w);
-    } catch (RuntimeException e) {
-      manager.close();
-      throw e;
-    }
-  }
-
-  public LlavaConfig config() {
-    return config;
+  public boolean supportsFused() {
+    return mropeSection == null && decoder.layers().get(0).qkvBias() == null;
   }
 
   /** The type of the weights and of every activation. */
@@ -89,6 +109,11 @@ public final class LlavaModel implements AutoCloseable {
 
   public List<DecoderLayer> layers() {
     return layers;
+  }
+
+  /** The vision side. */
+  public VisionEncoder vision() {
+    return vision;
   }
 
   public List<String> unusedTensors() {
@@ -106,74 +131,12 @@ public final class LlavaModel implements AutoCloseable {
   }
 
   /**
-   * Projected image features.
+   * Each input's vision features ({@link VisionEncoder#features}).
    *
-   * @param pixels (images, channels, size, size)
-   * @return (images * tokensPerImage, textHidden)
-   */
-  public NDArray imageFeatures(NDArray pixels) {
-    NDArray feats =
-        projector.project(vision.features(pixels)); // (images, tokensPerImage, textHidden)
-    Shape s = feats.getShape();
-    return feats.reshape(s.get(0) * s.get(1), s.get(2));
-  }
-
-  /**
-   * Each input's projected image features, all images of the batch through the vision tower at once
-   * (HF's get_image_features), owned by {@code m}: as one TorchScript call ({@link
-   * TorchVision#features}) when {@code fused}, else as the readable DJL calls ({@link
-   * #imageFeatures(NDArray)}); the results are equal (FusedVisionIT).
-   *
-   * @return per input (images * tokensPerImage, textHidden), or null for an input without images
+   * @return per input (vision tokens, textHidden), or null for an input without images
    */
   public NDArray[] imageFeatures(NDManager m, List<EncodedInput> inputs, boolean fused) {
-    NDArray[] out = new NDArray[inputs.size()];
-    int images = 0;
-    EncodedInput first = null;
-    for (EncodedInput in : inputs) {
-      if (in.numImages() == 0) {
-        continue;
-      }
-      images += in.numImages();
-      first = first == null ? in : first;
-      if (in.imageHeight() != first.imageHeight() || in.imageWidth() != first.imageWidth()) {
-        throw new IllegalArgumentException(
-            "a batch needs images of one size: "
-                + in.sampleId()
-                + " has "
-                + in.imageHeight()
-                + "x"
-                + in.imageWidth());
-      }
-    }
-    if (images == 0) {
-      return out;
-    }
-    float[] pixels = new float[inputs.stream().mapToInt(in -> in.pixelValues().length).sum()];
-    int offset = 0;
-    for (EncodedInput in : inputs) {
-      System.arraycopy(in.pixelValues(), 0, pixels, offset, in.pixelValues().length);
-      offset += in.pixelValues().length;
-    }
-    try (NDScope scope = new NDScope()) {
-      scope.suppressNotUsedWarning();
-      // (images * tokensPerImage, textHidden)
-      NDArray in =
-          Ops.into(
-              m.create(pixels, new Shape(images, 3, first.imageHeight(), first.imageWidth())),
-              dtype.dataType());
-      NDArray all = fused ? TorchVision.features(tower, in) : imageFeatures(in);
-      long row = 0;
-      for (int s = 0; s < out.length; s++) {
-        long n = (long) inputs.get(s).numImages() * config.tokensPerImage();
-        if (n > 0) {
-          out[s] = all.get(new NDIndex(row + ":" + (row + n) + ", :")); // (n, textHidden)
-          NDScope.unregister(out[s]);
-        }
-        row += n;
-      }
-    }
-    return out;
+    return vision.features(m, inputs, fused);
   }
 
   /**
@@ -186,20 +149,17 @@ public final class LlavaModel implements AutoCloseable {
    */
   public NDArray inputEmbeddings(NDManager m, EncodedInput input, NDArray features, boolean fused) {
     long[] vision = input.visionPositions();
-    int expected = input.numImages() * config.tokensPerImage();
+    long expected = features == null ? 0 : features.getShape().get(0);
     if (vision.length != expected) {
+      if (features != null) {
+        features.close();
+      }
       throw new IllegalArgumentException(
-          "image tokens and image features do not match: the prompt holds "
+          "vision tokens and vision features do not match: the prompt holds "
               + vision.length
-              + " image tokens (id "
-              + config.imageTokenId()
-              + ") but "
-              + input.numImages()
-              + " image(s) give "
+              + " vision tokens but its images give "
               + expected
-              + " features ("
-              + config.tokensPerImage()
-              + " each)");
+              + " features");
     }
     long[] ids = input.inputIds();
     // row i of (text ++ features) for each position: text rows stay, vision positions take the
@@ -216,16 +176,16 @@ public final class LlavaModel implements AutoCloseable {
         return TorchDecoder.embedPrompt(stack(), m, ids, features, perm);
       }
     }
-    NDArray text = embed(m, ids); // (tokens, textHidden)
+    NDArray tokens = embed(m, ids); // (tokens, textHidden)
     if (features == null) {
-      return text;
+      return tokens;
     }
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDArray merged =
-          text.concat(features, 0).get(new NDIndex("{}", m.create(perm))); // (tokens, textHidden)
+          tokens.concat(features, 0).get(new NDIndex("{}", m.create(perm))); // (tokens, textHidden)
       NDScope.unregister(merged);
-      text.close();
+      tokens.close();
       features.close();
       return merged;
     }
@@ -242,7 +202,7 @@ public final class LlavaModel implements AutoCloseable {
    */
   public NDArray logits(NDArray hidden) {
     return Ops.as(
-        Ops.rmsNorm(hidden, decoder.finalNorm(), (float) config.text().rmsNormEps())
+        Ops.rmsNorm(hidden, decoder.finalNorm(), (float) text.rmsNormEps())
             .matMul(decoder.lmHeadT()),
         DataType.FLOAT32);
   }
@@ -318,7 +278,7 @@ public final class LlavaModel implements AutoCloseable {
    * @return each sequence's next token
    */
   public long[] decodeToken(long[] ids, long[] positions, KvCache[] caches, FusedState state) {
-    var t = config.text();
+    var t = text;
     long[] lengths = new long[caches.length];
     for (int l = 0; l < caches.length; l++) {
       caches[l].reserve(
@@ -426,14 +386,14 @@ public final class LlavaModel implements AutoCloseable {
       return last;
     }
     long n = Math.max(reach, last == null ? 1024 : 2 * last.positions);
-    if (n > Integer.MAX_VALUE / config.text().headDim()) {
+    if (n > Integer.MAX_VALUE / text.headDim()) {
       throw new IllegalArgumentException("position id " + reach + " is too large for a RoPE table");
     }
     long[] ids = new long[(int) n];
     for (int i = 0; i < ids.length; i++) {
       ids[i] = i;
     }
-    var t = config.text();
+    var t = text;
     float[][] cs = Rope.cosSin(Rope.inverseFrequencies(t.rope(), t.headDim()), ids);
     Shape shape = new Shape(n, t.headDim());
     NDArray cos = Ops.into(manager.create(cs[0], shape), dtype.dataType());
@@ -449,7 +409,7 @@ public final class LlavaModel implements AutoCloseable {
     if (s == null) {
       synchronized (this) {
         if (stack == null) {
-          var t = config.text();
+          var t = text;
           stack =
               new TorchDecoder.Stack(
                   decoder,
@@ -469,7 +429,7 @@ public final class LlavaModel implements AutoCloseable {
     if (stack != null) {
       stack.close();
     }
-    tower.close();
+    vision.close();
     for (RopeTable t : ropeTables) {
       t.list.close();
     }

@@ -1,0 +1,64 @@
+package org.v2drop.core.engine;
+
+import java.util.List;
+import org.v2drop.core.drop.MethodSpec;
+import org.v2drop.core.generate.Generation;
+import org.v2drop.core.generate.Generator;
+import org.v2drop.core.model.VlModel;
+import org.v2drop.core.processor.EncodedInput;
+import org.v2drop.core.processor.TextTokenizer;
+
+/**
+ * What every family's {@link Engine} shares: generation through one {@link Generator} over the
+ * family's {@link VlModel}, decoding with its tokenizer, and closing both. A family adds its chat
+ * template and its encoding of prompts and images.
+ */
+public abstract class ModelEngine implements Engine {
+  private final VlModel model;
+  private final TextTokenizer tokenizer;
+  private final Generator generator;
+
+  protected ModelEngine(VlModel model, TextTokenizer tokenizer) {
+    this.model = model;
+    this.tokenizer = tokenizer;
+    this.generator = new Generator(model);
+  }
+
+  public VlModel model() {
+    return model;
+  }
+
+  /** Greedy generation with the method's dropping. */
+  @Override
+  public Generation generate(EncodedInput input, MethodSpec method, int maxNewTokens) {
+    return generator.generate(input, method, maxNewTokens);
+  }
+
+  /**
+   * Greedy generation for several inputs at once, each with its own dropping (answers equal
+   * one-at-a-time generation up to floating-point summation order); results in input order, times
+   * per sample.
+   */
+  @Override
+  public List<Generation> generate(List<EncodedInput> inputs, MethodSpec method, int maxNewTokens) {
+    return generator.generate(inputs, method, maxNewTokens, true);
+  }
+
+  /** Exactly {@code newTokens} decode steps, EOS or not (for timing). */
+  @Override
+  public Generation generateFixed(EncodedInput input, MethodSpec method, int newTokens) {
+    return generator.generate(input, method, newTokens, false);
+  }
+
+  /** Text of generated ids, special tokens skipped. */
+  @Override
+  public String decode(long[] ids) {
+    return tokenizer.decode(ids);
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+    model.close();
+  }
+}
