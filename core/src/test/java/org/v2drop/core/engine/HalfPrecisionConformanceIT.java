@@ -18,6 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.v2drop.core.drop.MethodSpec;
+import org.v2drop.core.family.ModelFamilies;
+import org.v2drop.core.family.ModelFamily;
 import org.v2drop.core.generate.Generation;
 import org.v2drop.core.generate.KeptStage;
 import org.v2drop.core.model.ComputeDType;
@@ -57,22 +59,31 @@ class HalfPrecisionConformanceIT {
    */
   static final double LOGITS_ATOL = 1e-2;
 
-  /** Cases (fixture × method × alone/batched) that must be compared to the last greedy id. */
-  static final int MIN_FULLY_COMPARED = 14;
+  /**
+   * Cases (fixture × method × alone/batched) that must be compared to the last greedy id: 14 of the
+   * LLaVA fixtures' 24 (as when they were the only ones), and as many of the Qwen fixtures'.
+   */
+  static final int MIN_FULLY_COMPARED = 28;
 
   private static final String[] FIXTURES = ConformanceIT.FIXTURES;
-  private static final Map<String, LlavaEngine> ENGINES = new HashMap<>();
+  private static final Map<String, Engine> ENGINES = new HashMap<>();
   private static final Map<String, String> OUTCOMES = new ConcurrentHashMap<>();
   private static final double[] MAX_LOGIT_DIFF = {0};
 
-  static LlavaEngine engine(String fixture) {
+  static Engine engine(String fixture) {
     return ENGINES.computeIfAbsent(
-        fixture, f -> LlavaEngine.load(Fixtures.dir(f), Device.cpu(), ComputeDType.FLOAT16));
+        fixture,
+        f ->
+            ModelFamilies.load(
+                Fixtures.dir(f),
+                Device.cpu(),
+                ComputeDType.FLOAT16,
+                ModelFamily.PlannedUse.typical(3, 3)));
   }
 
   @AfterAll
   static void summarize() {
-    ENGINES.values().forEach(LlavaEngine::close);
+    ENGINES.values().forEach(Engine::close);
     ENGINES.clear();
     long full = OUTCOMES.values().stream().filter(o -> o.equals("compared in full")).count();
     System.out.println(
@@ -86,7 +97,7 @@ class HalfPrecisionConformanceIT {
         .sorted(Map.Entry.comparingByKey())
         .filter(e -> !e.getValue().equals("compared in full"))
         .forEach(e -> System.out.println("  " + e.getKey() + ": " + e.getValue()));
-    if (OUTCOMES.size() == 2 * 12) { // only when every case ran (not a filtered run)
+    if (OUTCOMES.size() == 2 * 24) { // only when every case ran (not a filtered run)
       assertTrue(
           full >= MIN_FULLY_COMPARED,
           "only " + full + " of " + OUTCOMES.size() + " float16 cases compared in full");
@@ -107,7 +118,7 @@ class HalfPrecisionConformanceIT {
             out.add(Arguments.of(f, m, true));
           });
     }
-    assertEquals(24, out.size(), "every method on every fixture, alone and batched: " + out);
+    assertEquals(48, out.size(), "every method on every fixture, alone and batched: " + out);
     return out.stream();
   }
 
@@ -195,7 +206,7 @@ class HalfPrecisionConformanceIT {
   private static Generation generate(
       String fixture, EncodedInput input, MethodSpec method, JsonNode ref, boolean batched) {
     int maxNew = ref.get("max_new_tokens").asInt();
-    LlavaEngine engine = engine(fixture);
+    Engine engine = engine(fixture);
     if (!batched) {
       return engine.generate(input, method, maxNew);
     }
@@ -207,13 +218,15 @@ class HalfPrecisionConformanceIT {
       }
       images.add(new RgbImage(40, 30, px));
     }
-    String images1 = "<image>\n".repeat(input.numImages());
     EncodedInput longer =
         engine.encode(
-            "USER: " + images1 + "Is there a red square to the left of the blue circle? ASSISTANT:",
+            engine
+                .chatTemplate()
+                .apply("Is there a red square to the left of the blue circle?", images.size()),
             images,
             "batch-longer");
-    EncodedInput shorter = engine.encode("USER: Say hello. ASSISTANT:", List.of(), "batch-short");
+    EncodedInput shorter =
+        engine.encode(engine.chatTemplate().apply("Say hello.", 0), List.of(), "batch-short");
     return engine.generate(List.of(longer, input, shorter), method, maxNew).get(1);
   }
 
