@@ -144,9 +144,18 @@ class DropRun:
                 assert int(mask.sum()) == feats.shape[0], "image tokens != features"
                 embeds = embeds.clone()
                 embeds[0, mask] = feats.to(embeds.dtype)
+            if inputs.get("pixel_values_videos") is not None:  # Qwen2-VL video: its own tokens and tower pass
+                feats = model.model.get_video_features(pixel_values_videos=inputs["pixel_values_videos"],
+                                                       video_grid_thw=inputs["video_grid_thw"]).pooler_output
+                feats = torch.cat(list(feats), dim=0)
+                mask = input_ids[0] == model.config.video_token_id
+                assert int(mask.sum()) == feats.shape[0], "video tokens != features"
+                embeds = embeds.clone()
+                embeds[0, mask] = feats.to(embeds.dtype)
             n = input_ids.shape[1]
             if self.qwen:  # M-RoPE: (3, n) position ids and the decode delta, HF's own
-                kw = {k: inputs[k] for k in ("image_grid_thw", "mm_token_type_ids") if k in inputs}
+                kw = {k: inputs[k] for k in ("image_grid_thw", "video_grid_thw", "second_per_grid_ts",
+                                             "mm_token_type_ids") if k in inputs}
                 pos, delta = model.model.get_rope_index(input_ids, attention_mask=inputs.get("attention_mask"), **kw)
                 self.prompt_pos = pos[:, 0, :]
                 self.delta = int(delta.reshape(-1)[0])
@@ -154,7 +163,8 @@ class DropRun:
                 self.prompt_pos = torch.arange(n).unsqueeze(0)
                 self.delta = 0
         self.prompt_embeds = embeds
-        self.vision = [i for i, t in enumerate(self.prompt_ids) if t == image_token]
+        vision_tokens = {image_token, getattr(model.config, "video_token_id", image_token)}
+        self.vision = [i for i, t in enumerate(self.prompt_ids) if t in vision_tokens]
         self.kept = {}  # layer -> sorted kept original positions (vision)
         self.margins = {}  # layer -> decision margin (None: nothing dropped, or the random baseline)
         # PyramidDrop renumbers 1-D RoPE positions; under M-RoPE every method keeps the original three rows

@@ -15,11 +15,11 @@ Two checkpoints that differ the way real ones do:
                  transformers 5.x writes, quick-GELU tower, GQA decoder.
   tiny-qwen25vl: Qwen2.5-VL, bfloat16 in shards with model.safetensors.index.json in the Hub layout (visual.*,
                  model.*, lm_head.*) with the older top-level config keys and rope_scaling {type: mrope}, a flat
-                 preprocessor_config.json with top-level min_pixels / max_pixels; RMSNorm /
+                 preprocessor_config.json and video_preprocessor_config.json with top-level min_pixels / max_pixels; RMSNorm /
                  SwiGLU tower with window attention (window_size 112 = 4x4 merged units) and one full-attention block.
 Both share a byte-level BPE tokenizer with Qwen's special tokens.
 
-Per checkpoint, reference.json: a two-image prompt in the Qwen2-VL chat template (the checkpoint's own, rendered by
+Per checkpoint, reference.json: a prompt of two images and a five-frame video in the Qwen2-VL chat template (the checkpoint's own, rendered by
 the processor) and, as tools/make_fixtures.py writes them for LLaVA, HF's input ids, pixel sum, last-position top-5
 logits and greedy ids (vanilla: its own forward and generate), then for every method the independent dropping
 reference's (tools/drop_reference.py) kept positions, top-5 logits and greedy ids: float32 compute with eager
@@ -53,6 +53,7 @@ from transformers import (PreTrainedTokenizerFast, Qwen2_5_VLConfig, Qwen2_5_VLF
                           Qwen2VLConfig, Qwen2VLForConditionalGeneration, Qwen2VLProcessor)
 from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import Qwen2VLImageProcessorPil
 from transformers.models.qwen2_vl.video_processing_qwen2_vl import Qwen2VLVideoProcessor
+from transformers.video_utils import VideoMetadata
 
 FIXTURE_VERSION = 1
 REGENERATE = "python tools/make_qwen2vl_fixtures.py core/src/test/resources/fixtures"
@@ -151,12 +152,15 @@ def hub_processor(d):
     in place of transformers 5's nested processor_config.json."""
     path = os.path.join(d, "processor_config.json")
     with open(path) as fh:
-        image = json.load(fh)["image_processor"]
+        nested = json.load(fh)
     os.remove(path)
-    size = image.pop("size")
-    image["min_pixels"], image["max_pixels"] = size["shortest_edge"], size["longest_edge"]
-    with open(os.path.join(d, "preprocessor_config.json"), "w") as fh:
-        json.dump(image, fh, indent=2)
+    for key, name in (("image_processor", "preprocessor_config.json"),
+                      ("video_processor", "video_preprocessor_config.json")):
+        conf = nested[key]
+        size = conf.pop("size")
+        conf["min_pixels"], conf["max_pixels"] = size["shortest_edge"], size["longest_edge"]
+        with open(os.path.join(d, name), "w") as fh:
+            json.dump(conf, fh, indent=2)
 
 
 def legacy_config(d):
@@ -225,6 +229,7 @@ def write_fixture(out, spec, tok):
     d = os.path.join(out, spec["name"])
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(os.path.join(d, "images"))
+    os.makedirs(os.path.join(d, "video"))
     ids = {s: tok.token_to_id(s) for s in SPECIALS}
     cfg = spec["config_cls"](
         text_config=dict(vocab_size=tok.get_vocab_size(), bos_token_id=ids["<|endoftext|>"],
@@ -240,11 +245,13 @@ def write_fixture(out, spec, tok):
     hf_tok = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|im_end|>", pad_token="<|endoftext|>")
     Qwen2VLProcessor(image_processor=Qwen2VLImageProcessorPil(min_pixels=spec["min_pixels"],
                                                               max_pixels=spec["max_pixels"]),
-                     tokenizer=hf_tok, video_processor=Qwen2VLVideoProcessor(),
+                     tokenizer=hf_tok, video_processor=video_processor(),
                      chat_template=CHAT_TEMPLATE).save_pretrained(d)
     spec.get("rewrite_processor", lambda d: None)(d)
     for i, (w, h) in enumerate(spec["images"]):
         draw_image(w, h, spec["seed"] * 10 + i).save(os.path.join(d, "images", f"{i:02d}-{w}x{h}.png"))
+    for f in range(VIDEO_FRAMES):
+        draw_image(*VIDEO_SIZE, spec["seed"] * 100 + f).save(os.path.join(d, video_frame(f)))
 
     # the written model in float32 (its stored values, as a float32 load sees them)
     written = model.float()
@@ -264,27 +271,51 @@ def write_fixture(out, spec, tok):
 REFERENCES = {torch.float32: ("reference.json", "eager", 1e-4), torch.float16: ("reference-fp16.json", "sdpa", 2e-2)}
 
 
+# one video of an odd frame count (HF pads it to whole temporal patches by repeating the last frame), its frames at a
+# size the video processor keeps (a multiple of 28 within its pixel bounds): HF resizes video frames with
+# torchvision's bicubic, the engine with PIL's, and the two differ by up to one uint8 level
+VIDEO_FRAMES = 5
+VIDEO_SIZE = (84, 56)
+VIDEO_FPS = 2.0  # the frame rate the engine assumes for a video given as frames (qwen-vl-utils' default)
+
+
+def video_frame(f):
+    return f"video/frame{f}-{VIDEO_SIZE[0]}x{VIDEO_SIZE[1]}.png"
+
+
+def video_processor():
+    return Qwen2VLVideoProcessor(min_pixels=56 * 56, max_pixels=28 * 28 * 8, cap_pixels_per_frame=False)
+
+
 def write_reference(d, spec, dtype):
     ref_file, attn, atol = REFERENCES[dtype]
     files = [f"images/{i:02d}-{w}x{h}.png" for i, (w, h) in enumerate(spec["images"])]
     images = [Image.open(os.path.join(d, f)) for f in files]
+    frame_files = [video_frame(f) for f in range(VIDEO_FRAMES)]
+    video = np.stack([np.asarray(Image.open(os.path.join(d, f)).convert("RGB")) for f in frame_files])
     model = spec["model_cls"].from_pretrained(d, dtype=dtype, attn_implementation=attn).eval()
     # the pieces named, not AutoProcessor's choice: the PIL image processor
     processor = Qwen2VLProcessor(image_processor=Qwen2VLImageProcessorPil.from_pretrained(d),
                                  tokenizer=PreTrainedTokenizerFast.from_pretrained(d),
-                                 video_processor=Qwen2VLVideoProcessor(), chat_template=CHAT_TEMPLATE)
+                                 video_processor=video_processor(), chat_template=CHAT_TEMPLATE)
     messages = [{"role": "system", "content": "You are a helpful assistant."},
-                {"role": "user", "content": [{"type": "image"}] * len(images) + [{"type": "text", "text": spec["question"]}]}]
+                {"role": "user", "content": [{"type": "image"}] * len(images) + [{"type": "video"}]
+                 + [{"type": "text", "text": spec["question"]}]}]
     prompt = processor.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
-    inputs = processor(images=images, text=[prompt], return_tensors="pt")
+    metadata = VideoMetadata(total_num_frames=VIDEO_FRAMES, fps=VIDEO_FPS, frames_indices=list(range(VIDEO_FRAMES)))
+    inputs = processor(images=images, videos=[video], video_metadata=[metadata], text=[prompt], return_tensors="pt")
     eos = [processor.tokenizer.convert_tokens_to_ids("<|im_end|>")]
     ref = {"fixture_version": FIXTURE_VERSION, "regenerate": REGENERATE,
            "transformers": __import__("transformers").__version__, "torch": torch.__version__,
            "dtype": str(dtype).replace("torch.", ""), "attn_implementation": attn, "prompt": prompt, "images": files, "sample_id": "trace",
+           "videos": [frame_files], "video_fps": VIDEO_FPS,
            "max_new_tokens": spec["max_new_tokens"], "input_ids": inputs["input_ids"][0].tolist(),
-           "image_grid_thw": inputs["image_grid_thw"].tolist(),
-           "pixel_values_shape": list(inputs["pixel_values"].shape),
-           "pixel_values_sum": float(inputs["pixel_values"].double().sum())}
+           "image_grid_thw": inputs["image_grid_thw"].tolist(), "video_grid_thw": inputs["video_grid_thw"].tolist(),
+           # the patch rows the tower receives, images' then the video's (prompt order here)
+           "pixel_values_shape": [inputs["pixel_values"].shape[0] + inputs["pixel_values_videos"].shape[0],
+                                  inputs["pixel_values"].shape[1]],
+           "pixel_values_sum": float(inputs["pixel_values"].double().sum()
+                                     + inputs["pixel_values_videos"].double().sum())}
     with torch.no_grad():
         out = model(**inputs)
         ref["hf_last_logits_top5"] = topk_json(out.logits[0, -1].float())
@@ -312,7 +343,9 @@ def write_reference(d, spec, dtype):
     with open(os.path.join(d, ref_file), "w") as f:
         json.dump(ref, f, indent=1)
     image_token = processor.tokenizer.convert_tokens_to_ids("<|image_pad|>")
-    print(spec["name"], ref["dtype"], "prompt tokens", n_prompt, "vision", sum(1 for t in ref["input_ids"] if t == image_token),
+    video_token = processor.tokenizer.convert_tokens_to_ids("<|video_pad|>")
+    print(spec["name"], ref["dtype"], "prompt tokens", n_prompt, "image", sum(1 for t in ref["input_ids"] if t == image_token),
+          "video", sum(1 for t in ref["input_ids"] if t == video_token), ref.get("video_grid_thw"),
           "hf ids", ref["hf_generated_ids"])
     for m, r in methods.items():
         print("  ", m, r["schedule"], [len(s["kept_positions"]) for s in r["stages"]], r["generated_ids"],
@@ -334,7 +367,7 @@ def main(out):
         min_pixels=56 * 56, max_pixels=28 * 28 * 20,
         images=[(150, 97), (61, 117)],  # the first is above max_pixels (scaled down); both need rounding
         video_grid=(3, 4, 6),
-        question="Describe the two pictures.", max_new_tokens=8,
+        question="Describe the two pictures and the video.", max_new_tokens=8,
         methods=["vanilla", "v2drop@2:0.5,4:0.25", "v2drop@1:0.5,3:0.5,4:0", "fastv@2:0.5", "pdrop@1:0.5,3:0.5,5:0.5",
                  "random@2:0.3"],
         rewrite=lambda d: rename_keys(d, recent_layout))
@@ -349,7 +382,7 @@ def main(out):
         min_pixels=56 * 56, max_pixels=28 * 28 * 80,
         images=[(290, 170), (101, 143)],  # 10x6 and 4x5 merged units: windows of 4x4 with padding
         video_grid=(3, 10, 6),
-        question="What color is the square?", max_new_tokens=8,
+        question="What color is the square in the video?", max_new_tokens=8,
         methods=["vanilla", "v2drop@1:0.5,5:0.5,6:0", "v2drop@1:0.27,4:0.27,6:0", "fastv@3:0.25",
                  "pdrop@2:0.5,4:0.5,6:0.5", "random@3:0.5"],
         rewrite=legacy_config,  # save_pretrained writes the Hub key layout itself

@@ -37,14 +37,23 @@ public final class PaperSchedule {
 
   /** Where reference layer {@code layer} (of 32) falls on a model of {@code depth} layers. */
   public static int mapLayer(int layer, int depth) {
-    if (layer <= FIRST_DROP_LAYER) {
+    return mapLayer(layer, REFERENCE_LAYERS, depth);
+  }
+
+  /**
+   * Where layer {@code layer} of a {@code from}-layer schedule falls on a model of {@code depth}
+   * layers: the first drop stays at layer 3, later layers keep their relative place in the layers
+   * after it.
+   */
+  public static int mapLayer(int layer, int from, int depth) {
+    if (layer <= FIRST_DROP_LAYER || from == depth) {
       return layer;
     }
     double scaled =
         FIRST_DROP_LAYER
             + (double) (layer - FIRST_DROP_LAYER)
                 * (depth - FIRST_DROP_LAYER)
-                / (REFERENCE_LAYERS - FIRST_DROP_LAYER);
+                / (from - FIRST_DROP_LAYER);
     return (int) Math.floor(scaled + 0.5);
   }
 

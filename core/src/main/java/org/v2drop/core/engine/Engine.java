@@ -29,6 +29,19 @@ public interface Engine extends AutoCloseable {
   EncodedInput encode(String prompt, List<RgbImage> images, String sampleId);
 
   /**
+   * A prompt used as written with images and videos (each a list of frames, in order), each of the
+   * family's video placeholders taking the next video. A family without video input refuses any.
+   */
+  default EncodedInput encode(
+      String prompt, List<RgbImage> images, List<List<RgbImage>> videos, String sampleId) {
+    if (!videos.isEmpty()) {
+      throw new IllegalArgumentException(
+          "this model family takes no video input; give a video's frames as images");
+    }
+    return encode(prompt, images, sampleId);
+  }
+
+  /**
    * A deterministic synthetic input for timing: {@code textTokens} text tokens (ids cycling through
    * the vocabulary, never a special token) and {@code images} images of deterministic pixels,
    * placed after the first text token.

@@ -75,4 +75,25 @@ class PresetTest {
   private static int[] layers(DropSchedule s) {
     return s.stages().stream().mapToInt(Stage::layer).toArray();
   }
+
+  /**
+   * qwen2vl-22: V²Drop's Qwen2-VL-7B schedule on its 28 layers, about 22% of the vision tokens on
+   * the layer average (the paper's ↓77.8% setting); on other depths its layers map from 28.
+   */
+  @Test
+  void qwen2vlPresetIsTheRepositorysScheduleOn28Layers() {
+    DropSchedule s = Preset.QWEN2VL_22.scaledTo(28);
+    assertEquals(List.of(new Stage(3, 0.25), new Stage(16, 0.05), new Stage(22, 0.0)), s.stages());
+    int[] perLayer = s.visionTokensPerLayer(1200, 28); // ~ a 896x1344 image's merged tokens
+    assertEquals(1200, perLayer[2]);
+    assertEquals(300, perLayer[3]);
+    assertEquals(15, perLayer[16]);
+    assertEquals(1, perLayer[22]);
+    double share = s.averageVisionTokens(1200, 28) / 1200;
+    assertEquals(0.225, share, 0.005, "about 22% kept on the layer average");
+    assertEquals(28, Preset.QWEN2VL_22.referenceLayers());
+    assertArrayEquals(new int[] {3, 6, 7}, layers(Preset.QWEN2VL_22.scaledTo(8)));
+    assertArrayEquals(new int[] {3, 18, 25}, layers(Preset.QWEN2VL_22.scaledTo(32)));
+    assertEquals(Preset.QWEN2VL_22, Preset.byId("qwen2vl-22"));
+  }
 }

@@ -69,7 +69,24 @@ class ConformanceIT {
       images.add(ImageDecoder.read(Fixtures.dir(fixture).resolve(f.asText())));
     }
     return engine(fixture)
-        .encode(ref.get("prompt").asText(), images, ref.get("sample_id").asText());
+        .encode(
+            ref.get("prompt").asText(),
+            images,
+            videos(fixture, ref),
+            ref.get("sample_id").asText());
+  }
+
+  /** The reference's videos (lists of frame files), read; none for a fixture without. */
+  static List<List<RgbImage>> videos(String fixture, JsonNode ref) {
+    List<List<RgbImage>> videos = new ArrayList<>();
+    for (JsonNode v : ref.path("videos")) {
+      List<RgbImage> frames = new ArrayList<>();
+      for (JsonNode f : v) {
+        frames.add(ImageDecoder.read(Fixtures.dir(fixture).resolve(f.asText())));
+      }
+      videos.add(frames);
+    }
+    return videos;
   }
 
   static Stream<Arguments> cases() {
@@ -108,14 +125,17 @@ class ConformanceIT {
           1e-6 * size,
           fixture + " pixel_values sum");
     }
-    if (ref.has("image_grid_thw")) {
-      for (int i = 0; i < input.visionGrids().size(); i++) {
+    if (ref.has("image_grid_thw")) { // the fixture's prompt holds its images, then its video
+      List<JsonNode> grids = new ArrayList<>();
+      ref.get("image_grid_thw").forEach(grids::add);
+      ref.path("video_grid_thw").forEach(grids::add);
+      assertEquals(grids.size(), input.visionGrids().size(), fixture + " grids");
+      for (int i = 0; i < grids.size(); i++) {
         assertArrayEquals(
-            Fixtures.longs(ref.get("image_grid_thw").get(i)),
+            Fixtures.longs(grids.get(i)),
             java.util.Arrays.stream(input.visionGrids().get(i)).asLongStream().toArray(),
-            fixture + " image_grid_thw " + i);
+            fixture + " grid_thw " + i);
       }
-      assertEquals(ref.get("image_grid_thw").size(), input.visionGrids().size(), "grids");
     }
   }
 

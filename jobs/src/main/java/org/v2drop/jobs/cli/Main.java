@@ -143,18 +143,24 @@ public final class Main {
           V2Drop, PDrop and random drop at the paper's three layers with ratios r, r, 0; FastV drops once, at the
           first of them; r is solved so that the layer average equals the budget. Every method at one budget
           keeps the same number of vision tokens per layer on average; only the ranking differs.
+          Budgets mean the same on every model family (LLaVA, Qwen2-VL / Qwen2.5-VL): a share of whatever
+          vision tokens the image or video gives (dynamic resolution changes the count, not the share).
         depths: the first drop is at layer 3 on every depth (the paper's, on its 32- and 28-layer models: three
           layers of real work before any token is judged); the paper's later layers 17 and 22 of 32 map to
           round(3 + (l - 3) * (D - 3) / 29). A budget below 3 / D (every token runs the first 3 layers) is refused.
-        presets (V2Drop's published LLaVA-1.5 schedules; layers mapped as above on other depths, ratios kept):
+        presets (V2Drop's published schedules: LLaVA-1.5-7B's on 32 layers, Qwen2-VL-7B's on 28; layers mapped
+          from their own depth as above on other depths, ratios kept):
         """);
     for (Preset p : Preset.values()) {
+      DropSchedule own = p.scaledTo(p.referenceLayers());
       sb.append(
           String.format(
               Locale.ROOT,
-              "  %-10s %-22s layer-averaged vision tokens on LLaVA-1.5: %.1f of %d%n",
+              "  %-10s %-22s on its %d layers: layer-averaged share %.1f%% (%.1f of %d)%n",
               p.id(),
-              p.scaledTo(PaperSchedule.REFERENCE_LAYERS),
+              own,
+              p.referenceLayers(),
+              100 * p.referenceAverage() / PaperSchedule.REFERENCE_VISION_TOKENS,
               p.referenceAverage(),
               PaperSchedule.REFERENCE_VISION_TOKENS));
     }

@@ -25,13 +25,17 @@ import org.v2drop.core.processor.RgbImage;
 final class TraceCommand {
   static final String USAGE =
       """
-      usage: v2drop trace --model DIR --image FILE [--image FILE ...] --prompt TEXT --method SPEC
-                          [--max-new-tokens N] [--sample-id ID] [--device D] [--dtype T]
+      usage: v2drop trace --model DIR [--image FILE ...] [--video-frames F1,F2,... ...] --prompt TEXT
+                          --method SPEC [--max-new-tokens N] [--sample-id ID] [--device D] [--dtype T]
 
       Runs one greedy generation and prints ONE JSON object on stdout (logs go to stderr):
         input_ids, pixel_values_sum, stages [{layer, kept_positions}], last_logits_top5 {ids, values},
         generated_ids, text
-      The prompt is used as written (no chat template); each <image> takes the next --image in order.
+      The prompt is used as written (no chat template), as the model family's HF processor would
+      receive it: each image placeholder of the family (<image> for LLaVA, <|image_pad|> for Qwen2-VL)
+      takes the next --image in order; each <|video_pad|> takes the next --video-frames, the frame
+      image files of one video in order, comma-separated (Qwen2-VL / Qwen2.5-VL only).
+      pixel_values_sum is the sum of the pixel tensors the vision tower receives.
       --method      vanilla | <method>@<layer>:<ratio>[,...] | <method>@<preset>   (see `v2drop methods`)
       --max-new-tokens  default 16
       --sample-id   seeds the random baseline (default "trace")
@@ -43,6 +47,7 @@ final class TraceCommand {
   static int run(Args args) throws Exception {
     Path model = args.requiredPath("--model");
     List<String> imageFiles = args.all("--image");
+    List<String> videoArgs = args.all("--video-frames");
     String prompt = args.required("--prompt");
     MethodSpec method = MethodSpec.parse(args.required("--method"));
     int maxNew = args.intOption("--max-new-tokens", 16);
@@ -54,13 +59,27 @@ final class TraceCommand {
     for (String f : imageFiles) {
       images.add(ImageDecoder.read(Path.of(f)));
     }
+    List<List<RgbImage>> videos = new ArrayList<>();
+    int videoFrames = 0;
+    for (String v : videoArgs) {
+      List<RgbImage> frames = new ArrayList<>();
+      for (String f : v.split(",")) {
+        if (f.isBlank()) {
+          throw new Args.UsageException("--video-frames: an empty frame file name in '" + v + "'");
+        }
+        frames.add(ImageDecoder.read(Path.of(f.strip())));
+      }
+      videos.add(frames);
+      videoFrames += frames.size();
+    }
     try (Engine engine =
         ModelFamilies.load(
             model,
             device,
             dtype,
-            new ModelFamily.PlannedUse(1, prompt.length() + 1, images.size(), maxNew))) {
-      EncodedInput input = engine.encode(prompt, images, sampleId);
+            new ModelFamily.PlannedUse(
+                1, prompt.length() + 1, images.size() + videoFrames, maxNew))) {
+      EncodedInput input = engine.encode(prompt, images, videos, sampleId);
       Generation gen = engine.generate(input, method, maxNew);
       System.out.println(toJson(input, gen, engine.decode(gen.tokens()), dtype));
     }

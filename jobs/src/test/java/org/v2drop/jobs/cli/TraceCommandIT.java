@@ -32,6 +32,12 @@ class TraceCommandIT {
       a.add("--image");
       a.add(fixture.resolve(img.asText()).toString());
     }
+    for (JsonNode video : ref.path("videos")) {
+      List<String> frames = new ArrayList<>();
+      video.forEach(f -> frames.add(fixture.resolve(f.asText()).toString()));
+      a.add("--video-frames");
+      a.add(String.join(",", frames));
+    }
     a.addAll(
         List.of(
             "--prompt", ref.get("prompt").asText(), "--method", method, "--max-new-tokens", "8"));
@@ -175,6 +181,10 @@ class TraceCommandIT {
     assertTrue(
         methods.out().contains("llava-192  3:0.5,17:0.5,22:0") && methods.out().contains("202.8"),
         methods.out());
+    assertTrue(
+        methods.out().contains("qwen2vl-22 3:0.25,16:0.05,22:0")
+            && methods.out().contains("on its 28"),
+        "the Qwen2-VL preset on its own depth: " + methods.out());
     assertTrue(
         methods.out().contains("fastv@budget:192     fastv@3:0.2644"),
         "every method's schedule at the paper's budgets: " + methods.out());

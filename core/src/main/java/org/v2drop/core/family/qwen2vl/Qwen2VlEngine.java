@@ -97,7 +97,17 @@ public final class Qwen2VlEngine extends ModelEngine {
   /** Prompt text with one image per {@code <|image_pad|>} → model input. */
   @Override
   public EncodedInput encode(String prompt, List<RgbImage> images, String sampleId) {
-    return encoder.encode(prompt, images, sampleId);
+    return encoder.encode(prompt, images, List.of(), sampleId);
+  }
+
+  /**
+   * Prompt text with one image per {@code <|image_pad|>} and one video (its frames) per {@code
+   * <|video_pad|>} → model input.
+   */
+  @Override
+  public EncodedInput encode(
+      String prompt, List<RgbImage> images, List<List<RgbImage>> videos, String sampleId) {
+    return encoder.encode(prompt, images, videos, sampleId);
   }
 
   @Override
@@ -116,16 +126,18 @@ public final class Qwen2VlEngine extends ModelEngine {
    */
   @Override
   public EncodedInput syntheticInput(int textTokens, int images) {
-    List<Qwen2VlImageProcessor.Patches> patches = new ArrayList<>();
+    List<Qwen2VlPromptEncoder.Visual> patches = new ArrayList<>();
     for (int k = 0; k < images; k++) {
-      patches.add(encoder.processor().process(pattern(448, 448, k)));
+      patches.add(
+          new Qwen2VlPromptEncoder.Visual(
+              encoder.processor().process(pattern(448, 448, k)), false));
     }
     int unit = config.vision().mergeSize() * config.vision().mergeSize();
     StringBuilder head = new StringBuilder(chatTemplate.apply("", 0));
     head.setLength(head.indexOf("<|im_end|>\n<|im_start|>assistant"));
-    for (Qwen2VlImageProcessor.Patches p : patches) {
+    for (Qwen2VlPromptEncoder.Visual v : patches) {
       head.append("<|vision_start|>")
-          .append(Qwen2VlPromptEncoder.IMAGE_PAD.repeat(p.rows() / unit))
+          .append(Qwen2VlPromptEncoder.IMAGE_PAD.repeat(v.patches().rows() / unit))
           .append("<|vision_end|>");
     }
     long[] before = encoder.tokenize(head.toString());

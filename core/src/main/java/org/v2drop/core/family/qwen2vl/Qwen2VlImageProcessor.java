@@ -22,6 +22,7 @@ public final class Qwen2VlImageProcessor {
   private static final int PIL_BICUBIC = 3;
 
   private final Settings s;
+  private final Settings video;
 
   /**
    * The processor's settings.
@@ -50,12 +51,27 @@ public final class Qwen2VlImageProcessor {
     }
   }
 
+  /** A processor whose videos use the image settings. */
   public Qwen2VlImageProcessor(Settings settings) {
+    this(settings, settings);
+  }
+
+  /**
+   * @param video the video processor's settings (its own min/max pixels; HF's {@code
+   *     Qwen2VLVideoProcessor})
+   */
+  public Qwen2VlImageProcessor(Settings settings, Settings video) {
     this.s = settings;
+    this.video = video;
   }
 
   public Settings settings() {
     return s;
+  }
+
+  /** The video processor's settings. */
+  public Settings videoSettings() {
+    return video;
   }
 
   /**
@@ -65,19 +81,49 @@ public final class Qwen2VlImageProcessor {
    */
   public static Qwen2VlImageProcessor load(Path dir) {
     ImageProcessorConfig.Located at = ImageProcessorConfig.locate(dir);
-    Path file = at.file();
-    JsonNode n = at.image();
+    Settings image = settings(at.image(), at.file(), 56 * 56, 28 * 28 * 1280);
+    // the video processor: transformers 5's nested object, the Hub's own file, or its defaults
+    Path videoFile = dir.resolve(VIDEO_PREPROCESSOR);
+    JsonNode videoNode = null;
+    Path videoFrom = videoFile;
+    if (at.processor() != null && at.processor().path("video_processor").isObject()) {
+      videoNode = at.processor().get("video_processor");
+      videoFrom = dir.resolve(ImageProcessorConfig.PROCESSOR);
+    } else if (java.nio.file.Files.isRegularFile(videoFile)) {
+      videoNode = JsonFiles.readObject(videoFile);
+    }
+    Settings video =
+        videoNode == null
+            ? new Settings(
+                128 * 28 * 28,
+                28 * 28 * 768,
+                image.patchSize(),
+                image.temporalPatchSize(),
+                image.mergeSize(),
+                image.doResize(),
+                image.doRescale(),
+                image.rescaleFactor(),
+                image.doNormalize(),
+                image.mean(),
+                image.std())
+            : settings(videoNode, videoFrom, 128 * 28 * 28, 28 * 28 * 768);
+    return new Qwen2VlImageProcessor(image, video);
+  }
+
+  /** The Hub checkpoints' video processor file. */
+  public static final String VIDEO_PREPROCESSOR = "video_preprocessor_config.json";
+
+  private static Settings settings(JsonNode n, Path file, int defaultMin, int defaultMax) {
     int resample = JsonFiles.optInt(n, "resample", PIL_BICUBIC, file);
     if (resample != PIL_BICUBIC) {
       throw new CheckpointException(
           file + ": resample " + resample + " is not supported; expected 3 (bicubic)");
     }
     JsonNode size = n.path("size");
-    int min = size.isObject() ? JsonFiles.optInt(size, "shortest_edge", 56 * 56, file) : 56 * 56;
+    int min =
+        size.isObject() ? JsonFiles.optInt(size, "shortest_edge", defaultMin, file) : defaultMin;
     int max =
-        size.isObject()
-            ? JsonFiles.optInt(size, "longest_edge", 28 * 28 * 1280, file)
-            : 28 * 28 * 1280;
+        size.isObject() ? JsonFiles.optInt(size, "longest_edge", defaultMax, file) : defaultMax;
     min = JsonFiles.optInt(n, "min_pixels", min, file);
     max = JsonFiles.optInt(n, "max_pixels", max, file);
     int patch = JsonFiles.optInt(n, "patch_size", 14, file);
@@ -98,21 +144,20 @@ public final class Qwen2VlImageProcessor {
               + ", merge_size "
               + merge);
     }
-    return new Qwen2VlImageProcessor(
-        new Settings(
-            min,
-            max,
-            patch,
-            temporal,
-            merge,
-            n.path("do_resize").asBoolean(true),
-            n.path("do_rescale").asBoolean(true),
-            JsonFiles.optDouble(n, "rescale_factor", 1 / 255.0, file),
-            n.path("do_normalize").asBoolean(true),
-            ImageProcessorConfig.floats(
-                n, "image_mean", new float[] {0.48145466f, 0.4578275f, 0.40821073f}, file),
-            ImageProcessorConfig.floats(
-                n, "image_std", new float[] {0.26862954f, 0.26130258f, 0.27577711f}, file)));
+    return new Settings(
+        min,
+        max,
+        patch,
+        temporal,
+        merge,
+        n.path("do_resize").asBoolean(true),
+        n.path("do_rescale").asBoolean(true),
+        JsonFiles.optDouble(n, "rescale_factor", 1 / 255.0, file),
+        n.path("do_normalize").asBoolean(true),
+        ImageProcessorConfig.floats(
+            n, "image_mean", new float[] {0.48145466f, 0.4578275f, 0.40821073f}, file),
+        ImageProcessorConfig.floats(
+            n, "image_std", new float[] {0.26862954f, 0.26130258f, 0.27577711f}, file));
   }
 
   /**
@@ -150,14 +195,62 @@ public final class Qwen2VlImageProcessor {
     return new int[] {(int) h, (int) w};
   }
 
-  /** One image's patches ({@link Patches}). */
+  /** One image's patches ({@link Patches}): the image in every temporal slot of one patch. */
   public Patches process(RgbImage image) {
-    RgbImage img = image;
-    int factor = s.patchSize() * s.mergeSize();
-    if (s.doResize()) {
-      int[] hw = smartResize(image.height(), image.width(), factor, s.minPixels(), s.maxPixels());
-      img = PilResize.bicubic(image, hw[1], hw[0]);
-    } else if (image.height() % factor != 0 || image.width() % factor != 0) {
+    int[] hw = resized(image, s);
+    float[] plane = normalized(image, hw[1], hw[0], s);
+    return patchify(java.util.Collections.nCopies(s.temporalPatchSize(), plane), hw[0], hw[1], s);
+  }
+
+  /**
+   * One video's patches as HF's video processor makes them from a list of frames (all of one size;
+   * used as given, no sampling): each frame resized to the video's smart-resized size, rescaled and
+   * normalized, the last frame repeated until the count is a multiple of {@code
+   * temporal_patch_size}, then consecutive frames paired into temporal patches: grid {@code (frames
+   * / temporal, h / patch, w / patch)}.
+   *
+   * <p>HF resizes video frames with torchvision's bicubic, this with PIL's (as for images): the two
+   * differ by at most one uint8 level on some pixels; frames already at a valid size are not
+   * resized by either, and their values equal HF's bit for bit.
+   */
+  public Patches processVideo(List<RgbImage> frames) {
+    if (frames.isEmpty()) {
+      throw new IllegalArgumentException("a video needs at least one frame");
+    }
+    RgbImage first = frames.get(0);
+    int[] hw = resized(first, video);
+    List<float[]> planes = new java.util.ArrayList<>();
+    for (int i = 0; i < frames.size(); i++) {
+      RgbImage f = frames.get(i);
+      if (f.width() != first.width() || f.height() != first.height()) {
+        throw new IllegalArgumentException(
+            "video frame "
+                + i
+                + " is "
+                + f.width()
+                + "x"
+                + f.height()
+                + " but frame 0 is "
+                + first.width()
+                + "x"
+                + first.height()
+                + "; every frame of a video must have one size");
+      }
+      planes.add(videoNormalized(f, hw[1], hw[0], video));
+    }
+    while (planes.size() % video.temporalPatchSize() != 0) {
+      planes.add(planes.get(planes.size() - 1));
+    }
+    return patchify(planes, hw[0], hw[1], video);
+  }
+
+  /** {height, width} the image is resized to under {@code st}. */
+  private static int[] resized(RgbImage image, Settings st) {
+    int factor = st.patchSize() * st.mergeSize();
+    if (st.doResize()) {
+      return smartResize(image.height(), image.width(), factor, st.minPixels(), st.maxPixels());
+    }
+    if (image.height() % factor != 0 || image.width() % factor != 0) {
       throw new IllegalArgumentException(
           "do_resize is false but the image is "
               + image.width()
@@ -166,42 +259,89 @@ public final class Qwen2VlImageProcessor {
               + ", not a multiple of "
               + factor);
     }
-    float[] plane = // (3, h, w)
-        ImageProcessor.rescaleNormalize(
-            img, s.doRescale(), s.rescaleFactor(), s.doNormalize(), s.mean(), s.std());
-    int p = s.patchSize();
-    int m = s.mergeSize();
-    int t = s.temporalPatchSize();
-    int gh = img.height() / p;
-    int gw = img.width() / p;
+    return new int[] {image.height(), image.width()};
+  }
+
+  /** The image resized to width × height (PIL bicubic) and rescaled/normalized: (3, h, w). */
+  private static float[] normalized(RgbImage image, int width, int height, Settings st) {
+    RgbImage img =
+        image.width() == width && image.height() == height
+            ? image
+            : PilResize.bicubic(image, width, height);
+    return ImageProcessor.rescaleNormalize(
+        img, st.doRescale(), st.rescaleFactor(), st.doNormalize(), st.mean(), st.std());
+  }
+
+  /**
+   * A video frame resized (PIL bicubic) and rescaled/normalized with the arithmetic of HF's
+   * torchvision backend, which every video processor uses: rescale and normalize fused into {@code
+   * (x - mean') / std'} in float32, {@code mean' = float32(mean) × float32(1 / rescale)} (likewise
+   * std). It differs from the image path's rescale-then-normalize in the last bit of most values.
+   */
+  private static float[] videoNormalized(RgbImage image, int width, int height, Settings st) {
+    if (!st.doRescale() || !st.doNormalize()) {
+      return normalized(image, width, height, st);
+    }
+    RgbImage img =
+        image.width() == width && image.height() == height
+            ? image
+            : PilResize.bicubic(image, width, height);
+    int n = img.width() * img.height();
+    float[] out = new float[3 * n];
+    float scale = (float) (1.0 / st.rescaleFactor());
+    for (int c = 0; c < 3; c++) {
+      float mean = st.mean()[c] * scale;
+      float std = st.std()[c] * scale;
+      for (int i = 0; i < n; i++) {
+        out[c * n + i] = ((float) (img.pixels()[c * n + i] & 0xFF) - mean) / std;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Frames (a multiple of the temporal patch size, each (3, h, w)) → patch rows in HF's order: for
+   * each temporal patch, merge-block row and column, row and column in the block, one row of
+   * (channel, frame in the temporal patch, y, x) values.
+   */
+  private static Patches patchify(List<float[]> frames, int height, int width, Settings st) {
+    int p = st.patchSize();
+    int m = st.mergeSize();
+    int t = st.temporalPatchSize();
+    int gt = frames.size() / t;
+    int gh = height / p;
+    int gw = width / p;
     int rowLength = 3 * t * p * p;
-    float[] out = new float[gh * gw * rowLength];
+    float[] out = new float[gt * gh * gw * rowLength];
     int row = 0;
-    for (int bh = 0; bh < gh / m; bh++) {
-      for (int bw = 0; bw < gw / m; bw++) {
-        for (int ih = 0; ih < m; ih++) {
-          for (int iw = 0; iw < m; iw++) {
-            int y0 = (bh * m + ih) * p;
-            int x0 = (bw * m + iw) * p;
-            int o = row * rowLength;
-            for (int c = 0; c < 3; c++) {
-              for (int f = 0; f < t; f++) { // the same frame in every temporal slot
-                for (int y = 0; y < p; y++) {
-                  System.arraycopy(
-                      plane,
-                      (c * img.height() + y0 + y) * img.width() + x0,
-                      out,
-                      o + ((c * t + f) * p + y) * p,
-                      p);
+    for (int it = 0; it < gt; it++) {
+      for (int bh = 0; bh < gh / m; bh++) {
+        for (int bw = 0; bw < gw / m; bw++) {
+          for (int ih = 0; ih < m; ih++) {
+            for (int iw = 0; iw < m; iw++) {
+              int y0 = (bh * m + ih) * p;
+              int x0 = (bw * m + iw) * p;
+              int o = row * rowLength;
+              for (int c = 0; c < 3; c++) {
+                for (int f = 0; f < t; f++) {
+                  float[] plane = frames.get(it * t + f);
+                  for (int y = 0; y < p; y++) {
+                    System.arraycopy(
+                        plane,
+                        (c * height + y0 + y) * width + x0,
+                        out,
+                        o + ((c * t + f) * p + y) * p,
+                        p);
+                  }
                 }
               }
+              row++;
             }
-            row++;
           }
         }
       }
     }
-    return new Patches(out, 1, gh, gw);
+    return new Patches(out, gt, gh, gw);
   }
 
   /** Several images' patches, each its own grid, one after the other (HF's pixel_values). */

@@ -7,13 +7,22 @@ import org.v2drop.core.processor.RgbImage;
 import org.v2drop.core.processor.TextTokenizer;
 
 /**
- * A prompt and its images → model input, as HF's Qwen2-VL processor makes it: each {@code
- * <|image_pad|>} takes the next image and is repeated once per merged patch of it ({@code t·h·w /
- * merge²}), the text is tokenized as written (special tokens included, no BOS), and the three-row
- * M-RoPE position ids and decode delta come from {@link MropePositions}.
+ * A prompt, its images and its videos → model input, as HF's Qwen2-VL / Qwen2.5-VL processor makes
+ * it: each {@code <|image_pad|>} takes the next image and each {@code <|video_pad|>} the next video
+ * (a list of frames), and is repeated once per merged patch of it ({@code t·h·w / merge²}); the
+ * text is tokenized as written (special tokens included, no BOS); the three-row M-RoPE position ids
+ * and decode delta come from {@link MropePositions}, a Qwen2.5-VL video's temporal ids spaced by
+ * {@code tokens_per_second × int(temporal_patch_size / fps)}.
  */
 final class Qwen2VlPromptEncoder {
   static final String IMAGE_PAD = "<|image_pad|>";
+  static final String VIDEO_PAD = "<|video_pad|>";
+
+  /**
+   * The frame rate assumed for a video given as frames (qwen-vl-utils' default sampling rate, the
+   * one lmms-eval's Qwen models pass): only Qwen2.5-VL's temporal position ids use it.
+   */
+  static final double VIDEO_FPS = 2.0;
 
   private final TextTokenizer tokenizer;
   private final Qwen2VlImageProcessor processor;
@@ -26,90 +35,139 @@ final class Qwen2VlPromptEncoder {
     this.config = config;
   }
 
-  EncodedInput encode(String prompt, List<RgbImage> images, String sampleId) {
-    int placeholders = count(prompt, IMAGE_PAD);
-    if (placeholders != images.size()) {
+  /** One image or video of a prompt, processed, in prompt order. */
+  record Visual(Qwen2VlImageProcessor.Patches patches, boolean video) {}
+
+  EncodedInput encode(
+      String prompt, List<RgbImage> images, List<List<RgbImage>> videos, String sampleId) {
+    check(prompt, IMAGE_PAD, images.size(), "image(s)", "image");
+    check(prompt, VIDEO_PAD, videos.size(), "video(s)", "video (its frames)");
+    int unit = config.vision().mergeSize() * config.vision().mergeSize();
+    List<Visual> visuals = new ArrayList<>();
+    StringBuilder expanded = new StringBuilder();
+    int from = 0;
+    int nextImage = 0;
+    int nextVideo = 0;
+    while (true) {
+      int image = prompt.indexOf(IMAGE_PAD, from);
+      int video = prompt.indexOf(VIDEO_PAD, from);
+      if (image < 0 && video < 0) {
+        break;
+      }
+      boolean isVideo = image < 0 || (video >= 0 && video < image);
+      int at = isVideo ? video : image;
+      String pad = isVideo ? VIDEO_PAD : IMAGE_PAD;
+      Qwen2VlImageProcessor.Patches p =
+          isVideo
+              ? processor.processVideo(videos.get(nextVideo++))
+              : processor.process(images.get(nextImage++));
+      visuals.add(new Visual(p, isVideo));
+      expanded.append(prompt, from, at).append(pad.repeat(p.rows() / unit));
+      from = at + pad.length();
+    }
+    expanded.append(prompt, from, prompt.length());
+    return assemble(tokenizer.encode(expanded.toString()), visuals, sampleId);
+  }
+
+  private static void check(String prompt, String pad, int given, String what, String one) {
+    int placeholders = count(prompt, pad);
+    if (placeholders != given) {
       throw new IllegalArgumentException(
           "the prompt has "
               + placeholders
               + " '"
-              + IMAGE_PAD
+              + pad
               + "' placeholder(s) but "
-              + images.size()
-              + " image(s) were given; give one image per placeholder");
+              + given
+              + " "
+              + what
+              + " were given; give one "
+              + one
+              + " per placeholder");
     }
-    int unit = config.vision().mergeSize() * config.vision().mergeSize();
-    List<Qwen2VlImageProcessor.Patches> patches = processor.process(images);
-    StringBuilder expanded = new StringBuilder();
-    int from = 0;
-    for (Qwen2VlImageProcessor.Patches p : patches) {
-      int at = prompt.indexOf(IMAGE_PAD, from);
-      expanded.append(prompt, from, at).append(IMAGE_PAD.repeat(p.rows() / unit));
-      from = at + IMAGE_PAD.length();
-    }
-    expanded.append(prompt, from, prompt.length());
-    return assemble(tokenizer.encode(expanded.toString()), patches, sampleId);
   }
 
   /**
-   * Model input from token ids whose image spans are already expanded and the images' patches, in
-   * prompt order.
+   * Model input from token ids whose image and video spans are already expanded and the visuals'
+   * patches, in prompt order.
    */
-  EncodedInput assemble(long[] ids, List<Qwen2VlImageProcessor.Patches> patches, String sampleId) {
+  EncodedInput assemble(long[] ids, List<Visual> visuals, String sampleId) {
     int unit = config.vision().mergeSize() * config.vision().mergeSize();
-    List<int[]> grids = new ArrayList<>();
+    List<int[]> grids = new ArrayList<>(); // prompt order, what the tower runs
+    List<int[]> imageGrids = new ArrayList<>();
+    List<int[]> videoGrids = new ArrayList<>();
     int values = 0;
-    for (Qwen2VlImageProcessor.Patches p : patches) {
-      grids.add(new int[] {p.gridT(), p.gridH(), p.gridW()});
+    int expectedImage = 0;
+    int expectedVideo = 0;
+    for (Visual v : visuals) {
+      Qwen2VlImageProcessor.Patches p = v.patches();
+      int[] g = {p.gridT(), p.gridH(), p.gridW()};
+      grids.add(g);
+      (v.video() ? videoGrids : imageGrids).add(g);
+      if (v.video()) {
+        expectedVideo += p.rows() / unit;
+      } else {
+        expectedImage += p.rows() / unit;
+      }
       values += p.values().length;
     }
     int[] types = new int[ids.length];
-    int visionTokens = 0;
+    int imageTokens = 0;
+    int videoTokens = 0;
     for (int i = 0; i < ids.length; i++) {
       if (ids[i] == config.imageTokenId()) {
         types[i] = MropePositions.IMAGE;
-        visionTokens++;
+        imageTokens++;
       } else if (ids[i] == config.videoTokenId()) {
-        throw new IllegalArgumentException(
-            "the prompt holds '<|video_pad|>' but no video was given");
+        types[i] = MropePositions.VIDEO;
+        videoTokens++;
       }
     }
-    int expected = grids.stream().mapToInt(g -> g[0] * g[1] * g[2] / unit).sum();
-    if (visionTokens != expected) {
+    if (imageTokens != expectedImage || videoTokens != expectedVideo) {
       throw new IllegalArgumentException(
           "the tokenized prompt holds "
-              + visionTokens
-              + " image tokens but its images give "
-              + expected
+              + imageTokens
+              + " image and "
+              + videoTokens
+              + " video tokens but its images give "
+              + expectedImage
+              + " and its videos "
+              + expectedVideo
               + " features; the tokenizer must keep '"
               + IMAGE_PAD
-              + "' as one special token");
+              + "' and '"
+              + VIDEO_PAD
+              + "' as single special tokens");
     }
     float[] pixels = new float[values];
     int offset = 0;
-    for (Qwen2VlImageProcessor.Patches p : patches) {
-      System.arraycopy(p.values(), 0, pixels, offset, p.values().length);
-      offset += p.values().length;
+    for (Visual v : visuals) {
+      float[] p = v.patches().values();
+      System.arraycopy(p, 0, pixels, offset, p.length);
+      offset += p.length;
+    }
+    double[] secondsPerGrid = null;
+    if (config.isQwen25()) {
+      secondsPerGrid = new double[videoGrids.size()];
+      java.util.Arrays.fill(
+          secondsPerGrid, processor.videoSettings().temporalPatchSize() / VIDEO_FPS);
     }
     MropePositions.Result rope =
         MropePositions.of(
             types,
-            grids,
-            List.of(),
-            null,
+            imageGrids,
+            videoGrids,
+            secondsPerGrid,
             config.vision().mergeSize(),
             config.vision().tokensPerSecond());
+    long[] vision = new long[imageTokens + videoTokens];
+    for (int i = 0, j = 0; i < ids.length; i++) {
+      if (types[i] != MropePositions.TEXT) {
+        vision[j++] = i;
+      }
+    }
     return new EncodedInput(
-        ids,
-        EncodedInput.positionsOf(ids, config.imageTokenId()),
-        pixels,
-        patches.size(),
-        0,
-        0,
-        sampleId,
-        grids,
-        rope.rows(),
-        rope.delta());
+        ids, vision, pixels, imageGrids.size(), 0, 0, sampleId, grids, rope.rows(), rope.delta());
   }
 
   /** The tokenizer's ids of {@code text} as written. */

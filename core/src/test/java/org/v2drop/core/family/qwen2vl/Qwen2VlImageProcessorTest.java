@@ -12,10 +12,12 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.v2drop.core.checkpoint.CheckpointException;
 import org.v2drop.core.processor.ImageDecoder;
+import org.v2drop.core.processor.RgbImage;
 import org.v2drop.core.testing.Fixtures;
 
 /**
@@ -103,5 +105,49 @@ class Qwen2VlImageProcessorTest {
         e.getMessage().contains("preprocessor_config.json")
             && e.getMessage().contains("min_pixels 5000, max_pixels 100"),
         e.getMessage());
+  }
+
+  /**
+   * A video's frames pair into temporal patches in order, an odd count padded with the last frame
+   * (HF's video processor); each frame's values in its slot are what the image path makes of it, up
+   * to the last bit (the video path fuses rescale and normalize, as HF's torchvision backend).
+   */
+  @Test
+  void videoFramesPairIntoTemporalPatchesWithTheLastRepeated() {
+    Qwen2VlImageProcessor p =
+        Qwen2VlImageProcessor.load(Fixtures.dir("tiny-qwen2vl")); // video: 56*56 .. 28*28*8
+    List<RgbImage> frames = new java.util.ArrayList<>();
+    for (int f = 0; f < 5; f++) {
+      frames.add(Qwen2VlEngine.pattern(84, 56, f));
+    }
+    Qwen2VlImageProcessor.Patches v = p.processVideo(frames);
+    assertArrayEquals(new int[] {3, 4, 6}, new int[] {v.gridT(), v.gridH(), v.gridW()});
+    int rows = 4 * 6;
+    int row = 3 * 2 * 14 * 14;
+    for (int f = 0; f < 6; f++) {
+      // the image path puts a frame in both slots of its own temporal patch
+      Qwen2VlImageProcessor.Patches single =
+          new Qwen2VlImageProcessor(p.videoSettings()).process(frames.get(Math.min(f, 4)));
+      int t = f / 2;
+      int slot = f % 2;
+      for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < 3; c++) {
+          for (int k = 0; k < 14 * 14; k++) {
+            float expected = single.values()[r * row + (c * 2) * 196 + k];
+            float actual = v.values()[(t * rows + r) * row + (c * 2 + slot) * 196 + k];
+            if (Math.abs(expected - actual) > 5e-7f) {
+              throw new AssertionError(
+                  "frame " + f + " row " + r + " channel " + c + ": " + actual + " != " + expected);
+            }
+          }
+        }
+      }
+    }
+    List<RgbImage> mixed = List.of(frames.get(0), Qwen2VlEngine.pattern(56, 84, 1));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> p.processVideo(mixed));
+    assertTrue(
+        e.getMessage().contains("video frame 1 is 56x84 but frame 0 is 84x56"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> p.processVideo(List.of()));
   }
 }
