@@ -11,4 +11,13 @@ public interface ChatTemplate {
    * The full prompt for {@code question} asked about {@code images} images, placeholders included.
    */
   String apply(String question, int images);
+
+  /**
+   * The full prompt for {@code question} asked about one video, or null when the family takes no
+   * video input and a video's frames go in as images (LLaVA-1.5, as lmms-eval's llava model feeds
+   * them).
+   */
+  default String applyVideo(String question) {
+    return null;
+  }
 }

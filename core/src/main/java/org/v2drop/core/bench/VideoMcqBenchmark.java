@@ -37,6 +37,21 @@ public final class VideoMcqBenchmark extends NamedBenchmark {
         + PromptFragments.OPTION_LETTER;
   }
 
+  /**
+   * The frames as one video where the model family takes video input ({@link
+   * ChatTemplate#applyVideo}), else as images, one per frame.
+   */
+  @Override
+  public Prompt toPrompt(Sample sample, ChatTemplate template) {
+    String source = name() + " sample " + sample.id();
+    String video = template.applyVideo(question(sample));
+    if (video == null) {
+      return new Prompt(
+          template.apply(question(sample), sample.images().size()), sample.images(), source);
+    }
+    return new Prompt(video, List.of(), List.of(sample.images()), source);
+  }
+
   @Override
   public int maxNewTokens() {
     return 16;

@@ -147,6 +147,11 @@ public final class LlavaEngine extends ModelEngine {
   @Override
   public EncodedInput encode(Prompt prompt, String sampleId) {
     List<RgbImage> images = new ArrayList<>();
+    if (!prompt.videos().isEmpty()) {
+      throw new IllegalArgumentException(
+          prompt.source()
+              + ": LLaVA takes no video input; its chat template gives frames as images");
+    }
     for (int k = 0; k < prompt.images().size(); k++) {
       images.add(ImageDecoder.decode(prompt.images().get(k), prompt.source() + " image " + k));
     }

@@ -193,6 +193,55 @@ class EvalJobIT {
   }
 
   /** A rerun aggregates only the model × benchmark groups whose cells it evaluated. */
+  /**
+   * A Qwen2-VL checkpoint runs the same sweep unchanged: its family's prompts (the chat template
+   * with image spans), the video task's frames as one video (a {@code <|video_pad|>} span), every
+   * method, reports written.
+   */
+  @Test
+  void aQwenCheckpointSweepsTheSuiteWithItsFamilysPrompts() {
+    Path out = tmp.resolve("qwen-reports");
+    Sweep sweep =
+        new Sweep(
+            "q",
+            out.toString(),
+            List.of(new Sweep.ModelRef("tiny-qwen2vl", Repo.FIXTURE_QWEN2VL.toString())),
+            METHODS,
+            suiteBenchmarks(),
+            Map.of("*", 3),
+            0.0,
+            2);
+    EvalJob.Result r = EvalJob.run(spark, sweep, false, m -> {});
+    assertTrue(r.failedCells().isEmpty(), r.failedCells().toString());
+    Dataset<Row> preds =
+        spark.read().parquet(ReportPaths.predictions(out.toString())).filter("run_id = 'q'");
+    long samples = 6 + 4 + 3 + 2;
+    assertEquals(samples * METHODS.size(), preds.count());
+    assertEquals(0, preds.filter("status != 'ok'").count(), "every row generated");
+    assertEquals(samples * METHODS.size(), preds.filter("model = 'tiny-qwen2vl'").count());
+    // a 96x96 image: smart-resized to 84x84 (6x6 patches) = 9 merged tokens; the video's 4 frames
+    // of 96x96 under the video processor's max_pixels 6272: 56x56 (4x4 patches, 4 merged tokens)
+    // per temporal patch of 2 frames = 8 tokens (as 4 images they would be 36)
+    Row video = preds.filter("benchmark = 'shapes_video' and method = 'vanilla'").first();
+    Row pope = preds.filter("benchmark = 'shapes_pope' and method = 'vanilla'").first();
+    assertEquals(9, (Integer) pope.getList(pope.fieldIndex("vision_tokens_per_layer")).get(0));
+    assertEquals(8, (Integer) video.getList(video.fieldIndex("vision_tokens_per_layer")).get(0));
+    Row v2 = preds.filter("benchmark = 'shapes_pope' and method = 'v2drop@2:0.5,4:0.25'").first();
+    List<Object> perLayer = v2.getList(v2.fieldIndex("vision_tokens_per_layer"));
+    assertEquals(6, perLayer.size(), "the Qwen checkpoint's 6 decoder layers");
+    assertTrue(
+        ((Integer) perLayer.get(2)) > (Integer) perLayer.get(5), "tokens dropped: " + perLayer);
+    Dataset<Row> metrics = spark.read().parquet(ReportPaths.metrics(out.toString()));
+    assertEquals(
+        4L * METHODS.size(),
+        metrics
+            .filter("run_id = 'q' and model = 'tiny-qwen2vl'")
+            .select("benchmark", "method")
+            .distinct()
+            .count(),
+        "metrics for every benchmark and method");
+  }
+
   @Test
   void onlyTheGroupsARunChangedAreAggregatedAgain() throws Exception {
     Path out = tmp.resolve("touched");

@@ -19,11 +19,20 @@ public final class Qwen2VlConversation implements ChatTemplate {
 
   @Override
   public String apply(String question, int images) {
+    return turns(IMAGE.repeat(images) + question);
+  }
+
+  /** One video's span before the question (lmms-eval's video content item). */
+  @Override
+  public String applyVideo(String question) {
+    return turns(VIDEO + question);
+  }
+
+  private static String turns(String user) {
     return "<|im_start|>system\n"
         + SYSTEM
         + "<|im_end|>\n<|im_start|>user\n"
-        + IMAGE.repeat(images)
-        + question
+        + user
         + "<|im_end|>\n<|im_start|>assistant\n";
   }
 }

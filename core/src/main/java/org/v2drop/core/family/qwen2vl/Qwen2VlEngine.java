@@ -116,7 +116,17 @@ public final class Qwen2VlEngine extends ModelEngine {
     for (int k = 0; k < prompt.images().size(); k++) {
       images.add(ImageDecoder.decode(prompt.images().get(k), prompt.source() + " image " + k));
     }
-    return encode(prompt.text(), images, sampleId);
+    List<List<RgbImage>> videos = new ArrayList<>();
+    for (int v = 0; v < prompt.videos().size(); v++) {
+      List<RgbImage> frames = new ArrayList<>();
+      List<byte[]> encoded = prompt.videos().get(v);
+      for (int f = 0; f < encoded.size(); f++) {
+        frames.add(
+            ImageDecoder.decode(encoded.get(f), prompt.source() + " video " + v + " frame " + f));
+      }
+      videos.add(frames);
+    }
+    return encode(prompt.text(), images, videos, sampleId);
   }
 
   /**
