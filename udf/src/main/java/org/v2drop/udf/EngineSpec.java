@@ -2,6 +2,7 @@ package org.v2drop.udf;
 
 import java.io.Serializable;
 import java.util.Map;
+import org.v2drop.core.family.ProcessorOverrides;
 
 /**
  * Everything an executor needs to evaluate with one model: the checkpoint location (local, HDFS or
@@ -17,6 +18,7 @@ import java.util.Map;
  * @param maxNewTokens benchmark → max_new_tokens override ({@value #ALL_BENCHMARKS} applies to all)
  * @param hadoopConf Hadoop settings needed to fetch a remote checkpoint (never credentials: those
  *     come from the executors' own credential providers)
+ * @param processor the sweep's overrides of the checkpoint's image processor (pixel bounds)
  */
 public record EngineSpec(
     String runId,
@@ -25,7 +27,8 @@ public record EngineSpec(
     String dtype,
     int batchSize,
     Map<String, Integer> maxNewTokens,
-    Map<String, String> hadoopConf)
+    Map<String, String> hadoopConf,
+    ProcessorOverrides processor)
     implements Serializable {
   /** The {@code maxNewTokens} key of an override for every benchmark. */
   public static final String ALL_BENCHMARKS = "*";
@@ -39,6 +42,26 @@ public record EngineSpec(
   public EngineSpec {
     maxNewTokens = Map.copyOf(maxNewTokens);
     hadoopConf = Map.copyOf(hadoopConf);
+  }
+
+  /** A spec with the checkpoint's own processor settings. */
+  public EngineSpec(
+      String runId,
+      String model,
+      String checkpoint,
+      String dtype,
+      int batchSize,
+      Map<String, Integer> maxNewTokens,
+      Map<String, String> hadoopConf) {
+    this(
+        runId,
+        model,
+        checkpoint,
+        dtype,
+        batchSize,
+        maxNewTokens,
+        hadoopConf,
+        ProcessorOverrides.NONE);
   }
 
   /** The override for {@code benchmark}, else {@code dflt}. */

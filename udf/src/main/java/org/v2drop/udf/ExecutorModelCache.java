@@ -9,6 +9,7 @@ import java.util.function.Function;
 import org.v2drop.core.engine.Engine;
 import org.v2drop.core.family.ModelFamilies;
 import org.v2drop.core.family.ModelFamily;
+import org.v2drop.core.family.ProcessorOverrides;
 import org.v2drop.core.model.ComputeDType;
 
 /**
@@ -17,8 +18,8 @@ import org.v2drop.core.model.ComputeDType;
  * task retries). Engines are closed at JVM shutdown, releasing their native memory.
  */
 public final class ExecutorModelCache {
-  /** Cache key: one engine per checkpoint, device and compute dtype. */
-  record Key(String checkpoint, String device, String dtype) {}
+  /** Cache key: one engine per checkpoint, device, compute dtype and processor overrides. */
+  record Key(String checkpoint, String device, String dtype, ProcessorOverrides processor) {}
 
   /** Loads once; holds the engine or the failure of the current attempt. */
   private static final class Slot {
@@ -70,10 +71,11 @@ public final class ExecutorModelCache {
         spec.checkpoint(),
         device,
         dtype,
+        spec.processor(),
         key -> {
           DjlEnvironment.apply(localDir);
           Path dir = CheckpointFetcher.localize(spec.checkpoint(), spec.hadoopConf(), localDir);
-          return loader.load(dir, device, dtype, spec.batchSize());
+          return loader.load(dir, device, dtype, spec.batchSize(), spec.processor());
         });
   }
 
@@ -85,13 +87,22 @@ public final class ExecutorModelCache {
   /** How a checkpoint directory becomes an engine. */
   @FunctionalInterface
   public interface Loader {
-    Engine load(Path checkpoint, Device device, ComputeDType dtype, int batchSize);
+    Engine load(
+        Path checkpoint,
+        Device device,
+        ComputeDType dtype,
+        int batchSize,
+        ProcessorOverrides processor);
   }
 
   private static volatile Loader loader =
-      (dir, device, dtype, batch) ->
+      (dir, device, dtype, batch, processor) ->
           ModelFamilies.load(
-              dir, device, dtype, ModelFamily.PlannedUse.typical(batch, EngineSpec.PLAN_IMAGES));
+              dir,
+              device,
+              dtype,
+              ModelFamily.PlannedUse.typical(batch, EngineSpec.PLAN_IMAGES),
+              processor);
 
   /**
    * Replaces how this JVM loads engines — for tests only (an engine double that answers without a
@@ -103,12 +114,21 @@ public final class ExecutorModelCache {
 
   /** The cache mechanism with an explicit loader (tests count loads through it). */
   static Engine get(String checkpoint, Device device, Function<Key, Engine> loader) {
-    return get(checkpoint, device, ComputeDType.parse("auto", device, "dtype"), loader);
+    return get(
+        checkpoint,
+        device,
+        ComputeDType.parse("auto", device, "dtype"),
+        ProcessorOverrides.NONE,
+        loader);
   }
 
   static Engine get(
-      String checkpoint, Device device, ComputeDType dtype, Function<Key, Engine> loader) {
-    Key key = new Key(checkpoint, device.toString(), dtype.label());
+      String checkpoint,
+      Device device,
+      ComputeDType dtype,
+      ProcessorOverrides processor,
+      Function<Key, Engine> loader) {
+    Key key = new Key(checkpoint, device.toString(), dtype.label(), processor);
     return SLOTS
         .computeIfAbsent(key, k -> new Slot())
         .get(

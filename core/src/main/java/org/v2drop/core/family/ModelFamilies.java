@@ -55,6 +55,16 @@ public final class ModelFamilies {
     return of(dir).load(dir, device, dtype, use);
   }
 
+  /** Loads with the image processor's settings overridden ({@link ModelFamily#checkOverrides}). */
+  public static Engine load(
+      Path dir,
+      Device device,
+      ComputeDType dtype,
+      ModelFamily.PlannedUse use,
+      ProcessorOverrides overrides) {
+    return of(dir).load(dir, device, dtype, use, overrides);
+  }
+
   /** The family of the checkpoint in {@code dir}, from its {@code config.json}'s model_type. */
   public static ModelFamily of(Path dir) {
     if (!Files.isDirectory(dir)) {

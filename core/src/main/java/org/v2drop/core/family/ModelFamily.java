@@ -27,6 +27,30 @@ public interface ModelFamily {
   Engine load(Path dir, Device device, ComputeDType dtype, PlannedUse use);
 
   /**
+   * Loads as {@link #load(Path, Device, ComputeDType, PlannedUse)} with the image processor's
+   * settings overridden ({@link #checkOverrides}).
+   */
+  default Engine load(
+      Path dir, Device device, ComputeDType dtype, PlannedUse use, ProcessorOverrides overrides) {
+    checkOverrides(overrides, dir.toString());
+    return load(dir, device, dtype, use);
+  }
+
+  /**
+   * Refuses overrides this family cannot apply (by default any: a family of fixed-size images has
+   * no pixel bounds), naming {@code where}.
+   */
+  default void checkOverrides(ProcessorOverrides overrides, String where) {
+    if (!overrides.isEmpty()) {
+      throw new org.v2drop.core.checkpoint.CheckpointException(
+          where
+              + ": min_pixels / max_pixels apply to dynamic-resolution model families only ("
+              + String.join(", ", modelTypes())
+              + " resizes every image to one size)");
+    }
+  }
+
+  /**
    * What a loaded engine is planned for, in family-neutral terms: each family turns images into its
    * own number of vision tokens.
    *

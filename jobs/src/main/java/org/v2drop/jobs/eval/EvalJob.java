@@ -512,7 +512,9 @@ public final class EvalJob {
         fs.copyToLocalFile(
             false, config, new Path(dir.resolve(ModelFamilies.CONFIG).toUri()), true);
         try {
-          return ModelFamilies.of(dir).decoderLayers(dir);
+          org.v2drop.core.family.ModelFamily family = ModelFamilies.of(dir);
+          family.checkOverrides(model.processor(), "model " + model.name());
+          return family.decoderLayers(dir);
         } catch (RuntimeException e) {
           throw new IllegalArgumentException(
               "model "
@@ -542,7 +544,8 @@ public final class EvalJob {
         model.dtype(),
         sweep.batchSize(),
         sweep.maxNewTokens(),
-        remoteFetchConf(spark));
+        remoteFetchConf(spark),
+        model.processor());
   }
 
   /**

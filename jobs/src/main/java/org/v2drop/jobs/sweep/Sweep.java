@@ -2,6 +2,7 @@ package org.v2drop.jobs.sweep;
 
 import java.util.List;
 import java.util.Map;
+import org.v2drop.core.family.ProcessorOverrides;
 import org.v2drop.core.model.ComputeDType;
 
 /**
@@ -125,7 +126,7 @@ public record Sweep(
     return new Sweep(
         runId,
         output,
-        models.stream().map(m -> new ModelRef(m.name(), m.path(), dtype)).toList(),
+        models.stream().map(m -> new ModelRef(m.name(), m.path(), dtype, m.processor())).toList(),
         methods,
         benchmarks,
         maxNewTokens,
@@ -141,9 +142,14 @@ public record Sweep(
    * @param dtype auto (float16 on a GPU, float32 on a CPU), float32 or float16 ({@code
    *     ComputeDType})
    */
-  public record ModelRef(String name, String path, String dtype) {
+  public record ModelRef(String name, String path, String dtype, ProcessorOverrides processor) {
     public ModelRef {
       dtype = ComputeDType.check(dtype, "model " + name + ": dtype");
+    }
+
+    /** A model with its checkpoint's processor settings. */
+    public ModelRef(String name, String path, String dtype) {
+      this(name, path, dtype, ProcessorOverrides.NONE);
     }
 
     /** A model in the device's default dtype. */

@@ -82,7 +82,8 @@ public final class SweepParser {
     List<Sweep.ModelRef> models = new ArrayList<>();
     for (Object o : list(m, "models", where)) {
       Map<String, Object> mm = map(o, "models[]", where);
-      unknownKeys(mm, Set.of("name", "path", "dtype"), "models[].", where);
+      unknownKeys(
+          mm, Set.of("name", "path", "dtype", "min_pixels", "max_pixels"), "models[].", where);
       String path = string(mm, "path", where, true);
       String name =
           mm.containsKey("name")
@@ -90,7 +91,15 @@ public final class SweepParser {
               : Path.of(path).getFileName().toString();
       String dtype = mm.containsKey("dtype") ? string(mm, "dtype", where, true) : "auto";
       try {
-        models.add(new Sweep.ModelRef(name, path, dtype));
+        org.v2drop.core.family.ProcessorOverrides pixels =
+            new org.v2drop.core.family.ProcessorOverrides(
+                mm.containsKey("min_pixels")
+                    ? positive(integer(mm, "min_pixels", 0, where), "models[].min_pixels", where)
+                    : 0,
+                mm.containsKey("max_pixels")
+                    ? positive(integer(mm, "max_pixels", 0, where), "models[].max_pixels", where)
+                    : 0);
+        models.add(new Sweep.ModelRef(name, path, dtype, pixels));
       } catch (IllegalArgumentException e) {
         throw new SweepException(where + ": models[]: " + e.getMessage());
       }

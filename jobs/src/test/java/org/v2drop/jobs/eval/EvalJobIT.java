@@ -2,6 +2,7 @@ package org.v2drop.jobs.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -240,6 +241,55 @@ class EvalJobIT {
             .distinct()
             .count(),
         "metrics for every benchmark and method");
+
+    // the sweep's pixel bounds override the checkpoint's: max_pixels 4000 makes a 96x96 image 56x56
+    // (4 merged tokens, not 9); a LLaVA checkpoint refuses them before any work
+    Sweep small =
+        new Sweep(
+            "q2",
+            out.toString(),
+            List.of(
+                new Sweep.ModelRef(
+                    "tiny-qwen2vl-small",
+                    Repo.FIXTURE_QWEN2VL.toString(),
+                    "auto",
+                    new org.v2drop.core.family.ProcessorOverrides(0, 4000))),
+            METHODS.subList(0, 1),
+            suiteBenchmarks().subList(0, 1),
+            Map.of("*", 3),
+            0.0,
+            1);
+    assertTrue(EvalJob.run(spark, small, false, m -> {}).failedCells().isEmpty());
+    Row smaller =
+        spark
+            .read()
+            .parquet(ReportPaths.predictions(out.toString()))
+            .filter("run_id = 'q2' and benchmark = 'shapes_pope'")
+            .first();
+    assertEquals(
+        4, (Integer) smaller.getList(smaller.fieldIndex("vision_tokens_per_layer")).get(0));
+    Sweep llava =
+        new Sweep(
+            "q3",
+            out.toString(),
+            List.of(
+                new Sweep.ModelRef(
+                    "tiny-a",
+                    MODEL.toString(),
+                    "auto",
+                    new org.v2drop.core.family.ProcessorOverrides(0, 3136))),
+            METHODS.subList(0, 1),
+            suiteBenchmarks().subList(0, 1),
+            Map.of("*", 3),
+            0.0,
+            1);
+    IllegalArgumentException refused =
+        assertThrows(
+            IllegalArgumentException.class, () -> EvalJob.run(spark, llava, false, m -> {}));
+    assertTrue(
+        refused.getMessage().contains("model tiny-a")
+            && refused.getMessage().contains("min_pixels / max_pixels apply to dynamic-resolution"),
+        refused.getMessage());
   }
 
   @Test

@@ -23,7 +23,7 @@ public class EngineDoublePlugin implements SparkPlugin {
       @Override
       public void init(PluginContext ctx, Map<String, String> extraConf) {
         ExecutorModelCache.replaceLoaderForTests(
-            (dir, device, dtype, batch) -> new EngineDouble(dir, device, dtype));
+            (dir, device, dtype, batch, processor) -> new EngineDouble(dir, device, dtype));
       }
     };
   }

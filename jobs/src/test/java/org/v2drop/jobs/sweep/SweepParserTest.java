@@ -56,6 +56,18 @@ class SweepParserTest {
             .get(0)
             .dtype());
     assertEquals("float32", s.withDtype("float32").models().get(0).dtype(), "--dtype");
+    assertTrue(s.models().get(0).processor().isEmpty(), "the checkpoint's pixel bounds by default");
+    Sweep pixels =
+        parse(
+            GOOD.replace(
+                "path: /models/m}", "path: /models/m, min_pixels: 3136, max_pixels: 602112}"));
+    assertEquals(
+        new org.v2drop.core.family.ProcessorOverrides(3136, 602112),
+        pixels.models().get(0).processor());
+    assertEquals(
+        pixels.models().get(0).processor(),
+        pixels.withDtype("float16").models().get(0).processor(),
+        "--dtype keeps the pixel bounds");
     assertEquals(
         Sweep.DEFAULT_PASSES_IN_FLIGHT,
         parse(GOOD.replace("passes_in_flight: 3", "")).passesInFlight());
@@ -81,7 +93,10 @@ class SweepParserTest {
             + " 'bfloat16' is not supported",
         "path: /models/m}|path: /models/m, dtype: fp8}|unknown dtype 'fp8'; expected one of auto,"
             + " float32, float16",
-        "path: /models/m}|path: /models/m, dtpye: float16}|unknown key 'models[].dtpye'"
+        "path: /models/m}|path: /models/m, dtpye: float16}|unknown key 'models[].dtpye'",
+        "path: /models/m}|path: /models/m, max_pixels: 0}|models[].max_pixels must be positive",
+        "path: /models/m}|path: /models/m, min_pixels: 9000, max_pixels: 3136}|models[]:"
+            + " min_pixels and max_pixels must be positive with min_pixels <= max_pixels"
       })
   void errorsNameTheKey(String from, String to, String problem) {
     SweepException e = assertThrows(SweepException.class, () -> parse(GOOD.replace(from, to)));

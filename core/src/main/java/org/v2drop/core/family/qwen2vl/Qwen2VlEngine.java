@@ -10,6 +10,7 @@ import org.v2drop.core.bench.Prompt;
 import org.v2drop.core.engine.MemoryPlan;
 import org.v2drop.core.engine.ModelEngine;
 import org.v2drop.core.family.ModelFamily;
+import org.v2drop.core.family.ProcessorOverrides;
 import org.v2drop.core.model.ComputeDType;
 import org.v2drop.core.model.DecoderWeights;
 import org.v2drop.core.model.VlModel;
@@ -37,14 +38,19 @@ public final class Qwen2VlEngine extends ModelEngine {
   }
 
   /**
-   * Loads the checkpoint in {@code dir} onto {@code device} in {@code dtype}, after checking the
-   * device can hold its weights and the KV cache of {@code use} (an image taken as 1,024 vision
-   * tokens: dynamic resolution makes the real count depend on the image).
+   * Loads the checkpoint in {@code dir} onto {@code device} in {@code dtype}, its image and video
+   * processors' pixel bounds overridden where {@code overrides} says, after checking the device can
+   * hold its weights and the KV cache of {@code use} (an image taken as 1,024 vision tokens:
+   * dynamic resolution makes the real count depend on the image).
    */
   public static Qwen2VlEngine load(
-      Path dir, Device device, ComputeDType dtype, ModelFamily.PlannedUse use) {
+      Path dir,
+      Device device,
+      ComputeDType dtype,
+      ModelFamily.PlannedUse use,
+      ProcessorOverrides overrides) {
     Qwen2VlConfig config = Qwen2VlConfig.load(dir);
-    Qwen2VlImageProcessor processor = Qwen2VlImageProcessor.load(dir);
+    Qwen2VlImageProcessor processor = Qwen2VlImageProcessor.load(dir).withPixels(overrides);
     MemoryPlan.of(
             dir,
             Qwen2VlWeights::canonical,

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.v2drop.core.engine.Engine;
 import org.v2drop.core.family.ModelFamily;
+import org.v2drop.core.family.ProcessorOverrides;
 import org.v2drop.core.model.ComputeDType;
 
 /**
@@ -24,6 +25,17 @@ public final class Qwen2VlFamily implements ModelFamily {
 
   @Override
   public Engine load(Path dir, Device device, ComputeDType dtype, PlannedUse use) {
-    return Qwen2VlEngine.load(dir, device, dtype, use);
+    return Qwen2VlEngine.load(dir, device, dtype, use, ProcessorOverrides.NONE);
   }
+
+  /** Images and video frames scaled into the overridden pixel bounds. */
+  @Override
+  public Engine load(
+      Path dir, Device device, ComputeDType dtype, PlannedUse use, ProcessorOverrides overrides) {
+    return Qwen2VlEngine.load(dir, device, dtype, use, overrides);
+  }
+
+  /** Any pixel bounds apply. */
+  @Override
+  public void checkOverrides(ProcessorOverrides overrides, String where) {}
 }

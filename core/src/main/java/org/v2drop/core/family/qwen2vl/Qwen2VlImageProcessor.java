@@ -69,6 +69,45 @@ public final class Qwen2VlImageProcessor {
     return s;
   }
 
+  /**
+   * This processor with the images' and videos' pixel bounds overridden where {@code o} sets them
+   * (as lmms-eval hands its {@code min_pixels} / {@code max_pixels} to both); refused when the
+   * result has min above max.
+   */
+  public Qwen2VlImageProcessor withPixels(org.v2drop.core.family.ProcessorOverrides o) {
+    if (o.isEmpty()) {
+      return this;
+    }
+    return new Qwen2VlImageProcessor(withPixels(s, o), withPixels(video, o));
+  }
+
+  private static Settings withPixels(Settings st, org.v2drop.core.family.ProcessorOverrides o) {
+    int min = o.minPixels() > 0 ? o.minPixels() : st.minPixels();
+    int max = o.maxPixels() > 0 ? o.maxPixels() : st.maxPixels();
+    if (min > max) {
+      throw new IllegalArgumentException(
+          "min_pixels "
+              + min
+              + " is above max_pixels "
+              + max
+              + " once the overrides ("
+              + o
+              + ") meet the checkpoint's settings");
+    }
+    return new Settings(
+        min,
+        max,
+        st.patchSize(),
+        st.temporalPatchSize(),
+        st.mergeSize(),
+        st.doResize(),
+        st.doRescale(),
+        st.rescaleFactor(),
+        st.doNormalize(),
+        st.mean(),
+        st.std());
+  }
+
   /** The video processor's settings. */
   public Settings videoSettings() {
     return video;
