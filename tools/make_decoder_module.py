@@ -1,4 +1,5 @@
-"""Writes core/src/main/resources/org/v2drop/core/model/decoder.pt: one Llama decoder layer as one TorchScript call.
+"""Writes core/src/main/resources/org/v2drop/core/model/decoder.pt: one Llama-style decoder layer (Llama, or Qwen2 with
+q/k/v biases; 1-D RoPE or M-RoPE) as one TorchScript call.
 
 The engine's readable decoder layer (DecoderLayer.forward, a few dozen DJL calls) is the definition; this module runs
 the same torch ops in the same order in one call, so that a prefill layer costs one call into PyTorch instead of
@@ -9,11 +10,13 @@ cache buffers and their lengths. Methods:
 
   prefill_layers(h, gather, positions, tables, weights, first, count, capacity, dims, eps, variation, last_rows, head)
       -> [out, x, keys_0, values_0, ..., keys_count-1, values_count-1(, var)(, logits)]
-    prefill layers first .. first + count - 1 (the layers between two drops; each its 7 tensors
-    weights[7 * l : 7 * l + 7], see layer), the drop step before them folded in: their input is h (batch, stride,
+    prefill layers first .. first + count - 1 (the layers between two drops; each its 8 tensors
+    weights[8 * l : 8 * l + 8], see layer), the drop step before them folded in: their input is h (batch, stride,
     hidden) itself, or, when gather (batch * rows flat row ids s * stride + r into h) is not empty, the rows each
-    sequence keeps; the RoPE rows are tables[0|1][positions] (batch * rows position ids); no key mask (prefill rows
-    are right-padded and causal). Each layer's KV buffers (batch, kv_heads, capacity, head_dim) are allocated here
+    sequence keeps; the RoPE rows are tables[0|1][positions] (batch * rows position ids), or under M-RoPE
+    (positions holding 3 * batch * rows ids, one block per position-id row) column j of each row taken from the
+    position-id row tables[2][j] names (HF's mrope_section chunks); no key mask (prefill rows are right-padded and
+    causal). Each layer's KV buffers (batch, kv_heads, capacity, head_dim) are allocated here
     (uninitialised past the rows written) and returned for the decode steps. Returns the last layer's output and
     input x, the buffers, and, when variation is true, the next drop's V2Drop scores ||out - x||_2 over the hidden
     axis in float32 (batch, rows), and, when last_rows (flat row ids s * rows + r) is not empty, the final norm and
@@ -21,7 +24,8 @@ cache buffers and their lengths. Methods:
 
   layer(x, weights, step, kv, length, dims, eps) -> out
     x        (batch, n, hidden) layer input (n tokens per sequence: a prefill segment or one decode token)
-    weights  [input_norm, qkv_t, o_t, post_norm, gate_t, up_t, down_t]  (the *_t are (in, out) views)
+    weights  [input_norm, qkv_t, qkv_bias, o_t, post_norm, gate_t, up_t, down_t]  (the *_t are (in, out) views;
+             qkv_bias an empty tensor when the projections have none)
     step     [cos, signed_sin, key_mask]  cos/sin (batch, 1, n, head_dim); key_mask (batch, 1, 1, >= length + n)
              additive 0/-inf of padding key columns, or an empty tensor when every column is real
     kv       [keys, values] (batch, kv_heads, capacity, head_dim) buffers; columns [length, length + n) are written
@@ -36,8 +40,8 @@ cache buffers and their lengths. Methods:
   decode_token(ids, head, weights, tables, positions, kv, lengths, masks, dims, eps) -> next ids
     a whole greedy decode step: the tokens' embeddings, every layer in turn, the final norm, the LM head (widened
     to float32) and argmax. ids the batch's current tokens; head [embed_tokens, final_norm, lm_head_t]; weights the
-    7 tensors of each layer one after the other; tables [cos, signed_sin] (positions, head_dim) computed by the
-    engine, indexed by position ids; positions each layer's position id of each sequence; kv [keys_0, values_0,
+    8 tensors of each layer one after the other; tables [cos, signed_sin] (positions, head_dim) computed by the
+    engine, indexed by position ids (a decode token's M-RoPE rows are equal, so the 1-D rows are its); positions each layer's position id of each sequence; kv [keys_0, values_0,
     keys_1, ...]; lengths the cached columns of each layer; masks each layer's key mask (or an empty tensor)
 
 Every op is the one DecoderLayer / Ops / Attention use (RMSNorm statistics in float32 and 1 / root multiplied in,
@@ -99,9 +103,18 @@ class Decoder(torch.nn.Module):
             # index_select: a contiguous copy of whole rows, several times faster than advanced indexing
             x = h.reshape(b * h.shape[1], hidden).index_select(0, rows).reshape(b, len(gather) // b, hidden)
         n = x.shape[1]
-        pos = torch.tensor(positions, device=h.device)
-        cos = tables[0].index_select(0, pos).reshape(b, 1, n, hd)
-        sin = tables[1].index_select(0, pos).reshape(b, 1, n, hd)
+        pos = torch.tensor(positions, device=h.device).reshape(-1, b * n)  # (position-id rows, b * n)
+        cos = tables[0].index_select(0, pos[0])
+        sin = tables[1].index_select(0, pos[0])
+        if pos.shape[0] == 3:  # M-RoPE: column j from the table row of position-id row tables[2][j]
+            height = tables[2] == 1
+            width = tables[2] == 2
+            cos = torch.where(height, tables[0].index_select(0, pos[1]), cos)
+            sin = torch.where(height, tables[1].index_select(0, pos[1]), sin)
+            cos = torch.where(width, tables[0].index_select(0, pos[2]), cos)
+            sin = torch.where(width, tables[1].index_select(0, pos[2]), sin)
+        cos = cos.reshape(b, 1, n, hd)
+        sin = sin.reshape(b, 1, n, hd)
         step = [cos, sin, torch.zeros([0], dtype=x.dtype, device=x.device)]
         buffers: List[torch.Tensor] = []
         out = x
@@ -111,7 +124,7 @@ class Decoder(torch.nn.Module):
             kv = [torch.empty([b, dims[1], capacity, hd], dtype=x.dtype, device=x.device),
                   torch.empty([b, dims[1], capacity, hd], dtype=x.dtype, device=x.device)]
             buffers = buffers + kv
-            out = self.layer(x, weights[7 * l: 7 * l + 7], step, kv, 0, dims, eps)
+            out = self.layer(x, weights[8 * l: 8 * l + 8], step, kv, 0, dims, eps)
         result = [out, x] + buffers
         if variation:
             result.append((out.float() - x.float()).norm(2, [-1]))
@@ -126,6 +139,8 @@ class Decoder(torch.nn.Module):
         heads, kv_heads, hd = dims[0], dims[1], dims[2]
         b, n = x.shape[0], x.shape[1]
         qkv = torch.matmul(rms_norm(x, weights[0], eps), weights[1])
+        if weights[2].numel() != 0:  # Qwen2's q/k/v biases
+            qkv = qkv + weights[2]
         qkv = qkv.reshape(b, n, heads + 2 * kv_heads, hd).transpose(1, 2)  # (b, all heads, n, hd)
         qk = rotate(qkv[:, : heads + kv_heads], step[0], step[1])
         q = qk[:, :heads]
@@ -151,10 +166,10 @@ class Decoder(torch.nn.Module):
             if key_mask.numel() != 0:
                 mask = mask + key_mask[..., :total]
             attn = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, scale=scale)
-        h = x + torch.matmul(attn.transpose(1, 2).reshape(b, n, heads * hd), weights[2])
-        normed = rms_norm(h, weights[3], eps)
-        act = silu(torch.matmul(normed, weights[4])) * torch.matmul(normed, weights[5])
-        return h + torch.matmul(act, weights[6])
+        h = x + torch.matmul(attn.transpose(1, 2).reshape(b, n, heads * hd), weights[3])
+        normed = rms_norm(h, weights[4], eps)
+        act = silu(torch.matmul(normed, weights[5])) * torch.matmul(normed, weights[6])
+        return h + torch.matmul(act, weights[7])
 
     @torch.jit.export
     def embed_prompt(self, ids: List[int], head: List[torch.Tensor], features: torch.Tensor,
@@ -177,7 +192,7 @@ class Decoder(torch.nn.Module):
             pos = torch.tensor(positions[i * b: (i + 1) * b], device=embed.device)
             cos = tables[0][pos].reshape(b, 1, 1, hd)
             sin = tables[1][pos].reshape(b, 1, 1, hd)
-            x = self.layer(x, weights[7 * i: 7 * i + 7], [cos, sin, masks[i]], kv[2 * i: 2 * i + 2], lengths[i],
+            x = self.layer(x, weights[8 * i: 8 * i + 8], [cos, sin, masks[i]], kv[2 * i: 2 * i + 2], lengths[i],
                            dims, eps)
         logits = torch.matmul(rms_norm(x.reshape(b, embed.shape[1]), head[1], eps), head[2]).float()
         return logits.argmax(-1).tolist()

@@ -195,13 +195,34 @@ public final class Generator {
     return k;
   }
 
-  /** A bound on the position ids of a generation: the longest prompt plus the new tokens. */
+  /**
+   * A bound on the position ids of a generation: past the largest prompt position id (any row) and
+   * the last decode step's ({@code prompt length + decode delta + new tokens}).
+   */
   private static long reach(Sequence[] seqs, int maxNewTokens) {
     long reach = 0;
     for (Sequence seq : seqs) {
-      reach = Math.max(reach, seq.input.inputIds().length + (long) maxNewTokens);
+      EncodedInput in = seq.input;
+      reach = Math.max(reach, in.inputIds().length + in.decodeDelta() + (long) maxNewTokens);
+      for (long[] row : in.positionIds()) {
+        for (long p : row) {
+          reach = Math.max(reach, p + 1 + maxNewTokens);
+        }
+      }
     }
     return reach;
+  }
+
+  /** Position-id rows one after the other (the fused calls' layout). */
+  private static long[] flat(long[][] rows) {
+    if (rows.length == 1) {
+      return rows[0];
+    }
+    long[] out = new long[rows.length * rows[0].length];
+    for (int r = 0; r < rows.length; r++) {
+      System.arraycopy(rows[r], 0, out, r * rows[0].length, rows[0].length);
+    }
+    return out;
   }
 
   /**
@@ -265,8 +286,7 @@ public final class Generator {
         if (state != null) {
           long stride = h.getShape().get(1);
           long callRows = rows == null ? stride : RaggedBatch.longest(rows); // after the drop
-          long[] positions =
-              l == 0 || rows != null ? segmentPositions(seqs, callRows)[0] : null; // 1-D RoPE
+          long[] positions = l == 0 || rows != null ? flat(segmentPositions(seqs, callRows)) : null;
           VlModel.Prefill r =
               model.prefillLayers(
                   l,

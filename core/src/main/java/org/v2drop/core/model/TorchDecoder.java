@@ -9,10 +9,11 @@ import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 
 /**
- * A whole Llama decoder layer as one TorchScript call ({@code decoder.pt}, written by {@code
- * tools/make_decoder_module.py}): the ops of {@link DecoderLayer#forward}, in its order, so a layer
- * costs one call into PyTorch instead of dozens of DJL calls (each crossing JNI and allocating a
- * Java array). The readable layer stays the definition; FusedDecoderIT holds the two equal.
+ * A whole Llama-style decoder layer (Llama, or Qwen2 with q/k/v biases) as one TorchScript call
+ * ({@code decoder.pt}, written by {@code tools/make_decoder_module.py}): the ops of {@link
+ * DecoderLayer#forward}, in its order, so a layer costs one call into PyTorch instead of dozens of
+ * DJL calls (each crossing JNI and allocating a Java array). The readable layer stays the
+ * definition; FusedDecoderIT holds the two equal.
  *
  * <p>The weights go in as one list built once per model ({@link Stack}); the KV cache buffers stay
  * the caller's ({@link KvCache}), written in place by the call. The result belongs to {@code x}'s
@@ -41,8 +42,10 @@ final class TorchDecoder {
    *
    * @param h (batch, stride, hidden) the previous layer's output
    * @param gather (batch * rows) row ids {@code s * stride + r} into h, or empty: take h as is
-   * @param positions (batch * rows) the input rows' position ids, as built by {@link #longs}
-   * @param tables {cos, signed sin} (positions, headDim), as built by {@link #tensors}
+   * @param positions (batch * rows) the input rows' position ids, or under M-RoPE (3 * batch *
+   *     rows) one block per position-id row, as built by {@link #longs}
+   * @param tables {cos, signed sin} (positions, headDim), and under M-RoPE each column's
+   *     position-id row (headDim), as built by {@link #tensors}
    * @param variation whether to return the next drop boundary's variation too
    * @param lastRows row ids {@code s * rows + r} of the output to run the final norm and LM head
    *     on, or empty
@@ -134,12 +137,19 @@ final class TorchDecoder {
     private final int layers;
 
     Stack(DecoderWeights w, int heads, int kvHeads, int headDim, float eps) {
-      PtNDArray[] all = new PtNDArray[7 * w.layers().size()];
+      PtNDArray[] all = new PtNDArray[8 * w.layers().size()];
       int i = 0;
       for (DecoderWeights.Layer l : w.layers()) {
         for (NDArray a :
             new NDArray[] {
-              l.inputNorm(), l.qkvT(), l.oT(), l.postNorm(), l.gateT(), l.upT(), l.downT()
+              l.inputNorm(),
+              l.qkvT(),
+              l.qkvBias() == null ? NO_MASK : l.qkvBias(), // empty: no bias
+              l.oT(),
+              l.postNorm(),
+              l.gateT(),
+              l.upT(),
+              l.downT()
             }) {
           all[i++] = pt(a);
         }

@@ -96,10 +96,10 @@ public final class VlModel implements AutoCloseable {
 
   /**
    * Whether the decoder can run as the fused TorchScript calls ({@link #prefillLayers}, {@link
-   * #decodeToken}): a Llama decoder with 1-D RoPE. Others run the readable layers.
+   * #decodeToken}): every decoder this class loads can (Llama or Qwen2, 1-D RoPE or M-RoPE).
    */
   public boolean supportsFused() {
-    return mropeSection == null && decoder.layers().get(0).qkvBias() == null;
+    return true;
   }
 
   /** The type of the weights and of every activation. */
@@ -218,8 +218,9 @@ public final class VlModel implements AutoCloseable {
    * @param h (b, stride, hidden) the previous layer's output (or the embeddings)
    * @param gather (b * rows) row ids {@code s * stride + r} into h that each sequence keeps, or
    *     null to take h as is
-   * @param positions (b * rows) the position ids of the input's rows, or null when they are those
-   *     of the previous call (no drop since)
+   * @param positions (b * rows) the position ids of the input's rows, under M-RoPE (3 * b * rows)
+   *     one block per position-id row, or null when they are those of the previous call (no drop
+   *     since)
    * @param caches the layers' caches, in order, empty: they take the buffers the call allocates
    * @param variation whether to return the next drop boundary's variation too
    * @param lastRows row ids {@code s * rows + r} of the output whose logits to return, or null
@@ -399,7 +400,20 @@ public final class VlModel implements AutoCloseable {
     NDArray cos = Ops.into(manager.create(cs[0], shape), dtype.dataType());
     NDArray sin = Ops.into(manager.create(cs[1], shape), dtype.dataType());
     NDScope.unregister(cos, sin); // the model's, whatever scope the first generation opened
-    RopeTable table = new RopeTable(n, TorchDecoder.tensors(cos, sin));
+    int[] rowOf = mropeRows();
+    RopeTable table;
+    if (rowOf == null) {
+      table = new RopeTable(n, TorchDecoder.tensors(cos, sin));
+    } else { // each column's position-id row: frequency j and j + half take rowOf[j]
+      long[] columns = new long[t.headDim()];
+      for (int j = 0; j < rowOf.length; j++) {
+        columns[j] = rowOf[j];
+        columns[j + rowOf.length] = rowOf[j];
+      }
+      NDArray rows = manager.create(columns);
+      NDScope.unregister(rows);
+      table = new RopeTable(n, TorchDecoder.tensors(cos, sin, rows));
+    }
     ropeTables.add(table);
     return table;
   }

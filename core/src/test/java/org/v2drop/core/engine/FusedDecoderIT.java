@@ -23,26 +23,34 @@ import org.v2drop.core.testing.Fixtures;
 
 /**
  * The fused decoder layer (one TorchScript call) against the readable one it was written from, on
- * both fixtures, every method, float32 and float16, alone and in a ragged batch: the same ids, kept
- * positions and vision tokens per layer, and top-5 logits equal to the last bit.
+ * every fixture (LLaVA's Llama with 1-D RoPE, Qwen2 with q/k/v biases and M-RoPE), every method,
+ * float32 and float16, alone and in a ragged batch: the same ids, kept positions and vision tokens
+ * per layer, and top-5 logits equal to the last bit.
  */
 class FusedDecoderIT {
-  private static final java.util.Map<String, LlavaEngine> ENGINES = new java.util.HashMap<>();
+  private static final java.util.Map<String, ModelEngine> ENGINES = new java.util.HashMap<>();
 
   @org.junit.jupiter.api.AfterAll
   static void close() {
-    ENGINES.values().forEach(LlavaEngine::close);
+    ENGINES.values().forEach(ModelEngine::close);
     ENGINES.clear();
   }
 
-  static LlavaEngine engine(String fixture, ComputeDType dtype) {
+  static ModelEngine engine(String fixture, ComputeDType dtype) {
     return ENGINES.computeIfAbsent(
-        fixture + " " + dtype, k -> LlavaEngine.load(Fixtures.dir(fixture), Device.cpu(), dtype));
+        fixture + " " + dtype,
+        k ->
+            (ModelEngine)
+                org.v2drop.core.family.ModelFamilies.load(
+                    Fixtures.dir(fixture),
+                    Device.cpu(),
+                    dtype,
+                    org.v2drop.core.family.ModelFamily.PlannedUse.typical(2, 3)));
   }
 
   static Stream<Arguments> cases() {
     List<Arguments> out = new ArrayList<>();
-    for (String f : ConformanceIT.LLAVA_FIXTURES) {
+    for (String f : ConformanceIT.FIXTURES) {
       ConformanceIT.reference(f)
           .get("methods")
           .fieldNames()
@@ -59,7 +67,7 @@ class FusedDecoderIT {
   @MethodSource("cases")
   void fusedLayersGiveTheReadableLayersResults(String fixture, String method, ComputeDType dtype) {
     {
-      LlavaEngine engine = engine(fixture, dtype);
+      ModelEngine engine = engine(fixture, dtype);
       VlModel model = engine.model();
       JsonNode ref = ConformanceIT.reference(fixture);
       List<RgbImage> images = new ArrayList<>();
@@ -67,8 +75,13 @@ class FusedDecoderIT {
         images.add(ImageDecoder.read(Fixtures.dir(fixture).resolve(f.asText())));
       }
       EncodedInput input =
-          engine.encode(ref.get("prompt").asText(), images, ref.get("sample_id").asText());
-      EncodedInput text = engine.encode("USER: Say hello. ASSISTANT:", List.of(), "short");
+          engine.encode(
+              ref.get("prompt").asText(),
+              images,
+              ConformanceIT.videos(fixture, ref),
+              ref.get("sample_id").asText());
+      EncodedInput text =
+          engine.encode(engine.chatTemplate().apply("Say hello.", 0), List.of(), "short");
       MethodSpec spec = MethodSpec.parse(method);
       int maxNew = ref.get("max_new_tokens").asInt();
       Generator readable = new Generator(model, false);

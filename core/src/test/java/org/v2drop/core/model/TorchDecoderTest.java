@@ -52,6 +52,9 @@ class TorchDecoderTest {
             "index",
             "index_select",
             "argmax",
+            // M-RoPE: each column's table row chosen by its position-id row
+            "where",
+            "select",
             // a drop boundary: its rows gathered, the V2Drop variation of the next one
             "sub",
             "norm",
