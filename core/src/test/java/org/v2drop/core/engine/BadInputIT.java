@@ -193,4 +193,62 @@ class BadInputIT {
     t.remove(key);
     return t;
   }
+
+  /**
+   * Qwen2-VL's bad inputs: placeholders that do not match the images or videos, an aspect ratio
+   * over 200, video frames of two sizes, a checkpoint missing a vision weight; an image above
+   * max_pixels is resized, not refused (ConformanceIT's first image).
+   */
+  @Test
+  void qwenBadInputsAreNamed() throws Exception {
+    try (Engine engine =
+        org.v2drop.core.family.ModelFamilies.load(
+            Fixtures.dir("tiny-qwen2vl"),
+            Device.cpu(),
+            org.v2drop.core.model.ComputeDType.FLOAT32,
+            org.v2drop.core.family.ModelFamily.PlannedUse.typical(1, 1))) {
+      RgbImage img = new RgbImage(40, 30, new byte[40 * 30 * 3]);
+      String two = engine.chatTemplate().apply("hi", 2);
+      IllegalArgumentException count =
+          assertThrows(IllegalArgumentException.class, () -> engine.encode(two, List.of(img), "s"));
+      assertTrue(
+          count.getMessage().contains("2 '<|image_pad|>' placeholder(s) but 1 image(s)"),
+          count.getMessage());
+      String video = engine.chatTemplate().applyVideo("hi");
+      IllegalArgumentException noVideo =
+          assertThrows(IllegalArgumentException.class, () -> engine.encode(video, List.of(), "s"));
+      assertTrue(
+          noVideo.getMessage().contains("1 '<|video_pad|>' placeholder(s) but 0 video(s)"),
+          noVideo.getMessage());
+      RgbImage strip = new RgbImage(4020, 20, new byte[4020 * 20 * 3]);
+      IllegalArgumentException ratio =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> engine.encode(engine.chatTemplate().apply("hi", 1), List.of(strip), "s"));
+      assertTrue(
+          ratio.getMessage().contains("aspect ratio must be smaller than 200"), ratio.getMessage());
+      RgbImage other = new RgbImage(30, 40, new byte[30 * 40 * 3]);
+      IllegalArgumentException sizes =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> engine.encode(video, List.of(), List.of(List.of(img, other)), "s"));
+      assertTrue(
+          sizes.getMessage().contains("video frame 1 is 30x40 but frame 0 is 40x30"),
+          sizes.getMessage());
+    }
+    Path dir = Checkpoints.copy("tiny-qwen2vl", tmp.resolve("q"));
+    Checkpoints.rewrite(dir, t -> without(t, "model.visual.blocks.1.attn.qkv.weight"));
+    CheckpointException missing =
+        assertThrows(
+            CheckpointException.class,
+            () ->
+                org.v2drop.core.family.ModelFamilies.load(
+                    dir,
+                    Device.cpu(),
+                    org.v2drop.core.model.ComputeDType.FLOAT32,
+                    org.v2drop.core.family.ModelFamily.PlannedUse.typical(1, 1)));
+    assertTrue(
+        missing.getMessage().contains("missing tensor for 'visual.blocks.1.attn.qkv.weight'"),
+        missing.getMessage());
+  }
 }
