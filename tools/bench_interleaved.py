@@ -3,6 +3,7 @@
 
     python3 tools/bench_interleaved.py --model DIR [--images N] [--new-tokens N] [--prompt-tokens N] [--threads N]
         [--warmup N] [--rounds N] [--java METHOD,...] [--hf METHOD,...] [--readable METHOD,...] [--python EXE]
+        [--image-size WxH] [--video-frames N]
 
 A shared VM's speed drifts by 10-40% within minutes, so two engines timed one after the other can differ by more
 than the effect measured. This starts `bin/v2drop bench --serve` and `tools/hf_bench.py --serve` (each loads the
@@ -65,11 +66,17 @@ def main():
     ap.add_argument("--hf", default="vanilla,v2drop@llava-192", help="methods timed on HF (vanilla, v2drop only)")
     ap.add_argument("--readable", default="", help="methods timed on the Java engine with unfused layers")
     ap.add_argument("--python", default=sys.executable)
+    ap.add_argument("--image-size", default="", help="WxH of the synthetic images (dynamic-resolution families)")
+    ap.add_argument("--video-frames", type=int, default=0, help="one synthetic video of N frames (Qwen2-VL)")
     args = ap.parse_args()
     if args.rounds < 1 or args.warmup < 0:
         ap.error("--rounds must be >= 1 and --warmup >= 0")
     common = ["--model", args.model, "--serve", "--images", str(args.images), "--new-tokens", str(args.new_tokens),
               "--prompt-tokens", str(args.prompt_tokens), "--threads", str(args.threads)]
+    if args.image_size:
+        common += ["--image-size", args.image_size]
+    if args.video_frames:
+        common += ["--video-frames", str(args.video_frames)]
     entries = [("java", m) for m in args.java.split(",") if m] + [("hf", m) for m in args.hf.split(",") if m]
     entries += [("java-readable", m) for m in args.readable.split(",") if m]
     servers = {}

@@ -13,6 +13,12 @@ BenchCommand.syntheticInput builds it (same ids, same pixel pattern). Exactly --
 
     python tools/hf_bench.py --model DIR --serve [--prompt-tokens N] [--images N] [--new-tokens N] [--threads N]
 
+A Qwen2-VL checkpoint (config.json model_type qwen2_vl) is timed the same way over its own modules (vision tower via
+get_image_features / get_video_features, Qwen2 decoder layers with M-RoPE from get_rope_index, decoding at cache
+position + rope_deltas), on the sample Qwen2VlEngine.syntheticInput builds: --image-size WxH images of its pixel
+pattern through HF's PIL image processor, --video-frames N frames as one video (needs torchvision, see
+tools/make_qwen2vl_fixtures.py), the chat template's turns and the same text ids.
+
 loads the model once, prints {"ready": true}, then answers "SPEC N" lines on stdin with one JSON object each (N
 generations, no warm-up) until end of input, like `v2drop bench --serve`; tools/bench_interleaved.py drives both.
 """
@@ -125,6 +131,120 @@ def generate(model, ids, pixels, stages, new_tokens):
     return (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3, vision_per_layer, tokens_per_layer, layer_ms
 
 
+def pattern(width, height, seed):
+    """Qwen2VlEngine.pattern: a smooth deterministic RGB image (uint8, Java's Math.round)."""
+    y, x = np.mgrid[0:height, 0:width].astype(np.float64)
+    planes = [np.floor(127.5 + 120 * np.sin(0.05 * x + 0.07 * y + 1.3 * c + seed) + 0.5) for c in range(3)]
+    from PIL import Image
+    return Image.fromarray(np.stack(planes, -1).astype(np.uint8), "RGB")
+
+
+def qwen_synthetic(model_dir, cfg, text_tokens, images, width, height, video_frames):
+    """Qwen2VlEngine.syntheticInput: the same ids, pixel patches and grids (HF's own processor)."""
+    from transformers import PreTrainedTokenizerFast
+    from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import Qwen2VLImageProcessorPil
+    tok = PreTrainedTokenizerFast(tokenizer_file=os.path.join(model_dir, "tokenizer.json"))
+    ip = Qwen2VLImageProcessorPil.from_pretrained(model_dir)
+    merge = cfg.vision_config.spatial_merge_size ** 2
+    out = {}
+    head = "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n"
+    if images:
+        r = ip(images=[pattern(width, height, k) for k in range(images)], return_tensors="pt")
+        out["pixel_values"], out["image_grid_thw"] = r["pixel_values"], r["image_grid_thw"]
+        for g in r["image_grid_thw"].tolist():
+            head += "<|vision_start|>" + "<|image_pad|>" * (g[0] * g[1] * g[2] // merge) + "<|vision_end|>"
+    if video_frames:
+        from transformers.models.qwen2_vl.video_processing_qwen2_vl import Qwen2VLVideoProcessor
+        with open(os.path.join(model_dir, "video_preprocessor_config.json")) as f:
+            vc = json.load(f)
+        vp = Qwen2VLVideoProcessor(min_pixels=vc["min_pixels"], max_pixels=vc["max_pixels"], cap_pixels_per_frame=False)
+        frames = np.stack([np.asarray(pattern(width, height, 100 + f)) for f in range(video_frames)])
+        r = vp(videos=[frames], return_tensors="pt")
+        out["pixel_values_videos"], out["video_grid_thw"] = r["pixel_values_videos"], r["video_grid_thw"]
+        g = r["video_grid_thw"][0].tolist()
+        head += "<|vision_start|>" + "<|video_pad|>" * (g[0] * g[1] * g[2] // merge) + "<|vision_end|>"
+    special = {cfg.image_token_id, cfg.video_token_id, cfg.vision_start_token_id, cfg.vision_end_token_id}
+    eos = cfg.text_config.eos_token_id
+    special |= set(eos if isinstance(eos, list) else [eos])
+    vocab = cfg.text_config.vocab_size
+    text, c = [], 3
+    for _ in range(text_tokens):
+        while True:
+            c = (c * 7919 + 13) % vocab
+            if c not in special and c < vocab - 32:
+                break
+        text.append(c)
+    ids = tok(head).input_ids + text + tok("<|im_end|>\n<|im_start|>assistant\n").input_ids
+    out["input_ids"] = torch.tensor([ids])
+    types = torch.zeros_like(out["input_ids"])
+    types[out["input_ids"] == cfg.image_token_id] = 1
+    types[out["input_ids"] == cfg.video_token_id] = 2
+    out["mm_token_type_ids"] = types
+    return out
+
+
+@torch.inference_mode()
+def generate_qwen(model, inputs, stages, new_tokens):
+    """generate() for Qwen2-VL: the same loop with M-RoPE position ids (3 rows) and HF's own vision features."""
+    lm = model.model.language_model
+    cfg = model.config
+    ids = inputs["input_ids"]
+    t0 = now()
+    feats = {}
+    if "pixel_values" in inputs:
+        f = model.model.get_image_features(pixel_values=inputs["pixel_values"],
+                                           image_grid_thw=inputs["image_grid_thw"]).pooler_output
+        feats[cfg.image_token_id] = torch.cat(list(f), 0)
+    if "pixel_values_videos" in inputs:
+        f = model.model.get_video_features(pixel_values_videos=inputs["pixel_values_videos"],
+                                           video_grid_thw=inputs["video_grid_thw"]).pooler_output
+        feats[cfg.video_token_id] = torch.cat(list(f), 0)
+    t1 = now()
+    h = lm.embed_tokens(ids)
+    vision = torch.zeros(ids.shape[1], dtype=torch.bool, device=ids.device)
+    for token, f in feats.items():
+        mask = ids[0] == token
+        h = h.masked_scatter(mask[None, :, None].expand_as(h), f.to(h.dtype))
+        vision |= mask
+    kw = {k: inputs[k] for k in ("image_grid_thw", "video_grid_thw", "mm_token_type_ids") if k in inputs}
+    pos, delta = model.model.get_rope_index(ids, **kw)  # (3, 1, n), (1, 1)
+    cache = DynamicCache(config=lm.config)
+    prev = None
+    drops = dict(stages)
+    vision_per_layer, tokens_per_layer, layer_ms = [], [], []
+    for l, layer in enumerate(lm.layers):
+        layer_start = now()
+        if l in drops:
+            rows = torch.nonzero(vision).flatten()
+            keep = max(1, math.floor(len(rows) * drops[l])) if len(rows) else 0
+            score = (h[0, rows].float() - prev[0, rows].float()).norm(dim=-1)
+            order = torch.sort(-score, stable=True).indices[:keep]
+            mask = ~vision.clone()
+            mask[rows[order]] = True
+            h, pos, vision = h[:, mask], pos[:, :, mask], vision[mask]  # kept tokens keep all three rows
+        prev = h
+        cs = lm.rotary_emb(h, pos)
+        h = layer(h, attention_mask=None, position_ids=pos[0], past_key_values=cache, use_cache=True,
+                  position_embeddings=cs)
+        vision_per_layer.append(int(vision.sum()))
+        tokens_per_layer.append(int(h.shape[1]))
+        layer_ms.append((now() - layer_start) * 1e3)
+    token = model.lm_head(lm.norm(h[:, -1:])).argmax(-1)
+    t2 = now()
+    n = ids.shape[1]
+    d = int(delta.reshape(-1)[0])
+    for step in range(new_tokens - 1):
+        x = lm.embed_tokens(token)
+        p = torch.full((3, 1, 1), n + d + step, device=ids.device)
+        cs = lm.rotary_emb(x, p)
+        for layer in lm.layers:
+            x = layer(x, attention_mask=None, position_ids=p[0], past_key_values=cache, use_cache=True,
+                      position_embeddings=cs)
+        token = model.lm_head(lm.norm(x)).argmax(-1)
+    t3 = now()
+    return (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3, vision_per_layer, tokens_per_layer, layer_ms
+
+
 def prefill_flops(hidden, intermediate, tokens_per_layer):
     """The FLOPs formula of docs/token-dropping.md (same as Flops.prefill in the engine)."""
     return float(sum(4 * n * hidden * hidden + 2 * n * n * hidden + 3 * n * hidden * intermediate
@@ -145,7 +265,7 @@ def summary(method, runs, ids, cfg, stages, new_tokens, warmup):
         "flops": prefill_flops(cfg.text_config.hidden_size, cfg.text_config.intermediate_size, first[4]),
         "threads": torch.get_num_threads(),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
-        "prompt_tokens": int(ids.shape[1]), "vision_tokens": int((ids[0] == cfg.image_token_index).sum()),
+        "prompt_tokens": int(ids.shape[1]), "vision_tokens": int(first[3][0]),
         "new_tokens": new_tokens, "warmup": warmup, "repeat": len(runs),
         "llm_total_ms_runs": [r[1] + r[2] for r in runs],
         "prefill_layer_ms": [med([r[5][l] for r in runs]) for l in range(len(first[5]))],
@@ -162,8 +282,9 @@ def stages_of(method, cfg):
     return stages
 
 
-def serve(model, ids, pixels, new_tokens):
+def serve(model, ids, pixels, new_tokens, run=None):
     """Answers "SPEC N" request lines from stdin, one JSON line each, until end of input."""
+    run = run or (lambda stages: generate(model, ids, pixels, stages, new_tokens))
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         if not line.strip():
@@ -172,7 +293,7 @@ def serve(model, ids, pixels, new_tokens):
         if len(parts) != 2 or not parts[1].isdigit() or int(parts[1]) < 1:
             raise SystemExit(f'hf_bench.py --serve: expected a request line "SPEC N" (N >= 1), found: {line!r}')
         stages = stages_of(parts[0], model.config)
-        runs = [generate(model, ids, pixels, stages, new_tokens) for _ in range(int(parts[1]))]
+        runs = [run(stages) for _ in range(int(parts[1]))]
         print(json.dumps(summary(parts[0], runs, ids, model.config, stages, new_tokens, 0)), flush=True)
 
 
@@ -189,6 +310,8 @@ def main():
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--device", default="cpu", help="cpu or cuda[:N]")
     ap.add_argument("--dtype", default="float32", choices=["float32", "float16"])
+    ap.add_argument("--image-size", default="448x448", help="WxH of each synthetic image (Qwen2-VL only)")
+    ap.add_argument("--video-frames", type=int, default=0, help="one synthetic video of N frames (Qwen2-VL only)")
     args = ap.parse_args()
     global DEVICE
     DEVICE = torch.device(args.device)
@@ -200,6 +323,11 @@ def main():
     if args.threads:
         torch.set_num_threads(args.threads)
         torch.set_num_interop_threads(1)
+    with open(os.path.join(args.model, "config.json")) as f:
+        model_type = json.load(f).get("model_type")
+    if model_type in ("qwen2_vl", "qwen2_5_vl"):
+        qwen_main(args, dtype)
+        return
     model = LlavaForConditionalGeneration.from_pretrained(args.model, dtype=dtype,
                                                           attn_implementation="sdpa").eval().to(DEVICE)
     cfg = model.config
@@ -212,6 +340,26 @@ def main():
     for _ in range(args.warmup):
         generate(model, ids, pixels, stages, args.new_tokens)
     runs = [generate(model, ids, pixels, stages, args.new_tokens) for _ in range(args.repeat)]
+    print(json.dumps(summary(args.method, runs, ids, cfg, stages, args.new_tokens, args.warmup)))
+
+
+def qwen_main(args, dtype):
+    from transformers import AutoModelForImageTextToText
+    model = AutoModelForImageTextToText.from_pretrained(args.model, dtype=dtype,
+                                                        attn_implementation="sdpa").eval().to(DEVICE)
+    cfg = model.config
+    w, h = (int(v) for v in args.image_size.lower().split("x"))
+    inputs = {k: v.to(DEVICE) for k, v in
+              qwen_synthetic(args.model, cfg, args.prompt_tokens, args.images, w, h, args.video_frames).items()}
+    ids = inputs["input_ids"]
+    run = lambda stages: generate_qwen(model, inputs, stages, args.new_tokens)  # noqa: E731
+    if args.serve:
+        serve(model, ids, None, args.new_tokens, run)
+        return
+    stages = stages_of(args.method, cfg)
+    for _ in range(args.warmup):
+        run(stages)
+    runs = [run(stages) for _ in range(args.repeat)]
     print(json.dumps(summary(args.method, runs, ids, cfg, stages, args.new_tokens, args.warmup)))
 
 

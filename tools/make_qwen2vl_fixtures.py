@@ -52,8 +52,6 @@ from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, train
 from transformers import (PreTrainedTokenizerFast, Qwen2_5_VLConfig, Qwen2_5_VLForConditionalGeneration,
                           Qwen2VLConfig, Qwen2VLForConditionalGeneration, Qwen2VLProcessor)
 from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import Qwen2VLImageProcessorPil
-from transformers.models.qwen2_vl.video_processing_qwen2_vl import Qwen2VLVideoProcessor
-from transformers.video_utils import VideoMetadata
 
 FIXTURE_VERSION = 1
 REGENERATE = "python tools/make_qwen2vl_fixtures.py core/src/test/resources/fixtures"
@@ -284,6 +282,8 @@ def video_frame(f):
 
 
 def video_processor():
+    # imported here: torchvision is needed for videos only (tools/make_shape_checkpoint.py imports this module)
+    from transformers.models.qwen2_vl.video_processing_qwen2_vl import Qwen2VLVideoProcessor
     return Qwen2VLVideoProcessor(min_pixels=56 * 56, max_pixels=28 * 28 * 8, cap_pixels_per_frame=False)
 
 
@@ -302,6 +302,7 @@ def write_reference(d, spec, dtype):
                 {"role": "user", "content": [{"type": "image"}] * len(images) + [{"type": "video"}]
                  + [{"type": "text", "text": spec["question"]}]}]
     prompt = processor.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+    from transformers.video_utils import VideoMetadata
     metadata = VideoMetadata(total_num_frames=VIDEO_FRAMES, fps=VIDEO_FPS, frames_indices=list(range(VIDEO_FRAMES)))
     inputs = processor(images=images, videos=[video], video_metadata=[metadata], text=[prompt], return_tensors="pt")
     eos = [processor.tokenizer.convert_tokens_to_ids("<|im_end|>")]

@@ -48,6 +48,21 @@ public interface Engine extends AutoCloseable {
    */
   EncodedInput syntheticInput(int textTokens, int images);
 
+  /**
+   * A deterministic synthetic input of {@code images} images of {@code width × height} pixels and,
+   * when {@code videoFrames > 0}, one video of that many frames of the same size
+   * (dynamic-resolution families). A family of one fixed image size refuses a size or a video.
+   */
+  default EncodedInput syntheticInput(
+      int textTokens, int images, int width, int height, int videoFrames) {
+    if (width > 0 || height > 0 || videoFrames > 0) {
+      throw new IllegalArgumentException(
+          "this model family resizes every image to one size and takes no video: "
+              + "--image-size and --video-frames apply to dynamic-resolution families");
+    }
+    return syntheticInput(textTokens, images);
+  }
+
   /** Greedy generation with the method's dropping, stopping at EOS. */
   Generation generate(EncodedInput input, MethodSpec method, int maxNewTokens);
 

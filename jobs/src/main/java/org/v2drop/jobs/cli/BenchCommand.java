@@ -29,6 +29,7 @@ final class BenchCommand {
   static final String USAGE =
       """
       usage: v2drop bench --model DIR --method SPEC [--prompt-tokens N] [--images N] [--new-tokens N]
+                          [--image-size WxH] [--video-frames N]
                           [--warmup N] [--repeat N] [--threads N] [--device D] [--dtype T]
                           [--count-native-calls]
 
@@ -46,6 +47,9 @@ final class BenchCommand {
       Times are medians over the repeats in milliseconds. Exactly --new-tokens decode steps run (EOS ignored).
       --prompt-tokens  text tokens besides the image tokens (default 64)
       --images         images in the prompt (default 1; each gives the model's tokens per image)
+      --image-size     WxH of each synthetic image before the processor resizes it (dynamic-resolution
+                       families only, e.g. Qwen2-VL: 1344x1344 gives 2,304 vision tokens; default 448x448)
+      --video-frames   one synthetic video of N frames of --image-size after the images (Qwen2-VL families)
       --new-tokens     generated tokens (default 16)
       --warmup         untimed generations first (default 5: the JVM compiles the drop path's Java code during
                        the first few, on the cores PyTorch computes on)
@@ -59,6 +63,7 @@ final class BenchCommand {
           + """
 
       usage: v2drop bench --model DIR --serve [--prompt-tokens N] [--images N] [--new-tokens N] [--threads N]
+                          [--image-size WxH] [--video-frames N]
 
       Loads the model once, prints {"ready": true}, then answers requests on stdin, one per line: "SPEC N" runs N
       generations with method SPEC and prints one JSON object as above (warmup 0, repeat N); end of input exits.
@@ -84,6 +89,11 @@ final class BenchCommand {
     int warmup = args.intOption("--warmup", 5);
     int repeat = args.positiveIntOption("--repeat", 5);
     int threads = args.intOption("--threads", 0);
+    int[] size = imageSize(args.option("--image-size", null));
+    int videoFrames = args.intOption("--video-frames", 0);
+    if (videoFrames < 0) {
+      throw new Args.UsageException("--video-frames must be >= 0, found " + videoFrames);
+    }
     if (args.flag("--count-native-calls")) {
       NativeCalls.install(); // before anything starts the engine (--device below does)
       Generator.countNativeCalls(NativeCalls::count);
@@ -104,8 +114,16 @@ final class BenchCommand {
             model,
             device,
             dtype,
-            new ModelFamily.PlannedUse(1, 1 + promptTokens, images, newTokens))) {
-      EncodedInput input = engine.syntheticInput(promptTokens, images);
+            new ModelFamily.PlannedUse(1, 1 + promptTokens, images + videoFrames, newTokens))) {
+      EncodedInput input =
+          size == null && videoFrames == 0
+              ? engine.syntheticInput(promptTokens, images)
+              : engine.syntheticInput(
+                  promptTokens,
+                  images,
+                  size == null ? 0 : size[0],
+                  size == null ? 0 : size[1],
+                  videoFrames);
       if (serve) {
         serve(engine, input, newTokens, TorchThreads.effective(threads), device, dtype);
         return 0;
@@ -124,6 +142,27 @@ final class BenchCommand {
               dtype));
     }
     return 0;
+  }
+
+  /** {width, height} of a WxH option, or null when absent. */
+  static int[] imageSize(String text) {
+    if (text == null) {
+      return null;
+    }
+    String[] parts = text.toLowerCase(java.util.Locale.ROOT).split("x");
+    try {
+      if (parts.length == 2) {
+        int w = Integer.parseInt(parts[0].strip());
+        int h = Integer.parseInt(parts[1].strip());
+        if (w > 0 && h > 0) {
+          return new int[] {w, h};
+        }
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw new Args.UsageException(
+        "--image-size: expected WxH with positive integers (e.g. 1344x1344), found '" + text + "'");
   }
 
   /** Answers "SPEC N" lines from stdin with one JSON object each until end of input. */

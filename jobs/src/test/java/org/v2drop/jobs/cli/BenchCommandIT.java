@@ -187,4 +187,47 @@ class BenchCommandIT {
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--warmup must be >= 0"), r.err());
   }
+
+  /**
+   * A dynamic-resolution checkpoint takes --image-size and --video-frames: the vision tokens follow
+   * the size (smart_resize), and a fixed-size family refuses them.
+   */
+  @Test
+  void imageSizeAndVideoFramesForQwen() throws Exception {
+    String qwen = org.v2drop.jobs.testing.Repo.FIXTURE_QWEN2VL.toString();
+    Cli.Result r =
+        Cli.run(
+            "bench",
+            "--model",
+            qwen,
+            "--method",
+            "v2drop@2:0.5",
+            "--image-size",
+            "112x84",
+            "--video-frames",
+            "3",
+            "--prompt-tokens",
+            "8",
+            "--new-tokens",
+            "2",
+            "--warmup",
+            "0",
+            "--repeat",
+            "1");
+    assertEquals(0, r.code(), r.err());
+    JsonNode out = new ObjectMapper().readTree(r.out());
+    // 112x84: 8x6 patches, 12 merged tokens; the video's 3 frames (padded to 4) under the video
+    // processor's max_pixels 6272: 84x56 (6x4 patches), 2 temporal patches of 6 tokens = 12
+    assertEquals(24, out.get("vision_tokens").asInt(), r.out());
+    assertEquals(12, out.get("vision_tokens_per_layer").get(2).asInt(), "halved at layer 2");
+    Cli.Result llava =
+        Cli.run("bench", "--model", MODEL, "--method", "vanilla", "--image-size", "112x84");
+    assertEquals(1, llava.code());
+    assertTrue(
+        llava.err().contains("--image-size and --video-frames apply to dynamic-resolution"),
+        llava.err());
+    Cli.Result bad = Cli.run("bench", "--model", qwen, "--method", "vanilla", "--image-size", "12");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--image-size: expected WxH"), bad.err());
+  }
 }

@@ -142,18 +142,38 @@ public final class Qwen2VlEngine extends ModelEngine {
    */
   @Override
   public EncodedInput syntheticInput(int textTokens, int images) {
-    List<Qwen2VlPromptEncoder.Visual> patches = new ArrayList<>();
+    return syntheticInput(textTokens, images, 448, 448, 0);
+  }
+
+  /**
+   * {@link #syntheticInput(int, int)} with images of {@code width × height} (the processor's
+   * smart_resize applies) and, when {@code videoFrames > 0}, one video of that many frames of the
+   * same size after the images; tools/hf_bench.py builds the same sample.
+   */
+  @Override
+  public EncodedInput syntheticInput(
+      int textTokens, int images, int width, int height, int videoFrames) {
+    int w = width > 0 ? width : 448;
+    int h = height > 0 ? height : 448;
+    List<Qwen2VlPromptEncoder.Visual> visuals = new ArrayList<>();
     for (int k = 0; k < images; k++) {
-      patches.add(
-          new Qwen2VlPromptEncoder.Visual(
-              encoder.processor().process(pattern(448, 448, k)), false));
+      visuals.add(
+          new Qwen2VlPromptEncoder.Visual(encoder.processor().process(pattern(w, h, k)), false));
+    }
+    if (videoFrames > 0) {
+      List<RgbImage> frames = new ArrayList<>();
+      for (int f = 0; f < videoFrames; f++) {
+        frames.add(pattern(w, h, 100 + f));
+      }
+      visuals.add(new Qwen2VlPromptEncoder.Visual(encoder.processor().processVideo(frames), true));
     }
     int unit = config.vision().mergeSize() * config.vision().mergeSize();
     StringBuilder head = new StringBuilder(chatTemplate.apply("", 0));
     head.setLength(head.indexOf("<|im_end|>\n<|im_start|>assistant"));
-    for (Qwen2VlPromptEncoder.Visual v : patches) {
+    for (Qwen2VlPromptEncoder.Visual v : visuals) {
+      String pad = v.video() ? Qwen2VlPromptEncoder.VIDEO_PAD : Qwen2VlPromptEncoder.IMAGE_PAD;
       head.append("<|vision_start|>")
-          .append(Qwen2VlPromptEncoder.IMAGE_PAD.repeat(v.patches().rows() / unit))
+          .append(pad.repeat(v.patches().rows() / unit))
           .append("<|vision_end|>");
     }
     long[] before = encoder.tokenize(head.toString());
@@ -169,7 +189,7 @@ public final class Qwen2VlEngine extends ModelEngine {
       ids[before.length + i] = candidate;
     }
     System.arraycopy(after, 0, ids, before.length + textTokens, after.length);
-    return encoder.assemble(ids, patches, "bench");
+    return encoder.assemble(ids, visuals, "bench");
   }
 
   /** A smooth deterministic RGB pattern, different per {@code seed}. */
