@@ -95,18 +95,20 @@ def main(paths):
             cells.append(f"{summary(ratios)} ({rounds_list(ratios)})")
         print(f"| {engine} | {images} | {new} | {method} | " + " | ".join(cells) + " |")
 
-    print("\nPrefill speedup vanilla / v2drop@llava-192 as a share of the prefill FLOPs ratio (per round):\n")
-    print("| images | new tokens | engine | FLOPs ratio | speedup (median) | share of FLOPs ratio (median [95%]; rounds) |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("\nPrefill speedup vanilla / V2Drop's preset (v2drop@llava-192, v2drop@qwen2vl-22) as a share of the prefill"
+          " FLOPs ratio (per round):\n")
+    print("| images | new tokens | engine | method | FLOPs ratio | speedup (median) | share of FLOPs ratio (median [95%];"
+          " rounds) |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for (images, new, method, engine), dropped in by.items():
         base = by.get((images, new, "vanilla", engine))
-        if method != "v2drop@llava-192" or not base:
+        if method not in ("v2drop@llava-192", "v2drop@qwen2vl-22") or not base:
             continue
         flops = base[0]["flops"] / dropped[0]["flops"]
         vanilla = {r["round"]: r for r in base}
         speedups = [vanilla[r["round"]]["prefill_ms"] / r["prefill_ms"] for r in dropped if r["round"] in vanilla]
         shares = [s / flops for s in speedups]
-        print(f"| {images} | {new} | {engine} | {flops:.2f} | {median(speedups):.2f} | {summary(shares)} "
+        print(f"| {images} | {new} | {engine} | {method} | {flops:.2f} | {median(speedups):.2f} | {summary(shares)} "
               f"({rounds_list(shares)}) |")
 
     pairs = [("fastv@3:0.5", "v2drop@3:0.5"), ("pdrop@llava-192", "v2drop@llava-192")]

@@ -15,12 +15,12 @@ import torch
 
 MASK64 = (1 << 64) - 1
 
-PRESETS = {  # name -> (layers for a 32-layer model, ratios); see docs/token-dropping.md "Presets"
-    "llava-192": ((3, 17, 22), (0.5, 0.5, 0.0)),
-    "llava-128": ((3, 17, 22), (0.27, 0.27, 0.0)),
-    "llava-64": ((3, 17, 22), (0.04, 0.04, 0.0)),
+PRESETS = {  # name -> (layers on the preset's own depth, ratios, that depth); docs/token-dropping.md "Presets"
+    "llava-192": ((3, 17, 22), (0.5, 0.5, 0.0), 32),
+    "llava-128": ((3, 17, 22), (0.27, 0.27, 0.0), 32),
+    "llava-64": ((3, 17, 22), (0.04, 0.04, 0.0), 32),
+    "qwen2vl-22": ((3, 16, 22), (0.25, 0.05, 0.0), 28),
 }
-PRESET_DEPTH = 32
 
 
 def parse_method(spec, num_layers):
@@ -29,11 +29,11 @@ def parse_method(spec, num_layers):
         return "vanilla", []
     name, rest = spec.split("@", 1)
     if rest in PRESETS:
-        layers, ratios = PRESETS[rest]
+        layers, ratios, depth = PRESETS[rest]
         # the first drop stays at layer 3; later layers keep their place in the layers after it
         # (docs/token-dropping.md "Schedules on other depths")
-        scaled = [l if l <= 3 else int(math.floor(3 + (l - 3) * (num_layers - 3) / (PRESET_DEPTH - 3) + 0.5))
-                  for l in layers]
+        scaled = [l if l <= 3 or depth == num_layers
+                  else int(math.floor(3 + (l - 3) * (num_layers - 3) / (depth - 3) + 0.5)) for l in layers]
         return name, list(zip(scaled, ratios))
     stages = []
     for part in rest.split(","):

@@ -19,6 +19,7 @@ import org.v2drop.core.family.ProcessorOverrides;
  * @param hadoopConf Hadoop settings needed to fetch a remote checkpoint (never credentials: those
  *     come from the executors' own credential providers)
  * @param processor the sweep's overrides of the checkpoint's image processor (pixel bounds)
+ * @param frames benchmark → frames taken from each video sample (absent or 0: all), this model's
  */
 public record EngineSpec(
     String runId,
@@ -28,7 +29,8 @@ public record EngineSpec(
     int batchSize,
     Map<String, Integer> maxNewTokens,
     Map<String, String> hadoopConf,
-    ProcessorOverrides processor)
+    ProcessorOverrides processor,
+    Map<String, Integer> frames)
     implements Serializable {
   /** The {@code maxNewTokens} key of an override for every benchmark. */
   public static final String ALL_BENCHMARKS = "*";
@@ -42,6 +44,12 @@ public record EngineSpec(
   public EngineSpec {
     maxNewTokens = Map.copyOf(maxNewTokens);
     hadoopConf = Map.copyOf(hadoopConf);
+    frames = Map.copyOf(frames);
+  }
+
+  /** Frames taken from each video sample of {@code benchmark} (0: all). */
+  public int frames(String benchmark) {
+    return frames.getOrDefault(benchmark, 0);
   }
 
   /** A spec with the checkpoint's own processor settings. */
@@ -61,7 +69,8 @@ public record EngineSpec(
         batchSize,
         maxNewTokens,
         hadoopConf,
-        ProcessorOverrides.NONE);
+        ProcessorOverrides.NONE,
+        Map.of());
   }
 
   /** The override for {@code benchmark}, else {@code dflt}. */

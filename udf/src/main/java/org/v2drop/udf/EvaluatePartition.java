@@ -172,7 +172,12 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
           int maxNew = spec.maxNewTokens(benchmarkName, benchmark.maxNewTokens());
           e =
               new BatchedEvaluator(
-                  new Evaluator(engine, benchmark, MethodSpec.parse(method), maxNew));
+                  new Evaluator(
+                      engine,
+                      benchmark,
+                      MethodSpec.parse(method),
+                      maxNew,
+                      spec.frames(benchmarkName)));
           evaluators.put(key, e);
         }
         return e;

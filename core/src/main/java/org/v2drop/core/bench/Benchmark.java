@@ -71,6 +71,14 @@ public interface Benchmark {
     return sample.id();
   }
 
+  /**
+   * {@link #toPrompt(Sample, ChatTemplate)} with at most {@code frames} frames of each video (0:
+   * all); a benchmark without videos ignores it.
+   */
+  default Prompt toPrompt(Sample sample, ChatTemplate template, int frames) {
+    return toPrompt(sample, template);
+  }
+
   /** The sample's question in the model family's template, with one image per placeholder. */
   default Prompt toPrompt(Sample sample, ChatTemplate template) {
     return new Prompt(

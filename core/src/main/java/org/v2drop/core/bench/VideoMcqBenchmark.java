@@ -43,13 +43,48 @@ public final class VideoMcqBenchmark extends NamedBenchmark {
    */
   @Override
   public Prompt toPrompt(Sample sample, ChatTemplate template) {
+    return toPrompt(sample, template, 0);
+  }
+
+  /**
+   * With {@code frames > 0} and more frames in the sample, {@code frames} of them taken uniformly
+   * as lmms-eval samples a video ({@code np.linspace(0, total - 1, frames, dtype=int)}); fewer
+   * frames than that are all used.
+   */
+  @Override
+  public Prompt toPrompt(Sample sample, ChatTemplate template, int frames) {
     String source = name() + " sample " + sample.id();
+    List<byte[]> all = sample.images();
+    List<byte[]> chosen = new java.util.ArrayList<>();
+    for (int i : uniformFrames(all.size(), frames)) {
+      chosen.add(all.get(i));
+    }
     String video = template.applyVideo(question(sample));
     if (video == null) {
-      return new Prompt(
-          template.apply(question(sample), sample.images().size()), sample.images(), source);
+      return new Prompt(template.apply(question(sample), chosen.size()), chosen, source);
     }
-    return new Prompt(video, List.of(), List.of(sample.images()), source);
+    return new Prompt(video, List.of(), List.of(chosen), source);
+  }
+
+  /**
+   * {@code np.linspace(0, total - 1, wanted, dtype=int)}: {@code wanted} indices spread evenly over
+   * {@code total} frames, first and last included, truncated toward zero; every index when {@code
+   * wanted} is 0 or not below {@code total}.
+   */
+  static int[] uniformFrames(int total, int wanted) {
+    if (wanted <= 0 || wanted >= total) {
+      int[] all = new int[total];
+      for (int i = 0; i < total; i++) {
+        all[i] = i;
+      }
+      return all;
+    }
+    int[] out = new int[wanted];
+    double step = wanted == 1 ? 0 : (double) (total - 1) / (wanted - 1);
+    for (int i = 0; i < wanted; i++) {
+      out[i] = i == wanted - 1 && wanted > 1 ? total - 1 : (int) (i * step);
+    }
+    return out;
   }
 
   @Override

@@ -24,8 +24,22 @@ public final class Evaluator {
   private final Benchmark benchmark;
   private final MethodSpec method;
   private final int maxNewTokens;
+  private final int frames;
 
   public Evaluator(Engine engine, Benchmark benchmark, MethodSpec method, int maxNewTokens) {
+    this(engine, benchmark, method, maxNewTokens, 0);
+  }
+
+  /**
+   * @param frames at most this many frames of each video sample (0: all), the sweep's setting for
+   *     the benchmark and model
+   */
+  public Evaluator(
+      Engine engine, Benchmark benchmark, MethodSpec method, int maxNewTokens, int frames) {
+    if (frames < 0) {
+      throw new IllegalArgumentException("frames must be >= 0, found " + frames);
+    }
+    this.frames = frames;
     if (maxNewTokens < 1) {
       throw new IllegalArgumentException("max_new_tokens must be >= 1, found " + maxNewTokens);
     }
@@ -53,7 +67,7 @@ public final class Evaluator {
    * images.
    */
   Prompt toPrompt(Sample sample) {
-    return benchmark.toPrompt(sample, engine.chatTemplate());
+    return benchmark.toPrompt(sample, engine.chatTemplate(), frames);
   }
 
   /** The model input; the sample id that seeds the random baseline is {@code benchmark/sample}. */

@@ -1,5 +1,6 @@
 package org.v2drop.core.bench;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -354,5 +355,50 @@ class BenchmarkPromptsTest {
             BenchmarkDataException.class,
             () -> Benchmarks.byName("gqa").question(s("answer", "x")));
     assertEquals("test: sample s: column 'question' is missing or null", e.getMessage());
+  }
+
+  /** lmms-eval's uniform frame indices, {@code np.linspace(0, total - 1, n, dtype=int)}. */
+  @Test
+  void uniformFramesAreNumpysLinspace() {
+    assertArrayEquals(new int[] {0, 3, 6, 9}, VideoMcqBenchmark.uniformFrames(10, 4));
+    assertArrayEquals(
+        new int[] {0, 4, 8, 13, 17, 22, 26, 31}, VideoMcqBenchmark.uniformFrames(32, 8));
+    assertArrayEquals(new int[] {0, 2, 4}, VideoMcqBenchmark.uniformFrames(5, 3));
+    assertArrayEquals(new int[] {0, 6}, VideoMcqBenchmark.uniformFrames(7, 2));
+    assertArrayEquals(
+        new int[] {0, 16, 33, 49, 66, 82, 99}, VideoMcqBenchmark.uniformFrames(100, 7));
+    assertArrayEquals(new int[] {0, 1, 2}, VideoMcqBenchmark.uniformFrames(3, 5), "fewer: all");
+    assertArrayEquals(new int[] {0, 1, 2}, VideoMcqBenchmark.uniformFrames(3, 0), "0: all");
+  }
+
+  /**
+   * A video sample's frames: as images for a family without video input (LLaVA), as one video for
+   * one with it (Qwen2-VL); the frame setting takes them uniformly.
+   */
+  @Test
+  void videoFramesGoInAsImagesOrAsOneVideo() {
+    Benchmark b = Benchmarks.byName("videomme");
+    List<byte[]> frames = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      frames.add(new byte[] {(byte) i});
+    }
+    Sample q =
+        new Sample(
+            "v",
+            Map.of("question", "Q?", "options", List.of("A. a", "B. b"), "answer", "A"),
+            frames,
+            "test");
+    Prompt llava = b.toPrompt(q, org.v2drop.core.processor.LlavaConversation.DEFAULT, 3);
+    assertEquals(3, llava.images().size());
+    assertEquals(List.of(), llava.videos());
+    assertEquals(5, llava.images().get(2)[0], "frames 0, 2, 5 of 6");
+    assertTrue(llava.text().contains("<image> <image> <image>\n"), llava.text());
+    Prompt qwen = b.toPrompt(q, new org.v2drop.core.family.qwen2vl.Qwen2VlConversation(), 0);
+    assertEquals(List.of(), qwen.images());
+    assertEquals(1, qwen.videos().size());
+    assertEquals(6, qwen.videos().get(0).size(), "0: every frame");
+    assertTrue(
+        qwen.text().contains("<|vision_start|><|video_pad|><|vision_end|>Select the best answer"),
+        qwen.text());
   }
 }

@@ -545,7 +545,23 @@ public final class EvalJob {
         sweep.batchSize(),
         sweep.maxNewTokens(),
         remoteFetchConf(spark),
-        model.processor());
+        model.processor(),
+        frames(sweep, model));
+  }
+
+  /**
+   * Frames taken from each video sample per benchmark with {@code model}: the model's setting, else
+   * the benchmark's; benchmarks with neither are absent (all frames).
+   */
+  static Map<String, Integer> frames(Sweep sweep, Sweep.ModelRef model) {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (Sweep.BenchmarkRef b : sweep.benchmarks()) {
+      int n = model.frames() > 0 ? model.frames() : b.frames();
+      if (n > 0) {
+        out.put(b.name(), n);
+      }
+    }
+    return out;
   }
 
   /**

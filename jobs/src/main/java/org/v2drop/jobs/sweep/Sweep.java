@@ -126,7 +126,9 @@ public record Sweep(
     return new Sweep(
         runId,
         output,
-        models.stream().map(m -> new ModelRef(m.name(), m.path(), dtype, m.processor())).toList(),
+        models.stream()
+            .map(m -> new ModelRef(m.name(), m.path(), dtype, m.processor(), m.frames()))
+            .toList(),
         methods,
         benchmarks,
         maxNewTokens,
@@ -142,14 +144,28 @@ public record Sweep(
    * @param dtype auto (float16 on a GPU, float32 on a CPU), float32 or float16 ({@code
    *     ComputeDType})
    */
-  public record ModelRef(String name, String path, String dtype, ProcessorOverrides processor) {
+  /**
+   * A model to evaluate.
+   *
+   * @param processor overrides of the checkpoint's image processor (pixel bounds)
+   * @param frames frames taken from each video sample with this model (0: each benchmark's setting)
+   */
+  public record ModelRef(
+      String name, String path, String dtype, ProcessorOverrides processor, int frames) {
     public ModelRef {
       dtype = ComputeDType.check(dtype, "model " + name + ": dtype");
+      if (frames < 0) {
+        throw new IllegalArgumentException("model " + name + ": frames must be >= 0");
+      }
     }
 
-    /** A model with its checkpoint's processor settings. */
+    /** A model with its checkpoint's processor settings and the benchmarks' frame counts. */
     public ModelRef(String name, String path, String dtype) {
-      this(name, path, dtype, ProcessorOverrides.NONE);
+      this(name, path, dtype, ProcessorOverrides.NONE, 0);
+    }
+
+    public ModelRef(String name, String path, String dtype, ProcessorOverrides processor) {
+      this(name, path, dtype, processor, 0);
     }
 
     /** A model in the device's default dtype. */
@@ -163,6 +179,12 @@ public record Sweep(
    *
    * @param split split override, or null for the benchmark's default
    * @param limit evaluate the first N samples by id (0 = all)
+   * @param frames frames taken uniformly from each video sample (0 = all; a model's own setting
+   *     wins)
    */
-  public record BenchmarkRef(String name, String path, String split, int limit) {}
+  public record BenchmarkRef(String name, String path, String split, int limit, int frames) {
+    public BenchmarkRef(String name, String path, String split, int limit) {
+      this(name, path, split, limit, 0);
+    }
+  }
 }

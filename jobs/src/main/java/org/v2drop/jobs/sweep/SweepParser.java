@@ -83,7 +83,10 @@ public final class SweepParser {
     for (Object o : list(m, "models", where)) {
       Map<String, Object> mm = map(o, "models[]", where);
       unknownKeys(
-          mm, Set.of("name", "path", "dtype", "min_pixels", "max_pixels"), "models[].", where);
+          mm,
+          Set.of("name", "path", "dtype", "min_pixels", "max_pixels", "frames"),
+          "models[].",
+          where);
       String path = string(mm, "path", where, true);
       String name =
           mm.containsKey("name")
@@ -99,7 +102,11 @@ public final class SweepParser {
                 mm.containsKey("max_pixels")
                     ? positive(integer(mm, "max_pixels", 0, where), "models[].max_pixels", where)
                     : 0);
-        models.add(new Sweep.ModelRef(name, path, dtype, pixels));
+        int frames =
+            mm.containsKey("frames")
+                ? positive(integer(mm, "frames", 0, where), "models[].frames", where)
+                : 0;
+        models.add(new Sweep.ModelRef(name, path, dtype, pixels, frames));
       } catch (IllegalArgumentException e) {
         throw new SweepException(where + ": models[]: " + e.getMessage());
       }
@@ -123,7 +130,7 @@ public final class SweepParser {
     List<Sweep.BenchmarkRef> benchmarks = new ArrayList<>();
     for (Object o : list(m, "benchmarks", where)) {
       Map<String, Object> bm = map(o, "benchmarks[]", where);
-      unknownKeys(bm, Set.of("name", "path", "split", "limit"), "benchmarks[].", where);
+      unknownKeys(bm, Set.of("name", "path", "split", "limit", "frames"), "benchmarks[].", where);
       String name = string(bm, "name", where, true);
       try {
         Benchmarks.byName(name);
@@ -135,7 +142,10 @@ public final class SweepParser {
               name,
               string(bm, "path", where, true),
               string(bm, "split", where, false),
-              integer(bm, "limit", 0, where)));
+              integer(bm, "limit", 0, where),
+              bm.containsKey("frames")
+                  ? positive(integer(bm, "frames", 0, where), "benchmarks[].frames", where)
+                  : 0));
     }
     Map<String, Integer> maxNew = new LinkedHashMap<>();
     if (m.containsKey("generation")) {

@@ -255,11 +255,23 @@ class EvalJobIT {
                     "auto",
                     new org.v2drop.core.family.ProcessorOverrides(0, 4000))),
             METHODS.subList(0, 1),
-            suiteBenchmarks().subList(0, 1),
+            List.of(
+                suiteBenchmarks().get(0),
+                new Sweep.BenchmarkRef(
+                    "shapes_video", suite.resolve("shapes_video").toString(), null, 0, 2)),
             Map.of("*", 3),
             0.0,
             1);
     assertTrue(EvalJob.run(spark, small, false, m -> {}).failedCells().isEmpty());
+    // frames: 2 takes 2 of the 4 frames (one temporal patch), each 56x56 under max_pixels 4000
+    Row twoFrames =
+        spark
+            .read()
+            .parquet(ReportPaths.predictions(out.toString()))
+            .filter("run_id = 'q2' and benchmark = 'shapes_video'")
+            .first();
+    assertEquals(
+        4, (Integer) twoFrames.getList(twoFrames.fieldIndex("vision_tokens_per_layer")).get(0));
     Row smaller =
         spark
             .read()

@@ -68,6 +68,13 @@ class SweepParserTest {
         pixels.models().get(0).processor(),
         pixels.withDtype("float16").models().get(0).processor(),
         "--dtype keeps the pixel bounds");
+    Sweep frames =
+        parse(
+            GOOD.replace("path: /models/m}", "path: /models/m, frames: 8}")
+                .replace("limit: 10}", "limit: 10, frames: 16}"));
+    assertEquals(8, frames.models().get(0).frames());
+    assertEquals(16, frames.benchmarks().get(0).frames());
+    assertEquals(0, s.benchmarks().get(0).frames(), "every frame by default");
     assertEquals(
         Sweep.DEFAULT_PASSES_IN_FLIGHT,
         parse(GOOD.replace("passes_in_flight: 3", "")).passesInFlight());
@@ -95,6 +102,7 @@ class SweepParserTest {
             + " float32, float16",
         "path: /models/m}|path: /models/m, dtpye: float16}|unknown key 'models[].dtpye'",
         "path: /models/m}|path: /models/m, max_pixels: 0}|models[].max_pixels must be positive",
+        "limit: 10|limit: 10, frames: 0|benchmarks[].frames must be positive",
         "path: /models/m}|path: /models/m, min_pixels: 9000, max_pixels: 3136}|models[]:"
             + " min_pixels and max_pixels must be positive with min_pixels <= max_pixels"
       })
