@@ -45,7 +45,7 @@ cache buffers and their lengths. Methods:
     keys_1, ...]; lengths the cached columns of each layer; masks each layer's key mask (or an empty tensor)
 
 Every op is the one DecoderLayer / Ops / Attention use (RMSNorm statistics in float32 and 1 / root multiplied in,
-SiLU as sigmoid(g) * g in float32 rounded once, RoPE as x * cos + swap_halves(x) * signed_sin, repeat_kv by expand,
+SiLU as torch's kernel, RoPE as x * cos + swap_halves(x) * signed_sin, repeat_kv by expand,
 SDPA with the same mask rule), so its results equal the readable layer's bit for bit (FusedDecoderIT). Run with the
 pinned torch of tools/requirements.txt:
 
@@ -67,10 +67,7 @@ def rms_norm(x: torch.Tensor, weight: torch.Tensor, eps: float) -> torch.Tensor:
 
 
 def silu(g: torch.Tensor) -> torch.Tensor:
-    if g.dtype == torch.float32:
-        return torch.sigmoid(g) * g
-    gf = g.float()
-    return (torch.sigmoid(gf) * gf).to(g.dtype)
+    return torch._C._nn.silu(g)  # torch's kernel, as HF's ACT2FN["silu"] and the readable Ops.activation call it
 
 
 def rotate(x: torch.Tensor, cos: torch.Tensor, signed_sin: torch.Tensor) -> torch.Tensor:

@@ -7,6 +7,8 @@ engine gets the same fused, blocked, online-softmax attention. Three methods, be
   causal(q, k, v, scale)        prefill of a sequence with nothing cached: query i sees keys 0..i
   masked(q, k, v, mask, scale)  any additive float mask, broadcastable to (batch, heads, queries, keys)
   full(q, k, v, scale)          every query sees every key (one decode query; the CLIP vision tower)
+  silu(x)                       torch's SiLU kernel (HF's ACT2FN["silu"]: one pass, in half precision computed in
+                                float32 and rounded once), which DJL's JNI does not expose
 
 q: (batch, heads, queries, head_dim); k, v: (batch, heads, keys, head_dim) with as many heads as q (the engine
 repeats grouped kv heads first, as HF's repeat_kv). Run with the pinned torch of tools/requirements.txt:
@@ -39,6 +41,10 @@ class Sdpa(torch.nn.Module):
     @torch.jit.export
     def full(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, scale: float) -> torch.Tensor:
         return F.scaled_dot_product_attention(q, k, v, scale=scale)
+
+    @torch.jit.export
+    def silu(self, x: torch.Tensor) -> torch.Tensor:
+        return torch._C._nn.silu(x)
 
 
 def main():

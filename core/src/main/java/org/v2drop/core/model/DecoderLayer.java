@@ -45,7 +45,10 @@ public final class DecoderLayer {
     NDArray attn = Attention.causal(qAndK.get(0), cache.keys(), cache.values(), in.keyMask());
     NDArray h = x.add(attn.matMul(w.oT()));
     NDArray normed = Ops.rmsNorm(h, w.postNorm(), (float) c.rmsNormEps());
-    NDArray act = Ops.activation(normed.matMul(w.gateT()), "silu").muli(normed.matMul(w.upT()));
+    // SiLU is torch's kernel run as TorchScript: its result is an inference tensor, never updated
+    // in
+    // place
+    NDArray act = Ops.activation(normed.matMul(w.gateT()), "silu").mul(normed.matMul(w.upT()));
     return h.addi(act.matMul(w.downT()));
   }
 

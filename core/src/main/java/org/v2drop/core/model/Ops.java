@@ -87,13 +87,11 @@ public final class Ops {
                   .muli(Scalars.of((float) Math.sqrt(2.0 / Math.PI)));
           return inner.tanh().addi(Scalars.of(1f)).muli(x).muli(Scalars.of(0.5f));
         }
-      case "silu": // sigmoid(x) * x == x * sigmoid(x) exactly; multiplying in place saves an
-        // allocation. In half precision torch's silu computes in float32 and rounds once.
-        if (x.getDataType() != DataType.FLOAT32) {
-          NDArray xf = as(x, DataType.FLOAT32);
-          return as(sigmoid(xf).muli(xf), x.getDataType());
-        }
-        return sigmoid(x).muli(x);
+      case "silu": // torch's own kernel, as HF calls it (one pass; in half precision computed in
+        // float32 and rounded once): sigmoid(x) * x rounds differently in the last bit and costs
+        // two passes and a buffer. The result is an inference tensor: callers never update it in
+        // place.
+        return TorchAttention.silu(x);
       case "relu":
         return x.maximum(Scalars.of(0f));
       default:

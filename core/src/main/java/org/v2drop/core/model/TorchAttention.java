@@ -47,6 +47,21 @@ public final class TorchAttention {
     return run("masked", scale, q, k, v, mask);
   }
 
+  /**
+   * Torch's SiLU kernel ({@code F.silu}, HF's {@code ACT2FN["silu"]}): one pass; in half precision
+   * computed in float32 and rounded once. DJL's JNI has no SiLU.
+   */
+  public static NDArray silu(NDArray x) {
+    if (!(x.getManager() instanceof PtNDManager manager)) {
+      throw new IllegalStateException(
+          "silu needs PyTorch-engine arrays, found " + x.getManager().getEngine().getEngineName());
+    }
+    try (IValue in = IValue.from((PtNDArray) x);
+        IValue out = IValueUtils.runMethod(Module.INSTANCE, "silu", in)) {
+      return out.toTensor(manager);
+    }
+  }
+
   private static NDArray run(String method, double scale, NDArray... tensors) {
     if (!(tensors[0].getManager() instanceof PtNDManager manager)) {
       throw new IllegalStateException(

@@ -42,7 +42,8 @@ class TorchAttentionTest {
             "forward: return (self).causal(q, k, v, scale, )",
             "causal: _0 = torch.scaled_dot_product_attention(q, k, v, None, 0., True, scale=scale) return _0",
             "full: _1 = torch.scaled_dot_product_attention(q, k, v, None, 0., False, scale=scale) return _1",
-            "masked: _2 = torch.scaled_dot_product_attention(q, k, v, mask, 0., False, scale=scale) return _2"),
+            "masked: _2 = torch.scaled_dot_product_attention(q, k, v, mask, 0., False, scale=scale) return _2",
+            "silu: return torch.silu(x)"),
         calls,
         code);
   }

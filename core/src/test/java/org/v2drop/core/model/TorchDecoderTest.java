@@ -31,6 +31,7 @@ class TorchDecoderTest {
             "mean",
             "sqrt",
             "sigmoid",
+            "silu",
             "ones_like",
             "to",
             "cat",
@@ -68,7 +69,7 @@ class TorchDecoderTest {
             "scaled_dot_product_attention");
     TorchAttentionTest.assertOnly(allowed, ops, code);
     assertTrue(
-        ops.containsAll(Set.of("scaled_dot_product_attention", "matmul", "sigmoid", "copy_")),
+        ops.containsAll(Set.of("scaled_dot_product_attention", "matmul", "silu", "copy_")),
         "the layer's kernels: " + ops);
     assertTrue(
         code.contains("def layer(self")

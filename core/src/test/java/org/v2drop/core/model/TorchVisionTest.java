@@ -29,6 +29,7 @@ class TorchVisionTest {
             "pow",
             "tanh",
             "sigmoid",
+            "silu",
             "gelu",
             "maximum",
             "tensor",

@@ -152,7 +152,7 @@ public final class Qwen2VlVisionTower {
         b.gateT() == null
             ? Ops.activation(Ops.linear(m, b.upT(), b.upBias()), c.hiddenAct())
             : Ops.activation(Ops.linear(m, b.gateT(), b.gateBias()), c.hiddenAct())
-                .muli(Ops.linear(m, b.upT(), b.upBias()));
+                .mul(Ops.linear(m, b.upT(), b.upBias())); // SiLU's result is an inference tensor
     return h.addi(Ops.linear(mlp, b.downT(), b.downBias()));
   }
 
