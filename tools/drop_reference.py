@@ -109,6 +109,33 @@ def causal_mask(n, dtype):
     return m[None, None]
 
 
+def method_references(model, inputs, methods, max_new_tokens, eos, margins, decode, hf_ids, hf_last_logits, atol):
+    """Every method's reference entry (schedule, kept positions per stage, with each stage's decision margin when
+    margins is true, top-5 last logits, greedy ids and their top-2 margins, text), after checking that the vanilla
+    run of this loop agrees with HF's own forward (hf_last_logits, within atol) and generate (hf_ids, up to the
+    first step whose top-2 margin is within 10 atol)."""
+    out = {}
+    for m in methods:
+        run = DropRun(model, inputs, m, "trace")
+        logits, ids, top2 = run.generate(max_new_tokens, eos)
+        out[m] = {"schedule": [[l, r] for l, r in run.stages],
+                  "stages": [dict({"layer": l, "kept_positions": run.kept[l]},
+                                  **({"decision_margin": run.margins[l]} if margins else {}))
+                             for l, _ in run.stages],
+                  "last_logits_top5": topk_json(logits), "generated_ids": ids, "top2_margins": top2,
+                  "text": decode(ids)}
+        if m == "vanilla":
+            decisive = next((i for i, g in enumerate(top2) if g <= 10 * atol), len(top2))
+            assert ids[:decisive] == hf_ids[:decisive], (ids, hf_ids)
+            assert torch.allclose(logits, hf_last_logits, atol=atol), float((logits - hf_last_logits).abs().max())
+    return out
+
+
+def topk_json(logits, k=5):
+    v, i = torch.topk(logits, k)
+    return {"ids": i.tolist(), "values": [float(x) for x in v]}
+
+
 class DropRun:
     """Prefill with dropping; records kept original positions per stage; then greedy decode by recomputation."""
 

@@ -71,6 +71,18 @@ def synthetic_input(cfg, text_tokens, images):
     return torch.tensor([ids]), torch.from_numpy(pixels)
 
 
+def v2drop_keep(h, prev, vision, ratio):
+    """The rows a V2Drop stage keeps: every text row and the vision rows whose input moved most (L2, float32) from
+    the previous layer's, k = max(1, floor(n r)); ties by lower position (a stable sort on descending score)."""
+    rows = torch.nonzero(vision).flatten()
+    keep = max(1, math.floor(len(rows) * ratio)) if len(rows) else 0
+    score = (h[0, rows].float() - prev[0, rows].float()).norm(dim=-1)
+    order = torch.sort(-score, stable=True).indices[:keep]
+    mask = ~vision.clone()
+    mask[rows[order]] = True
+    return mask
+
+
 @torch.inference_mode()
 def generate(model, ids, pixels, stages, new_tokens):
     """One greedy generation: (vision_ms, prefill_ms, decode_ms, vision tokens per layer, tokens per layer, prefill ms
@@ -100,14 +112,7 @@ def generate(model, ids, pixels, stages, new_tokens):
     for l, layer in enumerate(lm.layers):
         layer_start = now()
         if l in drops:
-            rows = torch.nonzero(vision).flatten()
-            keep = max(1, math.floor(len(rows) * drops[l])) if len(rows) else 0  # spec: k = max(1, floor(n r))
-            score = (h[0, rows].float() - prev[0, rows].float()).norm(dim=-1)  # fp32 scores
-            # largest variation; ties by lower position (stable sort on descending score)
-            order = torch.sort(-score, stable=True).indices[:keep]
-            kept_rows = rows[order]
-            mask = ~vision.clone()
-            mask[kept_rows] = True
+            mask = v2drop_keep(h, prev, vision, drops[l])
             h, pos, vision = h[:, mask], pos[:, mask], vision[mask]
         prev = h
         cs = lm.rotary_emb(h, pos)
@@ -215,12 +220,7 @@ def generate_qwen(model, inputs, stages, new_tokens):
     for l, layer in enumerate(lm.layers):
         layer_start = now()
         if l in drops:
-            rows = torch.nonzero(vision).flatten()
-            keep = max(1, math.floor(len(rows) * drops[l])) if len(rows) else 0
-            score = (h[0, rows].float() - prev[0, rows].float()).norm(dim=-1)
-            order = torch.sort(-score, stable=True).indices[:keep]
-            mask = ~vision.clone()
-            mask[rows[order]] = True
+            mask = v2drop_keep(h, prev, vision, drops[l])
             h, pos, vision = h[:, mask], pos[:, :, mask], vision[mask]  # kept tokens keep all three rows
         prev = h
         cs = lm.rotary_emb(h, pos)

@@ -98,11 +98,6 @@ def randomize(model, seed, std):
                 p.copy_(std * torch.randn(p.shape, generator=g))
 
 
-def topk_json(logits, k=5):
-    v, i = torch.topk(logits, k)
-    return {"ids": i.tolist(), "values": [float(x) for x in v]}
-
-
 def write_fixture(out, spec, tok):
     name = spec["name"]
     d = os.path.join(out, name)
@@ -173,28 +168,17 @@ def write_reference(out, spec, tok, dtype):
            "pixel_values_sum": float(inputs["pixel_values"].double().sum())}
     with torch.no_grad():
         out = model(**inputs)
-        ref["hf_last_logits_top5"] = topk_json(out.logits[0, -1].float())
+        ref["hf_last_logits_top5"] = drop_reference.topk_json(out.logits[0, -1].float())
         gen = model.generate(**inputs, max_new_tokens=spec["max_new_tokens"], do_sample=False, num_beams=1,
                              output_scores=True, return_dict_in_generate=True, eos_token_id=eos,
                              pad_token_id=tok.token_to_id("<pad>"))
     n_prompt = inputs["input_ids"].shape[1]
     ref["hf_generated_ids"] = gen.sequences[0, n_prompt:].tolist()
     ref["hf_text"] = processor.tokenizer.decode(ref["hf_generated_ids"], skip_special_tokens=True)
-    methods = {}
-    for m in spec["methods"]:
-        run = drop_reference.DropRun(model, inputs, m, "trace")
-        logits, ids, margins = run.generate(spec["max_new_tokens"], eos)
-        methods[m] = {"schedule": [[l, r] for l, r in run.stages],
-                      "stages": [dict({"layer": l, "kept_positions": run.kept[l]},
-                                      **({"decision_margin": run.margins[l]} if dtype != torch.float32 else {}))
-                                 for l, _ in run.stages],
-                      "last_logits_top5": topk_json(logits), "generated_ids": ids, "top2_margins": margins,
-                      "text": processor.tokenizer.decode(ids, skip_special_tokens=True)}
-        if m == "vanilla":  # self-check: the independent loop agrees with HF forward and generate
-            decisive = next((i for i, g in enumerate(margins) if g <= 10 * atol), len(margins))
-            assert ids[:decisive] == ref["hf_generated_ids"][:decisive], (ids, ref["hf_generated_ids"])
-            assert torch.allclose(logits, out.logits[0, -1].float(), atol=atol), \
-                float((logits - out.logits[0, -1].float()).abs().max())
+    methods = drop_reference.method_references(
+        model, inputs, spec["methods"], spec["max_new_tokens"], eos, dtype != torch.float32,
+        lambda ids: processor.tokenizer.decode(ids, skip_special_tokens=True), ref["hf_generated_ids"],
+        out.logits[0, -1].float(), atol)
     ref["methods"] = methods
     with open(os.path.join(d, ref_file), "w") as f:
         json.dump(ref, f, indent=1)

@@ -3,19 +3,16 @@ package org.v2drop.core.engine;
 import ai.djl.Device;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import org.v2drop.core.bench.ChatTemplate;
-import org.v2drop.core.bench.Prompt;
 import org.v2drop.core.checkpoint.CheckpointException;
 import org.v2drop.core.checkpoint.LlavaConfig;
 import org.v2drop.core.model.ComputeDType;
 import org.v2drop.core.model.LlavaWeightsLoader;
 import org.v2drop.core.model.VlModel;
 import org.v2drop.core.processor.EncodedInput;
-import org.v2drop.core.processor.ImageDecoder;
 import org.v2drop.core.processor.ImageProcessor;
 import org.v2drop.core.processor.ImageProcessorConfig;
 import org.v2drop.core.processor.LlavaConversation;
@@ -138,24 +135,6 @@ public final class LlavaEngine extends ModelEngine {
   @Override
   public EncodedInput encode(String prompt, List<RgbImage> images, String sampleId) {
     return encoder.encode(prompt, images, sampleId);
-  }
-
-  /**
-   * A benchmark prompt (encoded images decoded here; errors name the sample and image) → model
-   * input.
-   */
-  @Override
-  public EncodedInput encode(Prompt prompt, String sampleId) {
-    List<RgbImage> images = new ArrayList<>();
-    if (!prompt.videos().isEmpty()) {
-      throw new IllegalArgumentException(
-          prompt.source()
-              + ": LLaVA takes no video input; its chat template gives frames as images");
-    }
-    for (int k = 0; k < prompt.images().size(); k++) {
-      images.add(ImageDecoder.decode(prompt.images().get(k), prompt.source() + " image " + k));
-    }
-    return encode(prompt.text(), images, sampleId);
   }
 
   /**

@@ -1,11 +1,15 @@
 package org.v2drop.core.engine;
 
+import java.util.ArrayList;
 import java.util.List;
+import org.v2drop.core.bench.Prompt;
 import org.v2drop.core.drop.MethodSpec;
 import org.v2drop.core.generate.Generation;
 import org.v2drop.core.generate.Generator;
 import org.v2drop.core.model.VlModel;
 import org.v2drop.core.processor.EncodedInput;
+import org.v2drop.core.processor.ImageDecoder;
+import org.v2drop.core.processor.RgbImage;
 import org.v2drop.core.processor.TextTokenizer;
 
 /**
@@ -26,6 +30,30 @@ public abstract class ModelEngine implements Engine {
 
   public VlModel model() {
     return model;
+  }
+
+  /**
+   * A benchmark prompt (its encoded images and video frames decoded here; errors name the sample,
+   * the image or the frame) → model input, through the family's {@link #encode(String, List, List,
+   * String)}.
+   */
+  @Override
+  public EncodedInput encode(Prompt prompt, String sampleId) {
+    List<RgbImage> images = new ArrayList<>();
+    for (int k = 0; k < prompt.images().size(); k++) {
+      images.add(ImageDecoder.decode(prompt.images().get(k), prompt.source() + " image " + k));
+    }
+    List<List<RgbImage>> videos = new ArrayList<>();
+    for (int v = 0; v < prompt.videos().size(); v++) {
+      List<RgbImage> frames = new ArrayList<>();
+      List<byte[]> encoded = prompt.videos().get(v);
+      for (int f = 0; f < encoded.size(); f++) {
+        frames.add(
+            ImageDecoder.decode(encoded.get(f), prompt.source() + " video " + v + " frame " + f));
+      }
+      videos.add(frames);
+    }
+    return encode(prompt.text(), images, videos, sampleId);
   }
 
   /** Greedy generation with the method's dropping. */

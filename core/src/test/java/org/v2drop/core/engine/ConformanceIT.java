@@ -42,14 +42,13 @@ class ConformanceIT {
   private static final Map<String, Engine> ENGINES = new java.util.HashMap<>();
 
   static Engine engine(String fixture) {
-    return ENGINES.computeIfAbsent(
-        fixture,
-        f ->
-            ModelFamilies.load(
-                Fixtures.dir(f),
-                Device.cpu(),
-                ComputeDType.FLOAT32,
-                ModelFamily.PlannedUse.typical(1, 3)));
+    return ENGINES.computeIfAbsent(fixture, f -> load(f, ComputeDType.FLOAT32));
+  }
+
+  /** A fixture's engine through the family registry, on the CPU, planned for small batches. */
+  static Engine load(String fixture, ComputeDType dtype) {
+    return ModelFamilies.load(
+        Fixtures.dir(fixture), Device.cpu(), dtype, ModelFamily.PlannedUse.typical(3, 3));
   }
 
   @AfterAll

@@ -3,7 +3,6 @@ package org.v2drop.core.engine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,14 +37,7 @@ class FusedDecoderIT {
 
   static ModelEngine engine(String fixture, ComputeDType dtype) {
     return ENGINES.computeIfAbsent(
-        fixture + " " + dtype,
-        k ->
-            (ModelEngine)
-                org.v2drop.core.family.ModelFamilies.load(
-                    Fixtures.dir(fixture),
-                    Device.cpu(),
-                    dtype,
-                    org.v2drop.core.family.ModelFamily.PlannedUse.typical(2, 3)));
+        fixture + " " + dtype, k -> (ModelEngine) ConformanceIT.load(fixture, dtype));
   }
 
   static Stream<Arguments> cases() {

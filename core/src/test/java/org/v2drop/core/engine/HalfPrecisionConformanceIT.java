@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,8 +17,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.v2drop.core.drop.MethodSpec;
-import org.v2drop.core.family.ModelFamilies;
-import org.v2drop.core.family.ModelFamily;
 import org.v2drop.core.generate.Generation;
 import org.v2drop.core.generate.KeptStage;
 import org.v2drop.core.model.ComputeDType;
@@ -72,14 +69,7 @@ class HalfPrecisionConformanceIT {
   private static final double[] MAX_LOGIT_DIFF = {0};
 
   static Engine engine(String fixture) {
-    return ENGINES.computeIfAbsent(
-        fixture,
-        f ->
-            ModelFamilies.load(
-                Fixtures.dir(f),
-                Device.cpu(),
-                ComputeDType.FLOAT16,
-                ModelFamily.PlannedUse.typical(3, 3)));
+    return ENGINES.computeIfAbsent(fixture, f -> ConformanceIT.load(f, ComputeDType.FLOAT16));
   }
 
   @AfterAll

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.v2drop.core.bench.ChatTemplate;
-import org.v2drop.core.bench.Prompt;
 import org.v2drop.core.engine.MemoryPlan;
 import org.v2drop.core.engine.ModelEngine;
 import org.v2drop.core.family.ModelFamily;
@@ -16,7 +15,6 @@ import org.v2drop.core.model.DecoderWeights;
 import org.v2drop.core.model.VlModel;
 import org.v2drop.core.model.WeightReader;
 import org.v2drop.core.processor.EncodedInput;
-import org.v2drop.core.processor.ImageDecoder;
 import org.v2drop.core.processor.RgbImage;
 import org.v2drop.core.processor.TextTokenizer;
 
@@ -114,25 +112,6 @@ public final class Qwen2VlEngine extends ModelEngine {
   public EncodedInput encode(
       String prompt, List<RgbImage> images, List<List<RgbImage>> videos, String sampleId) {
     return encoder.encode(prompt, images, videos, sampleId);
-  }
-
-  @Override
-  public EncodedInput encode(Prompt prompt, String sampleId) {
-    List<RgbImage> images = new ArrayList<>();
-    for (int k = 0; k < prompt.images().size(); k++) {
-      images.add(ImageDecoder.decode(prompt.images().get(k), prompt.source() + " image " + k));
-    }
-    List<List<RgbImage>> videos = new ArrayList<>();
-    for (int v = 0; v < prompt.videos().size(); v++) {
-      List<RgbImage> frames = new ArrayList<>();
-      List<byte[]> encoded = prompt.videos().get(v);
-      for (int f = 0; f < encoded.size(); f++) {
-        frames.add(
-            ImageDecoder.decode(encoded.get(f), prompt.source() + " video " + v + " frame " + f));
-      }
-      videos.add(frames);
-    }
-    return encode(prompt.text(), images, videos, sampleId);
   }
 
   /**
