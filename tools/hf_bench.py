@@ -104,7 +104,17 @@ def generate(model, ids, pixels, stages, new_tokens):
             raise SystemExit(f"{feats.shape[0]} image features for {int(is_vision.sum())} image tokens")
         h = h.masked_scatter(is_vision[None, :, None].expand_as(h), feats.to(h.dtype))
     pos = torch.arange(ids.shape[1], device=ids.device)[None]
-    vision = is_vision.clone()
+    return ((t1 - t0) * 1e3,) + run_decoder(model, h, is_vision.clone(), pos, 0, stages, new_tokens, t1)
+
+
+def run_decoder(model, h, vision, pos, delta, stages, new_tokens, t1):
+    """The KV-cached greedy loop both families share, from the prompt's input embeddings h (1, n, hidden): prefill
+    layer by layer with V2Drop at the schedule's layers (kept tokens keep every row of their position ids pos:
+    (1, n) for 1-D RoPE, (3, 1, n) for M-RoPE), then new_tokens - 1 decode steps at position n + delta + step on
+    every row. t1 is when the prefill began. Returns (prefill_ms, decode_ms, vision tokens per layer, tokens per
+    layer, prefill ms per layer with its drop step)."""
+    lm = model.model.language_model
+    n = h.shape[1]
     cache = DynamicCache(config=lm.config)
     prev = None
     drops = dict(stages)
@@ -113,27 +123,26 @@ def generate(model, ids, pixels, stages, new_tokens):
         layer_start = now()
         if l in drops:
             mask = v2drop_keep(h, prev, vision, drops[l])
-            h, pos, vision = h[:, mask], pos[:, mask], vision[mask]
+            h, pos, vision = h[:, mask], pos[..., mask], vision[mask]
         prev = h
         cs = lm.rotary_emb(h, pos)
-        h = layer(h, attention_mask=None, position_ids=pos, past_key_values=cache, use_cache=True,
-                  position_embeddings=cs)
+        h = layer(h, attention_mask=None, position_ids=pos if pos.dim() == 2 else pos[0], past_key_values=cache,
+                  use_cache=True, position_embeddings=cs)
         vision_per_layer.append(int(vision.sum()))
         tokens_per_layer.append(int(h.shape[1]))
         layer_ms.append((now() - layer_start) * 1e3)
     token = model.lm_head(lm.norm(h[:, -1:])).argmax(-1)
     t2 = now()
-    n = ids.shape[1]
     for step in range(new_tokens - 1):
         x = lm.embed_tokens(token)
-        p = torch.tensor([[n + step]], device=ids.device)
+        p = torch.full(tuple(pos.shape[:-1]) + (1,), n + delta + step, device=h.device)
         cs = lm.rotary_emb(x, p)
         for layer in lm.layers:
-            x = layer(x, attention_mask=None, position_ids=p, past_key_values=cache, use_cache=True,
-                      position_embeddings=cs)
+            x = layer(x, attention_mask=None, position_ids=p if p.dim() == 2 else p[0], past_key_values=cache,
+                      use_cache=True, position_embeddings=cs)
         token = model.lm_head(lm.norm(x)).argmax(-1)
     t3 = now()
-    return (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3, vision_per_layer, tokens_per_layer, layer_ms
+    return (t2 - t1) * 1e3, (t3 - t2) * 1e3, vision_per_layer, tokens_per_layer, layer_ms
 
 
 def pattern(width, height, seed):
@@ -213,36 +222,8 @@ def generate_qwen(model, inputs, stages, new_tokens):
         vision |= mask
     kw = {k: inputs[k] for k in ("image_grid_thw", "video_grid_thw", "mm_token_type_ids") if k in inputs}
     pos, delta = model.model.get_rope_index(ids, **kw)  # (3, 1, n), (1, 1)
-    cache = DynamicCache(config=lm.config)
-    prev = None
-    drops = dict(stages)
-    vision_per_layer, tokens_per_layer, layer_ms = [], [], []
-    for l, layer in enumerate(lm.layers):
-        layer_start = now()
-        if l in drops:
-            mask = v2drop_keep(h, prev, vision, drops[l])
-            h, pos, vision = h[:, mask], pos[:, :, mask], vision[mask]  # kept tokens keep all three rows
-        prev = h
-        cs = lm.rotary_emb(h, pos)
-        h = layer(h, attention_mask=None, position_ids=pos[0], past_key_values=cache, use_cache=True,
-                  position_embeddings=cs)
-        vision_per_layer.append(int(vision.sum()))
-        tokens_per_layer.append(int(h.shape[1]))
-        layer_ms.append((now() - layer_start) * 1e3)
-    token = model.lm_head(lm.norm(h[:, -1:])).argmax(-1)
-    t2 = now()
-    n = ids.shape[1]
     d = int(delta.reshape(-1)[0])
-    for step in range(new_tokens - 1):
-        x = lm.embed_tokens(token)
-        p = torch.full((3, 1, 1), n + d + step, device=ids.device)
-        cs = lm.rotary_emb(x, p)
-        for layer in lm.layers:
-            x = layer(x, attention_mask=None, position_ids=p[0], past_key_values=cache, use_cache=True,
-                      position_embeddings=cs)
-        token = model.lm_head(lm.norm(x)).argmax(-1)
-    t3 = now()
-    return (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3, vision_per_layer, tokens_per_layer, layer_ms
+    return ((t1 - t0) * 1e3,) + run_decoder(model, h, vision, pos, d, stages, new_tokens, t1)
 
 
 def prefill_flops(hidden, intermediate, tokens_per_layer):

@@ -223,10 +223,8 @@ class EvalJobIT {
     // a 96x96 image: smart-resized to 84x84 (6x6 patches) = 9 merged tokens; the video's 4 frames
     // of 96x96 under the video processor's max_pixels 6272: 56x56 (4x4 patches, 4 merged tokens)
     // per temporal patch of 2 frames = 8 tokens (as 4 images they would be 36)
-    Row video = preds.filter("benchmark = 'shapes_video' and method = 'vanilla'").first();
-    Row pope = preds.filter("benchmark = 'shapes_pope' and method = 'vanilla'").first();
-    assertEquals(9, (Integer) pope.getList(pope.fieldIndex("vision_tokens_per_layer")).get(0));
-    assertEquals(8, (Integer) video.getList(video.fieldIndex("vision_tokens_per_layer")).get(0));
+    assertEquals(9, promptVisionTokens(out, "q", "shapes_pope"));
+    assertEquals(8, promptVisionTokens(out, "q", "shapes_video"));
     Row v2 = preds.filter("benchmark = 'shapes_pope' and method = 'v2drop@2:0.5,4:0.25'").first();
     List<Object> perLayer = v2.getList(v2.fieldIndex("vision_tokens_per_layer"));
     assertEquals(6, perLayer.size(), "the Qwen checkpoint's 6 decoder layers");
@@ -264,22 +262,8 @@ class EvalJobIT {
             1);
     assertTrue(EvalJob.run(spark, small, false, m -> {}).failedCells().isEmpty());
     // frames: 2 takes 2 of the 4 frames (one temporal patch), each 56x56 under max_pixels 4000
-    Row twoFrames =
-        spark
-            .read()
-            .parquet(ReportPaths.predictions(out.toString()))
-            .filter("run_id = 'q2' and benchmark = 'shapes_video'")
-            .first();
-    assertEquals(
-        4, (Integer) twoFrames.getList(twoFrames.fieldIndex("vision_tokens_per_layer")).get(0));
-    Row smaller =
-        spark
-            .read()
-            .parquet(ReportPaths.predictions(out.toString()))
-            .filter("run_id = 'q2' and benchmark = 'shapes_pope'")
-            .first();
-    assertEquals(
-        4, (Integer) smaller.getList(smaller.fieldIndex("vision_tokens_per_layer")).get(0));
+    assertEquals(4, promptVisionTokens(out, "q2", "shapes_video"));
+    assertEquals(4, promptVisionTokens(out, "q2", "shapes_pope"));
     Sweep llava =
         new Sweep(
             "q3",
@@ -302,6 +286,22 @@ class EvalJobIT {
         refused.getMessage().contains("model tiny-a")
             && refused.getMessage().contains("min_pixels / max_pixels apply to dynamic-resolution"),
         refused.getMessage());
+  }
+
+  /** The vision tokens of the first vanilla prediction of a run's benchmark, before any drop. */
+  private static int promptVisionTokens(Path out, String runId, String benchmark) {
+    Row r =
+        spark
+            .read()
+            .parquet(ReportPaths.predictions(out.toString()))
+            .filter(
+                "run_id = '"
+                    + runId
+                    + "' and benchmark = '"
+                    + benchmark
+                    + "' and method = 'vanilla'")
+            .first();
+    return (Integer) r.getList(r.fieldIndex("vision_tokens_per_layer")).get(0);
   }
 
   @Test
