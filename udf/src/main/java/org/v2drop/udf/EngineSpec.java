@@ -20,6 +20,7 @@ import org.v2drop.core.family.ProcessorOverrides;
  *     come from the executors' own credential providers)
  * @param processor the sweep's overrides of the checkpoint's image processor (pixel bounds)
  * @param frames benchmark → frames taken from each video sample (absent or 0: all), this model's
+ * @param videos video benchmark → where its video files (or zips of them) are (local, HDFS, S3)
  */
 public record EngineSpec(
     String runId,
@@ -30,7 +31,8 @@ public record EngineSpec(
     Map<String, Integer> maxNewTokens,
     Map<String, String> hadoopConf,
     ProcessorOverrides processor,
-    Map<String, Integer> frames)
+    Map<String, Integer> frames,
+    Map<String, String> videos)
     implements Serializable {
   /** The {@code maxNewTokens} key of an override for every benchmark. */
   public static final String ALL_BENCHMARKS = "*";
@@ -45,6 +47,7 @@ public record EngineSpec(
     maxNewTokens = Map.copyOf(maxNewTokens);
     hadoopConf = Map.copyOf(hadoopConf);
     frames = Map.copyOf(frames);
+    videos = Map.copyOf(videos);
   }
 
   /** Frames taken from each video sample of {@code benchmark} (0: all). */
@@ -70,6 +73,7 @@ public record EngineSpec(
         maxNewTokens,
         hadoopConf,
         ProcessorOverrides.NONE,
+        Map.of(),
         Map.of());
   }
 

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.v2drop.core.bench.Benchmark;
@@ -20,6 +21,8 @@ import org.v2drop.core.engine.Engine;
 import org.v2drop.core.eval.BatchedEvaluator;
 import org.v2drop.core.eval.Evaluator;
 import org.v2drop.core.eval.SampleResult;
+import org.v2drop.core.video.VideoLibrary;
+import org.v2drop.core.video.Videos;
 
 /**
  * The Spark side of evaluation: maps sample rows ({@link SampleTable}, with the method and, when
@@ -59,6 +62,17 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
       private String loadError;
       private final Map<List<String>, BatchedEvaluator> evaluators =
           new HashMap<>(); // (benchmark, method)
+      private final Map<String, VideoLibrary> libraries = new HashMap<>(); // benchmark →
+
+      {
+        TaskContext task = TaskContext.get();
+        if (task != null) {
+          task.addTaskCompletionListener(
+              (org.apache.spark.util.TaskCompletionListener)
+                  ctx -> libraries.values().forEach(VideoLibrary::close));
+        }
+      }
+
       private final Deque<Row> done = new ArrayDeque<>();
       private Row ahead; // first row of the next batch, already read
 
@@ -101,7 +115,8 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
                 executor,
                 binding.describe(),
                 dtype(),
-                ExecutorModelCache.loads());
+                ExecutorModelCache.loads(),
+                frames(batch.get(0)));
         Row[] out = new Row[batch.size()];
         List<Integer> valid = new ArrayList<>();
         List<Sample> samples = new ArrayList<>();
@@ -141,6 +156,12 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
         return List.of(out);
       }
 
+      /** Frames per video the batch's benchmark is read with; null for image benchmarks. */
+      private Integer frames(Row in) {
+        String benchmark = in.getAs(SampleTable.BENCHMARK);
+        return spec.videos().containsKey(benchmark) ? spec.frames(benchmark) : null;
+      }
+
       /** The compute dtype's name, or the reason it has none (a bad dtype in the sweep). */
       private String dtype() {
         try {
@@ -177,10 +198,25 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
                       benchmark,
                       MethodSpec.parse(method),
                       maxNew,
-                      spec.frames(benchmarkName)));
+                      new Videos(library(benchmarkName), spec.frames(benchmarkName))));
           evaluators.put(key, e);
         }
         return e;
+      }
+
+      /** The benchmark's videos, opened once per partition; null when it has none. */
+      private VideoLibrary library(String benchmark) {
+        String location = spec.videos().get(benchmark);
+        if (location == null) {
+          return null;
+        }
+        return libraries.computeIfAbsent(
+            benchmark,
+            b ->
+                new VideoLibrary(
+                    new HadoopVideoStorage(spec.hadoopConf()),
+                    location,
+                    localDir.resolve("v2drop-videos")));
       }
     };
   }

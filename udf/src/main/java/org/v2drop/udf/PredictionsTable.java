@@ -50,6 +50,8 @@ public final class PredictionsTable {
    */
   public static final String BATCH_SIZE = "batch_size";
 
+  public static final String FRAMES = "frames";
+
   /** {@link #STATUS} of a row with an answer. */
   public static final String OK = "ok";
 
@@ -93,7 +95,8 @@ public final class PredictionsTable {
           .add(VISION_POSITIONS, DataTypes.createArrayType(DataTypes.IntegerType, false), true)
           .add(SAMPLE_JSON, DataTypes.StringType, true)
           .add(JVM_ENGINE_LOADS, DataTypes.IntegerType, true)
-          .add(BATCH_SIZE, DataTypes.IntegerType, true);
+          .add(BATCH_SIZE, DataTypes.IntegerType, true)
+          .add(FRAMES, DataTypes.IntegerType, true);
 
   /**
    * Where a prediction was made: the same for every row of a batch.
@@ -109,7 +112,8 @@ public final class PredictionsTable {
       String executorId,
       String device,
       String dtype,
-      int engineLoads) {}
+      int engineLoads,
+      Integer frames) {}
 
   private PredictionsTable() {}
 
@@ -164,7 +168,8 @@ public final class PredictionsTable {
         .set(DEVICE, p.device())
         .set(DTYPE, p.dtype())
         .set(SAMPLE_JSON, in.getAs(SampleTable.SAMPLE_JSON))
-        .set(JVM_ENGINE_LOADS, p.engineLoads());
+        .set(JVM_ENGINE_LOADS, p.engineLoads())
+        .set(FRAMES, p.frames());
   }
 
   private static int[] ints(long[] values) {

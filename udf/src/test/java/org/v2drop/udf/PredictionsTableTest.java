@@ -15,7 +15,7 @@ import org.v2drop.core.eval.SampleResult;
  */
 class PredictionsTableTest {
   private static final PredictionsTable.Provenance WHERE =
-      new PredictionsTable.Provenance("run-1", "model-a", "exec-3", "gpu:1", "float16", 7);
+      new PredictionsTable.Provenance("run-1", "model-a", "exec-3", "gpu:1", "float16", 7, 8);
 
   @Test
   void everyValueOfAnAnswerLandsInItsOwnColumn() {
@@ -51,6 +51,7 @@ class PredictionsTableTest {
     assertEquals(List.of(8, 9, 12, 13), seq(v.get("vision_positions")));
     assertEquals("{\"question_id\":\"q7\"}", v.get("sample_json"));
     assertEquals(7, v.get("jvm_engine_loads"));
+    assertEquals(8, v.get("frames"));
     assertEquals(2, v.get("batch_size"));
     assertEquals(PredictionsTable.SCHEMA.size(), v.size());
   }

@@ -2,6 +2,7 @@ package org.v2drop.core.bench;
 
 import java.util.List;
 import java.util.Map;
+import org.v2drop.core.video.Videos;
 
 /**
  * One lmms-eval task: where its rows live and which columns it reads, the prompt it builds, how a
@@ -72,16 +73,16 @@ public interface Benchmark {
   }
 
   /**
-   * {@link #toPrompt(Sample, ChatTemplate)} with at most {@code frames} frames of each video (0:
-   * all); a benchmark without videos ignores it.
+   * {@link #toPrompt(Sample, ChatTemplate)} for a benchmark of videos, read from {@code videos}; a
+   * benchmark without videos ignores it.
    */
-  default Prompt toPrompt(Sample sample, ChatTemplate template, int frames) {
+  default Prompt toPrompt(Sample sample, ChatTemplate template, Videos videos) {
     return toPrompt(sample, template);
   }
 
   /** The sample's question in the model family's template, with one image per placeholder. */
   default Prompt toPrompt(Sample sample, ChatTemplate template) {
-    return new Prompt(
+    return Prompt.ofEncoded(
         template.apply(question(sample), sample.images().size()),
         sample.images(),
         name() + " sample " + sample.id());

@@ -1,6 +1,5 @@
 package org.v2drop.core.bench;
 
-import static org.v2drop.core.bench.DatasetLayout.frames;
 import static org.v2drop.core.bench.DatasetLayout.imageTable;
 import static org.v2drop.core.bench.DatasetLayout.single;
 
@@ -40,7 +39,9 @@ public final class Benchmarks {
             PromptFragments.VIZWIZ_SHORT_ANSWER));
     register(new ScienceQaBenchmark("scienceqa_img", single("ScienceQA-IMG", "test")));
     register(new MmbenchBenchmark("mmbench_en_dev", single("en", "dev", "index")));
-    register(new VideoMcqBenchmark("videomme", frames("data", "test", "question_id")));
+    register(
+        new VideoMcqBenchmark(
+            "videomme", DatasetLayout.videos("videomme", "test", "data", "question_id")));
   }
 
   /**
@@ -69,7 +70,9 @@ public final class Benchmarks {
   public static final Benchmark SHAPES_MMBENCH =
       register(new MmbenchBenchmark("shapes_mmbench", single("en", "test", "index")));
   public static final Benchmark SHAPES_VIDEO =
-      register(new VideoMcqBenchmark("shapes_video", frames("data", "test", "question_id")));
+      register(
+          new VideoMcqBenchmark(
+              "shapes_video", DatasetLayout.videos("videomme", "test", "data", "question_id")));
 
   private Benchmarks() {}
 

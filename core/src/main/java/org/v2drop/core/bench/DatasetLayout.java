@@ -13,16 +13,18 @@ import java.util.Map;
  * @param split default split (file prefix)
  * @param idColumns columns that identify a row, joined by {@value #ID_SEPARATOR}; empty = a content
  *     hash of the row
- * @param imageColumn the image struct column (or list of structs when {@code imageList})
+ * @param imageColumn the image struct column; null when rows carry no images
  * @param imagesDir GQA: directory of the image table joined on {@code imageId}, else null
+ * @param videosDir a video benchmark's files (or zips of them) when the sweep names no other place,
+ *     relative to the repository copy; null for image benchmarks
  */
 public record DatasetLayout(
     String dir,
     String split,
     List<String> idColumns,
     String imageColumn,
-    boolean imageList,
-    String imagesDir) {
+    String imagesDir,
+    String videosDir) {
   /** Joins the values of several id columns into one sample id. */
   public static final String ID_SEPARATOR = "#";
 
@@ -32,12 +34,26 @@ public record DatasetLayout(
 
   /** One image per row in column {@code image}. */
   public static DatasetLayout single(String dir, String split, String... idColumns) {
-    return new DatasetLayout(dir, split, List.of(idColumns), "image", false, null);
+    return new DatasetLayout(dir, split, List.of(idColumns), "image", null, null);
   }
 
-  /** A list of frames per row in column {@code frames}. */
-  public static DatasetLayout frames(String dir, String split, String... idColumns) {
-    return new DatasetLayout(dir, split, List.of(idColumns), "frames", true, null);
+  /**
+   * Text rows and a video file per row elsewhere: by default under {@code videosDir} of the
+   * repository copy (Video-MME: {@code data/}, or the {@code videos_chunked_NN.zip} beside it).
+   */
+  public static DatasetLayout videos(
+      String dir, String split, String videosDir, String... idColumns) {
+    return new DatasetLayout(dir, split, List.of(idColumns), null, null, videosDir);
+  }
+
+  /** Whether rows name video files kept elsewhere. */
+  public boolean hasVideos() {
+    return videosDir != null;
+  }
+
+  /** Whether rows carry images in a column (else they are text, with videos elsewhere). */
+  public boolean hasImages() {
+    return imageColumn != null;
   }
 
   /**
@@ -45,7 +61,7 @@ public record DatasetLayout(
    */
   public static DatasetLayout imageTable(
       String dir, String imagesDir, String split, String... idColumns) {
-    return new DatasetLayout(dir, split, List.of(idColumns), "image", false, imagesDir);
+    return new DatasetLayout(dir, split, List.of(idColumns), "image", imagesDir, null);
   }
 
   /** The shard glob for {@code root} and a split (null = the default split). */

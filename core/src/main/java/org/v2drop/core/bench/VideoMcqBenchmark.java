@@ -1,15 +1,24 @@
 package org.v2drop.core.bench;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.v2drop.core.processor.RgbImage;
+import org.v2drop.core.processor.Visual;
+import org.v2drop.core.video.Videos;
 
 /**
- * A Video-MME-style task with frames already extracted to images (docs/benchmarks.md "Video"):
- * every frame is an image in the prompt; options already read "A. ..."; the same letter extraction
- * as MMBench.
+ * Video-MME as lmms-eval reads it (docs/benchmarks.md "Video"): text rows ({@code videoID},
+ * question, options already "A. ...", answer letter) and a video file per {@code videoID} ({@code
+ * <videoID>.mp4}, else {@code .MP4}, else {@code .mkv}) among the benchmark's videos; the frames go
+ * in as images for a family without video input (LLaVA: one {@code <image>} per frame), as one
+ * video for one with it; the same letter extraction as MMBench.
  */
 public final class VideoMcqBenchmark extends NamedBenchmark {
+  /** The file names tried for a video, in lmms-eval's order. */
+  static final List<String> EXTENSIONS = List.of(".mp4", ".MP4", ".mkv");
+
   public VideoMcqBenchmark(String name, DatasetLayout layout) {
     super(name, layout);
   }
@@ -18,12 +27,13 @@ public final class VideoMcqBenchmark extends NamedBenchmark {
   public List<Column> columns() {
     return List.of(
         Column.of("question_id", Column.Kind.STRING),
+        Column.of("videoID", Column.Kind.STRING),
         Column.of("question", Column.Kind.STRING),
         Column.of("options", Column.Kind.STRING_LIST),
         Column.of("answer", Column.Kind.STRING),
-        Column.of("frames", Column.Kind.IMAGE_LIST),
         Column.optional("duration", Column.Kind.STRING),
         Column.optional("domain", Column.Kind.STRING),
+        Column.optional("sub_category", Column.Kind.STRING),
         Column.optional("task_type", Column.Kind.STRING));
   }
 
@@ -37,54 +47,26 @@ public final class VideoMcqBenchmark extends NamedBenchmark {
         + PromptFragments.OPTION_LETTER;
   }
 
-  /**
-   * The frames as one video where the model family takes video input ({@link
-   * ChatTemplate#applyVideo}), else as images, one per frame.
-   */
+  /** Without video files configured the sample fails, naming what is missing. */
   @Override
   public Prompt toPrompt(Sample sample, ChatTemplate template) {
-    return toPrompt(sample, template, 0);
+    return toPrompt(sample, template, Videos.NONE);
   }
 
-  /**
-   * With {@code frames > 0} and more frames in the sample, {@code frames} of them taken uniformly
-   * as lmms-eval samples a video ({@code np.linspace(0, total - 1, frames, dtype=int)}); fewer
-   * frames than that are all used.
-   */
+  /** The sample's video, {@code videos.frames()} frames sampled uniformly (0: every frame). */
   @Override
-  public Prompt toPrompt(Sample sample, ChatTemplate template, int frames) {
+  public Prompt toPrompt(Sample sample, ChatTemplate template, Videos videos) {
     String source = name() + " sample " + sample.id();
-    List<byte[]> all = sample.images();
-    List<byte[]> chosen = new java.util.ArrayList<>();
-    for (int i : uniformFrames(all.size(), frames)) {
-      chosen.add(all.get(i));
+    String id = sample.string("videoID");
+    List<Visual> frames = new ArrayList<>();
+    for (RgbImage f : videos.read(EXTENSIONS.stream().map(e -> id + e).toList(), source)) {
+      frames.add(Visual.decoded(f));
     }
     String video = template.applyVideo(question(sample));
     if (video == null) {
-      return new Prompt(template.apply(question(sample), chosen.size()), chosen, source);
+      return new Prompt(template.apply(question(sample), frames.size()), frames, source);
     }
-    return new Prompt(video, List.of(), List.of(chosen), source);
-  }
-
-  /**
-   * {@code np.linspace(0, total - 1, wanted, dtype=int)}: {@code wanted} indices spread evenly over
-   * {@code total} frames, first and last included, truncated toward zero; every index when {@code
-   * wanted} is 0 or not below {@code total}.
-   */
-  static int[] uniformFrames(int total, int wanted) {
-    if (wanted <= 0 || wanted >= total) {
-      int[] all = new int[total];
-      for (int i = 0; i < total; i++) {
-        all[i] = i;
-      }
-      return all;
-    }
-    int[] out = new int[wanted];
-    double step = wanted == 1 ? 0 : (double) (total - 1) / (wanted - 1);
-    for (int i = 0; i < wanted; i++) {
-      out[i] = i == wanted - 1 && wanted > 1 ? total - 1 : (int) (i * step);
-    }
-    return out;
+    return new Prompt(video, List.of(), List.of(frames), source);
   }
 
   @Override
@@ -117,8 +99,12 @@ public final class VideoMcqBenchmark extends NamedBenchmark {
     }
   }
 
-  /** Per-value accuracies: {@code duration/short}, {@code domain/...}, {@code task_type/...}. */
-  private static final List<String> GROUPS = List.of("duration", "domain", "task_type");
+  /**
+   * Per-value accuracies, as lmms-eval logs them: {@code duration/short|medium|long}, {@code
+   * domain/...}, {@code sub_category/...}, {@code task_type/...}.
+   */
+  private static final List<String> GROUPS =
+      List.of("duration", "domain", "sub_category", "task_type");
 
   @Override
   public Map<String, Double> metrics(Tally t) {

@@ -8,9 +8,9 @@ import org.v2drop.core.generate.Generation;
 import org.v2drop.core.generate.Generator;
 import org.v2drop.core.model.VlModel;
 import org.v2drop.core.processor.EncodedInput;
-import org.v2drop.core.processor.ImageDecoder;
 import org.v2drop.core.processor.RgbImage;
 import org.v2drop.core.processor.TextTokenizer;
+import org.v2drop.core.processor.Visual;
 
 /**
  * What every family's {@link Engine} shares: generation through one {@link Generator} over the
@@ -41,15 +41,14 @@ public abstract class ModelEngine implements Engine {
   public EncodedInput encode(Prompt prompt, String sampleId) {
     List<RgbImage> images = new ArrayList<>();
     for (int k = 0; k < prompt.images().size(); k++) {
-      images.add(ImageDecoder.decode(prompt.images().get(k), prompt.source() + " image " + k));
+      images.add(prompt.images().get(k).rgb(prompt.source() + " image " + k));
     }
     List<List<RgbImage>> videos = new ArrayList<>();
     for (int v = 0; v < prompt.videos().size(); v++) {
       List<RgbImage> frames = new ArrayList<>();
-      List<byte[]> encoded = prompt.videos().get(v);
-      for (int f = 0; f < encoded.size(); f++) {
-        frames.add(
-            ImageDecoder.decode(encoded.get(f), prompt.source() + " video " + v + " frame " + f));
+      List<Visual> video = prompt.videos().get(v);
+      for (int f = 0; f < video.size(); f++) {
+        frames.add(video.get(f).rgb(prompt.source() + " video " + v + " frame " + f));
       }
       videos.add(frames);
     }

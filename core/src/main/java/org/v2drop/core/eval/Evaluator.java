@@ -10,6 +10,7 @@ import org.v2drop.core.drop.MethodSpec;
 import org.v2drop.core.engine.Engine;
 import org.v2drop.core.generate.Generation;
 import org.v2drop.core.processor.EncodedInput;
+import org.v2drop.core.video.Videos;
 
 /**
  * The whole chain for one sample of one benchmark with one drop method, without Spark: dataset row
@@ -24,22 +25,19 @@ public final class Evaluator {
   private final Benchmark benchmark;
   private final MethodSpec method;
   private final int maxNewTokens;
-  private final int frames;
+  private final Videos videos;
 
   public Evaluator(Engine engine, Benchmark benchmark, MethodSpec method, int maxNewTokens) {
-    this(engine, benchmark, method, maxNewTokens, 0);
+    this(engine, benchmark, method, maxNewTokens, Videos.NONE);
   }
 
   /**
-   * @param frames at most this many frames of each video sample (0: all), the sweep's setting for
-   *     the benchmark and model
+   * @param videos where a video benchmark's files are and how many frames of each the model sees
+   *     (the sweep's setting for the benchmark and model)
    */
   public Evaluator(
-      Engine engine, Benchmark benchmark, MethodSpec method, int maxNewTokens, int frames) {
-    if (frames < 0) {
-      throw new IllegalArgumentException("frames must be >= 0, found " + frames);
-    }
-    this.frames = frames;
+      Engine engine, Benchmark benchmark, MethodSpec method, int maxNewTokens, Videos videos) {
+    this.videos = videos;
     if (maxNewTokens < 1) {
       throw new IllegalArgumentException("max_new_tokens must be >= 1, found " + maxNewTokens);
     }
@@ -67,7 +65,7 @@ public final class Evaluator {
    * images.
    */
   Prompt toPrompt(Sample sample) {
-    return benchmark.toPrompt(sample, engine.chatTemplate(), frames);
+    return benchmark.toPrompt(sample, engine.chatTemplate(), videos);
   }
 
   /** The model input; the sample id that seeds the random baseline is {@code benchmark/sample}. */

@@ -391,7 +391,7 @@ public final class VideoDecoder implements AutoCloseable {
     }
   }
 
-  private static String error(int r) {
+  static String error(int r) {
     byte[] buf = new byte[256];
     av_strerror(r, buf, buf.length);
     int n = 0;

@@ -185,7 +185,7 @@ class BenchmarkPromptsTest {
         Benchmarks.byName("gqa").toPrompt(sample, (question, images) -> images + "|" + question);
     assertEquals("2|what is it?\nAnswer the question using a single word or phrase.", p.text());
     assertEquals(2, p.images().size());
-    assertEquals(2, p.images().get(1)[0]);
+    assertEquals(2, ((org.v2drop.core.processor.Visual.Encoded) p.images().get(1)).bytes()[0]);
     assertEquals("gqa sample 7", p.source());
   }
 
@@ -360,45 +360,103 @@ class BenchmarkPromptsTest {
   /** lmms-eval's uniform frame indices, {@code np.linspace(0, total - 1, n, dtype=int)}. */
   @Test
   void uniformFramesAreNumpysLinspace() {
-    assertArrayEquals(new int[] {0, 3, 6, 9}, VideoMcqBenchmark.uniformFrames(10, 4));
+    assertArrayEquals(new int[] {0, 3, 6, 9}, org.v2drop.core.video.FrameSampling.uniform(10, 4));
     assertArrayEquals(
-        new int[] {0, 4, 8, 13, 17, 22, 26, 31}, VideoMcqBenchmark.uniformFrames(32, 8));
-    assertArrayEquals(new int[] {0, 2, 4}, VideoMcqBenchmark.uniformFrames(5, 3));
-    assertArrayEquals(new int[] {0, 6}, VideoMcqBenchmark.uniformFrames(7, 2));
+        new int[] {0, 4, 8, 13, 17, 22, 26, 31},
+        org.v2drop.core.video.FrameSampling.uniform(32, 8));
+    assertArrayEquals(new int[] {0, 2, 4}, org.v2drop.core.video.FrameSampling.uniform(5, 3));
+    assertArrayEquals(new int[] {0, 6}, org.v2drop.core.video.FrameSampling.uniform(7, 2));
     assertArrayEquals(
-        new int[] {0, 16, 33, 49, 66, 82, 99}, VideoMcqBenchmark.uniformFrames(100, 7));
-    assertArrayEquals(new int[] {0, 1, 2}, VideoMcqBenchmark.uniformFrames(3, 5), "fewer: all");
-    assertArrayEquals(new int[] {0, 1, 2}, VideoMcqBenchmark.uniformFrames(3, 0), "0: all");
+        new int[] {0, 16, 33, 49, 66, 82, 99}, org.v2drop.core.video.FrameSampling.uniform(100, 7));
+    assertArrayEquals(
+        new int[] {0, 1, 2}, org.v2drop.core.video.FrameSampling.uniform(3, 5), "fewer: all");
+    assertArrayEquals(
+        new int[] {0, 1, 2}, org.v2drop.core.video.FrameSampling.uniform(3, 0), "0: all");
   }
 
   /**
-   * A video sample's frames: as images for a family without video input (LLaVA), as one video for
-   * one with it (Qwen2-VL); the frame setting takes them uniformly.
+   * A video sample's frames, read from its file: as images for a family without video input
+   * (LLaVA), as one video for one with it (Qwen2-VL); the frame setting takes them uniformly.
    */
   @Test
   void videoFramesGoInAsImagesOrAsOneVideo() {
     Benchmark b = Benchmarks.byName("videomme");
-    List<byte[]> frames = new java.util.ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      frames.add(new byte[] {(byte) i});
-    }
     Sample q =
-        new Sample(
+        Sample.textOnly(
             "v",
-            Map.of("question", "Q?", "options", List.of("A. a", "B. b"), "answer", "A"),
-            frames,
+            Map.of(
+                "videoID",
+                "h264",
+                "question",
+                "Q?",
+                "options",
+                List.of("A. a", "B. b"),
+                "answer",
+                "A"),
             "test");
-    Prompt llava = b.toPrompt(q, org.v2drop.core.processor.LlavaConversation.DEFAULT, 3);
-    assertEquals(3, llava.images().size());
-    assertEquals(List.of(), llava.videos());
-    assertEquals(5, llava.images().get(2)[0], "frames 0, 2, 5 of 6");
-    assertTrue(llava.text().contains("<image> <image> <image>\n"), llava.text());
-    Prompt qwen = b.toPrompt(q, new org.v2drop.core.family.qwen2vl.Qwen2VlConversation(), 0);
-    assertEquals(List.of(), qwen.images());
-    assertEquals(1, qwen.videos().size());
-    assertEquals(6, qwen.videos().get(0).size(), "0: every frame");
-    assertTrue(
-        qwen.text().contains("<|vision_start|><|video_pad|><|vision_end|>Select the best answer"),
-        qwen.text());
+    try (org.v2drop.core.video.VideoLibrary lib = fixtureVideos()) {
+      Prompt llava =
+          b.toPrompt(
+              q,
+              org.v2drop.core.processor.LlavaConversation.DEFAULT,
+              new org.v2drop.core.video.Videos(lib, 3));
+      assertEquals(3, llava.images().size());
+      assertEquals(List.of(), llava.videos());
+      assertEquals(
+          List.of(0, 29, 59),
+          llava.images().stream()
+              .map(v -> org.v2drop.core.video.VideoDecoderTest.code(v.rgb("f")))
+              .toList(),
+          "frames 0, 29, 59 of 60 (h264.mp4)");
+      assertTrue(llava.text().contains("<image> <image> <image>\n"), llava.text());
+      Prompt qwen =
+          b.toPrompt(
+              q,
+              new org.v2drop.core.family.qwen2vl.Qwen2VlConversation(),
+              new org.v2drop.core.video.Videos(lib, 0));
+      assertEquals(List.of(), qwen.images());
+      assertEquals(1, qwen.videos().size());
+      assertEquals(60, qwen.videos().get(0).size(), "0: every frame");
+      assertTrue(
+          qwen.text().contains("<|vision_start|><|video_pad|><|vision_end|>Select the best answer"),
+          qwen.text());
+    }
+  }
+
+  /** A missing video, or no videos configured, fails the sample naming what is missing. */
+  @Test
+  void missingVideosAreNamed() {
+    Benchmark b = Benchmarks.byName("videomme");
+    Sample q =
+        Sample.textOnly(
+            "v",
+            Map.of("videoID", "nope", "question", "Q?", "options", List.of("A. a"), "answer", "A"),
+            "test");
+    try (org.v2drop.core.video.VideoLibrary lib = fixtureVideos()) {
+      RuntimeException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              RuntimeException.class,
+              () ->
+                  b.toPrompt(
+                      q,
+                      org.v2drop.core.processor.LlavaConversation.DEFAULT,
+                      new org.v2drop.core.video.Videos(lib, 4)));
+      assertTrue(
+          e.getMessage().contains("videomme sample v")
+              && e.getMessage().contains("nope.mp4 / nope.MP4 / nope.mkv"),
+          e.getMessage());
+    }
+    RuntimeException none =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            RuntimeException.class,
+            () -> b.toPrompt(q, org.v2drop.core.processor.LlavaConversation.DEFAULT));
+    assertTrue(none.getMessage().contains("no videos location"), none.getMessage());
+  }
+
+  private static org.v2drop.core.video.VideoLibrary fixtureVideos() {
+    return new org.v2drop.core.video.VideoLibrary(
+        org.v2drop.core.video.LocalVideoStorage.INSTANCE,
+        "src/test/resources/fixtures/video",
+        java.nio.file.Path.of(System.getProperty("java.io.tmpdir")));
   }
 }

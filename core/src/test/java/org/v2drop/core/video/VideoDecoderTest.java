@@ -25,7 +25,7 @@ import org.v2drop.core.processor.RgbImage;
  * which frame each index returns (every fixture frame carries its index as a code of blocks) and
  * the RGB values (within the tolerance docs/video.md states).
  */
-class VideoDecoderTest {
+public class VideoDecoderTest {
   static final Path DIR = Path.of("src/test/resources/fixtures/video");
   static final JsonNode REF;
 
@@ -192,7 +192,7 @@ class VideoDecoderTest {
   }
 
   /** The index a fixture frame carries (tools/make_video_fixtures.py {@code read_code}). */
-  static int code(RgbImage img) {
+  public static int code(RgbImage img) {
     int bits = REF.get("code").get("bits").asInt();
     int block = REF.get("code").get("block").asInt();
     int code = 0;
@@ -214,8 +214,29 @@ class VideoDecoderTest {
     return code;
   }
 
+  /** A smooth frame carrying {@code i} as the fixtures' block code (for written videos). */
+  public static RgbImage codedFrame(int i, int w, int h) {
+    int bits = REF.get("code").get("bits").asInt();
+    int block = REF.get("code").get("block").asInt();
+    byte[] px = new byte[3 * w * h];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int v = 128;
+        if (y >= 1 && y < 1 + block && x >= 1 && (x - 1) / block < bits) {
+          v = ((i >> ((x - 1) / block)) & 1) == 1 ? 255 : 0;
+        } else if (y > block + 1) {
+          v = (x * 2 + y + 9 * i) % 256;
+        }
+        for (int c = 0; c < 3; c++) {
+          px[(c * h + y) * w + x] = (byte) (c == 1 ? 255 - v : v);
+        }
+      }
+    }
+    return new RgbImage(w, h, px);
+  }
+
   /** {mean |a - b| over every value, share of values differing by more than 8}. */
-  static double[] difference(RgbImage a, RgbImage b) {
+  public static double[] difference(RgbImage a, RgbImage b) {
     assertEquals(a.width(), b.width());
     assertEquals(a.height(), b.height());
     long sum = 0;

@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
-import static org.apache.spark.sql.functions.transform;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -23,6 +22,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.IntegralType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
@@ -92,13 +92,16 @@ public final class BenchmarkReader {
     }
     Column json = to_json(struct(jsonCols.toArray(Column[]::new)));
     Column images =
-        layout.imageList()
-            ? transform(col(layout.imageColumn()), x -> x.getField("bytes"))
-            : array(col(layout.imageColumn()).getField("bytes"));
+        layout.hasImages()
+            ? array(col(layout.imageColumn()).getField("bytes"))
+            : array().cast(DataTypes.createArrayType(DataTypes.BinaryType));
     Column id =
         layout.idColumns().isEmpty()
             ? sha2(
-                    concat_ws("|", json, sha2(col(layout.imageColumn()).getField("bytes"), 256)),
+                    layout.hasImages()
+                        ? concat_ws(
+                            "|", json, sha2(col(layout.imageColumn()).getField("bytes"), 256))
+                        : json,
                     256)
                 .substr(1, 16)
             : concat_ws(

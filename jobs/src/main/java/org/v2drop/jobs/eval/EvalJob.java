@@ -17,6 +17,8 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.v2drop.core.bench.Benchmarks;
+import org.v2drop.core.bench.DatasetLayout;
 import org.v2drop.core.drop.MethodSpec;
 import org.v2drop.core.drop.MethodSpecException;
 import org.v2drop.core.family.ModelFamilies;
@@ -546,18 +548,56 @@ public final class EvalJob {
         sweep.maxNewTokens(),
         remoteFetchConf(spark),
         model.processor(),
-        frames(sweep, model));
+        frames(sweep, model),
+        videos(spark, sweep));
   }
 
   /**
-   * Frames taken from each video sample per benchmark with {@code model}: the model's setting, else
-   * the benchmark's; benchmarks with neither are absent (all frames).
+   * Where each video benchmark's files are: the sweep's {@code videos}, else the dataset copy's
+   * videos directory ({@code data/}) when it exists, else the copy itself (its zip archives).
+   */
+  static Map<String, String> videos(SparkSession spark, Sweep sweep) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Sweep.BenchmarkRef b : sweep.benchmarks()) {
+      DatasetLayout layout = Benchmarks.byName(b.name()).layout();
+      if (!layout.hasVideos()) {
+        continue;
+      }
+      String location = b.videos();
+      if (location == null) {
+        String root =
+            b.path().endsWith("/") ? b.path().substring(0, b.path().length() - 1) : b.path();
+        String dir = root + "/" + layout.videosDir();
+        location = isDirectory(spark, dir) ? dir : root;
+      }
+      out.put(b.name(), location);
+    }
+    return out;
+  }
+
+  private static boolean isDirectory(SparkSession spark, String path) {
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration())
+          .getFileStatus(p)
+          .isDirectory();
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Frames taken from each video sample per video benchmark with {@code model}: the model's
+   * setting, else the benchmark's, else {@link Sweep.BenchmarkRef#DEFAULT_FRAMES}.
    */
   static Map<String, Integer> frames(Sweep sweep, Sweep.ModelRef model) {
     Map<String, Integer> out = new LinkedHashMap<>();
     for (Sweep.BenchmarkRef b : sweep.benchmarks()) {
-      int n = model.frames() > 0 ? model.frames() : b.frames();
-      if (n > 0) {
+      int n =
+          model.frames() > 0
+              ? model.frames()
+              : b.frames() > 0 ? b.frames() : Sweep.BenchmarkRef.DEFAULT_FRAMES;
+      if (Benchmarks.byName(b.name()).layout().hasVideos()) {
         out.put(b.name(), n);
       }
     }

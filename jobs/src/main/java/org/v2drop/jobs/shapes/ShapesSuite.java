@@ -11,7 +11,6 @@ import org.apache.hadoop.fs.Path;
 import org.v2drop.core.bench.Benchmarks;
 import org.v2drop.core.bench.Sample;
 import org.v2drop.core.drop.SeededKeys;
-import org.v2drop.core.processor.LlavaConversation;
 
 /**
  * ShapesVQA: a deterministic synthetic suite in the real lmms-eval layouts. Each task is written
@@ -85,13 +84,19 @@ public final class ShapesSuite {
       for (Map.Entry<String, ParquetTable> f : g.files().entrySet()) {
         f.getValue().write(new Path(new Path(root, task.name()), f.getKey()), conf);
       }
+      for (Map.Entry<String, byte[]> f : g.blobs().entrySet()) {
+        Path p = new Path(new Path(root, task.name()), f.getKey());
+        try (org.apache.hadoop.fs.FSDataOutputStream out = p.getFileSystem(conf).create(p, true)) {
+          out.write(f.getValue());
+        }
+      }
       for (int i = 0; i < g.samples().size(); i++) {
         Sample s = g.samples().get(i);
         List<ParquetTable.Image> images = new ArrayList<>();
         for (int k = 0; k < s.images().size(); k++) {
           images.add(new ParquetTable.Image(s.images().get(k), s.id() + "_" + k + ".png"));
         }
-        String prompt = task.benchmark().toPrompt(s, LlavaConversation.DEFAULT).text();
+        String prompt = task.prompt(s);
         prompts.add(PromptsTable.row(task.name(), s.id(), prompt, g.targets().get(i), images));
       }
       total += g.samples().size();

@@ -22,6 +22,14 @@ final class TaskRows {
 
   /** Adds a row; image values become the sample's images, in column order. */
   void add(String id, Map<String, Object> row, String target) {
+    add(id, row, List.of(), target);
+  }
+
+  /**
+   * Adds a row whose sample also carries {@code frames} (a video's frames as rendered, which the
+   * row itself does not hold).
+   */
+  void add(String id, Map<String, Object> row, List<byte[]> frames, String target) {
     rows.add(row);
     Map<String, Object> columns = new LinkedHashMap<>();
     List<byte[]> images = new ArrayList<>();
@@ -37,6 +45,7 @@ final class TaskRows {
             columns.put(k, v instanceof Integer i ? Long.valueOf(i) : v);
           }
         });
+    images.addAll(frames);
     samples.add(new Sample(id, columns, images, task + "/" + split));
     targets.add(target);
   }

@@ -6,14 +6,24 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.v2drop.core.bench.Benchmark;
 import org.v2drop.core.bench.Benchmarks;
+import org.v2drop.core.bench.Sample;
+import org.v2drop.core.processor.ImageDecoder;
+import org.v2drop.core.processor.LlavaConversation;
+import org.v2drop.core.processor.RgbImage;
+import org.v2drop.core.video.Mp4Writer;
 
 /**
- * shapes_video: Video-MME-shaped questions over 4 frames (a list of image structs per row): which
- * way one object moves, in which frame an object appears (it is in one frame only), and the colour
- * an object has in the last frame.
+ * shapes_video: Video-MME's layout and questions over 4-frame clips (text rows in {@code
+ * videomme/<split>-*.parquet}, one H.264 mp4 per sample in {@code data/<videoID>.mp4}, one frame
+ * per scene at {@value #FPS} fps): which way one object moves, in which frame an object appears (it
+ * is in one frame only), and the colour an object has in the last frame.
  */
 public final class VideoTask implements ShapesTask {
   public static final int FRAMES = 4;
+
+  /** Frame rate of the written clips (one scene per frame). */
+  public static final int FPS = 2;
+
   private static final List<String> DIRECTIONS = List.of("left", "right", "up", "down");
 
   @Override
@@ -24,6 +34,7 @@ public final class VideoTask implements ShapesTask {
   @Override
   public GeneratedTask generate(String split, int count, SplittableRandom rng) {
     TaskRows t = new TaskRows(name(), split);
+    Map<String, byte[]> videos = new java.util.LinkedHashMap<>();
     int made = 0;
     while (made < count) {
       String id = split + "_" + made;
@@ -36,26 +47,32 @@ public final class VideoTask implements ShapesTask {
       if (clip == null) {
         continue;
       }
-      List<ParquetTable.Image> frames = new ArrayList<>();
+      List<byte[]> frames = new ArrayList<>();
+      List<RgbImage> pixels = new ArrayList<>();
       for (int f = 0; f < FRAMES; f++) {
-        frames.add(TaskRows.image(clip.frames.get(f), id + "_frame" + f));
+        byte[] png = SceneRenderer.png(clip.frames.get(f));
+        frames.add(png);
+        pixels.add(ImageDecoder.decode(png, id + " frame " + f));
       }
+      String videoId = "clip_" + id;
+      videos.put(benchmark().layout().videosDir() + "/" + videoId + ".mp4", mp4(pixels, videoId));
       List<String> options = new ArrayList<>();
       for (int i = 0; i < clip.options.size(); i++) {
         options.add((char) ('A' + i) + ". " + clip.options.get(i));
       }
       String answer = String.valueOf((char) ('A' + clip.answer));
-      t.add(
-          id,
+      Map<String, Object> row =
           TaskRows.row(
               "question_id",
               id,
-              "video_id",
-              "clip_" + id,
+              "videoID",
+              videoId,
               "duration",
               "short",
               "domain",
               "shapes",
+              "sub_category",
+              clip.type,
               "task_type",
               clip.type,
               "question",
@@ -63,10 +80,8 @@ public final class VideoTask implements ShapesTask {
               "options",
               options,
               "answer",
-              answer,
-              "frames",
-              frames),
-          answer);
+              answer);
+      t.add(id, row, frames, answer);
       made++;
     }
     return new GeneratedTask(
@@ -75,17 +90,41 @@ public final class VideoTask implements ShapesTask {
             new ParquetTable(
                 ParquetTable.schema(
                     ParquetTable.string("question_id"),
-                    ParquetTable.string("video_id"),
+                    ParquetTable.string("videoID"),
                     ParquetTable.string("duration"),
                     ParquetTable.string("domain"),
+                    ParquetTable.string("sub_category"),
                     ParquetTable.string("task_type"),
                     ParquetTable.string("question"),
                     ParquetTable.stringList("options"),
-                    ParquetTable.string("answer"),
-                    ParquetTable.imageList("frames")),
+                    ParquetTable.string("answer")),
                 t.rows)),
+        videos,
         t.samples,
         t.targets);
+  }
+
+  /** The frames as an H.264 mp4's bytes. */
+  private static byte[] mp4(List<RgbImage> frames, String videoId) {
+    try {
+      java.nio.file.Path tmp = java.nio.file.Files.createTempFile("v2drop-shapes-", ".mp4");
+      try {
+        Mp4Writer.write(frames, FPS, tmp);
+        return java.nio.file.Files.readAllBytes(tmp);
+      } finally {
+        java.nio.file.Files.deleteIfExists(tmp);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot write the video of " + videoId, e);
+    }
+  }
+
+  /**
+   * The prompt the demo model is trained on: the rendered frames as images, in LLaVA's template.
+   */
+  @Override
+  public String prompt(Sample sample) {
+    return LlavaConversation.DEFAULT.apply(benchmark().question(sample), sample.images().size());
   }
 
   private record Clip(

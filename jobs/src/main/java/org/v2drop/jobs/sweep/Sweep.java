@@ -179,12 +179,18 @@ public record Sweep(
    *
    * @param split split override, or null for the benchmark's default
    * @param limit evaluate the first N samples by id (0 = all)
-   * @param frames frames taken uniformly from each video sample (0 = all; a model's own setting
-   *     wins)
+   * @param frames frames taken uniformly from each video sample (0 = unset: {@link
+   *     #DEFAULT_FRAMES}; a model's own setting wins)
+   * @param videos a video benchmark's files, or zips of them (local, HDFS, S3); null: the dataset
+   *     copy's own ({@code data/} under {@code path}, else the zips in {@code path})
    */
-  public record BenchmarkRef(String name, String path, String split, int limit, int frames) {
+  public record BenchmarkRef(
+      String name, String path, String split, int limit, int frames, String videos) {
+    /** Frames per video when neither the benchmark nor the model sets them. */
+    public static final int DEFAULT_FRAMES = 8;
+
     public BenchmarkRef(String name, String path, String split, int limit) {
-      this(name, path, split, limit, 0);
+      this(name, path, split, limit, 0, null);
     }
   }
 }

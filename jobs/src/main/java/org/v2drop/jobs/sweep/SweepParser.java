@@ -130,12 +130,18 @@ public final class SweepParser {
     List<Sweep.BenchmarkRef> benchmarks = new ArrayList<>();
     for (Object o : list(m, "benchmarks", where)) {
       Map<String, Object> bm = map(o, "benchmarks[]", where);
-      unknownKeys(bm, Set.of("name", "path", "split", "limit", "frames"), "benchmarks[].", where);
+      unknownKeys(
+          bm, Set.of("name", "path", "split", "limit", "frames", "videos"), "benchmarks[].", where);
       String name = string(bm, "name", where, true);
       try {
         Benchmarks.byName(name);
       } catch (IllegalArgumentException e) {
         throw new SweepException(where + ": benchmarks[].name: " + e.getMessage());
+      }
+      String videos = string(bm, "videos", where, false);
+      if (videos != null && !Benchmarks.byName(name).layout().hasVideos()) {
+        throw new SweepException(
+            where + ": benchmarks[].videos: " + name + " has no video files (an image benchmark)");
       }
       benchmarks.add(
           new Sweep.BenchmarkRef(
@@ -145,7 +151,8 @@ public final class SweepParser {
               integer(bm, "limit", 0, where),
               bm.containsKey("frames")
                   ? positive(integer(bm, "frames", 0, where), "benchmarks[].frames", where)
-                  : 0));
+                  : 0,
+              videos));
     }
     Map<String, Integer> maxNew = new LinkedHashMap<>();
     if (m.containsKey("generation")) {

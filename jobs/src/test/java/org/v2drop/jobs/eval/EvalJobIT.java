@@ -131,6 +131,7 @@ class EvalJobIT {
             "sample_json",
             "jvm_engine_loads",
             "batch_size",
+            "frames",
             "run_id",
             "model",
             "benchmark",
@@ -256,7 +257,7 @@ class EvalJobIT {
             List.of(
                 suiteBenchmarks().get(0),
                 new Sweep.BenchmarkRef(
-                    "shapes_video", suite.resolve("shapes_video").toString(), null, 0, 2)),
+                    "shapes_video", suite.resolve("shapes_video").toString(), null, 0, 2, null)),
             Map.of("*", 3),
             0.0,
             1);

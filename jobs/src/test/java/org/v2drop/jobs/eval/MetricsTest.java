@@ -27,7 +27,7 @@ import org.v2drop.udf.SampleTable;
  */
 class MetricsTest {
   private static final PredictionsTable.Provenance WHERE =
-      new PredictionsTable.Provenance("r", "m", "e", "cpu", "float32", 1);
+      new PredictionsTable.Provenance("r", "m", "e", "cpu", "float32", 1, null);
   private static final org.apache.spark.sql.types.StructType INPUT =
       SampleTable.SCHEMA.add(
           SampleTable.METHOD, org.apache.spark.sql.types.DataTypes.StringType, false);

@@ -1,0 +1,196 @@
+package org.v2drop.core.video;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+
+/**
+ * A benchmark's videos at one location: a directory of video files ({@code <location>/<name>}), or
+ * zip archives read in place without unzipping to disk first (Video-MME's {@code
+ * videos_chunked_NN.zip}: a directory holding {@code *.zip}, one {@code .zip}, or a glob of them),
+ * whose entries are found by file name wherever they sit inside. Each video is handed out as a
+ * local file one at a time: in place when local, else a temporary copy deleted when the caller
+ * closes it. An archive with an entry whose path escapes its folder is refused whole.
+ *
+ * <p>Not thread-safe; close it to release the archives.
+ */
+public final class VideoLibrary implements AutoCloseable {
+  private final VideoStorage storage;
+  private final String location;
+  private final Path tmp;
+  private Map<String, Entry> archive; // file name → zip entry, built on first need
+  private final List<ZipFile> open = new ArrayList<>();
+
+  private record Entry(ZipFile zip, ZipArchiveEntry entry, String zipPath) {}
+
+  /**
+   * @param tmp local directory for temporary copies
+   */
+  public VideoLibrary(VideoStorage storage, String location, Path tmp) {
+    this.storage = storage;
+    this.location = location;
+    this.tmp = tmp;
+  }
+
+  public String location() {
+    return location;
+  }
+
+  /**
+   * The first of {@code names} (file names, in order of preference, e.g. {@code id.mp4}, {@code
+   * id.MP4}, {@code id.mkv}) that the location holds; {@code what} names the sample in errors.
+   */
+  public LocalVideo fetch(List<String> names, String what) {
+    try {
+      if (!isArchive(location)) {
+        for (String n : names) {
+          String p = VideoStorage.join(location, n);
+          if (storage.isFile(p)) {
+            return copy(p);
+          }
+        }
+        if (!storage.isDirectory(location)) {
+          throw new VideoException(
+              what + ": the videos location " + location + " is neither a directory nor zips");
+        }
+      }
+      Map<String, Entry> index = archive();
+      for (String n : names) {
+        Entry e = index.get(n);
+        if (e != null) {
+          return extract(e);
+        }
+      }
+      throw new VideoException(
+          what
+              + ": no video "
+              + String.join(" / ", names)
+              + " in "
+              + location
+              + (index.isEmpty() ? "" : " (nor in its " + zipCount() + " zip archives)"));
+    } catch (IOException e) {
+      throw new VideoException(what + ": cannot read videos at " + location + ": " + e, e);
+    }
+  }
+
+  private static boolean isArchive(String location) {
+    return location.endsWith(".zip") || location.contains("*");
+  }
+
+  private long zipCount() {
+    return open.size();
+  }
+
+  private LocalVideo copy(String path) throws IOException {
+    Path local = storage.local(path);
+    if (local != null) {
+      return new LocalVideo(local, false, path);
+    }
+    Path to = temp(path);
+    try (SeekableByteChannel ch = storage.open(path);
+        InputStream in = Channels.newInputStream(ch)) {
+      Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(to);
+      throw e;
+    }
+    return new LocalVideo(to, true, path);
+  }
+
+  private LocalVideo extract(Entry e) throws IOException {
+    String where = e.zipPath() + "!" + e.entry().getName();
+    Path to = temp(e.entry().getName());
+    try (InputStream in = e.zip().getInputStream(e.entry())) {
+      Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException x) {
+      Files.deleteIfExists(to);
+      throw new VideoException(where + ": cannot extract: " + x.getMessage(), x);
+    }
+    return new LocalVideo(to, true, where);
+  }
+
+  private Path temp(String name) throws IOException {
+    Files.createDirectories(tmp);
+    String base = name.substring(name.lastIndexOf('/') + 1);
+    return Files.createTempFile(
+        tmp, "v2drop-video-", "-" + base.replaceAll("[^A-Za-z0-9._-]", "_"));
+  }
+
+  /** File name → entry over every archive at the location (read once, their directories only). */
+  private Map<String, Entry> archive() throws IOException {
+    if (archive != null) {
+      return archive;
+    }
+    String glob = isArchive(location) ? location : VideoStorage.join(location, "*.zip");
+    Map<String, Entry> index = new LinkedHashMap<>();
+    for (String zipPath : storage.glob(glob)) {
+      ZipFile zip = ZipFile.builder().setSeekableByteChannel(storage.open(zipPath)).get();
+      open.add(zip);
+      Enumeration<ZipArchiveEntry> entries = zip.getEntries();
+      List<ZipArchiveEntry> files = new ArrayList<>();
+      while (entries.hasMoreElements()) {
+        ZipArchiveEntry e = entries.nextElement();
+        checkInside(e.getName(), zipPath);
+        if (!e.isDirectory()) {
+          files.add(e);
+        }
+      }
+      for (ZipArchiveEntry e : files) {
+        String base = e.getName().substring(e.getName().lastIndexOf('/') + 1);
+        Entry prev = index.putIfAbsent(base, new Entry(zip, e, zipPath));
+        if (prev != null) {
+          throw new VideoException(
+              zipPath
+                  + ": "
+                  + e.getName()
+                  + " has the same file name as "
+                  + prev.zipPath()
+                  + "!"
+                  + prev.entry().getName()
+                  + "; which video is meant is ambiguous");
+        }
+      }
+    }
+    archive = index;
+    return index;
+  }
+
+  /** Refuses entry names that would land outside the archive's folder when unzipped. */
+  static void checkInside(String name, String zipPath) {
+    String n = name.replace('\\', '/');
+    boolean escapes = n.startsWith("/") || n.matches("^[A-Za-z]:.*");
+    for (String part : n.split("/")) {
+      if (part.equals("..")) {
+        escapes = true;
+      }
+    }
+    if (escapes) {
+      throw new VideoException(
+          zipPath + ": entry '" + name + "' escapes the archive's folder; refusing the archive");
+    }
+  }
+
+  @Override
+  public void close() {
+    for (ZipFile z : open) {
+      try {
+        z.close();
+      } catch (IOException e) {
+        // read-only: nothing is lost
+      }
+    }
+    open.clear();
+    archive = null;
+  }
+}
