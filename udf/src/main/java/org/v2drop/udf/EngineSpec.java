@@ -21,6 +21,7 @@ import org.v2drop.core.family.ProcessorOverrides;
  * @param processor the sweep's overrides of the checkpoint's image processor (pixel bounds)
  * @param frames benchmark → frames taken from each video sample (absent or 0: all), this model's
  * @param videos video benchmark → where its video files (or zips of them) are (local, HDFS, S3)
+ * @param subtitles video benchmark with subtitles → where its subtitle files (or zips) are
  */
 public record EngineSpec(
     String runId,
@@ -32,7 +33,8 @@ public record EngineSpec(
     Map<String, String> hadoopConf,
     ProcessorOverrides processor,
     Map<String, Integer> frames,
-    Map<String, String> videos)
+    Map<String, String> videos,
+    Map<String, String> subtitles)
     implements Serializable {
   /** The {@code maxNewTokens} key of an override for every benchmark. */
   public static final String ALL_BENCHMARKS = "*";
@@ -48,6 +50,7 @@ public record EngineSpec(
     hadoopConf = Map.copyOf(hadoopConf);
     frames = Map.copyOf(frames);
     videos = Map.copyOf(videos);
+    subtitles = Map.copyOf(subtitles);
   }
 
   /** Frames taken from each video sample of {@code benchmark} (0: all). */
@@ -73,6 +76,7 @@ public record EngineSpec(
         maxNewTokens,
         hadoopConf,
         ProcessorOverrides.NONE,
+        Map.of(),
         Map.of(),
         Map.of());
   }

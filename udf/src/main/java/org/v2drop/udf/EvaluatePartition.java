@@ -62,7 +62,7 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
       private String loadError;
       private final Map<List<String>, BatchedEvaluator> evaluators =
           new HashMap<>(); // (benchmark, method)
-      private final Map<String, VideoLibrary> libraries = new HashMap<>(); // benchmark →
+      private final Map<String, VideoLibrary> libraries = new HashMap<>(); // benchmark + place
 
       {
         TaskContext task = TaskContext.get();
@@ -198,20 +198,26 @@ public final class EvaluatePartition implements MapPartitionsFunction<Row, Row> 
                       benchmark,
                       MethodSpec.parse(method),
                       maxNew,
-                      new Videos(library(benchmarkName), spec.frames(benchmarkName))));
+                      new Videos(
+                          library(benchmarkName, spec.videos()),
+                          spec.frames(benchmarkName),
+                          library(benchmarkName, spec.subtitles()))));
           evaluators.put(key, e);
         }
         return e;
       }
 
-      /** The benchmark's videos, opened once per partition; null when it has none. */
-      private VideoLibrary library(String benchmark) {
-        String location = spec.videos().get(benchmark);
+      /**
+       * The benchmark's videos (or subtitles) at {@code locations}, opened once per partition; null
+       * when it has none.
+       */
+      private VideoLibrary library(String benchmark, Map<String, String> locations) {
+        String location = locations.get(benchmark);
         if (location == null) {
           return null;
         }
         return libraries.computeIfAbsent(
-            benchmark,
+            benchmark + " " + location,
             b ->
                 new VideoLibrary(
                     new HadoopVideoStorage(spec.hadoopConf()),

@@ -42,6 +42,12 @@ public final class Benchmarks {
     register(
         new VideoMcqBenchmark(
             "videomme", DatasetLayout.videos("videomme", "test", "data", "question_id")));
+    register(
+        new VideoMcqBenchmark(
+            "videomme_w_subtitle",
+            DatasetLayout.videos("videomme", "test", "data", "question_id")
+                .withSubtitles("subtitle")));
+    register(new MvbenchBenchmark("mvbench", DatasetLayout.questionFiles("json", "video")));
   }
 
   /**

@@ -24,7 +24,8 @@ public record DatasetLayout(
     List<String> idColumns,
     String imageColumn,
     String imagesDir,
-    String videosDir) {
+    String videosDir,
+    String subtitlesDir) {
   /** Joins the values of several id columns into one sample id. */
   public static final String ID_SEPARATOR = "#";
 
@@ -34,7 +35,7 @@ public record DatasetLayout(
 
   /** One image per row in column {@code image}. */
   public static DatasetLayout single(String dir, String split, String... idColumns) {
-    return new DatasetLayout(dir, split, List.of(idColumns), "image", null, null);
+    return new DatasetLayout(dir, split, List.of(idColumns), "image", null, null, null);
   }
 
   /**
@@ -43,7 +44,29 @@ public record DatasetLayout(
    */
   public static DatasetLayout videos(
       String dir, String split, String videosDir, String... idColumns) {
-    return new DatasetLayout(dir, split, List.of(idColumns), null, null, videosDir);
+    return new DatasetLayout(dir, split, List.of(idColumns), null, null, videosDir, null);
+  }
+
+  /**
+   * Questions in JSON files, one per subtask ({@code <dir>/<subtask>.json}, a list of objects; the
+   * reader adds the file's name as column {@code subtask} and numbers the rows), videos under
+   * {@code videosDir} (MVBench).
+   */
+  public static DatasetLayout questionFiles(String dir, String videosDir) {
+    return new DatasetLayout(dir, JSON_FILES, List.of(), null, null, videosDir, null);
+  }
+
+  /** The {@code split} of a layout whose rows are JSON files, one per subtask. */
+  public static final String JSON_FILES = "*.json";
+
+  /** Whether rows are JSON question files (else Parquet shards). */
+  public boolean jsonFiles() {
+    return JSON_FILES.equals(split);
+  }
+
+  /** This layout with subtitle files under {@code dir} of the copy. */
+  public DatasetLayout withSubtitles(String dir) {
+    return new DatasetLayout(this.dir, split, idColumns, imageColumn, imagesDir, videosDir, dir);
   }
 
   /** Whether rows name video files kept elsewhere. */
@@ -61,11 +84,14 @@ public record DatasetLayout(
    */
   public static DatasetLayout imageTable(
       String dir, String imagesDir, String split, String... idColumns) {
-    return new DatasetLayout(dir, split, List.of(idColumns), "image", imagesDir, null);
+    return new DatasetLayout(dir, split, List.of(idColumns), "image", imagesDir, null, null);
   }
 
   /** The shard glob for {@code root} and a split (null = the default split). */
   public String shards(String root, String splitOverride) {
+    if (jsonFiles()) {
+      return trim(root) + "/" + dir + "/" + (splitOverride == null ? "*" : splitOverride) + ".json";
+    }
     return trim(root)
         + "/"
         + dir

@@ -47,6 +47,21 @@ public final class VideoMcqBenchmark extends NamedBenchmark {
         + PromptFragments.OPTION_LETTER;
   }
 
+  /**
+   * lmms-eval's {@code videomme_doc_to_text_subtitle}: the subtitles first, the same instruction,
+   * question and options, then "The best answer is:" (its yaml post-prompt is not used there).
+   */
+  static String withSubtitles(Sample s, String subtitles) {
+    return "This video's subtitles are listed below: \n"
+        + subtitles
+        + "\n"
+        + PromptFragments.VIDEO_MCQ_INSTRUCTION
+        + s.string("question")
+        + "\n"
+        + String.join("\n", s.strings("options"))
+        + "\nThe best answer is:";
+  }
+
   /** Without video files configured the sample fails, naming what is missing. */
   @Override
   public Prompt toPrompt(Sample sample, ChatTemplate template) {
@@ -58,13 +73,18 @@ public final class VideoMcqBenchmark extends NamedBenchmark {
   public Prompt toPrompt(Sample sample, ChatTemplate template, Videos videos) {
     String source = name() + " sample " + sample.id();
     String id = sample.string("videoID");
+    boolean subtitled = layout().subtitlesDir() != null;
+    Videos.Clip clip =
+        videos.clip(
+            EXTENSIONS.stream().map(e -> id + e).toList(), subtitled ? id + ".srt" : null, source);
     List<Visual> frames = new ArrayList<>();
-    for (RgbImage f : videos.read(EXTENSIONS.stream().map(e -> id + e).toList(), source)) {
+    for (RgbImage f : clip.frames()) {
       frames.add(Visual.decoded(f));
     }
-    String video = template.applyVideo(question(sample));
+    String question = subtitled ? withSubtitles(sample, clip.subtitles()) : question(sample);
+    String video = template.applyVideo(question);
     if (video == null) {
-      return new Prompt(template.apply(question(sample), frames.size()), frames, source);
+      return new Prompt(template.apply(question, frames.size()), frames, source);
     }
     return new Prompt(video, List.of(), List.of(frames), source);
   }

@@ -22,8 +22,11 @@ public final class BatchedEvaluator {
     this.evaluator = evaluator;
   }
 
-  /** A sample ready to generate. */
-  private record Ready(int index, Sample sample, Prompt prompt, EncodedInput input) {}
+  /**
+   * A sample ready to generate; only its prompt's text is kept (the decoded pictures are done with
+   * once the input is encoded).
+   */
+  private record Ready(int index, Sample sample, String prompt, EncodedInput input) {}
 
   public List<SampleResult> evaluate(List<Sample> samples) {
     SampleResult[] out = new SampleResult[samples.size()];
@@ -33,7 +36,7 @@ public final class BatchedEvaluator {
       Prompt prompt = null;
       try {
         prompt = evaluator.toPrompt(sample);
-        ready.add(new Ready(i, sample, prompt, evaluator.encode(sample, prompt)));
+        ready.add(new Ready(i, sample, prompt.text(), evaluator.encode(sample, prompt)));
       } catch (RuntimeException | OutOfMemoryError e) {
         out[i] = SampleResult.failed(sample, prompt == null ? null : prompt.text(), e);
       }
@@ -47,7 +50,7 @@ public final class BatchedEvaluator {
             evaluator.answer(
                 r.sample(), r.prompt(), r.input(), gen, gens != null ? ready.size() : 1);
       } catch (RuntimeException | OutOfMemoryError e) {
-        out[r.index()] = SampleResult.failed(r.sample(), r.prompt().text(), e);
+        out[r.index()] = SampleResult.failed(r.sample(), r.prompt(), e);
       }
     }
     return List.of(out);

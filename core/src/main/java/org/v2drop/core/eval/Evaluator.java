@@ -54,7 +54,7 @@ public final class Evaluator {
       prompt = toPrompt(sample); // row → prompt text + images
       EncodedInput input = encode(sample, prompt); // → ids, pixels, vision positions
       Generation gen = generate(input); // → tokens, kept tokens per layer, timings
-      return answer(sample, prompt, input, gen, 1); // → answer text → score
+      return answer(sample, prompt.text(), input, gen, 1); // → answer text → score
     } catch (RuntimeException | OutOfMemoryError e) {
       return SampleResult.failed(sample, prompt == null ? null : prompt.text(), e);
     }
@@ -80,11 +80,11 @@ public final class Evaluator {
 
   /** Decodes the generated tokens and scores the answer. */
   SampleResult answer(
-      Sample sample, Prompt prompt, EncodedInput input, Generation gen, int batchSize) {
+      Sample sample, String prompt, EncodedInput input, Generation gen, int batchSize) {
     Answer answer = Answer.of(engine.decode(gen.tokens()));
     SampleScore score = benchmark.score(sample, answer.text());
     return SampleResult.ok(
-        sample, prompt.text(), gen, answer.raw(), score, input.visionPositions(), batchSize);
+        sample, prompt, gen, answer.raw(), score, input.visionPositions(), batchSize);
   }
 
   /**

@@ -18,10 +18,19 @@ public final class FrameSampling {
       }
       return all;
     }
-    int[] out = new int[wanted];
-    double step = wanted == 1 ? 0 : (double) (total - 1) / (wanted - 1);
-    for (int i = 0; i < wanted; i++) {
-      out[i] = i == wanted - 1 && wanted > 1 ? total - 1 : (int) (i * step);
+    return linspace(total, wanted);
+  }
+
+  /**
+   * {@code np.linspace(0, total - 1, n, dtype=int)} exactly, repeats included (for {@code total <
+   * n}); empty-video edge: all {@code -1} for {@code total == 0}, as numpy gives.
+   */
+  public static int[] linspace(long total, int n) {
+    int[] out = new int[n];
+    double stop = total - 1;
+    double step = n == 1 ? 0 : stop / (n - 1);
+    for (int i = 0; i < n; i++) {
+      out[i] = i == n - 1 && n > 1 ? (int) stop : (int) (i * step);
     }
     return out;
   }

@@ -61,6 +61,10 @@ import org.v2drop.core.processor.RgbImage;
 public final class Mp4Writer {
   private Mp4Writer() {}
 
+  static {
+    Ffmpeg.init();
+  }
+
   /** Encodes {@code frames} (all of one even size) at {@code fps} into {@code file}. */
   public static void write(List<RgbImage> frames, int fps, Path file) throws IOException {
     if (frames.isEmpty()) {
@@ -211,7 +215,7 @@ public final class Mp4Writer {
 
   private static void check(int r, String where, String what) throws IOException {
     if (r < 0) {
-      throw new IOException(where + ": " + what + " failed (" + VideoDecoder.error(r) + ")");
+      throw new IOException(where + ": " + what + " failed (" + Ffmpeg.error(r) + ")");
     }
   }
 }

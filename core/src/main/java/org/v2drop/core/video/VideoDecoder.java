@@ -14,6 +14,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_to_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
 import static org.bytedeco.ffmpeg.global.avformat.av_find_best_stream;
+import static org.bytedeco.ffmpeg.global.avformat.av_guess_frame_rate;
 import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
 import static org.bytedeco.ffmpeg.global.avformat.av_seek_frame;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
@@ -22,15 +23,13 @@ import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
-import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_FATAL;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
+import static org.bytedeco.ffmpeg.global.avutil.AV_TIME_BASE;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
-import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
-import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
@@ -48,6 +47,7 @@ import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.PointerPointer;
@@ -69,7 +69,7 @@ public final class VideoDecoder implements AutoCloseable {
   public static final long MAX_PIXELS = 8192L * 8192L;
 
   static {
-    av_log_set_level(AV_LOG_FATAL); // errors are reported by us, naming the file
+    Ffmpeg.init();
   }
 
   private final String where;
@@ -108,7 +108,7 @@ public final class VideoDecoder implements AutoCloseable {
       check(avformat_find_stream_info(format, (PointerPointer<?>) null), "no stream information");
       stream = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
       if (stream < 0) {
-        throw new VideoException(where + ": no video stream (" + error(stream) + ")");
+        throw new VideoException(where + ": no video stream (" + Ffmpeg.error(stream) + ")");
       }
       AVStream st = format.streams(stream);
       AVCodecParameters par = st.codecpar();
@@ -163,6 +163,36 @@ public final class VideoDecoder implements AutoCloseable {
 
   public String codec() {
     return codecName;
+  }
+
+  /**
+   * The frame rate OpenCV's FFmpeg capture reports ({@code CAP_PROP_FPS}: FFmpeg's guess from the
+   * stream's rates, else one frame per time-base unit), as lmms-eval's subtitle selection reads it.
+   */
+  public double openCvFps() {
+    AVStream st = format.streams(stream);
+    AVRational r = av_guess_frame_rate(format, st, null);
+    double fps = r.den() == 0 ? 0 : (double) r.num() / r.den();
+    if (fps < 1e-6) {
+      fps = (double) st.time_base().den() / st.time_base().num();
+    }
+    return fps;
+  }
+
+  /**
+   * The frame count OpenCV reports ({@code CAP_PROP_FRAME_COUNT}): the stream's declared count,
+   * else its duration × {@link #openCvFps}, rounded.
+   */
+  public long openCvFrameCount() {
+    AVStream st = format.streams(stream);
+    if (st.nb_frames() > 0) {
+      return st.nb_frames();
+    }
+    double sec = (double) format.duration() / AV_TIME_BASE;
+    if (sec < 1e-6) {
+      sec = st.duration() * ((double) st.time_base().num() / st.time_base().den());
+    }
+    return (long) Math.floor(sec * openCvFps() + 0.5);
   }
 
   /** Frames in the video stream (decord's {@code len(vr)}). */
@@ -300,7 +330,7 @@ public final class VideoDecoder implements AutoCloseable {
         return false;
       }
       if (r != AVERROR_EAGAIN()) {
-        throw new VideoException(where + ": decoding failed (" + error(r) + ")");
+        throw new VideoException(where + ": decoding failed (" + Ffmpeg.error(r) + ")");
       }
       if (drained) {
         return false;
@@ -387,18 +417,8 @@ public final class VideoDecoder implements AutoCloseable {
 
   private void check(int r, String what) {
     if (r < 0) {
-      throw new VideoException(where + ": " + what + " (" + error(r) + ")");
+      throw new VideoException(where + ": " + what + " (" + Ffmpeg.error(r) + ")");
     }
-  }
-
-  static String error(int r) {
-    byte[] buf = new byte[256];
-    av_strerror(r, buf, buf.length);
-    int n = 0;
-    while (n < buf.length && buf[n] != 0) {
-      n++;
-    }
-    return new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Override

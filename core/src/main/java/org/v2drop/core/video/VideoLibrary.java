@@ -19,9 +19,10 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
  * A benchmark's videos at one location: a directory of video files ({@code <location>/<name>}), or
  * zip archives read in place without unzipping to disk first (Video-MME's {@code
  * videos_chunked_NN.zip}: a directory holding {@code *.zip}, one {@code .zip}, or a glob of them),
- * whose entries are found by file name wherever they sit inside. Each video is handed out as a
- * local file one at a time: in place when local, else a temporary copy deleted when the caller
- * closes it. An archive with an entry whose path escapes its folder is refused whole.
+ * whose entries are found by file name or relative path wherever they sit inside; or folders of
+ * frame images. Each video is handed out as a local file one at a time: in place when local, else a
+ * temporary copy deleted when the caller closes it. An archive with an entry whose path escapes its
+ * folder is refused whole.
  *
  * <p>Not thread-safe; close it to release the archives.
  */
@@ -29,7 +30,7 @@ public final class VideoLibrary implements AutoCloseable {
   private final VideoStorage storage;
   private final String location;
   private final Path tmp;
-  private Map<String, Entry> archive; // file name → zip entry, built on first need
+  private Map<String, List<Entry>> archive; // file name → zip entries, built on first need
   private final List<ZipFile> open = new ArrayList<>();
 
   private record Entry(ZipFile zip, ZipArchiveEntry entry, String zipPath) {}
@@ -65,9 +66,9 @@ public final class VideoLibrary implements AutoCloseable {
               what + ": the videos location " + location + " is neither a directory nor zips");
         }
       }
-      Map<String, Entry> index = archive();
+      Map<String, List<Entry>> index = archive();
       for (String n : names) {
-        Entry e = index.get(n);
+        Entry e = find(index, n);
         if (e != null) {
           return extract(e);
         }
@@ -128,12 +129,12 @@ public final class VideoLibrary implements AutoCloseable {
   }
 
   /** File name → entry over every archive at the location (read once, their directories only). */
-  private Map<String, Entry> archive() throws IOException {
+  private Map<String, List<Entry>> archive() throws IOException {
     if (archive != null) {
       return archive;
     }
     String glob = isArchive(location) ? location : VideoStorage.join(location, "*.zip");
-    Map<String, Entry> index = new LinkedHashMap<>();
+    Map<String, List<Entry>> index = new LinkedHashMap<>();
     for (String zipPath : storage.glob(glob)) {
       ZipFile zip = ZipFile.builder().setSeekableByteChannel(storage.open(zipPath)).get();
       open.add(zip);
@@ -147,23 +148,112 @@ public final class VideoLibrary implements AutoCloseable {
         }
       }
       for (ZipArchiveEntry e : files) {
-        String base = e.getName().substring(e.getName().lastIndexOf('/') + 1);
-        Entry prev = index.putIfAbsent(base, new Entry(zip, e, zipPath));
-        if (prev != null) {
-          throw new VideoException(
-              zipPath
-                  + ": "
-                  + e.getName()
-                  + " has the same file name as "
-                  + prev.zipPath()
-                  + "!"
-                  + prev.entry().getName()
-                  + "; which video is meant is ambiguous");
-        }
+        index
+            .computeIfAbsent(base(e.getName()), k -> new ArrayList<>())
+            .add(new Entry(zip, e, zipPath));
       }
     }
     archive = index;
     return index;
+  }
+
+  /**
+   * The entry at {@code name} (a file name or a relative path) wherever it sits in the archives:
+   * its path equals {@code name} or ends with {@code /name}; null when none; more than one is
+   * ambiguous.
+   */
+  private static Entry find(Map<String, List<Entry>> index, String name) {
+    List<Entry> found = new ArrayList<>();
+    for (Entry e : index.getOrDefault(base(name), List.of())) {
+      String n = e.entry().getName();
+      if (n.equals(name) || n.endsWith("/" + name)) {
+        found.add(e);
+      }
+    }
+    if (found.size() > 1) {
+      throw new VideoException(
+          found.get(0).zipPath()
+              + "!"
+              + found.get(0).entry().getName()
+              + " and "
+              + found.get(1).zipPath()
+              + "!"
+              + found.get(1).entry().getName()
+              + " both match "
+              + name
+              + "; which video is meant is ambiguous");
+    }
+    return found.isEmpty() ? null : found.get(0);
+  }
+
+  private static String base(String path) {
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  /**
+   * The frame images of {@code name} when it is a folder of frames at the location (MVBench's frame
+   * subtasks), sorted by name; null when it is not a folder.
+   */
+  public List<String> frameFolder(String name) {
+    if (isArchive(location)) {
+      return null;
+    }
+    String dir = VideoStorage.join(location, name);
+    try {
+      if (!storage.isDirectory(dir)) {
+        return null;
+      }
+      List<String> frames = new ArrayList<>();
+      for (String f : storage.glob(VideoStorage.join(dir, "*"))) {
+        String lower = f.toLowerCase(java.util.Locale.ROOT);
+        if (lower.endsWith(".jpg") || lower.endsWith(".jpeg") || lower.endsWith(".png")) {
+          frames.add(f);
+        }
+      }
+      if (frames.isEmpty()) {
+        throw new VideoException(dir + ": a folder without frame images (.jpg, .png)");
+      }
+      return frames;
+    } catch (IOException e) {
+      throw new VideoException(dir + ": cannot list frames: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The bytes of the file called {@code name} at the location (in its folder or its archives), or
+   * null when there is none (a subtitle file).
+   */
+  public byte[] bytes(String name) {
+    try {
+      if (!isArchive(location)) {
+        String p = VideoStorage.join(location, name);
+        if (storage.isFile(p)) {
+          return read(p);
+        }
+        if (!storage.isDirectory(location)) {
+          return null;
+        }
+      }
+      Entry e = find(archive(), name);
+      if (e == null) {
+        return null;
+      }
+      try (InputStream in = e.zip().getInputStream(e.entry())) {
+        return in.readAllBytes();
+      }
+    } catch (IOException e) {
+      throw new VideoException(location + ": cannot read " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A file's bytes (a frame image). */
+  public byte[] read(String path) {
+    try (SeekableByteChannel ch = storage.open(path);
+        InputStream in = Channels.newInputStream(ch)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new VideoException(path + ": cannot read: " + e.getMessage(), e);
+    }
   }
 
   /** Refuses entry names that would land outside the archive's folder when unzipped. */

@@ -453,6 +453,45 @@ class BenchmarkPromptsTest {
     assertTrue(none.getMessage().contains("no videos location"), none.getMessage());
   }
 
+  /**
+   * videomme_w_subtitle: lmms-eval's subtitle prompt with the lines of the blocks that cover its 32
+   * sampled frames; "No subtitles available" without a file.
+   */
+  @Test
+  void subtitlesGoBeforeTheQuestion(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    java.nio.file.Path subs = java.nio.file.Files.createDirectories(tmp.resolve("subtitle"));
+    java.nio.file.Files.writeString(
+        subs.resolve("h264.srt"),
+        "1\n00:00:00,000 --> 00:00:00,100\n<font color=\"white\" size=\".72c\">Hi.</font>\n\n"
+            + "2\n00:00:09,000 --> 00:00:10,000\n<font color=\"white\" size=\".72c\">After.</font>\n");
+    Benchmark b = Benchmarks.byName("videomme_w_subtitle");
+    try (org.v2drop.core.video.VideoLibrary lib = fixtureVideos();
+        org.v2drop.core.video.VideoLibrary sl =
+            new org.v2drop.core.video.VideoLibrary(
+                org.v2drop.core.video.LocalVideoStorage.INSTANCE, subs.toString(), tmp)) {
+      org.v2drop.core.video.Videos videos = new org.v2drop.core.video.Videos(lib, 2, sl);
+      Sample q =
+          Sample.textOnly(
+              "v",
+              Map.of("videoID", "h264", "question", "Q?", "options", List.of("A. a", "B. b")),
+              "test");
+      // h264.mp4: 60 frames at 25 fps; block 1 covers frames [0, 2), block 2 is past the end
+      assertEquals(
+          "<image> <image>\nThis video's subtitles are listed below: \nHi.\n"
+              + PromptFragments.VIDEO_MCQ_INSTRUCTION
+              + "Q?\nA. a\nB. b\nThe best answer is:",
+          b.toPrompt(q, (question, n) -> "<image> <image>\n" + question, videos).text());
+      Sample none =
+          Sample.textOnly(
+              "w", Map.of("videoID", "clip", "question", "Q?", "options", List.of("A. a")), "test");
+      assertTrue(
+          b.toPrompt(none, (question, n) -> question, videos)
+              .text()
+              .startsWith("This video's subtitles are listed below: \nNo subtitles available\n"));
+    }
+  }
+
   private static org.v2drop.core.video.VideoLibrary fixtureVideos() {
     return new org.v2drop.core.video.VideoLibrary(
         org.v2drop.core.video.LocalVideoStorage.INSTANCE,

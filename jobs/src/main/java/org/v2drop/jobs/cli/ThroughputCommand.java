@@ -19,9 +19,14 @@ import org.v2drop.core.eval.SampleResult;
 import org.v2drop.core.family.ModelFamilies;
 import org.v2drop.core.family.ModelFamily;
 import org.v2drop.core.model.ComputeDType;
+import org.v2drop.core.video.LocalVideoStorage;
+import org.v2drop.core.video.VideoLibrary;
+import org.v2drop.core.video.Videos;
+import org.v2drop.jobs.shapes.GeneratedTask;
 import org.v2drop.jobs.shapes.ShapesSuite;
 import org.v2drop.jobs.shapes.ShapesTask;
 import org.v2drop.jobs.shapes.VideoTask;
+import org.v2drop.jobs.sweep.Sweep;
 import org.v2drop.udf.TorchThreads;
 
 /**
@@ -52,6 +57,22 @@ final class ThroughputCommand {
 
   private ThroughputCommand() {}
 
+  /** A video task's files (its mp4s) written under {@code dir}; null for an image task. */
+  private static VideoLibrary videos(GeneratedTask generated, Benchmark benchmark, Path dir)
+      throws java.io.IOException {
+    if (!benchmark.layout().hasVideos()) {
+      return null;
+    }
+    Path root = dir.resolve(benchmark.name());
+    for (java.util.Map.Entry<String, byte[]> f : generated.blobs().entrySet()) {
+      Path p = root.resolve(f.getKey());
+      Files.createDirectories(p.getParent());
+      Files.write(p, f.getValue());
+    }
+    return new VideoLibrary(
+        LocalVideoStorage.INSTANCE, root.resolve(benchmark.layout().videosDir()).toString(), dir);
+  }
+
   static int run(Args args) throws Exception {
     Path model = args.requiredPath("--model");
     String method = args.option("--method", "vanilla");
@@ -71,21 +92,27 @@ final class ThroughputCommand {
     int errors = 0;
     double seconds = 0;
     double[] phases = new double[3]; // vision, prefill, decode seconds
+    Path scratch = Files.createTempDirectory("v2drop-throughput-");
     try (Engine engine =
             ModelFamilies.load(
                 model, device, dtype, ModelFamily.PlannedUse.typical(batch, VideoTask.FRAMES));
         BufferedWriter w = answers == null ? null : Files.newBufferedWriter(Path.of(answers))) {
       for (ShapesTask task : ShapesSuite.TASKS) {
         Benchmark benchmark = task.benchmark();
-        List<Sample> all =
-            new ArrayList<>(
-                ShapesSuite.generate(task, "test", ShapesSuite.TEST_COUNTS.get(benchmark.name()), 0)
-                    .samples());
+        GeneratedTask generated =
+            ShapesSuite.generate(task, "test", ShapesSuite.TEST_COUNTS.get(benchmark.name()), 0);
+        List<Sample> all = new ArrayList<>(generated.samples());
         all.sort(Comparator.comparing(Sample::id));
         List<Sample> chosen = limit > 0 && all.size() > limit ? all.subList(0, limit) : all;
+        VideoLibrary videos = videos(generated, benchmark, scratch);
         BatchedEvaluator evaluator =
             new BatchedEvaluator(
-                new Evaluator(engine, benchmark, methodSpec, DemoCommand.MAX_NEW_TOKENS));
+                new Evaluator(
+                    engine,
+                    benchmark,
+                    methodSpec,
+                    DemoCommand.MAX_NEW_TOKENS,
+                    new Videos(videos, Sweep.BenchmarkRef.DEFAULT_FRAMES)));
         // warm-up: first use of every op at this benchmark's shapes
         evaluator.evaluate(chosen.subList(0, Math.min(batch, chosen.size())));
         double score = 0;
@@ -126,6 +153,10 @@ final class ThroughputCommand {
         }
         System.err.printf(
             "throughput: %s: %d samples in %.1f s%n", benchmark.name(), chosen.size(), s);
+      }
+    } finally {
+      try (java.util.stream.Stream<Path> files = Files.walk(scratch)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
     out.put("method", method);

@@ -50,9 +50,14 @@ public final class BenchmarkReader {
       SparkSession spark, String benchmarkName, String location, String split, int limit) {
     Benchmark benchmark = Benchmarks.byName(benchmarkName);
     DatasetLayout layout = benchmark.layout();
-    boolean direct = location.endsWith(".parquet") || location.contains("*");
+    boolean direct =
+        location.endsWith(".parquet") || location.endsWith(".json") || location.contains("*");
     String glob = direct ? location : layout.shards(location, split);
     List<String> files = expand(spark, glob, benchmarkName);
+    if (layout.jsonFiles()) {
+      Dataset<Row> rows = QuestionFiles.read(spark, benchmark, files);
+      return limit > 0 ? rows.orderBy(SampleTable.SAMPLE_ID).limit(limit) : rows;
+    }
     List<org.v2drop.core.bench.Column> wanted = new ArrayList<>(benchmark.columns());
     String imagesGlob = direct ? null : layout.imageShards(location, split);
     if (imagesGlob != null) {
@@ -136,7 +141,12 @@ public final class BenchmarkReader {
       }
       if (out.isEmpty()) {
         throw new IllegalArgumentException(
-            "benchmark " + benchmark + ": no Parquet shards match " + glob);
+            "benchmark "
+                + benchmark
+                + ": no "
+                + (glob.endsWith(".json") ? "question files" : "Parquet shards")
+                + " match "
+                + glob);
       }
       out.sort(String::compareTo);
       return out;

@@ -549,25 +549,31 @@ public final class EvalJob {
         remoteFetchConf(spark),
         model.processor(),
         frames(sweep, model),
-        videos(spark, sweep));
+        videos(spark, sweep, DatasetLayout::videosDir, Sweep.BenchmarkRef::videos),
+        videos(spark, sweep, DatasetLayout::subtitlesDir, b -> null));
   }
 
   /**
-   * Where each video benchmark's files are: the sweep's {@code videos}, else the dataset copy's
-   * videos directory ({@code data/}) when it exists, else the copy itself (its zip archives).
+   * Where each video benchmark's files (videos, or subtitles) are: the sweep's setting, else the
+   * dataset copy's folder for them ({@code data/}, {@code subtitle/}) when it exists, else the copy
+   * itself (its zip archives). Benchmarks without such files are absent.
    */
-  static Map<String, String> videos(SparkSession spark, Sweep sweep) {
+  static Map<String, String> videos(
+      SparkSession spark,
+      Sweep sweep,
+      java.util.function.Function<DatasetLayout, String> folder,
+      java.util.function.Function<Sweep.BenchmarkRef, String> setting) {
     Map<String, String> out = new LinkedHashMap<>();
     for (Sweep.BenchmarkRef b : sweep.benchmarks()) {
       DatasetLayout layout = Benchmarks.byName(b.name()).layout();
-      if (!layout.hasVideos()) {
+      if (folder.apply(layout) == null) {
         continue;
       }
-      String location = b.videos();
+      String location = setting.apply(b);
       if (location == null) {
         String root =
             b.path().endsWith("/") ? b.path().substring(0, b.path().length() - 1) : b.path();
-        String dir = root + "/" + layout.videosDir();
+        String dir = root + "/" + folder.apply(layout);
         location = isDirectory(spark, dir) ? dir : root;
       }
       out.put(b.name(), location);

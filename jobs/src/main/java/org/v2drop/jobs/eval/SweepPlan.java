@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.v2drop.core.bench.DatasetLayout;
 import org.v2drop.core.drop.MethodSpec;
 import org.v2drop.core.drop.MethodSpecException;
 import org.v2drop.jobs.data.BenchmarkReader;
@@ -117,6 +118,18 @@ public record SweepPlan(
       }
       benchmarks.add(new BenchmarkInfo(b.name(), b.path(), samples));
     }
+    EvalJob.videos(spark, sweep, DatasetLayout::videosDir, Sweep.BenchmarkRef::videos)
+        .forEach(
+            (benchmark, location) -> {
+              if (!videosExist(spark, location)) {
+                problems.add(
+                    "benchmark "
+                        + benchmark
+                        + ": no videos at "
+                        + location
+                        + " (neither a folder of them nor zip archives)");
+              }
+            });
     Profile profile = latency == null ? null : Profile.load(spark, latency, problems);
     List<CellPlan> cells = new ArrayList<>();
     for (ModelInfo m : models) {
@@ -138,6 +151,22 @@ public record SweepPlan(
     }
     Estimate estimate = profile == null ? null : estimate(sweep, cells, Math.max(1, executors));
     return new SweepPlan(sweep, models, benchmarks, cells, estimate, problems);
+  }
+
+  /** A folder, or at least one archive matching a zip path or glob. */
+  private static boolean videosExist(SparkSession spark, String location) {
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(location);
+      org.apache.hadoop.fs.FileSystem fs =
+          p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (location.endsWith(".zip") || location.contains("*")) {
+        org.apache.hadoop.fs.FileStatus[] found = fs.globStatus(p);
+        return found != null && found.length > 0;
+      }
+      return fs.getFileStatus(p).isDirectory();
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   private static boolean fits(String method, int layers) {

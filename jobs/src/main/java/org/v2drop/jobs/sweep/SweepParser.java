@@ -131,12 +131,29 @@ public final class SweepParser {
     for (Object o : list(m, "benchmarks", where)) {
       Map<String, Object> bm = map(o, "benchmarks[]", where);
       unknownKeys(
-          bm, Set.of("name", "path", "split", "limit", "frames", "videos"), "benchmarks[].", where);
+          bm,
+          Set.of("name", "path", "split", "limit", "frames", "videos", "subtitles"),
+          "benchmarks[].",
+          where);
       String name = string(bm, "name", where, true);
       try {
         Benchmarks.byName(name);
       } catch (IllegalArgumentException e) {
         throw new SweepException(where + ": benchmarks[].name: " + e.getMessage());
+      }
+      Object subtitles = bm.get("subtitles");
+      if (subtitles != null && !(subtitles instanceof Boolean)) {
+        throw new SweepException(
+            where + ": benchmarks[].subtitles must be true or false, found " + subtitles);
+      }
+      if (Boolean.TRUE.equals(subtitles)) {
+        // lmms-eval's with-subtitle variant is its own task: <name>_w_subtitle
+        String variant = name + "_w_subtitle";
+        if (!Benchmarks.names().contains(variant)) {
+          throw new SweepException(
+              where + ": benchmarks[].subtitles: " + name + " has no with-subtitle variant");
+        }
+        name = variant;
       }
       String videos = string(bm, "videos", where, false);
       if (videos != null && !Benchmarks.byName(name).layout().hasVideos()) {

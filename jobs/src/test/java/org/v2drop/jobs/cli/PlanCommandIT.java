@@ -128,7 +128,14 @@ class PlanCommandIT {
                 + tmp.resolve("no-such-model")
                 + "}",
             "[vanilla, \"v2drop@budget:192\"]",
-            benchmarks() + "\n  - {name: shapes_pope, path: " + tmp.resolve("bad") + "}");
+            benchmarks()
+                + "\n  - {name: shapes_pope, path: "
+                + tmp.resolve("bad")
+                + "}\n  - {name: videomme, path: "
+                + Path.of("src/test/resources/video-layouts/Video-MME").toAbsolutePath()
+                + ", videos: "
+                + tmp.resolve("no-videos")
+                + "}");
     Cli.Result r = Cli.run("plan", "--sweep", f.toString(), "--json");
     assertEquals(1, r.code(), r.out() + r.err());
     String problems = new ObjectMapper().readTree(r.out()).get("problems").toString();
@@ -138,6 +145,12 @@ class PlanCommandIT {
             "model tiny (6 decoder layers): v2drop@budget:192: budget 192 (33.3%) is" + " below"),
         problems);
     assertTrue(problems.contains("needs column 'question_id'"), problems);
+    assertTrue(
+        problems.contains(
+            "benchmark videomme: no videos at "
+                + tmp.resolve("no-videos")
+                + " (neither a folder of them nor zip archives)"),
+        problems);
 
     Path unknown =
         sweep("unknown", "  - {name: tiny, path: " + configOnly + "}", "[nope]", benchmarks());

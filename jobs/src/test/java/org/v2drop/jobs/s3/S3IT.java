@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.security.alias.CredentialProvider;
 import org.apache.hadoop.security.alias.CredentialProviderFactory;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -289,6 +290,55 @@ class S3IT {
             .filter(e -> !e.startsWith("DEBUG") && !e.startsWith("TRACE"))
             .toList();
     assertTrue(ids.isEmpty(), "the access key id appeared in INFO+ logs: " + ids);
+  }
+
+  /**
+   * Video benchmarks on S3: Video-MME with its videos still in zips (read in place by positioned
+   * reads) and MVBench's videos and frame folders; each video copied to the executor's local dir
+   * only while its frames are decoded.
+   */
+  @Test
+  void videoBenchmarksReadTheirVideosFromS3() throws Exception {
+    Path layouts = Path.of("src/test/resources/video-layouts");
+    upload(layouts.resolve("Video-MME-zipped"), "data/Video-MME");
+    upload(layouts.resolve("MVBench"), "data/MVBench");
+    upload(Repo.FIXTURE_A, "models/tiny-a");
+    Path local = Files.createDirectories(tmp.resolve("local-dir"));
+    SparkSession spark =
+        session("http://127.0.0.1:" + port, Map.of("spark.local.dir", local.toString()));
+    try {
+      String out = "s3a://" + BUCKET + "/video-reports";
+      Sweep sweep =
+          new Sweep(
+              "s3-video",
+              out,
+              List.of(new Sweep.ModelRef("tiny-a", "s3a://" + BUCKET + "/models/tiny-a")),
+              List.of("vanilla"),
+              List.of(
+                  new Sweep.BenchmarkRef(
+                      "videomme", "s3a://" + BUCKET + "/data/Video-MME", null, 0, 4, null),
+                  new Sweep.BenchmarkRef(
+                      "mvbench", "s3a://" + BUCKET + "/data/MVBench", null, 0, 4, null)),
+              Map.of("*", 2),
+              0.5,
+              2);
+      EvalJob.Result r = EvalJob.run(spark, sweep, false, m -> {});
+      assertTrue(r.failedCells().isEmpty(), r.failedCells().toString());
+      Dataset<Row> preds = spark.read().parquet(ReportPaths.predictions(out));
+      assertEquals(6, preds.filter("benchmark = 'videomme' and status = 'ok'").count());
+      assertEquals(5, preds.filter("benchmark = 'mvbench' and status = 'ok'").count());
+      Row missing = preds.filter("sample_id = '005-1'").first();
+      assertTrue(
+          ((String) missing.getAs("error")).contains("nor in its 2 zip archives"),
+          (String) missing.getAs("error"));
+    } finally {
+      spark.stop();
+    }
+    try (Stream<Path> left = Files.walk(local)) {
+      List<Path> videos =
+          left.filter(p -> p.getFileName().toString().startsWith("v2drop-video-")).toList();
+      assertTrue(videos.isEmpty(), "local copies left behind: " + videos);
+    }
   }
 
   /**

@@ -27,12 +27,13 @@ import org.v2drop.jobs.testing.Repo;
 import org.v2drop.udf.ExecutorModelCache;
 
 /**
- * Video-MME in its published layout (text Parquet written by HF datasets, videos under {@code
- * data/} or still in {@code videos_chunked_NN.zip}; tools/make_video_layouts.py) through a sweep
- * with a LLaVA checkpoint on local[2]: frames decoded from the files, bad videos as error rows,
- * zipped and unzipped copies alike, per-duration metrics as a direct computation gives them.
+ * MVBench as lmms-eval reads it, and Video-MME in its published layout (text Parquet written by HF
+ * datasets, videos under {@code data/} or still in {@code videos_chunked_NN.zip};
+ * tools/make_video_layouts.py) through a sweep with a LLaVA checkpoint on local[2]: frames decoded
+ * from the files, bad videos as error rows, zipped and unzipped copies alike, per-duration metrics
+ * as a direct computation gives them.
  */
-class VideoMmeIT {
+class VideoBenchmarksIT {
   static final Path LAYOUTS = Path.of("src/test/resources/video-layouts");
   static final List<String> METHODS = List.of("vanilla", "v2drop@2:0.5,4:0.25");
 
@@ -65,6 +66,10 @@ class VideoMmeIT {
   }
 
   static Sweep sweep(String runId, Path out, String copy, String videos) {
+    return sweep(runId, out, "videomme", copy, videos);
+  }
+
+  static Sweep sweep(String runId, Path out, String benchmark, String copy, String videos) {
     return new Sweep(
         runId,
         out.toString(),
@@ -72,7 +77,7 @@ class VideoMmeIT {
         METHODS,
         List.of(
             new Sweep.BenchmarkRef(
-                "videomme", LAYOUTS.resolve(copy).toAbsolutePath().toString(), null, 0, 4, videos)),
+                benchmark, LAYOUTS.resolve(copy).toAbsolutePath().toString(), null, 0, 4, videos)),
         Map.of("*", 3),
         0.5,
         2);
@@ -176,6 +181,105 @@ class VideoMmeIT {
     String error = first.getAs("error");
     assertTrue(error.contains("escapes the archive's folder; refusing the archive"), error);
     assertNull(first.getAs("response"));
+  }
+
+  /**
+   * {@code subtitles: true} evaluates lmms-eval's with-subtitle variant: the subtitles read from
+   * the copy's {@code subtitle/} folder or its {@code subtitle.zip}, alike.
+   */
+  @Test
+  void subtitlesTrueIsTheWithSubtitleVariant() throws Exception {
+    Path out = tmp.resolve("subtitled");
+    java.util.Set<String> hashes = new java.util.TreeSet<>();
+    for (String copy : List.of("Video-MME", "Video-MME-zipped")) {
+      Path yaml = tmp.resolve(copy + ".yaml");
+      Files.writeString(
+          yaml,
+          "run_id: sub-"
+              + copy
+              + "\noutput: "
+              + out
+              + "\nmodels: [{name: tiny-a, path: "
+              + Repo.FIXTURE_A
+              + "}]\nmethods: [vanilla]\nerror_rate_threshold: 0.5\n"
+              + "generation: {max_new_tokens: 3}\n"
+              + "benchmarks: [{name: videomme, subtitles: true, frames: 4, path: "
+              + LAYOUTS.resolve(copy).toAbsolutePath()
+              + "}]\n");
+      Sweep sweep = SweepParser.parse(yaml);
+      assertEquals("videomme_w_subtitle", sweep.benchmarks().get(0).name());
+      EvalJob.Result r = EvalJob.run(spark, sweep, false, m -> {});
+      assertTrue(r.failedCells().isEmpty(), r.failedCells().toString());
+      Dataset<Row> preds =
+          spark
+              .read()
+              .parquet(ReportPaths.predictions(out.toString()))
+              .filter("run_id = 'sub-" + copy + "' and status = 'ok'");
+      assertEquals(6, preds.count());
+      for (Row row : preds.orderBy("sample_id").collectAsList()) {
+        hashes.add(row.getAs("sample_id") + " " + row.getAs("prompt_hash"));
+      }
+    }
+    assertEquals(6, hashes.size(), "the same prompts from the folder and the zip: " + hashes);
+  }
+
+  /**
+   * MVBench: questions from one JSON per subtask, videos under the subtask's folder (mp4s, and a
+   * folder of frames), a question whose video is missing and one whose answer is no candidate as
+   * error rows; per-subtask accuracies over the non-empty answers and their mean.
+   */
+  @Test
+  void mvbenchAsLmmsEvalReadsIt() throws Exception {
+    Path out = tmp.resolve("mvbench");
+    EvalJob.Result r =
+        EvalJob.run(spark, sweep("mv", out, "mvbench", "MVBench", null), false, m -> {});
+    assertTrue(r.failedCells().isEmpty(), r.failedCells().toString());
+    Dataset<Row> preds =
+        spark.read().parquet(ReportPaths.predictions(out.toString())).filter("run_id = 'mv'");
+    assertEquals(7 * METHODS.size(), preds.count());
+    Map<String, String> bad =
+        Map.of(
+            "object_existence#2", "no video clevrer/video_validation/video_missing.mp4",
+            "episodic_reasoning#1", "the answer is none of the candidates");
+    for (Row row : preds.collectAsList()) {
+      String id = row.getAs("sample_id");
+      if (bad.containsKey(id)) {
+        assertEquals("error", row.getAs("status"), id);
+        String error = row.getAs("error");
+        assertTrue(error.contains(bad.get(id)), error);
+      } else {
+        assertEquals("ok", row.getAs("status"), id + ": " + row.getAs("error"));
+        int frames = row.getList(row.fieldIndex("vision_positions")).size() / 16;
+        // 4 frames of each video; the frame folder (9 JPEGs) as well
+        assertEquals(4, frames, id);
+      }
+    }
+    ObjectMapper json = new ObjectMapper();
+    Dataset<Row> metrics =
+        spark.read().parquet(ReportPaths.metrics(out.toString())).filter("run_id = 'mv'");
+    for (String method : METHODS) {
+      Map<String, double[]> direct = new TreeMap<>();
+      for (Row row : preds.filter("status = 'ok' and method = '" + method + "'").collectAsList()) {
+        String subtask = json.readTree((String) row.getAs("sample_json")).get("subtask").asText();
+        double[] acc = direct.computeIfAbsent(subtask, k -> new double[2]);
+        if (!((String) row.getAs("response")).isEmpty()) {
+          acc[0] += row.<Double>getAs("score");
+          acc[1]++;
+        }
+      }
+      Map<String, Double> reported = new HashMap<>();
+      for (Row m : metrics.filter("method = '" + method + "'").collectAsList()) {
+        reported.put(m.getAs("metric"), m.getAs("value"));
+      }
+      double mean = 0;
+      for (Map.Entry<String, double[]> e : direct.entrySet()) {
+        double v = e.getValue()[1] == 0 ? 0 : e.getValue()[0] / e.getValue()[1];
+        assertEquals(v, reported.get("subtask/" + e.getKey()), 1e-12, method + " " + e.getKey());
+        mean += v / direct.size();
+      }
+      assertEquals(3, direct.size(), "three subtasks with answers");
+      assertEquals(mean, reported.get("accuracy"), 1e-12, method + ": the mean of the subtasks");
+    }
   }
 
   private static Map<String, String> answers(Dataset<Row> preds, String run) {
