@@ -329,7 +329,7 @@ class S3IT {
       assertEquals(5, preds.filter("benchmark = 'mvbench' and status = 'ok'").count());
       Row missing = preds.filter("sample_id = '005-1'").first();
       assertTrue(
-          ((String) missing.getAs("error")).contains("nor in its 2 zip archives"),
+          ((String) missing.getAs("error")).contains("nor in its 3 zip archives"),
           (String) missing.getAs("error"));
     } finally {
       spark.stop();
