@@ -74,7 +74,13 @@ class SweepParserTest {
                 .replace("limit: 10}", "limit: 10, frames: 16}"));
     assertEquals(8, frames.models().get(0).frames());
     assertEquals(16, frames.benchmarks().get(0).frames());
-    assertEquals(0, s.benchmarks().get(0).frames(), "every frame by default");
+    assertEquals(0, s.benchmarks().get(0).frames(), "unset: the job's default");
+    Sweep video =
+        parse(
+            GOOD.replace("name: pope", "name: videomme")
+                .replace("limit: 10}", "limit: 10, subtitles: true, videos: /v/*.zip}"));
+    assertEquals("videomme_w_subtitle", video.benchmarks().get(0).name());
+    assertEquals("/v/*.zip", video.benchmarks().get(0).videos());
     assertEquals(
         Sweep.DEFAULT_PASSES_IN_FLIGHT,
         parse(GOOD.replace("passes_in_flight: 3", "")).passesInFlight());
@@ -91,6 +97,9 @@ class SweepParserTest {
         "limit: 10|lmit: 10|unknown key 'benchmarks[].lmit'",
         "v2drop@llava-192|v2drop@llava-100|invalid method spec 'v2drop@llava-100'",
         "name: pope|name: popee|unknown benchmark 'popee'",
+        "limit: 10}|limit: 10, videos: /v}|benchmarks[].videos: pope has no video files",
+        "limit: 10}|limit: 10, subtitles: yes please}|benchmarks[].subtitles must be true or false",
+        "limit: 10}|limit: 10, subtitles: true}|benchmarks[].subtitles: pope has no with-subtitle",
         "max_new_tokens: 8|max_new_tokens: 0|generation.max_new_tokens must be positive",
         "output: /tmp/out|outpt: /tmp/out|unknown key 'outpt'",
         "batch_size: 8|batch_size: 0|batch_size must be >= 1",
