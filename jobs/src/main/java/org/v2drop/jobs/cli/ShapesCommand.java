@@ -14,8 +14,10 @@ final class ShapesCommand {
       usage: v2drop shapes --out PATH [--split test|train|both] [--seed N] [--scale F]
 
       Writes the deterministic ShapesVQA suite (shapes_pope, shapes_mme, shapes_gqa, shapes_textvqa, shapes_sqa,
-      shapes_mmbench, shapes_video) in the real lmms-eval Parquet layouts under PATH (local, hdfs://, s3a://),
-      plus PATH/_prompts/<split>.parquet with every sample's prompt, images and target answer.
+      shapes_mmbench, shapes_video) in the real lmms-eval Parquet layouts under PATH (local, hdfs://, s3a://);
+      shapes_video as Video-MME is published: text rows plus an H.264 mp4 per sample in shapes_video/data/.
+      Also PATH/_prompts/<split>.parquet with every sample's prompt, images (a clip's frames as rendered) and
+      target answer.
       --split   default test;  --seed default 0 (same seed -> byte-identical files)
       --scale   multiplies the default sample counts (default 1.0)
       Default counts per task (test / train): %s / %s
