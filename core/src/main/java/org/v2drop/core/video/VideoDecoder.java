@@ -272,12 +272,18 @@ public final class VideoDecoder implements AutoCloseable {
     return new ArrayList<>(Arrays.asList(out));
   }
 
-  /** Decodes frame {@code f}: seeks to its key frame unless decoding forward gets there. */
+  /**
+   * Decodes frame {@code f}: seeks to its key frame unless decoding forward gets there. A seek that
+   * lands past the frame (a demuxer seeking by decode time) is retried from the key frame before,
+   * down to the start of the stream.
+   */
   private RgbImage frameAt(int f) {
     long target = presentation[f];
     long key = keyframeAtOrBefore(target);
+    boolean seeked = false;
     if (position == Long.MAX_VALUE || position >= target || position < key) {
       seek(key);
+      seeked = true;
     }
     while (true) {
       if (!nextFrame()) {
@@ -290,6 +296,13 @@ public final class VideoDecoder implements AutoCloseable {
                 + " could not be decoded (the file ends or is damaged before it)");
       }
       long t = frame.best_effort_timestamp();
+      if (seeked && t != AV_NOPTS_VALUE && t > target && key > presentation[0]) {
+        av_frame_unref(frame);
+        key = keyframeAtOrBefore(key - 1);
+        seek(key);
+        continue;
+      }
+      seeked = false;
       position = t;
       if (t == target || (t > target && t != AV_NOPTS_VALUE)) {
         RgbImage img = toRgb();
