@@ -19,11 +19,12 @@ import org.bytedeco.javacpp.IntPointer;
 
 /**
  * How decoded pixels become RGB, as decord's filter graph ({@code scale=W:H} into an RGB24 sink)
- * does with the FFmpeg 4.1 defaults its wheels are built on: bilinear (which only matters for odd
- * heights; same-size 4:2:0 at even heights takes swscale's unscaled converter), no accurate
- * rounding, and the input matrix chosen per frame from its colour-space tag ({@code
- * in_color_matrix=auto}: the tagged matrix, BT.601 when untagged), its range from the frame's range
- * tag.
+ * does with the FFmpeg 4.1 defaults its PyPI wheels are built on: bilinear (which only matters for
+ * odd heights; same-size 4:2:0 at even heights takes swscale's unscaled converter; decord built on
+ * FFmpeg 5 or later gets bicubic, the scale filter's newer default, with which these conversions
+ * equal that decord's bit for bit, VideoDecoderTest), no accurate rounding, and the input matrix
+ * chosen per frame from its colour-space tag ({@code in_color_matrix=auto}: the tagged matrix,
+ * BT.601 when untagged), its range from the frame's range tag.
  */
 final class ColourConversion {
   private ColourConversion() {}

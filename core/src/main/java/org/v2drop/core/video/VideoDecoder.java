@@ -88,8 +88,11 @@ public final class VideoDecoder implements AutoCloseable {
   private long position = Long.MAX_VALUE; // pts of the last decoded frame; MAX = must seek
   private boolean drained;
 
-  private VideoDecoder(Path file, String where) {
+  private final int swsFlags;
+
+  private VideoDecoder(Path file, String where, int swsFlags) {
     this.where = where;
+    this.swsFlags = swsFlags;
     if (!Files.isRegularFile(file)) {
       throw new VideoException(where + ": no such video file");
     }
@@ -150,7 +153,15 @@ public final class VideoDecoder implements AutoCloseable {
 
   /** Opens {@code file}; {@code where} names it in errors (e.g. the dataset path of the video). */
   public static VideoDecoder open(Path file, String where) {
-    return new VideoDecoder(file, where);
+    return new VideoDecoder(file, where, ColourConversion.SWS_FLAGS);
+  }
+
+  /**
+   * With other swscale interpolation flags than decord's wheel (FFmpeg 4.1's scale filter:
+   * bilinear); decord built on FFmpeg 5 or later converts with bicubic (docs/video.md).
+   */
+  static VideoDecoder open(Path file, String where, int swsFlags) {
+    return new VideoDecoder(file, where, swsFlags);
   }
 
   public int width() {
@@ -393,7 +404,7 @@ public final class VideoDecoder implements AutoCloseable {
             w,
             h,
             AV_PIX_FMT_RGB24,
-            ColourConversion.SWS_FLAGS,
+            swsFlags,
             null,
             null,
             (DoublePointer) null);
