@@ -36,6 +36,30 @@ public record ImageProcessorConfig(
     int numAdditionalImageTokens,
     String imageToken) {
 
+  /**
+   * This config without LlavaImageProcessor's pad-to-square (a {@code do_pad} meaning another
+   * thing).
+   */
+  public ImageProcessorConfig withoutSquarePad() {
+    return new ImageProcessorConfig(
+        doResize,
+        shortestEdge,
+        resizeHeight,
+        resizeWidth,
+        doCenterCrop,
+        cropHeight,
+        cropWidth,
+        doRescale,
+        rescaleFactor,
+        doNormalize,
+        mean,
+        std,
+        false,
+        patchSize,
+        numAdditionalImageTokens,
+        imageToken);
+  }
+
   public static final String PREPROCESSOR = "preprocessor_config.json";
   public static final String PROCESSOR = "processor_config.json";
   private static final int PIL_BICUBIC = 3;
