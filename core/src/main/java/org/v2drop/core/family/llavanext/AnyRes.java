@@ -109,4 +109,66 @@ public final class AnyRes {
     int base = side * side + additionalTokens;
     return keptRows * keptCols + keptRows + base - (dropCls ? 1 : 0);
   }
+
+  /** In {@link #packOrder}: the learned {@code image_newline} vector. */
+  public static final int NEWLINE = -1;
+
+  /**
+   * {@code pack_image_features} as an order: which feature goes where in one image's packed
+   * sequence. The tower gives {@code tiles} (base view first) of {@code side × side} features; the
+   * grid tiles are laid out as (rows·side) × (cols·side), unpadded ({@link #unpadded}) and closed
+   * by a newline per row, after the base view's features. A lone tile is its features and one
+   * newline.
+   *
+   * @param tile the vision tower's image size (the grid's unit, as {@code
+   *     get_anyres_image_grid_shape})
+   * @return per position {@code t * side² + f} (feature {@code f} of tile {@code t}) or {@link
+   *     #NEWLINE}
+   */
+  public static int[] packOrder(
+      int height, int width, List<int[]> pinpoints, int tile, int side, int tiles) {
+    int perTile = side * side;
+    if (tiles == 1) {
+      int[] out = new int[perTile + 1];
+      for (int f = 0; f < perTile; f++) {
+        out[f] = f;
+      }
+      out[perTile] = NEWLINE;
+      return out;
+    }
+    int[] best = bestResolution(height, width, pinpoints);
+    int gridRows = best[0] / tile;
+    int gridCols = best[1] / tile;
+    if (gridRows * gridCols != tiles - 1) {
+      throw new IllegalArgumentException(
+          "image of "
+              + height
+              + "x"
+              + width
+              + ": "
+              + (tiles - 1)
+              + " tiles, but its grid "
+              + best[0]
+              + "x"
+              + best[1]
+              + " has "
+              + gridRows * gridCols);
+    }
+    int[] kept = unpadded(height, width, gridRows * side, gridCols * side);
+    int rows = kept[1] - kept[0];
+    int cols = kept[3] - kept[2];
+    int[] out = new int[perTile + rows * (cols + 1)];
+    int k = 0;
+    for (int f = 0; f < perTile; f++) {
+      out[k++] = f;
+    }
+    for (int r = kept[0]; r < kept[1]; r++) {
+      for (int c = kept[2]; c < kept[3]; c++) {
+        int t = 1 + (r / side) * gridCols + c / side;
+        out[k++] = t * perTile + (r % side) * side + c % side;
+      }
+      out[k++] = NEWLINE;
+    }
+    return out;
+  }
 }

@@ -94,4 +94,35 @@ class LlavaNextImageProcessorTest {
     assertArrayEquals(new int[] {0, 48, 6, 42}, AnyRes.unpadded(640, 480, 48, 48));
     assertArrayEquals(new int[] {0, 48, 0, 48}, AnyRes.unpadded(672, 672, 48, 48));
   }
+
+  /**
+   * The packing order is HF's {@code pack_image_features} (tools/make_llava_next_pack_fixture.py:
+   * features carrying their own index): base view, the unpadded grid row by row, a newline closing
+   * each row; a lone tile and its newline.
+   */
+  @Test
+  void packingOrderIsHfs() throws Exception {
+    JsonNode ref = new ObjectMapper().readTree(DIR.resolve("pack.json").toFile());
+    List<int[]> pins = new ArrayList<>();
+    ref.get("pinpoints").forEach(p -> pins.add(new int[] {p.get(0).asInt(), p.get(1).asInt()}));
+    int n = 0;
+    for (JsonNode c : ref.get("cases")) {
+      int[] want = new int[c.get("order").size()];
+      for (int i = 0; i < want.length; i++) {
+        want[i] = c.get("order").get(i).asInt();
+      }
+      assertArrayEquals(
+          want,
+          AnyRes.packOrder(
+              c.get("height").asInt(),
+              c.get("width").asInt(),
+              pins,
+              ref.get("tile").asInt(),
+              ref.get("side").asInt(),
+              c.get("tiles").asInt()),
+          c.get("height") + "x" + c.get("width"));
+      n++;
+    }
+    assertEquals(9, n);
+  }
 }
