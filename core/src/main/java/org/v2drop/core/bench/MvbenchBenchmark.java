@@ -1,13 +1,10 @@
 package org.v2drop.core.bench;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.v2drop.core.processor.RgbImage;
-import org.v2drop.core.processor.Visual;
 import org.v2drop.core.video.Videos;
 
 /**
@@ -17,7 +14,7 @@ import org.v2drop.core.video.Videos;
  * videos location: a video file, or a folder of frames; candidates lettered "(A) ..."; lmms-eval's
  * {@code mcq_acc} scoring; accuracy per subtask over the non-empty answers, and their mean.
  */
-public final class MvbenchBenchmark extends NamedBenchmark {
+public final class MvbenchBenchmark extends VideoBenchmark {
   /** The reader's column naming a row's subtask (its JSON file's name). */
   public static final String SUBTASK = "subtask";
 
@@ -78,25 +75,16 @@ public final class MvbenchBenchmark extends NamedBenchmark {
     return "Question:" + s.string("question") + "\nOption:\n" + options + POST_PROMPT;
   }
 
-  @Override
-  public Prompt toPrompt(Sample sample, ChatTemplate template) {
-    return toPrompt(sample, template, Videos.NONE);
-  }
-
   /** The sample's video (or frame folder) under its subtask's folder, frames sampled uniformly. */
   @Override
   public Prompt toPrompt(Sample sample, ChatTemplate template, Videos videos) {
     String source = name() + " sample " + sample.id();
     String folder = FOLDERS.get(subtask(sample));
-    List<Visual> frames = new ArrayList<>();
-    for (RgbImage f : videos.read(List.of(folder + "/" + sample.string("video")), source)) {
-      frames.add(Visual.decoded(f));
-    }
-    String video = template.applyVideo(question(sample));
-    if (video == null) {
-      return new Prompt(template.apply(question(sample), frames.size()), frames, source);
-    }
-    return new Prompt(video, List.of(), List.of(frames), source);
+    return prompt(
+        question(sample),
+        videos.read(List.of(folder + "/" + sample.string("video")), source),
+        template,
+        source);
   }
 
   private String subtask(Sample s) {
@@ -112,11 +100,6 @@ public final class MvbenchBenchmark extends NamedBenchmark {
               + String.join(", ", FOLDERS.keySet()));
     }
     return t;
-  }
-
-  @Override
-  public int maxNewTokens() {
-    return 16;
   }
 
   /**

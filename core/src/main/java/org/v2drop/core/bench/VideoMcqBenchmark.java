@@ -1,11 +1,8 @@
 package org.v2drop.core.bench;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.v2drop.core.processor.RgbImage;
-import org.v2drop.core.processor.Visual;
 import org.v2drop.core.video.Videos;
 
 /**
@@ -15,7 +12,7 @@ import org.v2drop.core.video.Videos;
  * in as images for a family without video input (LLaVA: one {@code <image>} per frame), as one
  * video for one with it; the same letter extraction as MMBench.
  */
-public final class VideoMcqBenchmark extends NamedBenchmark {
+public final class VideoMcqBenchmark extends VideoBenchmark {
   /** The file names tried for a video, in lmms-eval's order. */
   static final List<String> EXTENSIONS = List.of(".mp4", ".MP4", ".mkv");
 
@@ -62,12 +59,6 @@ public final class VideoMcqBenchmark extends NamedBenchmark {
         + "\nThe best answer is:";
   }
 
-  /** Without video files configured the sample fails, naming what is missing. */
-  @Override
-  public Prompt toPrompt(Sample sample, ChatTemplate template) {
-    return toPrompt(sample, template, Videos.NONE);
-  }
-
   /** The sample's video, {@code videos.frames()} frames sampled uniformly (0: every frame). */
   @Override
   public Prompt toPrompt(Sample sample, ChatTemplate template, Videos videos) {
@@ -77,21 +68,8 @@ public final class VideoMcqBenchmark extends NamedBenchmark {
     Videos.Clip clip =
         videos.clip(
             EXTENSIONS.stream().map(e -> id + e).toList(), subtitled ? id + ".srt" : null, source);
-    List<Visual> frames = new ArrayList<>();
-    for (RgbImage f : clip.frames()) {
-      frames.add(Visual.decoded(f));
-    }
     String question = subtitled ? withSubtitles(sample, clip.subtitles()) : question(sample);
-    String video = template.applyVideo(question);
-    if (video == null) {
-      return new Prompt(template.apply(question, frames.size()), frames, source);
-    }
-    return new Prompt(video, List.of(), List.of(frames), source);
-  }
-
-  @Override
-  public int maxNewTokens() {
-    return 16;
+    return prompt(question, clip.frames(), template, source);
   }
 
   /**
