@@ -54,24 +54,13 @@ public final class VideoLibrary implements AutoCloseable {
    */
   public LocalVideo fetch(List<String> names, String what) {
     try {
-      if (!isArchive(location)) {
-        for (String n : names) {
-          String p = VideoStorage.join(location, n);
-          if (storage.isFile(p)) {
-            return copy(p);
-          }
-        }
-        if (!storage.isDirectory(location)) {
-          throw new VideoException(
-              what + ": the videos location " + location + " is neither a directory nor zips");
-        }
+      Located found = locate(names);
+      if (found != null) {
+        return found.path() != null ? copy(found.path()) : extract(found.entry());
       }
-      Map<String, List<Entry>> index = archive();
-      for (String n : names) {
-        Entry e = find(index, n);
-        if (e != null) {
-          return extract(e);
-        }
+      if (!isArchive(location) && !storage.isDirectory(location)) {
+        throw new VideoException(
+            what + ": the videos location " + location + " is neither a directory nor zips");
       }
       throw new VideoException(
           what
@@ -79,18 +68,43 @@ public final class VideoLibrary implements AutoCloseable {
               + String.join(" / ", names)
               + " in "
               + location
-              + (index.isEmpty() ? "" : " (nor in its " + zipCount() + " zip archives)"));
+              + (open.isEmpty() ? "" : " (nor in its " + open.size() + " zip archives)"));
     } catch (IOException e) {
       throw new VideoException(what + ": cannot read videos at " + location + ": " + e, e);
     }
   }
 
-  private static boolean isArchive(String location) {
-    return location.endsWith(".zip") || location.contains("*");
+  /** A file at the location: a plain file's path, or an archive entry. */
+  private record Located(String path, Entry entry) {}
+
+  /**
+   * Where the first of {@code names} is: in the location's folder, else in its archives; null when
+   * nowhere.
+   */
+  private Located locate(List<String> names) throws IOException {
+    if (!isArchive(location)) {
+      for (String n : names) {
+        String p = VideoStorage.join(location, n);
+        if (storage.isFile(p)) {
+          return new Located(p, null);
+        }
+      }
+      if (!storage.isDirectory(location)) {
+        return null;
+      }
+    }
+    Map<String, List<Entry>> index = archive();
+    for (String n : names) {
+      Entry e = find(index, n);
+      if (e != null) {
+        return new Located(null, e);
+      }
+    }
+    return null;
   }
 
-  private long zipCount() {
-    return open.size();
+  private static boolean isArchive(String location) {
+    return location.endsWith(".zip") || location.contains("*");
   }
 
   private LocalVideo copy(String path) throws IOException {
@@ -225,20 +239,14 @@ public final class VideoLibrary implements AutoCloseable {
    */
   public byte[] bytes(String name) {
     try {
-      if (!isArchive(location)) {
-        String p = VideoStorage.join(location, name);
-        if (storage.isFile(p)) {
-          return read(p);
-        }
-        if (!storage.isDirectory(location)) {
-          return null;
-        }
-      }
-      Entry e = find(archive(), name);
-      if (e == null) {
+      Located found = locate(List.of(name));
+      if (found == null) {
         return null;
       }
-      try (InputStream in = e.zip().getInputStream(e.entry())) {
+      if (found.path() != null) {
+        return read(found.path());
+      }
+      try (InputStream in = found.entry().zip().getInputStream(found.entry().entry())) {
         return in.readAllBytes();
       }
     } catch (IOException e) {
