@@ -159,11 +159,13 @@ class DropRun:
                     feats = model.model.get_image_features(pixel_values=inputs["pixel_values"],
                                                            image_grid_thw=inputs["image_grid_thw"]).pooler_output
                     feats = torch.cat(list(feats), dim=0)
-                else:
+                else:  # LLaVA; LLaVA-NeXT also needs the images' sizes (its tiles and unpadding)
+                    sizes = {"image_sizes": inputs["image_sizes"]} if "image_sizes" in inputs else {}
                     feats = model.model.get_image_features(
                         pixel_values=inputs["pixel_values"],
                         vision_feature_layer=model.config.vision_feature_layer,
                         vision_feature_select_strategy=model.config.vision_feature_select_strategy,
+                        **sizes,
                     )
                     feats = feats.pooler_output if hasattr(feats, "pooler_output") else feats
                     feats = torch.cat(list(feats), dim=0).reshape(-1, embeds.shape[-1])

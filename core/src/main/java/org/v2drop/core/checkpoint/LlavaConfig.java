@@ -63,12 +63,20 @@ public record LlavaConfig(
 
   /** Loads {@code dir/config.json}. */
   public static LlavaConfig load(Path dir) {
+    return load(dir, "llava");
+  }
+
+  /**
+   * The configuration of a checkpoint of {@code expected} model type built on LLaVA's parts (CLIP
+   * tower, projector, Llama decoder), such as {@code llava_next}.
+   */
+  public static LlavaConfig load(Path dir, String expected) {
     Path file = dir.resolve(CONFIG);
     JsonNode root = JsonFiles.readObject(file);
     String modelType = JsonFiles.optString(root, "model_type", "", file);
-    if (!modelType.equals("llava")) {
+    if (!modelType.equals(expected)) {
       throw new CheckpointException(
-          file + ": unsupported model_type '" + modelType + "'; expected 'llava'");
+          file + ": unsupported model_type '" + modelType + "'; expected '" + expected + "'");
     }
     JsonNode tc = root.get("text_config");
     JsonNode vc = root.get("vision_config");

@@ -47,6 +47,9 @@ public final class WeightLayout {
     if (k.startsWith("lm_head.")) {
       return Optional.of(k);
     }
+    if (k.equals("image_newline") || k.equals("model.image_newline")) {
+      return Optional.of("image_newline"); // LLaVA-NeXT's learned row separator
+    }
     return Optional.empty();
   }
 }

@@ -10,6 +10,7 @@ import org.v2drop.core.checkpoint.CheckpointException;
 import org.v2drop.core.checkpoint.JsonFiles;
 import org.v2drop.core.engine.Engine;
 import org.v2drop.core.family.llava.LlavaFamily;
+import org.v2drop.core.family.llavanext.LlavaNextFamily;
 import org.v2drop.core.family.qwen2vl.Qwen2VlFamily;
 import org.v2drop.core.model.ComputeDType;
 
@@ -18,7 +19,8 @@ import org.v2drop.core.model.ComputeDType;
  * {@code config.json} {@code model_type}. A new family is a package of its own plus one line here.
  */
 public final class ModelFamilies {
-  private static final List<ModelFamily> ALL = List.of(new LlavaFamily(), new Qwen2VlFamily());
+  private static final List<ModelFamily> ALL =
+      List.of(new LlavaFamily(), new Qwen2VlFamily(), new LlavaNextFamily());
 
   /** The checkpoint's config file name. */
   public static final String CONFIG = "config.json";

@@ -36,6 +36,21 @@ public final class LlavaWeightsLoader {
    * converted to {@code dtype} whatever its stored type (F32, F16 or BF16).
    */
   public static VlModel loadModel(Path dir, LlavaConfig config, Device device, ComputeDType dtype) {
+    return loadModel(dir, config, device, dtype, (vision, tensor) -> vision);
+  }
+
+  /**
+   * A family built on LLaVA's parts: its vision encoder wraps LLaVA's tower and projector, reading
+   * what else it needs by canonical name ({@code tensor.apply(name, length)}, a vector).
+   */
+  public interface VisionWrap {
+    VisionEncoder wrap(
+        LlavaVision vision, java.util.function.BiFunction<String, Integer, NDArray> tensor);
+  }
+
+  /** {@link #loadModel(Path, LlavaConfig, Device, ComputeDType)} with the vision side wrapped. */
+  public static VlModel loadModel(
+      Path dir, LlavaConfig config, Device device, ComputeDType dtype, VisionWrap wrap) {
     Ops.checkActivation(
         config.vision().hiddenAct(),
         dir.resolve(LlavaConfig.CONFIG) + ": vision_config.hidden_act");
@@ -43,7 +58,12 @@ public final class LlavaWeightsLoader {
         config.projectorHiddenAct(), dir.resolve(LlavaConfig.CONFIG) + ": projector_hidden_act");
     NDManager manager = NDManager.newBaseManager(device, "PyTorch");
     try {
-      Loaded w = load(dir, config, manager, dtype);
+      LlavaWeightsLoader l = new LlavaWeightsLoader(dir, manager, dtype);
+      Loaded w = l.loaded(config);
+      VisionEncoder vision =
+          wrap.wrap(
+              new LlavaVision(config, dtype, w.vision(), w.projector(), manager),
+              (name, length) -> l.vec(name, length));
       return new VlModel(
           dir,
           config.text(),
@@ -51,9 +71,9 @@ public final class LlavaWeightsLoader {
           null,
           dtype,
           manager,
-          new LlavaVision(config, dtype, w.vision(), w.projector(), manager),
+          vision,
           w.decoder(),
-          w.unused());
+          l.r.unused());
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -62,11 +82,14 @@ public final class LlavaWeightsLoader {
 
   /** Loads the weights for {@code config} into {@code manager} as {@code dtype}. */
   public static Loaded load(Path dir, LlavaConfig config, NDManager manager, ComputeDType dtype) {
-    LlavaWeightsLoader l = new LlavaWeightsLoader(dir, manager, dtype);
-    VisionWeights vision = l.vision(config.vision(), VisionTower.layersNeeded(config));
-    ProjectorWeights projector = l.projector(config);
-    DecoderWeights decoder = l.decoder(config.text());
-    return new Loaded(vision, projector, decoder, l.r.unused());
+    return new LlavaWeightsLoader(dir, manager, dtype).loaded(config);
+  }
+
+  private Loaded loaded(LlavaConfig config) {
+    VisionWeights vision = vision(config.vision(), VisionTower.layersNeeded(config));
+    ProjectorWeights projector = projector(config);
+    DecoderWeights decoder = decoder(config.text());
+    return new Loaded(vision, projector, decoder, r.unused());
   }
 
   private VisionWeights vision(VisionConfig c, int layersNeeded) {

@@ -65,7 +65,8 @@ public record EncodedInput(
         0);
   }
 
-  private static long[] iota(int n) {
+  /** 0, 1, ..., n - 1: the position ids of 1-D RoPE. */
+  public static long[] iota(int n) {
     long[] out = new long[n];
     for (int i = 0; i < n; i++) {
       out[i] = i;

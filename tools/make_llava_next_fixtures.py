@@ -1,0 +1,99 @@
+"""Writes the tiny LLaVA-NeXT fixture (core/src/test/resources/fixtures/tiny-llava-next): a random checkpoint
+written by HF transformers (LlavaNextForConditionalGeneration: a CLIP tower on 28-px tiles, a Llama decoder),
+its processor (LlavaNextProcessor with the PIL image processor, named explicitly), a prompt with two images of
+different aspect ratios (a wide one whose padded grid rows are unpadded, a tall one whose columns are), and the
+references: HF's forward and generate for vanilla, and tools/drop_reference.py for every method (float32).
+
+Usage: python tools/make_llava_next_fixtures.py core/src/test/resources/fixtures
+"""
+
+import json
+import os
+import shutil
+import sys
+
+import torch
+from PIL import Image
+from transformers import (CLIPVisionConfig, LlamaConfig, LlavaNextConfig, LlavaNextForConditionalGeneration,
+                          LlavaNextProcessor, PreTrainedTokenizerFast)
+from transformers.models.llava_next.image_processing_pil_llava_next import LlavaNextImageProcessorPil
+
+import drop_reference
+from make_fixtures import build_tokenizer, draw_image, randomize
+
+NAME = "tiny-llava-next"
+PINPOINTS = [[28, 56], [56, 28], [56, 56], [28, 84], [84, 28]]
+IMAGES = [(90, 40), (30, 70)]  # (w, h): wide -> rows unpadded, tall -> columns unpadded
+PROMPT = "USER: <image>\n<image>\nWhich one is wider? ASSISTANT:"
+METHODS = ["vanilla", "v2drop@2:0.5,4:0.25", "fastv@2:0.5", "pdrop@1:0.5,3:0.5,5:0.5", "random@2:0.3"]
+MAX_NEW = 8
+SEED = 31
+
+
+def main(out):
+    d = os.path.join(out, NAME)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(os.path.join(d, "images"))
+    tok = build_tokenizer()
+    hf_tok = PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="</s>", unk_token="<unk>",
+                                     pad_token="<pad>")
+    cfg = LlavaNextConfig(
+        text_config=LlamaConfig(vocab_size=tok.get_vocab_size(), bos_token_id=1, eos_token_id=2,
+                                pad_token_id=tok.token_to_id("<pad>"), max_position_embeddings=1024,
+                                hidden_size=64, intermediate_size=128, num_hidden_layers=6,
+                                num_attention_heads=4, num_key_value_heads=2),
+        vision_config=CLIPVisionConfig(hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                                       num_attention_heads=4, image_size=28, patch_size=7),
+        image_token_index=tok.token_to_id("<image>"), image_grid_pinpoints=PINPOINTS,
+        vision_feature_layer=-2, vision_feature_select_strategy="default", projector_hidden_act="gelu")
+    cfg._attn_implementation = "eager"
+    torch.manual_seed(SEED)
+    model = LlavaNextForConditionalGeneration(cfg).eval()
+    randomize(model, SEED, 0.08)
+    model.save_pretrained(d)
+    ip = LlavaNextImageProcessorPil(size={"shortest_edge": 28}, crop_size={"height": 28, "width": 28},
+                                    image_grid_pinpoints=PINPOINTS)
+    processor = LlavaNextProcessor(image_processor=ip, tokenizer=hf_tok, patch_size=7,
+                                   vision_feature_select_strategy="default", num_additional_image_tokens=1)
+    processor.save_pretrained(d)
+    files = []
+    for i, (w, h) in enumerate(IMAGES):
+        f = f"images/img{i}_{w}x{h}_RGB.png"
+        draw_image(w, h, SEED * 10 + i, "RGB").save(os.path.join(d, f))
+        files.append(f)
+
+    model = LlavaNextForConditionalGeneration.from_pretrained(d, dtype=torch.float32,
+                                                              attn_implementation="eager").eval()
+    images = [Image.open(os.path.join(d, f)) for f in files]
+    inputs = processor(images=images, text=PROMPT, return_tensors="pt")
+    eos = [2]
+    ref = {"fixture_version": 1, "regenerate": "python tools/make_llava_next_fixtures.py core/src/test/resources/fixtures",
+           "transformers": __import__("transformers").__version__, "torch": torch.__version__, "dtype": "float32",
+           "attn_implementation": "eager", "prompt": PROMPT, "images": files, "sample_id": "trace",
+           "max_new_tokens": MAX_NEW, "input_ids": inputs["input_ids"][0].tolist(),
+           "image_sizes": inputs["image_sizes"].tolist(),
+           "pixel_values_shape": list(inputs["pixel_values"].shape),
+           "pixel_values_sum": float(inputs["pixel_values"].double().sum())}
+    with torch.no_grad():
+        out_ = model(**inputs)
+        ref["hf_last_logits_top5"] = drop_reference.topk_json(out_.logits[0, -1].float())
+        gen = model.generate(**inputs, max_new_tokens=MAX_NEW, do_sample=False, num_beams=1, eos_token_id=eos,
+                             pad_token_id=tok.token_to_id("<pad>"))
+    n = inputs["input_ids"].shape[1]
+    ref["hf_generated_ids"] = gen[0, n:].tolist()
+    ref["hf_text"] = processor.tokenizer.decode(ref["hf_generated_ids"], skip_special_tokens=True)
+    ref["methods"] = drop_reference.method_references(
+        model, inputs, METHODS, MAX_NEW, eos, False,
+        lambda ids: processor.tokenizer.decode(ids, skip_special_tokens=True), ref["hf_generated_ids"],
+        out_.logits[0, -1].float(), 1e-4)
+    with open(os.path.join(d, "reference.json"), "w") as f:
+        json.dump(ref, f, indent=1)
+    image_token = tok.token_to_id("<image>")
+    print(NAME, "prompt", n, "vision", sum(1 for t in ref["input_ids"] if t == image_token),
+          "pixels", ref["pixel_values_shape"], "hf ids", ref["hf_generated_ids"])
+    for m, r in ref["methods"].items():
+        print("  ", m, [len(s["kept_positions"]) for s in r["stages"]], r["generated_ids"])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "core/src/test/resources/fixtures")
