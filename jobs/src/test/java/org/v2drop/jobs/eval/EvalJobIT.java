@@ -196,6 +196,33 @@ class EvalJobIT {
 
   /** A rerun aggregates only the model × benchmark groups whose cells it evaluated. */
   /**
+   * A LLaVA-NeXT checkpoint runs the suite unchanged: each image tiled into its AnyRes grid (a
+   * 96x96 image: the 56x56 grid of 28-px tiles, 8x8 features, 8 newlines, and the 16 base
+   * features), the video's frames as images, every method.
+   */
+  @Test
+  void aLlavaNextCheckpointSweepsTheSuite() {
+    Path out = tmp.resolve("next-reports");
+    Sweep sweep =
+        new Sweep(
+            "n",
+            out.toString(),
+            List.of(new Sweep.ModelRef("tiny-llava-next", Repo.FIXTURE_LLAVA_NEXT.toString())),
+            METHODS,
+            suiteBenchmarks(),
+            Map.of("*", 3),
+            0.0,
+            2);
+    EvalJob.Result r = EvalJob.run(spark, sweep, false, m -> {});
+    assertTrue(r.failedCells().isEmpty(), r.failedCells().toString());
+    Dataset<Row> preds =
+        spark.read().parquet(ReportPaths.predictions(out.toString())).filter("run_id = 'n'");
+    assertEquals((6 + 4 + 3 + 2) * METHODS.size(), preds.filter("status = 'ok'").count());
+    assertEquals(8 * 8 + 8 + 16, promptVisionTokens(out, "n", "shapes_pope"));
+    assertEquals(4 * (8 * 8 + 8 + 16), promptVisionTokens(out, "n", "shapes_video"));
+  }
+
+  /**
    * A Qwen2-VL checkpoint runs the same sweep unchanged: its family's prompts (the chat template
    * with image spans), the video task's frames as one video (a {@code <|video_pad|>} span), every
    * method, reports written.

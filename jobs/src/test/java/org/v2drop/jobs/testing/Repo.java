@@ -19,6 +19,10 @@ public final class Repo {
   public static final Path FIXTURE_QWEN2VL =
       ROOT.resolve("core/src/test/resources/fixtures/tiny-qwen2vl");
 
+  /** A tiny LLaVA-NeXT checkpoint (AnyRes tiles, core's conformance fixture). */
+  public static final Path FIXTURE_LLAVA_NEXT =
+      ROOT.resolve("core/src/test/resources/fixtures/tiny-llava-next");
+
   public static final Path FIXTURE_QWEN25VL =
       ROOT.resolve("core/src/test/resources/fixtures/tiny-qwen25vl");
 
