@@ -1,8 +1,10 @@
-"""Writes the tiny LLaVA-NeXT fixture (core/src/test/resources/fixtures/tiny-llava-next): a random checkpoint
-written by HF transformers (LlavaNextForConditionalGeneration: a CLIP tower on 28-px tiles, a Llama decoder),
-its processor (LlavaNextProcessor with the PIL image processor, named explicitly), a prompt with two images of
-different aspect ratios (a wide one whose padded grid rows are unpadded, a tall one whose columns are), and the
-references: HF's forward and generate for vanilla, and tools/drop_reference.py for every method (float32).
+"""Writes the tiny LLaVA-NeXT fixtures (core/src/test/resources/fixtures/tiny-llava-next, tiny-llava-next-b):
+random checkpoints written by HF transformers (LlavaNextForConditionalGeneration: a CLIP tower on 28-px tiles;
+a Llama decoder in the first, a Mistral one with a sliding_window in the second), their processors
+(LlavaNextProcessor with the PIL image processor, named explicitly), two grid-pinpoint sets, and images of three
+aspect ratios (the first fixture's two-image prompt: a wide image whose padded grid rows are unpadded and a tall one
+whose columns are; the second's: a square one, nothing to unpad), with the references: HF's forward and generate
+for vanilla, and tools/drop_reference.py for every method (float32).
 
 Usage: python tools/make_llava_next_fixtures.py core/src/test/resources/fixtures
 """
@@ -14,34 +16,49 @@ import sys
 
 import torch
 from PIL import Image
-from transformers import (CLIPVisionConfig, LlamaConfig, LlavaNextConfig, LlavaNextForConditionalGeneration,
+from transformers import (CLIPVisionConfig, LlamaConfig, MistralConfig, LlavaNextConfig, LlavaNextForConditionalGeneration,
                           LlavaNextProcessor, PreTrainedTokenizerFast)
 from transformers.models.llava_next.image_processing_pil_llava_next import LlavaNextImageProcessorPil
 
 import drop_reference
 from make_fixtures import build_tokenizer, draw_image, randomize
 
-NAME = "tiny-llava-next"
-PINPOINTS = [[28, 56], [56, 28], [56, 56], [28, 84], [84, 28]]
-IMAGES = [(90, 40), (30, 70)]  # (w, h): wide -> rows unpadded, tall -> columns unpadded
-PROMPT = "USER: <image>\n<image>\nWhich one is wider? ASSISTANT:"
 METHODS = ["vanilla", "v2drop@2:0.5,4:0.25", "fastv@2:0.5", "pdrop@1:0.5,3:0.5,5:0.5", "random@2:0.3"]
 MAX_NEW = 8
-SEED = 31
+SPECS = [
+    dict(name="tiny-llava-next", seed=31, text="llama",
+         pinpoints=[[28, 56], [56, 28], [56, 56], [28, 84], [84, 28]],
+         images=[(90, 40), (30, 70)],  # (w, h): wide -> rows unpadded, tall -> columns unpadded
+         prompt="USER: <image>\n<image>\nWhich one is wider? ASSISTANT:"),
+    dict(name="tiny-llava-next-b", seed=47, text="mistral",
+         pinpoints=[[28, 28], [28, 56], [56, 28], [56, 56], [28, 84], [84, 28], [56, 84], [84, 56]],
+         images=[(50, 50)],  # square: the whole 56x56 grid is kept
+         prompt="USER: <image>\nWhat shape is it? ASSISTANT:"),
+]
 
 
 def main(out):
+    for spec in SPECS:
+        write(out, spec)
+
+
+def write(out, spec):
+    NAME, SEED, PINPOINTS, IMAGES, PROMPT = (spec["name"], spec["seed"], spec["pinpoints"], spec["images"],
+                                            spec["prompt"])
     d = os.path.join(out, NAME)
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(os.path.join(d, "images"))
     tok = build_tokenizer()
     hf_tok = PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="</s>", unk_token="<unk>",
                                      pad_token="<pad>")
+    text = dict(vocab_size=tok.get_vocab_size(), bos_token_id=1, eos_token_id=2,
+                pad_token_id=tok.token_to_id("<pad>"), max_position_embeddings=1024,
+                hidden_size=64, intermediate_size=128, num_hidden_layers=6,
+                num_attention_heads=4, num_key_value_heads=2)
+    text_config = (LlamaConfig(**text) if spec["text"] == "llama"
+                   else MistralConfig(sliding_window=256, head_dim=16, **text))
     cfg = LlavaNextConfig(
-        text_config=LlamaConfig(vocab_size=tok.get_vocab_size(), bos_token_id=1, eos_token_id=2,
-                                pad_token_id=tok.token_to_id("<pad>"), max_position_embeddings=1024,
-                                hidden_size=64, intermediate_size=128, num_hidden_layers=6,
-                                num_attention_heads=4, num_key_value_heads=2),
+        text_config=text_config,
         vision_config=CLIPVisionConfig(hidden_size=32, intermediate_size=64, num_hidden_layers=2,
                                        num_attention_heads=4, image_size=28, patch_size=7),
         image_token_index=tok.token_to_id("<image>"), image_grid_pinpoints=PINPOINTS,

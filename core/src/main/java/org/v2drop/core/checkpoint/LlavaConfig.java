@@ -85,9 +85,12 @@ public record LlavaConfig(
           file + ": 'text_config' and 'vision_config' objects are required");
     }
     String textType = JsonFiles.optString(tc, "model_type", "llama", file);
-    if (!textType.equals("llama")) {
+    if (!textType.equals("llama") && !textType.equals("mistral")) {
       throw new CheckpointException(
-          file + ": unsupported text_config.model_type '" + textType + "'; expected 'llama'");
+          file
+              + ": unsupported text_config.model_type '"
+              + textType
+              + "'; expected 'llama' or 'mistral'");
     }
     String visionType = JsonFiles.optString(vc, "model_type", "clip_vision_model", file);
     if (!visionType.equals("clip_vision_model")) {
@@ -97,7 +100,7 @@ public record LlavaConfig(
               + visionType
               + "'; expected 'clip_vision_model'");
     }
-    TextConfig text = text(tc, file);
+    TextConfig text = text(tc, file, textType.equals("mistral"));
     VisionConfig vision = vision(vc, file);
     int imageToken =
         root.has("image_token_index")
@@ -131,7 +134,12 @@ public record LlavaConfig(
     }
   }
 
-  private static TextConfig text(JsonNode tc, Path file) {
+  /**
+   * The decoder's settings; absent keys take the defaults of HF's config class of the text model
+   * type (HF writes only what differs from them): Llama's, or Mistral's ({@code intermediate_size}
+   * 14336, 8 key-value heads).
+   */
+  private static TextConfig text(JsonNode tc, Path file, boolean mistral) {
     if (tc.path("attention_bias").asBoolean(false) || tc.path("mlp_bias").asBoolean(false)) {
       throw new CheckpointException(
           file + ": text_config.attention_bias / mlp_bias = true is not supported");
@@ -150,18 +158,27 @@ public record LlavaConfig(
     try {
       return new TextConfig(
           hidden,
-          JsonFiles.optInt(tc, "intermediate_size", 11008, file),
+          JsonFiles.optInt(tc, "intermediate_size", mistral ? 14336 : 11008, file),
           JsonFiles.optInt(tc, "num_hidden_layers", 32, file),
           heads,
-          JsonFiles.optInt(tc, "num_key_value_heads", heads, file),
+          JsonFiles.optInt(tc, "num_key_value_heads", mistral ? 8 : heads, file),
           headDim,
           JsonFiles.optDouble(tc, "rms_norm_eps", 1e-6, file),
           rope(tc, file),
           JsonFiles.optInt(tc, "vocab_size", 32000, file),
-          tc.path("tie_word_embeddings").asBoolean(false));
+          tc.path("tie_word_embeddings").asBoolean(false),
+          mistral ? slidingWindow(tc, file) : 0);
     } catch (CheckpointException e) {
       throw new CheckpointException(file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Mistral's {@code sliding_window}: its config class's 4096 when absent, 0 (none) when null. */
+  private static int slidingWindow(JsonNode tc, Path file) {
+    if (!tc.has("sliding_window")) {
+      return 4096;
+    }
+    return tc.get("sliding_window").isNull() ? 0 : JsonFiles.requireInt(tc, "sliding_window", file);
   }
 
   /**

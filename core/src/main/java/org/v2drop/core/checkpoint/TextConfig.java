@@ -11,7 +11,34 @@ public record TextConfig(
     double rmsNormEps,
     RopeConfig rope,
     int vocabSize,
-    boolean tieWordEmbeddings) {
+    boolean tieWordEmbeddings,
+    int slidingWindow) {
+  /** A decoder with full causal attention (no sliding window). */
+  public TextConfig(
+      int hiddenSize,
+      int intermediateSize,
+      int numHiddenLayers,
+      int numAttentionHeads,
+      int numKeyValueHeads,
+      int headDim,
+      double rmsNormEps,
+      RopeConfig rope,
+      int vocabSize,
+      boolean tieWordEmbeddings) {
+    this(
+        hiddenSize,
+        intermediateSize,
+        numHiddenLayers,
+        numAttentionHeads,
+        numKeyValueHeads,
+        headDim,
+        rmsNormEps,
+        rope,
+        vocabSize,
+        tieWordEmbeddings,
+        0);
+  }
+
   public TextConfig {
     if (hiddenSize <= 0
         || intermediateSize <= 0
@@ -27,6 +54,10 @@ public record TextConfig(
               + numAttentionHeads
               + " must be a multiple of num_key_value_heads "
               + numKeyValueHeads);
+    }
+    if (slidingWindow < 0) {
+      throw new CheckpointException(
+          "text_config: sliding_window must be positive, found " + slidingWindow);
     }
     if (headDim % 2 != 0) {
       throw new CheckpointException(

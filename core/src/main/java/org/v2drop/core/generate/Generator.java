@@ -110,6 +110,20 @@ public final class Generator {
     if (inputs.isEmpty()) {
       return List.of();
     }
+    int window = model.text().slidingWindow();
+    for (EncodedInput in : inputs) {
+      if (window > 0 && in.inputIds().length + maxNewTokens > window) {
+        throw new IllegalArgumentException(
+            in.sampleId()
+                + ": "
+                + in.inputIds().length
+                + " prompt tokens + "
+                + maxNewTokens
+                + " new ones exceed the decoder's sliding_window of "
+                + window
+                + ", and sliding-window attention is not implemented (attention here is full causal)");
+      }
+    }
     int numLayers = model.text().numHiddenLayers();
     DropSchedule schedule = method.schedule(numLayers);
     PositionRule rule = positionRule(method.method());

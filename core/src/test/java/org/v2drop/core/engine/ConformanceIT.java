@@ -37,7 +37,12 @@ class ConformanceIT {
   static final String[] LLAVA_FIXTURES = {"tiny-llava-a", "tiny-llava-b"};
 
   static final String[] FIXTURES = {
-    "tiny-llava-a", "tiny-llava-b", "tiny-qwen2vl", "tiny-qwen25vl", "tiny-llava-next"
+    "tiny-llava-a",
+    "tiny-llava-b",
+    "tiny-qwen2vl",
+    "tiny-qwen25vl",
+    "tiny-llava-next",
+    "tiny-llava-next-b"
   };
   private static final Map<String, Engine> ENGINES = new java.util.HashMap<>();
 
