@@ -1,6 +1,7 @@
 package org.v2drop.core.drop;
 
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A token budget: the share of a model's vision tokens kept on average over its decoder layers (the
@@ -16,6 +17,27 @@ public record Budget(double share, String text) {
       throw new IllegalArgumentException(
           "budget " + text + " is not a share of the vision tokens in (0, 1)");
     }
+  }
+
+  /**
+   * Named budgets for LLaVA-NeXT, whose AnyRes images give up to 2,880 vision tokens: the shares
+   * LLaVA-1.5's 192 / 128 / 64 keep (a third, two ninths, a ninth: 960 / 640 / 320 of 2,880), named
+   * by the percentage kept.
+   */
+  public static final Map<String, Double> NAMED = named();
+
+  private static Map<String, Double> named() {
+    Map<String, Double> m = new java.util.LinkedHashMap<>();
+    m.put("llava-next-33", 1 / 3.0);
+    m.put("llava-next-22", 2 / 9.0);
+    m.put("llava-next-11", 1 / 9.0);
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  /** A named budget ({@link #NAMED}), or null. */
+  public static Budget named(String name) {
+    Double share = NAMED.get(name);
+    return share == null ? null : new Budget(share, name);
   }
 
   /**

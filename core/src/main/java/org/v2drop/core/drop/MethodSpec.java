@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * A parsed method spec: {@code vanilla}, {@code <method>@<layer>:<ratio>[,...]}, {@code
- * <method>@<preset>} or {@code <method>@budget:<tokens | percent%>}.
+ * <method>@<preset>}, {@code <method>@<named budget>} ({@link Budget#NAMED}) or {@code
+ * <method>@budget:<tokens | percent%>}.
  *
  * <p>Parsing checks everything that does not depend on the model; {@link #schedule(int)} checks the
  * layers against the model's depth and expands presets.
@@ -49,6 +50,10 @@ public record MethodSpec(
       } catch (IllegalArgumentException e) {
         throw new MethodSpecException(spec, e.getMessage());
       }
+    }
+    Budget named = Budget.named(rest);
+    if (named != null) {
+      return new MethodSpec(s, method, null, named, List.of());
     }
     Preset preset = Preset.byId(rest);
     if (preset != null) {

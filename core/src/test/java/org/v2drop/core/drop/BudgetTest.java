@@ -86,4 +86,21 @@ class BudgetTest {
             MethodSpecException.class, () -> MethodSpec.parse("v2drop@budget:64").schedule(8));
     assertTrue(shallow.problem().contains("below what a model of 8 layers keeps"));
   }
+
+  /** LLaVA-NeXT's named budgets are the shares of 192 / 128 / 64, for every method. */
+  @Test
+  void namedBudgetsAreTheSharesOf192_128_64() {
+    for (String[] pair :
+        new String[][] {
+          {"llava-next-33", "192"}, {"llava-next-22", "128"}, {"llava-next-11", "64"}
+        }) {
+      for (String m : java.util.List.of("v2drop", "fastv", "pdrop", "random")) {
+        org.junit.jupiter.api.Assertions.assertEquals(
+            MethodSpec.parse(m + "@budget:" + pair[1]).schedule(32),
+            MethodSpec.parse(m + "@" + pair[0]).schedule(32),
+            m + "@" + pair[0]);
+      }
+    }
+    org.junit.jupiter.api.Assertions.assertNull(Budget.named("llava-next-50"));
+  }
 }

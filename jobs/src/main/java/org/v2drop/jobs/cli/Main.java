@@ -148,6 +148,20 @@ public final class Main {
         depths: the first drop is at layer 3 on every depth (the paper's, on its 32- and 28-layer models: three
           layers of real work before any token is judged); the paper's later layers 17 and 22 of 32 map to
           round(3 + (l - 3) * (D - 3) / 29). A budget below 3 / D (every token runs the first 3 layers) is refused.
+        named budgets (LLaVA-NeXT, up to 2,880 vision tokens per image: the shares of LLaVA-1.5's 192 / 128 / 64),
+          any method: <method>@<name> is <method>@budget:<share>
+        """);
+    for (java.util.Map.Entry<String, Double> b : org.v2drop.core.drop.Budget.NAMED.entrySet()) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  %-14s keeps %.1f%% of the vision tokens on the layer average (%.0f of 2,880)%n",
+              b.getKey(),
+              100 * b.getValue(),
+              2880 * b.getValue()));
+    }
+    sb.append(
+        """
         presets (V2Drop's published schedules: LLaVA-1.5-7B's on 32 layers, Qwen2-VL-7B's on 28; layers mapped
           from their own depth as above on other depths, ratios kept):
         """);
