@@ -56,7 +56,7 @@ def write(out, spec):
                 hidden_size=64, intermediate_size=128, num_hidden_layers=6,
                 num_attention_heads=4, num_key_value_heads=2)
     text_config = (LlamaConfig(**text) if spec["text"] == "llama"
-                   else MistralConfig(sliding_window=256, head_dim=16, **text))
+                   else MistralConfig(sliding_window=1024, head_dim=16, **text))
     cfg = LlavaNextConfig(
         text_config=text_config,
         vision_config=CLIPVisionConfig(hidden_size=32, intermediate_size=64, num_hidden_layers=2,
@@ -79,16 +79,25 @@ def write(out, spec):
         draw_image(w, h, SEED * 10 + i, "RGB").save(os.path.join(d, f))
         files.append(f)
 
-    model = LlavaNextForConditionalGeneration.from_pretrained(d, dtype=torch.float32,
-                                                              attn_implementation="eager").eval()
+    for dtype, (ref_file, attn, atol) in REFERENCES.items():
+        write_reference(d, spec, files, tok, processor, dtype, ref_file, attn, atol)
+
+
+# compute dtype -> (reference file, attention implementation, logits tolerance of the self-check against HF),
+# as tools/make_fixtures.py
+REFERENCES = {torch.float32: ("reference.json", "eager", 1e-4), torch.float16: ("reference-fp16.json", "sdpa", 2e-2)}
+
+
+def write_reference(d, spec, files, tok, processor, dtype, ref_file, attn, atol):
+    model = LlavaNextForConditionalGeneration.from_pretrained(d, dtype=dtype, attn_implementation=attn).eval()
     images = [Image.open(os.path.join(d, f)) for f in files]
-    inputs = processor(images=images, text=PROMPT, return_tensors="pt")
+    inputs = processor(images=images, text=spec["prompt"], return_tensors="pt")
     eos = [2]
     ref = {"fixture_version": 1, "regenerate": "python tools/make_llava_next_fixtures.py core/src/test/resources/fixtures",
-           "transformers": __import__("transformers").__version__, "torch": torch.__version__, "dtype": "float32",
-           "attn_implementation": "eager", "prompt": PROMPT, "images": files, "sample_id": "trace",
-           "max_new_tokens": MAX_NEW, "input_ids": inputs["input_ids"][0].tolist(),
-           "image_sizes": inputs["image_sizes"].tolist(),
+           "transformers": __import__("transformers").__version__, "torch": torch.__version__,
+           "dtype": str(dtype).replace("torch.", ""), "attn_implementation": attn, "prompt": spec["prompt"],
+           "images": files, "sample_id": "trace", "max_new_tokens": MAX_NEW,
+           "input_ids": inputs["input_ids"][0].tolist(), "image_sizes": inputs["image_sizes"].tolist(),
            "pixel_values_shape": list(inputs["pixel_values"].shape),
            "pixel_values_sum": float(inputs["pixel_values"].double().sum())}
     with torch.no_grad():
@@ -100,13 +109,13 @@ def write(out, spec):
     ref["hf_generated_ids"] = gen[0, n:].tolist()
     ref["hf_text"] = processor.tokenizer.decode(ref["hf_generated_ids"], skip_special_tokens=True)
     ref["methods"] = drop_reference.method_references(
-        model, inputs, METHODS, MAX_NEW, eos, False,
+        model, inputs, METHODS, MAX_NEW, eos, dtype != torch.float32,
         lambda ids: processor.tokenizer.decode(ids, skip_special_tokens=True), ref["hf_generated_ids"],
-        out_.logits[0, -1].float(), 1e-4)
-    with open(os.path.join(d, "reference.json"), "w") as f:
+        out_.logits[0, -1].float(), atol)
+    with open(os.path.join(d, ref_file), "w") as f:
         json.dump(ref, f, indent=1)
     image_token = tok.token_to_id("<image>")
-    print(NAME, "prompt", n, "vision", sum(1 for t in ref["input_ids"] if t == image_token),
+    print(spec["name"], ref["dtype"], "prompt", n, "vision", sum(1 for t in ref["input_ids"] if t == image_token),
           "pixels", ref["pixel_values_shape"], "hf ids", ref["hf_generated_ids"])
     for m, r in ref["methods"].items():
         print("  ", m, [len(s["kept_positions"]) for s in r["stages"]], r["generated_ids"])

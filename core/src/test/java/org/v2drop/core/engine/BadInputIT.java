@@ -216,13 +216,13 @@ class BadInputIT {
                       Fixtures.dir("tiny-llava-next-b")
                           .resolve(ref.get("images").get(0).asText()))),
               "s");
-      e.generate(in, org.v2drop.core.drop.MethodSpec.parse("vanilla"), 8); // 115 + 8 < 256: fine
+      e.generate(in, org.v2drop.core.drop.MethodSpec.parse("vanilla"), 8); // 115 + 8 < 1024: fine
       IllegalArgumentException x =
           assertThrows(
               IllegalArgumentException.class,
-              () -> e.generate(in, org.v2drop.core.drop.MethodSpec.parse("vanilla"), 200));
+              () -> e.generate(in, org.v2drop.core.drop.MethodSpec.parse("vanilla"), 1000));
       assertTrue(
-          x.getMessage().contains("exceed the decoder's sliding_window of 256"), x.getMessage());
+          x.getMessage().contains("exceed the decoder's sliding_window of 1024"), x.getMessage());
     }
   }
 
