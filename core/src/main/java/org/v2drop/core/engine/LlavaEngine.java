@@ -84,16 +84,7 @@ public final class LlavaEngine extends ModelEngine {
     VlModel model = LlavaWeightsLoader.loadModel(dir, config, device, dtype);
     try {
       LlavaConfig c = config;
-      if (ipc.cropHeight() != c.vision().imageSize() || ipc.cropWidth() != c.vision().imageSize()) {
-        throw new CheckpointException(
-            dir
-                + ": processor crop size "
-                + ipc.cropHeight()
-                + "x"
-                + ipc.cropWidth()
-                + " does not match vision_config.image_size "
-                + c.vision().imageSize());
-      }
+      ipc.requireCrop(c.vision().imageSize(), dir);
       int patch = ipc.patchSize() > 0 ? ipc.patchSize() : c.vision().patchSize();
       int processorTokens = ipc.imageTokens(patch, c.visionFeatureSelectStrategy());
       if (ipc.patchSize() > 0 && processorTokens != c.tokensPerImage()) {

@@ -37,6 +37,23 @@ public record ImageProcessorConfig(
     String imageToken) {
 
   /**
+   * Checks that the processor crops images to the vision tower's square input ({@code size}), as a
+   * fixed-size tower needs; the error names the checkpoint.
+   */
+  public void requireCrop(int size, java.nio.file.Path dir) {
+    if (cropHeight != size || cropWidth != size) {
+      throw new org.v2drop.core.checkpoint.CheckpointException(
+          dir
+              + ": processor crop size "
+              + cropHeight
+              + "x"
+              + cropWidth
+              + " does not match vision_config.image_size "
+              + size);
+    }
+  }
+
+  /**
    * This config without LlavaImageProcessor's pad-to-square (a {@code do_pad} meaning another
    * thing).
    */

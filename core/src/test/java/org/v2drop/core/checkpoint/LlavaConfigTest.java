@@ -80,8 +80,8 @@ class LlavaConfigTest {
         c -> c.put("model_type", "qwen2_vl"),
         "unsupported model_type 'qwen2_vl'; expected 'llava'");
     expect(
-        c -> ((ObjectNode) c.get("text_config")).put("model_type", "mistral"),
-        "unsupported text_config.model_type 'mistral'");
+        c -> ((ObjectNode) c.get("text_config")).put("model_type", "gemma"),
+        "unsupported text_config.model_type 'gemma'; expected 'llama' or 'mistral'");
     expect(
         c -> c.remove("vision_config"), "'text_config' and 'vision_config' objects are required");
     expect(

@@ -23,14 +23,16 @@ class WeightLayoutTest {
     "model.multi_modal_projector.linear_2.bias, projector.linear_2.bias",
     // transformers 5.x
     "vision_tower.embeddings.patch_embedding.weight, vision.embeddings.patch_embedding.weight",
-    "model.vision_tower.encoder.layers.1.mlp.fc1.bias, vision.encoder.layers.1.mlp.fc1.bias"
+    "model.vision_tower.encoder.layers.1.mlp.fc1.bias, vision.encoder.layers.1.mlp.fc1.bias",
+    "image_newline, image_newline",
+    "model.image_newline, image_newline"
   })
   void mapsEveryKnownLayout(String key, String canonical) {
     assertEquals(Optional.of(canonical), WeightLayout.canonical(key));
   }
 
   @ParameterizedTest
-  @CsvSource({"model.embed_tokens.weight", "image_newline", "vision_model.encoder.x"})
+  @CsvSource({"model.embed_tokens.weight", "model.image_newlines", "vision_model.encoder.x"})
   void unknownKeysHaveNoCanonicalName(String key) {
     assertTrue(WeightLayout.canonical(key).isEmpty());
   }

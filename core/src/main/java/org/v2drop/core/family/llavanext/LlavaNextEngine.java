@@ -98,16 +98,7 @@ final class LlavaNextEngine extends ModelEngine {
     ImageProcessorConfig ipc = ImageProcessorConfig.load(dir);
     int tile = config.vision().imageSize();
     int side = tile / config.vision().patchSize();
-    if (ipc.cropHeight() != tile || ipc.cropWidth() != tile) {
-      throw new CheckpointException(
-          dir
-              + ": processor crop size "
-              + ipc.cropHeight()
-              + "x"
-              + ipc.cropWidth()
-              + " does not match vision_config.image_size "
-              + tile);
-    }
+    ipc.requireCrop(tile, dir);
     MemoryPlan plan =
         MemoryPlan.of(
             dir,
