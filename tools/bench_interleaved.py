@@ -24,6 +24,18 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def methods(text):
+    """A comma-separated list of method specs, a spec's own stages kept together: 'vanilla,v2drop@3:0.5,17:0.5'
+    is vanilla and v2drop@3:0.5,17:0.5 (a part without '@' that is not a method name continues the spec before)."""
+    out = []
+    for part in (p for p in text.split(",") if p):
+        if out and "@" not in part and part != "vanilla":
+            out[-1] += "," + part
+        else:
+            out.append(part)
+    return out
+
+
 class Server:
     """One engine answering "SPEC N" request lines with one JSON line each."""
 
@@ -77,8 +89,8 @@ def main():
         common += ["--image-size", args.image_size]
     if args.video_frames:
         common += ["--video-frames", str(args.video_frames)]
-    entries = [("java", m) for m in args.java.split(",") if m] + [("hf", m) for m in args.hf.split(",") if m]
-    entries += [("java-readable", m) for m in args.readable.split(",") if m]
+    entries = [("java", m) for m in methods(args.java)] + [("hf", m) for m in methods(args.hf)]
+    entries += [("java-readable", m) for m in methods(args.readable)]
     servers = {}
     try:
         if any(e == "java" for e, _ in entries):

@@ -84,16 +84,18 @@ def v2drop_keep(h, prev, vision, ratio):
 
 
 @torch.inference_mode()
-def generate(model, ids, pixels, stages, new_tokens):
+def generate(model, ids, pixels, stages, new_tokens, image_sizes=None):
     """One greedy generation: (vision_ms, prefill_ms, decode_ms, vision tokens per layer, tokens per layer, prefill ms
-    per layer with its drop step)."""
+    per layer with its drop step). image_sizes: LLaVA-NeXT's (its AnyRes tiles packed with newlines)."""
     lm = model.model.language_model
     cfg = model.config
     t0 = now()
     feats = None
     if pixels.shape[0]:
+        sizes = {} if image_sizes is None else {"image_sizes": image_sizes}
         feats = model.model.get_image_features(pixel_values=pixels, vision_feature_layer=cfg.vision_feature_layer,
-                                               vision_feature_select_strategy=cfg.vision_feature_select_strategy)
+                                               vision_feature_select_strategy=cfg.vision_feature_select_strategy,
+                                               **sizes)
         feats = feats.pooler_output if hasattr(feats, "pooler_output") else feats
         feats = torch.cat(list(feats), 0) if isinstance(feats, (list, tuple)) else feats.reshape(-1, feats.shape[-1])
     t1 = now()
@@ -309,6 +311,9 @@ def main():
     if model_type in ("qwen2_vl", "qwen2_5_vl"):
         qwen_main(args, dtype)
         return
+    if model_type == "llava_next":
+        next_main(args, dtype)
+        return
     model = LlavaForConditionalGeneration.from_pretrained(args.model, dtype=dtype,
                                                           attn_implementation="sdpa").eval().to(DEVICE)
     cfg = model.config
@@ -322,6 +327,41 @@ def main():
         generate(model, ids, pixels, stages, args.new_tokens)
     runs = [generate(model, ids, pixels, stages, args.new_tokens) for _ in range(args.repeat)]
     print(json.dumps(summary(args.method, runs, ids, cfg, stages, args.new_tokens, args.warmup)))
+
+
+def next_synthetic(model_dir, text_tokens, images):
+    """LlavaNextEngine.syntheticInput: images of 2x2 tiles whose planar (3, H, W) bytes are (k * 31 + i * 17) % 251,
+    then the text "<image>\\n" per image and " a" x (text_tokens - 1), through the checkpoint's own processor."""
+    from transformers import AutoProcessor
+    from PIL import Image
+    processor = AutoProcessor.from_pretrained(model_dir)
+    size = 2 * processor.image_processor.crop_size["height"]
+    imgs = []
+    for i in range(images):
+        k = np.arange(3 * size * size, dtype=np.int64)
+        planar = ((k * 31 + i * 17) % 251).astype(np.uint8).reshape(3, size, size)
+        imgs.append(Image.fromarray(planar.transpose(1, 2, 0), "RGB"))
+    text = "<image>\n" * images + " a" * max(0, text_tokens - 1)
+    return processor(images=imgs, text=text, return_tensors="pt")
+
+
+def next_main(args, dtype):
+    from transformers import LlavaNextForConditionalGeneration
+    model = LlavaNextForConditionalGeneration.from_pretrained(args.model, dtype=dtype,
+                                                              attn_implementation="sdpa").eval().to(DEVICE)
+    inputs = {k: v.to(DEVICE) for k, v in next_synthetic(args.model, args.prompt_tokens, args.images).items()}
+    ids = inputs["input_ids"]
+    pixels = inputs["pixel_values"].reshape(-1, *inputs["pixel_values"].shape[-3:]).to(dtype)
+    run = lambda stages: generate(model, ids, pixels, stages, args.new_tokens,  # noqa: E731
+                                  inputs["image_sizes"])
+    if args.serve:
+        serve(model, ids, None, args.new_tokens, run)
+        return
+    stages = stages_of(args.method, model.config)
+    for _ in range(args.warmup):
+        run(stages)
+    runs = [run(stages) for _ in range(args.repeat)]
+    print(json.dumps(summary(args.method, runs, ids, model.config, stages, args.new_tokens, args.warmup)))
 
 
 def qwen_main(args, dtype):

@@ -18,6 +18,11 @@ its answers.
   vision: 32 blocks, embed_dim 160 (1280 / 8), 2 heads of 80, mlp_ratio 4, quick-GELU, patch 14, merge 2,
           temporal patch 2; the processor's max_pixels 28*28*4096 so that a large image keeps its thousands of tokens
 with the tiny fixtures' byte-level tokenizer and chat template (tools/make_qwen2vl_fixtures.py).
+
+--family llava_next writes a LLaVA-NeXT-7B-shaped (llava-v1.6-vicuna-7b) checkpoint: LLaVA-1.5-7B's shape as above
+(Vicuna text, CLIP-L/14-336 tower) with AnyRes: image_grid_pinpoints [[336,672],[672,336],[672,672],[1008,336],
+[336,1008]], the learned image_newline, LlavaNextProcessor with the PIL image processor; a 672x672 image becomes
+2,928 vision tokens.
 """
 import argparse
 import os
@@ -29,6 +34,9 @@ from transformers import (CLIPImageProcessorPil, CLIPVisionConfig, LlamaConfig, 
 from make_fixtures import build_tokenizer
 
 
+PINPOINTS = [[336, 672], [672, 336], [672, 672], [1008, 336], [336, 1008]]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True)
@@ -36,7 +44,7 @@ def main():
     ap.add_argument("--layers", type=int, default=32)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--max-shard-size", default="5GB", help="safetensors shard size (transformers' format)")
-    ap.add_argument("--family", default="llava", choices=["llava", "qwen2vl"])
+    ap.add_argument("--family", default="llava", choices=["llava", "qwen2vl", "llava_next"])
     args = ap.parse_args()
     if args.family == "qwen2vl":
         qwen2vl(args)
@@ -45,7 +53,14 @@ def main():
     if args.hidden % 128 or 4096 % args.hidden:
         raise SystemExit("--hidden must divide 4096 and be a multiple of 128 (heads of 128)")
     tok = build_tokenizer()
-    cfg = LlavaConfig(
+    next_ = args.family == "llava_next"
+    config_class = LlavaConfig
+    extra = {}
+    if next_:
+        from transformers import LlavaNextConfig
+        config_class = LlavaNextConfig
+        extra = dict(image_grid_pinpoints=PINPOINTS)
+    cfg = config_class(
         text_config=LlamaConfig(vocab_size=32064, hidden_size=args.hidden, intermediate_size=11008 // scale,
                                 num_hidden_layers=args.layers, num_attention_heads=args.hidden // 128,
                                 num_key_value_heads=args.hidden // 128, max_position_embeddings=8192,
@@ -55,18 +70,31 @@ def main():
                                        num_hidden_layers=24, num_attention_heads=max(1, 16 // scale), image_size=336,
                                        patch_size=14, hidden_act="quick_gelu", projection_dim=768 // scale),
         image_token_index=tok.token_to_id("<image>"), image_seq_length=576, vision_feature_layer=-2,
-        vision_feature_select_strategy="default", projector_hidden_act="gelu")
+        vision_feature_select_strategy="default", projector_hidden_act="gelu", **extra)
     torch.manual_seed(args.seed)
-    model = LlavaForConditionalGeneration(cfg).eval().to(torch.float16)
+    if next_:
+        from transformers import LlavaNextForConditionalGeneration
+        model = LlavaNextForConditionalGeneration(cfg).eval().to(torch.float16)
+    else:
+        model = LlavaForConditionalGeneration(cfg).eval().to(torch.float16)
     model.save_pretrained(args.out, max_shard_size=args.max_shard_size)
     hf_tok = PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="</s>", unk_token="<unk>",
                                      pad_token="<pad>")
-    ip = CLIPImageProcessorPil(size={"shortest_edge": 336}, crop_size={"height": 336, "width": 336})
-    LlavaProcessor(image_processor=ip, tokenizer=hf_tok, patch_size=14, vision_feature_select_strategy="default",
-                   num_additional_image_tokens=1).save_pretrained(args.out)
+    if next_:
+        from transformers import LlavaNextProcessor
+        from transformers.models.llava_next.image_processing_pil_llava_next import LlavaNextImageProcessorPil
+        ip = LlavaNextImageProcessorPil(size={"shortest_edge": 336}, crop_size={"height": 336, "width": 336},
+                                        image_grid_pinpoints=PINPOINTS)
+        LlavaNextProcessor(image_processor=ip, tokenizer=hf_tok, patch_size=14,
+                           vision_feature_select_strategy="default",
+                           num_additional_image_tokens=1).save_pretrained(args.out)
+    else:
+        ip = CLIPImageProcessorPil(size={"shortest_edge": 336}, crop_size={"height": 336, "width": 336})
+        LlavaProcessor(image_processor=ip, tokenizer=hf_tok, patch_size=14, vision_feature_select_strategy="default",
+                       num_additional_image_tokens=1).save_pretrained(args.out)
     n = sum(p.numel() for p in model.parameters())
-    print(f"wrote {args.out}: {n / 1e6:.1f} M parameters (fp16), text {args.layers} x {args.hidden}, 576 vision "
-          f"tokens per image")
+    print(f"wrote {args.out}: {n / 1e6:.1f} M parameters (fp16), text {args.layers} x {args.hidden}, "
+          + ("AnyRes: 2,928 vision tokens for a 672x672 image" if next_ else "576 vision tokens per image"))
 
 
 def qwen2vl(args):
