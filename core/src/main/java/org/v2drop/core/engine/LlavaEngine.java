@@ -31,7 +31,6 @@ public final class LlavaEngine extends ModelEngine {
   private final Path dir;
   private final LlavaConfig config;
   private final PromptEncoder encoder;
-  private final ChatTemplate chatTemplate;
 
   private LlavaEngine(
       Path dir,
@@ -40,11 +39,10 @@ public final class LlavaEngine extends ModelEngine {
       TextTokenizer tokenizer,
       PromptEncoder encoder,
       ChatTemplate chatTemplate) {
-    super(model, tokenizer);
+    super(model, tokenizer, chatTemplate);
     this.dir = dir;
     this.config = config;
     this.encoder = encoder;
-    this.chatTemplate = chatTemplate;
   }
 
   /**
@@ -114,12 +112,6 @@ public final class LlavaEngine extends ModelEngine {
   /** The checkpoint's configuration. */
   public LlavaConfig config() {
     return config;
-  }
-
-  /** How this model's prompts wrap a task's question (lmms-eval's conversation for LLaVA-1.5). */
-  @Override
-  public ChatTemplate chatTemplate() {
-    return chatTemplate;
   }
 
   /** Prompt text with one image per placeholder ({@code <image>}) → model input. */

@@ -2,6 +2,7 @@ package org.v2drop.core.engine;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.v2drop.core.bench.ChatTemplate;
 import org.v2drop.core.bench.Prompt;
 import org.v2drop.core.drop.MethodSpec;
 import org.v2drop.core.generate.Generation;
@@ -14,18 +15,26 @@ import org.v2drop.core.processor.Visual;
 
 /**
  * What every family's {@link Engine} shares: generation through one {@link Generator} over the
- * family's {@link VlModel}, decoding with its tokenizer, and closing both. A family adds its chat
- * template and its encoding of prompts and images.
+ * family's {@link VlModel}, decoding with its tokenizer, its chat template, and closing both. A
+ * family adds its encoding of prompts and images.
  */
 public abstract class ModelEngine implements Engine {
   private final VlModel model;
   private final TextTokenizer tokenizer;
   private final Generator generator;
+  private final ChatTemplate chatTemplate;
 
-  protected ModelEngine(VlModel model, TextTokenizer tokenizer) {
+  protected ModelEngine(VlModel model, TextTokenizer tokenizer, ChatTemplate chatTemplate) {
     this.model = model;
     this.tokenizer = tokenizer;
     this.generator = new Generator(model);
+    this.chatTemplate = chatTemplate;
+  }
+
+  /** How this model's prompts wrap a task's question (the family's lmms-eval conversation). */
+  @Override
+  public final ChatTemplate chatTemplate() {
+    return chatTemplate;
   }
 
   public VlModel model() {

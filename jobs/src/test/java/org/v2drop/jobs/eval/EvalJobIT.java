@@ -203,20 +203,7 @@ class EvalJobIT {
   @Test
   void aLlavaNextCheckpointSweepsTheSuite() {
     Path out = tmp.resolve("next-reports");
-    Sweep sweep =
-        new Sweep(
-            "n",
-            out.toString(),
-            List.of(new Sweep.ModelRef("tiny-llava-next", Repo.FIXTURE_LLAVA_NEXT.toString())),
-            METHODS,
-            suiteBenchmarks(),
-            Map.of("*", 3),
-            0.0,
-            2);
-    EvalJob.Result r = EvalJob.run(spark, sweep, false, m -> {});
-    assertTrue(r.failedCells().isEmpty(), r.failedCells().toString());
-    Dataset<Row> preds =
-        spark.read().parquet(ReportPaths.predictions(out.toString())).filter("run_id = 'n'");
+    Dataset<Row> preds = sweepSuite(out, "n", "tiny-llava-next", Repo.FIXTURE_LLAVA_NEXT);
     assertEquals((6 + 4 + 3 + 2) * METHODS.size(), preds.filter("status = 'ok'").count());
     assertEquals(8 * 8 + 8 + 16, promptVisionTokens(out, "n", "shapes_pope"));
     assertEquals(4 * (8 * 8 + 8 + 16), promptVisionTokens(out, "n", "shapes_video"));
@@ -230,20 +217,7 @@ class EvalJobIT {
   @Test
   void aQwenCheckpointSweepsTheSuiteWithItsFamilysPrompts() {
     Path out = tmp.resolve("qwen-reports");
-    Sweep sweep =
-        new Sweep(
-            "q",
-            out.toString(),
-            List.of(new Sweep.ModelRef("tiny-qwen2vl", Repo.FIXTURE_QWEN2VL.toString())),
-            METHODS,
-            suiteBenchmarks(),
-            Map.of("*", 3),
-            0.0,
-            2);
-    EvalJob.Result r = EvalJob.run(spark, sweep, false, m -> {});
-    assertTrue(r.failedCells().isEmpty(), r.failedCells().toString());
-    Dataset<Row> preds =
-        spark.read().parquet(ReportPaths.predictions(out.toString())).filter("run_id = 'q'");
+    Dataset<Row> preds = sweepSuite(out, "q", "tiny-qwen2vl", Repo.FIXTURE_QWEN2VL);
     long samples = 6 + 4 + 3 + 2;
     assertEquals(samples * METHODS.size(), preds.count());
     assertEquals(0, preds.filter("status != 'ok'").count(), "every row generated");
@@ -314,6 +288,29 @@ class EvalJobIT {
         refused.getMessage().contains("model tiny-a")
             && refused.getMessage().contains("min_pixels / max_pixels apply to dynamic-resolution"),
         refused.getMessage());
+  }
+
+  /**
+   * The suite swept with every method by one checkpoint into {@code out}, no cell failing; the
+   * run's predictions.
+   */
+  private static Dataset<Row> sweepSuite(Path out, String runId, String model, Path checkpoint) {
+    Sweep sweep =
+        new Sweep(
+            runId,
+            out.toString(),
+            List.of(new Sweep.ModelRef(model, checkpoint.toString())),
+            METHODS,
+            suiteBenchmarks(),
+            Map.of("*", 3),
+            0.0,
+            2);
+    EvalJob.Result r = EvalJob.run(spark, sweep, false, m -> {});
+    assertTrue(r.failedCells().isEmpty(), r.failedCells().toString());
+    return spark
+        .read()
+        .parquet(ReportPaths.predictions(out.toString()))
+        .filter("run_id = '" + runId + "'");
   }
 
   /** The vision tokens of the first vanilla prediction of a run's benchmark, before any drop. */

@@ -31,7 +31,6 @@ final class LlavaNextEngine extends ModelEngine {
 
   private final LlavaConfig config;
   private final LlavaNextPromptEncoder encoder;
-  private final ChatTemplate chatTemplate;
   private final int tile;
 
   private LlavaNextEngine(
@@ -41,10 +40,9 @@ final class LlavaNextEngine extends ModelEngine {
       LlavaNextPromptEncoder encoder,
       ChatTemplate chatTemplate,
       int tile) {
-    super(model, tokenizer);
+    super(model, tokenizer, chatTemplate);
     this.config = config;
     this.encoder = encoder;
-    this.chatTemplate = chatTemplate;
     this.tile = tile;
   }
 
@@ -130,11 +128,6 @@ final class LlavaNextEngine extends ModelEngine {
       model.close();
       throw e;
     }
-  }
-
-  @Override
-  public ChatTemplate chatTemplate() {
-    return chatTemplate;
   }
 
   @Override

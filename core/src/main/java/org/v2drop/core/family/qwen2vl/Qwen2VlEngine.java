@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.v2drop.core.bench.ChatTemplate;
 import org.v2drop.core.engine.MemoryPlan;
 import org.v2drop.core.engine.ModelEngine;
 import org.v2drop.core.family.ModelFamily;
@@ -26,11 +25,10 @@ import org.v2drop.core.processor.TextTokenizer;
 public final class Qwen2VlEngine extends ModelEngine {
   private final Qwen2VlConfig config;
   private final Qwen2VlPromptEncoder encoder;
-  private final ChatTemplate chatTemplate = new Qwen2VlConversation();
 
   private Qwen2VlEngine(
       Qwen2VlConfig config, VlModel model, TextTokenizer tokenizer, Qwen2VlPromptEncoder encoder) {
-    super(model, tokenizer);
+    super(model, tokenizer, new Qwen2VlConversation());
     this.config = config;
     this.encoder = encoder;
   }
@@ -93,11 +91,6 @@ public final class Qwen2VlEngine extends ModelEngine {
     return config;
   }
 
-  @Override
-  public ChatTemplate chatTemplate() {
-    return chatTemplate;
-  }
-
   /** Prompt text with one image per {@code <|image_pad|>} → model input. */
   @Override
   public EncodedInput encode(String prompt, List<RgbImage> images, String sampleId) {
@@ -147,7 +140,7 @@ public final class Qwen2VlEngine extends ModelEngine {
       visuals.add(new Qwen2VlPromptEncoder.Visual(encoder.processor().processVideo(frames), true));
     }
     int unit = config.vision().mergeSize() * config.vision().mergeSize();
-    StringBuilder head = new StringBuilder(chatTemplate.apply("", 0));
+    StringBuilder head = new StringBuilder(chatTemplate().apply("", 0));
     head.setLength(head.indexOf("<|im_end|>\n<|im_start|>assistant"));
     for (Qwen2VlPromptEncoder.Visual v : visuals) {
       String pad = v.video() ? Qwen2VlPromptEncoder.VIDEO_PAD : Qwen2VlPromptEncoder.IMAGE_PAD;
