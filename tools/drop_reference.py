@@ -82,10 +82,11 @@ def rotate_half(x):
     return torch.cat((-x[..., h:], x[..., :h]), dim=-1)
 
 
-def last_row_attention(layer, rope, hidden, pos, query_index):
+def last_row_attention(layer, rope, hidden, pos, query_index, window=0):
     """Head-averaged softmax attention of one query row over all keys 0..query_index (causal), with `layer`'s
     input_layernorm, q/k projections (their biases included) and RoPE at position ids `pos` (rows, n) through
-    `rope(hidden, pos)`. hidden: (1, n, d)."""
+    `rope(hidden, pos)`. hidden: (1, n, d). With a sliding window (> 0) the keys before query_index + 1 - window
+    are masked out as the model's attention masks them (their probability is 0)."""
     attn = layer.self_attn
     x = layer.input_layernorm(hidden)
     n = x.shape[1]
@@ -100,12 +101,19 @@ def last_row_attention(layer, rope, hidden, pos, query_index):
     k = k.repeat_interleave(groups, dim=1)
     q, k = q.float(), k.float()  # scores in float32 from the model's projections
     row = q[:, :, query_index : query_index + 1, :] @ k[:, :, : query_index + 1, :].transpose(-1, -2)
-    probs = torch.softmax(row / math.sqrt(hd), dim=-1)
+    row = row / math.sqrt(hd)
+    if window > 0 and query_index + 1 > window:
+        row[..., : query_index + 1 - window] = float("-inf")
+    probs = torch.softmax(row, dim=-1)
     return probs.mean(dim=1)[0, 0]  # (query_index + 1,)
 
 
-def causal_mask(n, dtype):
+def causal_mask(n, dtype, window=0):
+    """(1, 1, n, n) additive mask: query i sees keys j <= i, and with a sliding window (> 0) only those with
+    j > i - window (HF's sliding_window_overlay), counted over the rows present (after a drop, the kept ones)."""
     m = torch.full((n, n), float("-inf"), dtype=dtype).triu(1)
+    if window > 0:
+        m = m.masked_fill(torch.ones((n, n), dtype=torch.bool).tril(-window), float("-inf"))
     return m[None, None]
 
 
@@ -192,6 +200,10 @@ class DropRun:
                 self.prompt_pos = torch.arange(n).unsqueeze(0)
                 self.delta = 0
         self.prompt_embeds = embeds
+        # a sliding-window decoder (Mistral's sliding_window; Qwen2 sets one but uses it only with use_sliding_window)
+        cfg = lm.config
+        self.window = (cfg.sliding_window or 0) if getattr(cfg, "use_sliding_window", True) and getattr(
+            cfg, "sliding_window", None) else 0
         vision_tokens = {image_token, getattr(model.config, "video_token_id", image_token)}
         self.vision = [i for i, t in enumerate(self.prompt_ids) if t in vision_tokens]
         self.kept = {}  # layer -> sorted kept original positions (vision)
@@ -232,12 +244,12 @@ class DropRun:
                         scores = var
                     elif self.method == "fastv":
                         q_idx = orig.index(n_prompt - 1)
-                        row = last_row_attention(lm.layers[l - 1], self.rope, prev, prev_pos, q_idx)
+                        row = last_row_attention(lm.layers[l - 1], self.rope, prev, prev_pos, q_idx, self.window)
                         scores = [float(row[i]) for i in alive_vis]
                         keep = top_k(scores, alive_pos, k)
                     elif self.method == "pdrop":
                         q_idx = orig.index(n_prompt - 1)
-                        row = last_row_attention(layer, self.rope, h, pos, q_idx)
+                        row = last_row_attention(layer, self.rope, h, pos, q_idx, self.window)
                         scores = [float(row[i]) for i in alive_vis]
                         keep = top_k(scores, alive_pos, k)
                     elif self.method == "random":
@@ -254,7 +266,7 @@ class DropRun:
                 pos = torch.arange(len(sel)).unsqueeze(0).expand(pos.shape[0], -1) if self.renumber else pos[:, sel]
             prev, prev_pos = h, pos
             cos_sin = self.rope(h, pos)
-            h = layer(h, attention_mask=causal_mask(h.shape[1], h.dtype), position_ids=pos[:1],
+            h = layer(h, attention_mask=causal_mask(h.shape[1], h.dtype, self.window), position_ids=pos[:1],
                       position_embeddings=cos_sin)
             if isinstance(h, tuple):
                 h = h[0]

@@ -29,7 +29,8 @@ cache buffers and their lengths. Methods:
     step     [cos, signed_sin, key_mask]  cos/sin (batch, 1, n, head_dim); key_mask (batch, 1, 1, >= length + n)
              additive 0/-inf of padding key columns, or an empty tensor when every column is real
     kv       [keys, values] (batch, kv_heads, capacity, head_dim) buffers; columns [length, length + n) are written
-    dims     [heads, kv_heads, head_dim]
+    dims     [heads, kv_heads, head_dim, sliding_window (0: none)]: a query sees keys query - window + 1 .. query
+             of those cached; a decode token's window comes in its key mask (decode_token's cuts)
     eps      RMSNorm epsilon
 
   embed_prompt(ids, head, features, order) -> (tokens, hidden)
@@ -37,12 +38,15 @@ cache buffers and their lengths. Methods:
     tokens, hidden) written into the vision positions in order: row order[i] of (text rows ++ feature rows) for
     each position i (HF's masked_scatter); features an empty tensor for a prompt without images
 
-  decode_token(ids, head, weights, tables, positions, kv, lengths, masks, dims, eps) -> next ids
+  decode_token(ids, head, weights, tables, positions, kv, lengths, masks, cuts, dims, eps) -> next ids
     a whole greedy decode step: the tokens' embeddings, every layer in turn, the final norm, the LM head (widened
     to float32) and argmax. ids the batch's current tokens; head [embed_tokens, final_norm, lm_head_t]; weights the
     8 tensors of each layer one after the other; tables [cos, signed_sin] (positions, head_dim) computed by the
     engine, indexed by position ids (a decode token's M-RoPE rows are equal, so the 1-D rows are its); positions each layer's position id of each sequence; kv [keys_0, values_0,
-    keys_1, ...]; lengths the cached columns of each layer; masks each layer's key mask (or an empty tensor)
+    keys_1, ...]; lengths the cached columns of each layer; masks each layer's key mask (or an empty tensor); cuts
+    empty, or under a sliding window three ints [a, p, e] per layer and sequence (layer-major): the sequence's key
+    columns [0, a) and [p, e) are outside the window (its prefill columns, then its decode columns after the
+    batch's padding)
 
 Every op is the one DecoderLayer / Ops / Attention use (RMSNorm statistics in float32 and 1 / root multiplied in,
 SiLU as torch's kernel, RoPE as x * cos + swap_halves(x) * signed_sin, repeat_kv by expand,
@@ -133,7 +137,7 @@ class Decoder(torch.nn.Module):
     @torch.jit.export
     def layer(self, x: torch.Tensor, weights: List[torch.Tensor], step: List[torch.Tensor],
               kv: List[torch.Tensor], length: int, dims: List[int], eps: float) -> torch.Tensor:
-        heads, kv_heads, hd = dims[0], dims[1], dims[2]
+        heads, kv_heads, hd, window = dims[0], dims[1], dims[2], dims[3]
         b, n = x.shape[0], x.shape[1]
         qkv = torch.matmul(rms_norm(x, weights[0], eps), weights[1])
         if weights[2].numel() != 0:  # Qwen2's q/k/v biases
@@ -155,10 +159,12 @@ class Decoder(torch.nn.Module):
                 attn = F.scaled_dot_product_attention(q, k, v, scale=scale)
             else:
                 attn = F.scaled_dot_product_attention(q, k, v, attn_mask=key_mask[..., :total], scale=scale)
-        elif n == total and key_mask.numel() == 0:
+        elif n == total and key_mask.numel() == 0 and (window == 0 or total <= window):
             attn = F.scaled_dot_product_attention(q, k, v, is_causal=True, scale=scale)
         else:
             future = torch.ones((n, total), dtype=torch.bool, device=x.device).triu(length + 1)
+            if window > 0 and total > window:  # keys at or before query - window: outside the sliding window
+                future = future | torch.ones((n, total), dtype=torch.bool, device=x.device).tril(length - window)
             mask = torch.zeros((n, total), dtype=q.dtype, device=x.device).masked_fill(future, float("-inf"))
             if key_mask.numel() != 0:
                 mask = mask + key_mask[..., :total]
@@ -180,7 +186,7 @@ class Decoder(torch.nn.Module):
     @torch.jit.export
     def decode_token(self, ids: List[int], head: List[torch.Tensor], weights: List[torch.Tensor],
                      tables: List[torch.Tensor], positions: List[int], kv: List[torch.Tensor], lengths: List[int],
-                     masks: List[torch.Tensor], dims: List[int], eps: float) -> List[int]:
+                     masks: List[torch.Tensor], cuts: List[int], dims: List[int], eps: float) -> List[int]:
         embed = head[0]
         b = len(ids)
         hd = dims[2]
@@ -189,7 +195,16 @@ class Decoder(torch.nn.Module):
             pos = torch.tensor(positions[i * b: (i + 1) * b], device=embed.device)
             cos = tables[0][pos].reshape(b, 1, 1, hd)
             sin = tables[1][pos].reshape(b, 1, 1, hd)
-            x = self.layer(x, weights[8 * i: 8 * i + 8], [cos, sin, masks[i]], kv[2 * i: 2 * i + 2], lengths[i],
+            mask = masks[i]
+            if len(cuts) != 0:  # the sliding window: each sequence's columns [0, a) and [p, e) are outside it
+                total = lengths[i] + 1
+                c = torch.tensor(cuts[3 * i * b: 3 * (i + 1) * b], device=embed.device).reshape(b, 3)
+                cols = torch.arange(total, device=embed.device).reshape(1, total)
+                outside = (cols < c[:, 0:1]) | ((cols >= c[:, 1:2]) & (cols < c[:, 2:3]))
+                cut = torch.zeros((b, total), dtype=embed.dtype, device=embed.device).masked_fill(
+                    outside, float("-inf")).reshape(b, 1, 1, total)
+                mask = cut if mask.numel() == 0 else mask[..., :total] + cut
+            x = self.layer(x, weights[8 * i: 8 * i + 8], [cos, sin, mask], kv[2 * i: 2 * i + 2], lengths[i],
                            dims, eps)
         logits = torch.matmul(rms_norm(x.reshape(b, embed.shape[1]), head[1], eps), head[2]).float()
         return logits.argmax(-1).tolist()

@@ -110,20 +110,6 @@ public final class Generator {
     if (inputs.isEmpty()) {
       return List.of();
     }
-    int window = model.text().slidingWindow();
-    for (EncodedInput in : inputs) {
-      if (window > 0 && in.inputIds().length + maxNewTokens > window) {
-        throw new IllegalArgumentException(
-            in.sampleId()
-                + ": "
-                + in.inputIds().length
-                + " prompt tokens + "
-                + maxNewTokens
-                + " new ones exceed the decoder's sliding_window of "
-                + window
-                + ", and sliding-window attention is not implemented (attention here is full causal)");
-      }
-    }
     int numLayers = model.text().numHiddenLayers();
     DropSchedule schedule = method.schedule(numLayers);
     PositionRule rule = positionRule(method.method());
@@ -186,8 +172,21 @@ public final class Generator {
    * @param keyMasks per layer, (b, 1, 1, cached + room) padding mask or null
    * @param next (b) each sequence's first generated token
    * @param layerMs wall time per layer, its drop step included (a batch's time divided by its size)
+   * @param cachedPerLayer per layer, each sequence's real (unpadded) prefill tokens in its cache
+   * @param prefillColumns per layer, the prefill columns of its cache (the longest sequence's)
    */
-  private record Prefilled(KvCache[] caches, NDArray[] keyMasks, long[] next, double[] layerMs) {}
+  private record Prefilled(
+      KvCache[] caches,
+      NDArray[] keyMasks,
+      long[] next,
+      double[] layerMs,
+      int[][] cachedPerLayer,
+      long[] prefillColumns) {
+    /** The key columns outside decode step {@code step}'s sliding windows ({@link WindowCuts}). */
+    long[] cuts(int window, int step) {
+      return WindowCuts.at(window, cachedPerLayer, prefillColumns, step);
+    }
+  }
 
   /**
    * The method's position rule on this model: under M-RoPE (three-row position ids) every method
@@ -360,12 +359,14 @@ public final class Generator {
     close(segment);
     long[] next = firstTokens(m, h, seqs, lastLogits);
     NDArray[] keyMasks = new NDArray[numLayers];
+    long[] prefillColumns = new long[numLayers];
     for (int l = 0; l < numLayers; l++) {
+      prefillColumns[l] = caches[l].length();
       keyMasks[l] =
           RaggedBatch.paddingMask(
               m, cachedPerLayer[l], caches[l].length(), maxNewTokens - 1, model.dtype().dataType());
     }
-    return new Prefilled(caches, keyMasks, next, layerMs);
+    return new Prefilled(caches, keyMasks, next, layerMs, cachedPerLayer, prefillColumns);
   }
 
   /**
@@ -388,17 +389,12 @@ public final class Generator {
     }
     int b = seqs.length;
     long hidden = model.text().hiddenSize();
-    KvCache[] caches = prefilled.caches;
     Set<Integer> eos = model.eosTokenIds();
-    long[] cached = new long[caches.length]; // prefill columns of each layer's cache
-    for (int l = 0; l < caches.length; l++) {
-      cached[l] = caches[l].length();
-    }
     for (int step = 0; accept(seqs, next, stopAtEos, eos); step++) {
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
         NDArray x = model.embed(m, next).reshape(b, 1, hidden); // (b, 1, hidden)
-        x = readableStep(m, x, seqs, positions, step, prefilled, cached);
+        x = readableStep(m, x, seqs, positions, step, prefilled);
         next = model.logits(x.reshape(b, hidden)).argMax(-1).toLongArray();
       }
     }
@@ -437,7 +433,13 @@ public final class Generator {
           pos[l * b + s] = seqs[s].decodeStart(l, positions) + step;
         }
       }
-      next = model.decodeToken(next, pos, prefilled.caches, state);
+      next =
+          model.decodeToken(
+              next,
+              pos,
+              prefilled.caches,
+              state,
+              prefilled.cuts(model.text().slidingWindow(), step));
     }
   }
 
@@ -448,10 +450,10 @@ public final class Generator {
       Sequence[] seqs,
       PositionRule positions,
       int step,
-      Prefilled prefilled,
-      long[] cached) {
+      Prefilled prefilled) {
     int b = seqs.length;
     List<DecoderLayer> layers = model.layers();
+    long[] cuts = prefilled.cuts(model.text().slidingWindow(), step);
     long[] stepPos = null;
     AttentionInputs stepInputs = null; // the same RoPE for every layer unless positions renumbered
     for (int l = 0; l < layers.size(); l++) {
@@ -464,9 +466,14 @@ public final class Generator {
         stepInputs = new AttentionInputs(cs[0], cs[1], null);
         stepPos = pos;
       }
+      long columns = prefilled.prefillColumns[l] + step + 1;
       NDArray mask = prefilled.keyMasks[l]; // (b, 1, 1, cached + room) or null
       if (mask != null) {
-        mask = mask.get(new NDIndex().addAllDim(3).addSliceDim(0, cached[l] + step + 1));
+        mask = mask.get(new NDIndex().addAllDim(3).addSliceDim(0, columns));
+      }
+      if (cuts != WindowCuts.NONE) { // the sliding window: a decode query's is in its key mask
+        NDArray cut = WindowCuts.mask(m, cuts, l, b, columns, model.dtype().dataType());
+        mask = mask == null ? cut : mask.add(cut);
       }
       x = layers.get(l).forward(x, stepInputs.withKeyMask(mask), prefilled.caches[l]);
     }

@@ -28,19 +28,24 @@ public final class Attention {
   /**
    * Attention of {@code n} new queries per sequence over all cached keys with torch's fused kernel
    * ({@link TorchAttention}, as HF's default "sdpa" attention): query i sees keys 0..past+i (the
-   * causal rule), except the key columns {@code keyMask} hides (padding between ragged sequences of
-   * a batch). A prefill with nothing cached and no padding columns uses the kernel's own causal
-   * flag; one query sees every key; anything else gets an explicit mask. Grouped kv heads are
-   * repeated first, as HF's repeat_kv; the scale is HF's {@code head_dim ** -0.5}.
+   * causal rule), and with a sliding window only keys past + i - window + 1 .. past + i (HF's
+   * {@code kv_idx > q_idx - sliding_window}, columns counted as they are cached: after a drop, over
+   * the kept tokens), except the key columns {@code keyMask} hides (padding between ragged
+   * sequences of a batch). One query (a decode step) sees every key its {@code keyMask} leaves:
+   * there the caller, who knows where each sequence's columns are, puts the window in that mask. A
+   * prefill with nothing cached, no padding columns and no key beyond the window uses the kernel's
+   * own causal flag; anything else gets an explicit mask. Grouped kv heads are repeated first, as
+   * HF's repeat_kv; the scale is HF's {@code head_dim ** -0.5}.
    *
    * @param q (batch, heads, n, headDim)
    * @param k (batch, kvHeads, past + n, headDim)
    * @param v (batch, kvHeads, past + n, headDim)
    * @param keyMask (batch, 1, 1, past + n) additive (0 or -inf), or null when every key column is
    *     real
+   * @param window the decoder's sliding window, or 0 (full causal attention)
    * @return (batch, n, heads * headDim)
    */
-  public static NDArray causal(NDArray q, NDArray k, NDArray v, NDArray keyMask) {
+  public static NDArray causal(NDArray q, NDArray k, NDArray v, NDArray keyMask, int window) {
     long batch = q.getShape().get(0);
     long heads = q.getShape().get(1);
     long n = q.getShape().get(2);
@@ -56,10 +61,10 @@ public final class Attention {
           keyMask == null
               ? TorchAttention.full(q, keys, values, scale)
               : TorchAttention.masked(q, keys, values, keyMask, scale);
-    } else if (n == total && keyMask == null) {
+    } else if (n == total && keyMask == null && (window == 0 || total <= window)) {
       out = TorchAttention.causal(q, keys, values, scale);
     } else {
-      NDArray mask = causalMask(q.getManager(), n, total, q.getDataType());
+      NDArray mask = causalMask(q.getManager(), n, total, q.getDataType(), window);
       out =
           TorchAttention.masked(q, keys, values, keyMask == null ? mask : mask.add(keyMask), scale);
     }
@@ -100,39 +105,58 @@ public final class Attention {
 
   /**
    * (n, total) additive mask of n queries that are the last n of total tokens: 0 where key j <=
-   * total - n + i, -inf elsewhere, of the queries' type; built by the engine, not copied in.
+   * total - n + i (and, with a sliding window, j > total - n + i - window), -inf elsewhere, of the
+   * queries' type; built by the engine, not copied in.
+   *
+   * @param window the sliding window, or 0 (none)
    */
-  public static NDArray causalMask(NDManager manager, long n, long total, DataType type) {
+  public static NDArray causalMask(
+      NDManager manager, long n, long total, DataType type, int window) {
     long past = total - n;
     try (NDArray j = manager.arange(0f, (float) total, 1f).reshape(1, total);
         NDArray i = manager.arange((float) past, (float) (past + n), 1f).reshape(n, 1);
         NDArray future = j.gt(i)) {
       NDArray mask = manager.zeros(new Shape(n, total), type);
       mask.set(future, Float.NEGATIVE_INFINITY);
+      if (window > 0 && total > window) {
+        try (NDArray earliest = i.sub(window);
+            NDArray old = j.lte(earliest)) {
+          mask.set(old, Float.NEGATIVE_INFINITY);
+        }
+      }
       return mask;
     }
   }
 
   /**
    * Head-averaged softmax probabilities of one query row over keys 0..queryIndex (causal), in
-   * float32 whatever the type of q and k (the drop scores of the reference implementations).
+   * float32 whatever the type of q and k (the drop scores of the reference implementations). With a
+   * sliding window the keys before queryIndex + 1 - window are masked, as in the layer's own
+   * attention: their probability is 0.
    *
    * @param q (heads, 1, headDim)
    * @param k (kvHeads, >= queryIndex + 1, headDim)
+   * @param window the sliding window, or 0 (none)
    * @return (queryIndex + 1)
    */
-  public static float[] rowProbabilities(NDArray q, NDArray k, long queryIndex) {
+  public static float[] rowProbabilities(NDArray q, NDArray k, long queryIndex, int window) {
     long heads = q.getShape().get(0);
     long hd = q.getShape().get(2);
     int groups = (int) (heads / k.getShape().get(0));
+    long first = window > 0 ? Math.max(0, queryIndex + 1 - window) : 0; // the earliest key seen
     NDArray keys =
         repeatKv(
-            Ops.as(k.get(new NDIndex(":, 0:" + (queryIndex + 1) + ", :")), DataType.FLOAT32),
+            Ops.as(
+                k.get(new NDIndex(":, " + first + ":" + (queryIndex + 1) + ", :")),
+                DataType.FLOAT32),
             groups);
     NDArray probs =
         scaledScores(
                 Ops.as(q, DataType.FLOAT32), keys.transpose(0, 2, 1), (float) (1.0 / Math.sqrt(hd)))
             .softmax(-1);
-    return probs.mean(new int[] {0}).toFloatArray(); // (1, queryIndex + 1) → flat
+    float[] seen = probs.mean(new int[] {0}).toFloatArray(); // (1, keys) → flat
+    float[] row = new float[(int) (queryIndex + 1)];
+    System.arraycopy(seen, 0, row, (int) first, seen.length);
+    return row;
   }
 }

@@ -42,7 +42,9 @@ public final class DecoderLayer {
     NDList qkAndV = qkv.split(new long[] {heads + kvHeads}, 1);
     NDList qAndK = Attention.rotate(qkAndV.get(0), in.cos(), in.sin()).split(new long[] {heads}, 1);
     cache.append(qAndK.get(1), qkAndV.get(1));
-    NDArray attn = Attention.causal(qAndK.get(0), cache.keys(), cache.values(), in.keyMask());
+    NDArray attn =
+        Attention.causal(
+            qAndK.get(0), cache.keys(), cache.values(), in.keyMask(), c.slidingWindow());
     NDArray h = x.add(attn.matMul(w.oT()));
     NDArray normed = Ops.rmsNorm(h, w.postNorm(), (float) c.rmsNormEps());
     // SiLU is torch's kernel run as TorchScript: its result is an inference tensor, never updated
@@ -53,9 +55,10 @@ public final class DecoderLayer {
   }
 
   /**
-   * Head-averaged attention of the token at row {@code queryIndex} over rows 0..queryIndex,
-   * computed with this layer's input_layernorm, q/k projections and RoPE on {@code x} (one query
-   * row; no full attention matrix).
+   * Head-averaged attention of the token at row {@code queryIndex} over rows 0..queryIndex (0
+   * outside the decoder's sliding window, if it has one), computed with this layer's
+   * input_layernorm, q/k projections and RoPE on {@code x} (one query row; no full attention
+   * matrix).
    *
    * @param x (n, hidden)
    * @param cos (n, headDim)
@@ -72,7 +75,7 @@ public final class DecoderLayer {
     NDIndex rows = new NDIndex("0:" + n + ", :");
     NDArray q1 = Attention.rotate(q, cos.get(row), sin.get(row));
     NDArray k1 = Attention.rotate(k, cos.get(rows), sin.get(rows));
-    return Attention.rowProbabilities(q1, k1, queryIndex);
+    return Attention.rowProbabilities(q1, k1, queryIndex, c.slidingWindow());
   }
 
   /** (n, heads * headDim) → (heads, n, headDim). */

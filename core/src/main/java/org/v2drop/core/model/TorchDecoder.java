@@ -136,7 +136,7 @@ final class TorchDecoder {
     private final IValue[] indexes; // each layer's index, for the calls
     private final int layers;
 
-    Stack(DecoderWeights w, int heads, int kvHeads, int headDim, float eps) {
+    Stack(DecoderWeights w, int heads, int kvHeads, int headDim, int slidingWindow, float eps) {
       PtNDArray[] all = new PtNDArray[8 * w.layers().size()];
       int i = 0;
       for (DecoderWeights.Layer l : w.layers()) {
@@ -156,7 +156,7 @@ final class TorchDecoder {
       }
       this.head = IValue.listFrom(pt(w.embedTokens()), pt(w.finalNorm()), pt(w.lmHeadT()));
       this.weights = IValue.listFrom(all);
-      this.dims = IValue.listFrom(heads, kvHeads, headDim);
+      this.dims = IValue.listFrom(heads, kvHeads, headDim, slidingWindow);
       this.eps = IValue.from((double) eps);
       this.layers = w.layers().size();
       this.indexes = new IValue[layers];
@@ -225,24 +225,30 @@ final class TorchDecoder {
    * (each sequence at {@code positions[l * batch + s]} in layer l, its new key/value written at
    * column {@code lengths[l]}), the final norm, the LM head widened to float32 and argmax; returns
    * the next ids. {@code tables} are the RoPE tables {cos, signed sin} (positions, headDim) ({@link
-   * #tensors}).
+   * #tensors}); {@code cuts} empty, or under a sliding window {a, p, e} per layer and sequence
+   * (layer-major): the sequence's key columns [0, a) and [p, e) are outside its window.
    */
   static long[] decodeToken(
-      Stack s, Fixed f, IValue tables, long[] ids, long[] positions, long[] lengths) {
-    if (lengths.length != s.layers || positions.length != (long) s.layers * ids.length) {
+      Stack s, Fixed f, IValue tables, long[] ids, long[] positions, long[] lengths, long[] cuts) {
+    if (lengths.length != s.layers
+        || positions.length != (long) s.layers * ids.length
+        || (cuts.length != 0 && cuts.length != 3L * s.layers * ids.length)) {
       throw new IllegalArgumentException(
           s.layers
               + " layers, "
               + lengths.length
               + " lengths, "
               + positions.length
-              + " positions for "
+              + " positions, "
+              + cuts.length
+              + " window cuts for "
               + ids.length
               + " sequences");
     }
     try (IValue in = IValue.listFrom(ids);
         IValue pos = IValue.listFrom(positions);
         IValue lens = IValue.listFrom(lengths);
+        IValue cut = cuts.length == 0 ? null : IValue.listFrom(cuts);
         IValue out =
             IValueUtils.runMethod(
                 Module.INSTANCE,
@@ -255,6 +261,7 @@ final class TorchDecoder {
                 f.kv,
                 lens,
                 f.masks,
+                cut == null ? Constants.NO_ROWS : cut,
                 s.dims,
                 s.eps)) {
       return out.toLongArray();

@@ -276,9 +276,13 @@ public final class VlModel implements AutoCloseable {
    * @param ids each sequence's current token (batch)
    * @param positions each layer's position id of each sequence: (layers * batch), layer-major
    * @param state the generation's fused state, its key masks set ({@link FusedState#keyMasks})
+   * @param cuts empty, or under a sliding window {a, p, e} per layer and sequence (layer-major):
+   *     the sequence's key columns [0, a) and [p, e) are outside its window ({@link
+   *     org.v2drop.core.generate.Generator} knows where each sequence's columns are)
    * @return each sequence's next token
    */
-  public long[] decodeToken(long[] ids, long[] positions, KvCache[] caches, FusedState state) {
+  public long[] decodeToken(
+      long[] ids, long[] positions, KvCache[] caches, FusedState state, long[] cuts) {
     var t = text;
     long[] lengths = new long[caches.length];
     for (int l = 0; l < caches.length; l++) {
@@ -288,7 +292,7 @@ public final class VlModel implements AutoCloseable {
     }
     long[] next =
         TorchDecoder.decodeToken(
-            stack(), state.fixed(caches), state.tables, ids, positions, lengths);
+            stack(), state.fixed(caches), state.tables, ids, positions, lengths, cuts);
     for (KvCache c : caches) {
       c.advance(1);
     }
@@ -430,6 +434,7 @@ public final class VlModel implements AutoCloseable {
                   t.numAttentionHeads(),
                   t.numKeyValueHeads(),
                   t.headDim(),
+                  t.slidingWindow(),
                   (float) t.rmsNormEps());
         }
         s = stack;

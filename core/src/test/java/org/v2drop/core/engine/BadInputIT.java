@@ -199,33 +199,6 @@ class BadInputIT {
    * over 200, video frames of two sizes, a checkpoint missing a vision weight; an image above
    * max_pixels is resized, not refused (ConformanceIT's first image).
    */
-  /**
-   * A Mistral decoder's sliding window is not implemented: a sequence that would outgrow it is
-   * refused naming the window, never silently attended in full.
-   */
-  @Test
-  void aSequenceBeyondTheSlidingWindowIsRefused() {
-    try (Engine e =
-        ConformanceIT.load("tiny-llava-next-b", org.v2drop.core.model.ComputeDType.FLOAT32)) {
-      com.fasterxml.jackson.databind.JsonNode ref = ConformanceIT.reference("tiny-llava-next-b");
-      EncodedInput in =
-          e.encode(
-              ref.get("prompt").asText(),
-              List.of(
-                  ImageDecoder.read(
-                      Fixtures.dir("tiny-llava-next-b")
-                          .resolve(ref.get("images").get(0).asText()))),
-              "s");
-      e.generate(in, org.v2drop.core.drop.MethodSpec.parse("vanilla"), 8); // 115 + 8 < 1024: fine
-      IllegalArgumentException x =
-          assertThrows(
-              IllegalArgumentException.class,
-              () -> e.generate(in, org.v2drop.core.drop.MethodSpec.parse("vanilla"), 1000));
-      assertTrue(
-          x.getMessage().contains("exceed the decoder's sliding_window of 1024"), x.getMessage());
-    }
-  }
-
   @Test
   void qwenBadInputsAreNamed() throws Exception {
     try (Engine engine =

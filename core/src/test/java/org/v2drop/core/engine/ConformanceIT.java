@@ -93,6 +93,31 @@ class ConformanceIT {
     return videos;
   }
 
+  /**
+   * {@code input} as the middle sample of a ragged batch with a longer prompt (as many other
+   * images) and a shorter one (text only), so the batch pads before and after every drop.
+   */
+  static List<EncodedInput> raggedBatch(Engine engine, EncodedInput input) {
+    List<RgbImage> images = new ArrayList<>();
+    for (int k = 0; k < input.numImages(); k++) {
+      byte[] px = new byte[40 * 30 * 3];
+      for (int j = 0; j < px.length; j++) {
+        px[j] = (byte) (j * 31 + k * 7);
+      }
+      images.add(new RgbImage(40, 30, px));
+    }
+    EncodedInput longer =
+        engine.encode(
+            engine
+                .chatTemplate()
+                .apply("Is there a red square to the left of the blue circle?", images.size()),
+            images,
+            "batch-longer");
+    EncodedInput shorter =
+        engine.encode(engine.chatTemplate().apply("Say hello.", 0), List.of(), "batch-short");
+    return List.of(longer, input, shorter);
+  }
+
   static Stream<Arguments> cases() {
     List<Arguments> out = new ArrayList<>();
     for (String f : FIXTURES) {
@@ -201,6 +226,14 @@ class ConformanceIT {
     MethodSpec spec = MethodSpec.parse(method);
     Generation gen =
         engine(fixture).generate(encode(fixture), spec, ref.get("max_new_tokens").asInt());
+    assertMatchesReference(fixture + " " + method, m, spec, gen);
+  }
+
+  /**
+   * A generation against a method's reference entry: the expanded schedule, the kept positions of
+   * each stage, the top-5 last logits, the greedy ids.
+   */
+  static void assertMatchesReference(String name, JsonNode m, MethodSpec spec, Generation gen) {
     // expanded schedule equals the reference's
     StringBuilder sched = new StringBuilder();
     for (JsonNode s : m.get("schedule")) {
@@ -211,7 +244,7 @@ class ConformanceIT {
           .append(new org.v2drop.core.drop.Stage(1, s.get(1).asDouble()).toString().substring(2));
     }
     String expected = spec.method().id() + (sched.length() == 0 ? "" : "@" + sched);
-    assertEquals(expected, gen.schedule(), "expanded schedule");
+    assertEquals(expected, gen.schedule(), name + " expanded schedule");
     assertEquals(m.get("stages").size(), gen.stages().size(), "number of drop stages");
     for (int i = 0; i < gen.stages().size(); i++) {
       KeptStage st = gen.stages().get(i);
@@ -220,14 +253,10 @@ class ConformanceIT {
       assertArrayEquals(
           Fixtures.longs(rs.get("kept_positions")),
           st.keptPositions(),
-          fixture + " " + method + " kept positions at layer " + st.layer());
+          name + " kept positions at layer " + st.layer());
     }
-    assertTop5(fixture + " " + method + " last_logits_top5", m.get("last_logits_top5"), gen);
-    assertGreedy(
-        fixture + " " + method,
-        Fixtures.longs(m.get("generated_ids")),
-        m.get("top2_margins"),
-        gen.tokens());
+    assertTop5(name + " last_logits_top5", m.get("last_logits_top5"), gen);
+    assertGreedy(name, Fixtures.longs(m.get("generated_ids")), m.get("top2_margins"), gen.tokens());
   }
 
   private static void assertTop5(String name, JsonNode expected, Generation gen) {

@@ -1,6 +1,7 @@
 package org.v2drop.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.engine.EngineException;
@@ -23,6 +24,47 @@ class AttentionIT {
     try (NDManager m = NDManager.newBaseManager()) {
       m.getEngine().setRandomSeed(13);
       check(m, 2, 4, 2, 0, 41, 16, null);
+    }
+  }
+
+  /**
+   * A sliding window: query i sees only keys i - window + 1 .. i, in a prefill, after a cache
+   * prefix, next to padding; a window longer than the sequence changes nothing.
+   */
+  @Test
+  void slidingWindow() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      m.getEngine().setRandomSeed(37);
+      check(m, 2, 4, 2, 0, 41, 16, null, 7);
+      check(m, 2, 4, 4, 0, 23, 8, secondSequencePads(m, 23, 20, 23), 5);
+      check(m, 2, 4, 2, 6, 37, 16, secondSequencePads(m, 43, 1, 3), 10);
+      check(m, 1, 2, 1, 0, 9, 8, null, 9); // the window holds everything: the kernel's causal flag
+    }
+  }
+
+  /**
+   * The drop scores' attention row under a sliding window: 0 before the window, the softmax over
+   * the window's keys inside it.
+   */
+  @Test
+  void rowProbabilitiesInsideTheWindow() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      m.getEngine().setRandomSeed(41);
+      NDArray q = m.randomNormal(new Shape(4, 1, 8));
+      NDArray k = m.randomNormal(new Shape(2, 12, 8));
+      float[] windowed = Attention.rowProbabilities(q, k, 10, 4);
+      float[] onTheWindow =
+          Attention.rowProbabilities(q, k.get(":, 7:11, :"), 3, 0); // keys 7..10 alone
+      assertEquals(11, windowed.length);
+      for (int j = 0; j < 7; j++) {
+        assertEquals(0f, windowed[j], "key " + j + " is outside the window");
+      }
+      Parity.assertAllClose(
+          "inside the window",
+          onTheWindow,
+          java.util.Arrays.copyOfRange(windowed, 7, 11),
+          1e-7,
+          1e-6);
     }
   }
 
@@ -72,12 +114,13 @@ class AttentionIT {
    * (n, total): query i (at position past + i) sees keys 0..past + i; built on the host, not by the
    * code under test.
    */
-  private static NDArray textbookCausalMask(NDManager m, long n, long total) {
+  private static NDArray textbookCausalMask(NDManager m, long n, long total, int window) {
     long past = total - n;
     float[] mask = new float[(int) (n * total)];
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < total; j++) {
-        mask[(int) (i * total + j)] = j > past + i ? Float.NEGATIVE_INFINITY : 0f;
+        boolean outside = j > past + i || (window > 0 && past + i - j >= window);
+        mask[(int) (i * total + j)] = outside ? Float.NEGATIVE_INFINITY : 0f;
       }
     }
     return m.create(mask, new Shape(n, total));
@@ -85,6 +128,19 @@ class AttentionIT {
 
   private static void check(
       NDManager m, int batch, int heads, int kvHeads, long past, long n, int hd, NDArray keyMask) {
+    check(m, batch, heads, kvHeads, past, n, hd, keyMask, 0);
+  }
+
+  private static void check(
+      NDManager m,
+      int batch,
+      int heads,
+      int kvHeads,
+      long past,
+      long n,
+      int hd,
+      NDArray keyMask,
+      int window) {
     long total = past + n;
     NDArray q = m.randomNormal(new Shape(batch, heads, n, hd));
     NDArray k = m.randomNormal(new Shape(batch, kvHeads, total, hd));
@@ -92,7 +148,7 @@ class AttentionIT {
     NDArray scores =
         q.matMul(k.repeat(1, heads / kvHeads).transpose(0, 1, 3, 2))
             .muli((float) (1.0 / Math.sqrt(hd)))
-            .addi(textbookCausalMask(m, n, total));
+            .addi(textbookCausalMask(m, n, total, window));
     NDArray probs = (keyMask == null ? scores : scores.addi(keyMask)).softmax(-1);
     float[] expected =
         probs
@@ -100,10 +156,17 @@ class AttentionIT {
             .transpose(0, 2, 1, 3)
             .reshape(batch, n, (long) heads * hd)
             .toFloatArray();
-    NDArray actual = Attention.causal(q, k, v, keyMask);
+    NDArray actual = Attention.causal(q, k, v, keyMask, window);
     assertArrayEquals(new long[] {batch, n, (long) heads * hd}, actual.getShape().getShape());
     Parity.assertAllClose(
-        "past " + past + ", " + n + " queries, key mask " + (keyMask != null),
+        "past "
+            + past
+            + ", "
+            + n
+            + " queries, key mask "
+            + (keyMask != null)
+            + ", window "
+            + window,
         expected,
         actual.toFloatArray(),
         1e-6,
@@ -121,7 +184,8 @@ class AttentionIT {
       NDArray q = m.randomNormal(new Shape(1, 2, 5, 8));
       NDArray raw = TorchAttention.causal(q, q, q, Math.pow(8, -0.5));
       assertThrows(EngineException.class, () -> raw.addi(raw));
-      NDArray out = Attention.causal(q, q, q, null); // (1, 5, 16), a copy of the transposed result
+      NDArray out =
+          Attention.causal(q, q, q, null, 0); // (1, 5, 16), a copy of the transposed result
       out.addi(out);
       assertArrayEquals(new long[] {1, 5, 16}, out.getShape().getShape());
     }

@@ -80,10 +80,10 @@ class HalfPrecisionOpsIT {
       NDArray k32 = m.randomUniform(30f, 50f, new Shape(2, 9, 128));
       NDArray q = q32.toType(DataType.FLOAT16, false);
       NDArray k = k32.toType(DataType.FLOAT16, false);
-      float[] probs = Attention.rowProbabilities(q, k, 8);
+      float[] probs = Attention.rowProbabilities(q, k, 8, 0);
       float[] expected =
           Attention.rowProbabilities(
-              q.toType(DataType.FLOAT32, false), k.toType(DataType.FLOAT32, false), 8);
+              q.toType(DataType.FLOAT32, false), k.toType(DataType.FLOAT32, false), 8, 0);
       Parity.assertAllClose("row probabilities", expected, probs, 0, 0);
       double sum = 0;
       for (float p : probs) {
@@ -97,7 +97,7 @@ class HalfPrecisionOpsIT {
   @Test
   void masksTakeTheQueriesType() {
     try (NDManager m = NDManager.newBaseManager()) {
-      NDArray mask = Attention.causalMask(m, 2, 5, DataType.FLOAT16);
+      NDArray mask = Attention.causalMask(m, 2, 5, DataType.FLOAT16, 0);
       assertEquals(DataType.FLOAT16, mask.getDataType());
       float[] v = mask.toType(DataType.FLOAT32, false).toFloatArray();
       assertEquals(0f, v[3]); // query 0 (position 3) sees key 3

@@ -66,6 +66,15 @@ class TorchDecoderTest {
             "append",
             "triu",
             "masked_fill",
+            // a sliding window: the band of a prefill's mask, a decode step's cut columns
+            "tril",
+            "arange",
+            "lt",
+            "le",
+            "gt",
+            "ge",
+            "__and__",
+            "__or__",
             "scaled_dot_product_attention");
     TorchAttentionTest.assertOnly(allowed, ops, code);
     assertTrue(
