@@ -67,13 +67,20 @@ class TraceCommandIT {
   }
 
   /**
-   * The same contract for the Qwen families: the prompt as HF's processor receives it (the chat
-   * template with {@code <|image_pad|>} spans), each placeholder taking the next --image; the pixel
-   * sum is that of the patch tensor the vision tower receives.
+   * The same contract for the other families: the prompt as HF's processor receives it (Qwen's chat
+   * template with {@code <|image_pad|>} spans, LLaVA-NeXT's {@code <image>}), each placeholder
+   * taking the next --image; the pixel sum is that of the tensor the vision tower receives (Qwen's
+   * patches, LLaVA-NeXT's AnyRes tiles; the second NeXT checkpoint has a Mistral decoder whose
+   * sliding window is shorter than the prompt).
    */
   @Test
-  void qwenCheckpointsTraceUnchanged() throws Exception {
-    for (Path fixture : List.of(Repo.FIXTURE_QWEN2VL, Repo.FIXTURE_QWEN25VL)) {
+  void otherFamiliesTraceUnchanged() throws Exception {
+    for (Path fixture :
+        List.of(
+            Repo.FIXTURE_QWEN2VL,
+            Repo.FIXTURE_QWEN25VL,
+            Repo.FIXTURE_LLAVA_NEXT,
+            Repo.FIXTURE_LLAVA_NEXT.resolveSibling("tiny-llava-next-b"))) {
       JsonNode ref = new ObjectMapper().readTree(fixture.resolve("reference.json").toFile());
       String method = null;
       for (java.util.Iterator<String> it = ref.get("methods").fieldNames(); it.hasNext(); ) {
